@@ -1,0 +1,96 @@
+# Kommunalkompass — the two commands: `make run` and `make test`. Everything else is optional.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: help setup run test test-fast test-browser lint format bench lock messages clean
+
+help:
+	@echo "make run    – set up (venv, npm, SQLite, demo data) and start http://$(HOST):$(PORT)"
+	@echo "make test   – set up and run the whole test suite"
+	@echo "make lint   – ruff, mypy, missing migrations"
+	@echo "make bench  – benchmark at Großstadt scale (SQLite; also PostgreSQL when DATABASE_URL is set)"
+
+$(VENV)/bin/python:
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python >= 3.11 is required"'
+	$(PYTHON) -m venv $(VENV)
+
+# uv is itself installed from PyPI with a pinned version; all other packages are hash-checked.
+$(VENV)/.installed: $(VENV)/bin/python requirements/base.txt requirements/dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check uv==0.13.9
+	$(UV) pip install --quiet --python $(PY) --require-hashes -r requirements/base.txt -r requirements/dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+.env:
+	@echo "Creating .env for local development (secret key generated, DEBUG on)."
+	@printf 'DJANGO_SECRET_KEY=%s\nDJANGO_DEBUG=true\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
+
+setup: $(VENV)/.installed node_modules/.installed .env
+
+run: setup
+	$(MANAGE) migrate --noinput -v 0
+	$(MANAGE) createcachetable
+	$(MANAGE) load_demo --if-empty
+	$(MANAGE) demo_logins
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+# Where Debian's Chromium is missing, `make test` skips the browser tests with a message;
+# .ci/run installs Chromium and sets KOMPASS_REQUIRE_BROWSER=1 so they can never be skipped there.
+test: setup
+	@if [ -x "$(CHROMIUM)" ]; then \
+		$(MAKE) --no-print-directory _pytest PYTEST_ARGS="$(PYTEST_ARGS)"; \
+	else \
+		echo "*** $(CHROMIUM) not found: browser tests are SKIPPED (apt-get install chromium to run them) ***"; \
+		$(MAKE) --no-print-directory _pytest PYTEST_ARGS="-m 'not browser' $(PYTEST_ARGS)"; \
+	fi
+
+test-fast: setup
+	$(MAKE) --no-print-directory _pytest PYTEST_ARGS="-m 'not browser and not slow' $(PYTEST_ARGS)"
+
+test-browser: setup
+	$(MAKE) --no-print-directory _pytest PYTEST_ARGS="-m browser $(PYTEST_ARGS)"
+
+# pytest exit code 5 means "no tests collected": that is a failure here.
+_pytest:
+	@status=0; $(VENV)/bin/pytest $(PYTEST_ARGS) || status=$$?; \
+	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing."; exit 1; fi; exit $$status
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DJANGO_SECRET_KEY=lint $(VENV)/bin/mypy kompass
+	DJANGO_SECRET_KEY=lint $(MANAGE) makemigrations --check --dry-run
+
+format: setup
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: setup
+	$(MANAGE) bench
+
+# Re-pin dependencies (needs network): hashes for every package.
+lock: $(VENV)/bin/python
+	$(PY) -m pip install --quiet uv==0.13.9
+	cd requirements && ../$(UV) pip compile --quiet --generate-hashes --python-version 3.11 base.in -o base.txt
+	cd requirements && ../$(UV) pip compile --quiet --generate-hashes --python-version 3.11 dev.in -o dev.txt
+
+# Update the translation catalogues after changing texts (needs GNU gettext).
+messages: setup
+	cd kompass && ../$(MANAGE) makemessages -l en --no-obsolete
+	cd kompass && ../$(MANAGE) compilemessages
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .mypy_cache .ruff_cache

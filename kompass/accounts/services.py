@@ -1,0 +1,135 @@
+"""Writes for accounts: memberships, API tokens and operator access, each audited."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import secrets
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kompass.accounts.models import ApiToken, Membership, OperatorAccess, Role, User
+from kompass.audit.models import AuditAction
+from kompass.audit.services import audit_record, snapshot
+from kompass.tenancy.models import Kommune
+
+TOKEN_PREFIX = "kk_"
+MEMBERSHIP_FIELDS = ("user", "role", "scope_unit")
+
+
+def hash_token(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """Create a personal token; the secret is returned once and only its hash is stored."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": [_("Bitte geben Sie eine Bezeichnung an.")]})
+    if len(name) > 100:
+        raise ValidationError({"name": [_("Die Bezeichnung darf höchstens 100 Zeichen lang sein.")]})
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name, prefix=secret[:11], token_hash=hash_token(secret))
+    return token, secret
+
+
+@transaction.atomic
+def api_token_revoke(*, user: User, token: ApiToken) -> None:
+    if token.user_id != user.pk:
+        raise ValidationError(_("Dieses Token gehört nicht zu Ihrem Konto."))
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+
+
+def api_token_authenticate(secret: str) -> User | None:
+    if not secret or not secret.startswith(TOKEN_PREFIX) or len(secret) > 100:
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(token_hash=hash_token(secret), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=5):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def _validate_membership(kommune: Kommune, membership: Membership) -> None:
+    if membership.role not in Role.values:
+        raise ValidationError({"role": [_("Unbekannte Rolle.")]})
+    if membership.scope_unit_id is not None:
+        if membership.scope_unit.kommune_id != kommune.pk:
+            raise ValidationError({"scope_unit": [_("Die Einheit gehört nicht zu dieser Kommune.")]})
+        if membership.role != Role.EDITOR:
+            raise ValidationError({"scope_unit": [_("Nur die Rolle Redaktion kann auf eine Einheit beschränkt werden.")]})
+
+
+@transaction.atomic
+def membership_create(*, kommune: Kommune, actor: Any, user: User, role: str, scope_unit: Any = None) -> Membership:
+    if Membership.objects.for_kommune(kommune).filter(user=user).exists():
+        raise ValidationError({"user": [_("Dieses Konto ist bereits Mitglied der Kommune.")]})
+    membership = Membership(kommune=kommune, user=user, role=role, scope_unit=scope_unit)
+    _validate_membership(kommune, membership)
+    membership.save()
+    audit_record(kommune_id=kommune.pk, actor=actor, action=AuditAction.CREATE, obj=membership,
+                 after=snapshot(membership, MEMBERSHIP_FIELDS), label=f"{user.display_name} ({membership.get_role_display()})")
+    return membership
+
+
+@transaction.atomic
+def membership_update(*, kommune: Kommune, actor: Any, membership: Membership, role: str, scope_unit: Any = None) -> Membership:
+    before = snapshot(membership, MEMBERSHIP_FIELDS)
+    membership.role, membership.scope_unit = role, scope_unit
+    _validate_membership(kommune, membership)
+    _keep_one_admin(kommune, membership, leaving=membership.role != Role.ADMIN)
+    membership.save()
+    audit_record(kommune_id=kommune.pk, actor=actor, action=AuditAction.UPDATE, obj=membership,
+                 before=before, after=snapshot(membership, MEMBERSHIP_FIELDS), label=membership.user.display_name)
+    return membership
+
+
+@transaction.atomic
+def membership_delete(*, kommune: Kommune, actor: Any, membership: Membership) -> None:
+    _keep_one_admin(kommune, membership, leaving=True)
+    audit_record(kommune_id=kommune.pk, actor=actor, action=AuditAction.DELETE, obj=membership,
+                 before=snapshot(membership, MEMBERSHIP_FIELDS), label=membership.user.display_name)
+    membership.delete()
+
+
+def _keep_one_admin(kommune: Kommune, membership: Membership, *, leaving: bool) -> None:
+    if not leaving:
+        return
+    others = Membership.objects.for_kommune(kommune).filter(role=Role.ADMIN).exclude(pk=membership.pk)
+    was_admin = Membership.objects.for_kommune(kommune).filter(pk=membership.pk, role=Role.ADMIN).exists()
+    if was_admin and not others.exists():
+        raise ValidationError(_("Eine Kommune braucht mindestens ein Mitglied mit der Rolle Administration."))
+
+
+OPERATOR_ACCESS_HOURS = 2
+
+
+@transaction.atomic
+def operator_access_grant(*, kommune: Kommune, operator: User, reason: str) -> OperatorAccess:
+    """Break-glass: a platform operator reads one Kommune for two hours, visible in its log (L3)."""
+    if not operator.is_superuser:
+        raise ValidationError(_("Nur Betreiberinnen und Betreiber der Plattform können diesen Zugriff anfordern."))
+    reason = (reason or "").strip()
+    if len(reason) < 10:
+        raise ValidationError({"reason": [_("Bitte begründen Sie den Zugriff (mindestens 10 Zeichen).")]})
+    access = OperatorAccess.objects.create(
+        kommune=kommune, operator=operator, operator_name=operator.display_name, reason=reason[:500],
+        expires_at=timezone.now() + datetime.timedelta(hours=OPERATOR_ACCESS_HOURS),
+    )
+    audit_record(kommune_id=kommune.pk, actor=operator, action=AuditAction.ACCESS, obj=access,
+                 after={"reason": access.reason, "expires_at": access.expires_at.isoformat()},
+                 label=_("Betreiberzugriff: %(name)s") % {"name": operator.display_name})
+    return access

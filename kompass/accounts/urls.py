@@ -1,0 +1,18 @@
+from django.urls import path
+
+from kompass.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("anmelden/", views.LoginView.as_view(), name="login"),
+    path("abmelden/", views.logout_view, name="logout"),
+    path("konto/passwort/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("konto/passwort/geaendert/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("konto/api-tokens/", views.api_tokens, name="api_tokens"),
+    path("konto/api-tokens/<int:pk>/widerrufen/", views.api_token_revoke, name="api_token_revoke"),
+    path("betrieb/zugriff/", views.operator_access, name="operator_access"),
+    path("betrieb/zugriff/<slug:kommune_slug>/", views.operator_access, name="operator_access_kommune"),
+    path("k/<slug:kommune_slug>/mitglieder/", views.members, name="members"),
+    path("k/<slug:kommune_slug>/mitglieder/<int:pk>/beenden/", views.member_remove, name="member_remove"),
+]

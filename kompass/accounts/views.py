@@ -1,0 +1,129 @@
+"""Login, password, personal API tokens, members of a Kommune and operator access."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kompass.accounts import services
+from kompass.accounts.capabilities import Capability
+from kompass.accounts.forms import ApiTokenForm, LoginForm, MembershipForm, OperatorAccessForm
+from kompass.accounts.models import ApiToken, Membership, User
+from kompass.core.decorators import tenant_view
+from kompass.core.forms_util import add_service_errors
+from kompass.tenancy.access import fetch
+from kompass.tenancy.models import Kommune
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:password_change_done")
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "accounts/password_change_done.html"
+
+
+logout_view = require_POST(auth_views.LogoutView.as_view())
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    form = ApiTokenForm(request.POST or None)
+    new_secret = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, new_secret = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+            form = ApiTokenForm()
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+    tokens = ApiToken.objects.filter(user=request.user)
+    return render(request, "accounts/api_tokens.html", {"form": form, "tokens": tokens, "new_secret": new_secret})
+
+
+@require_POST
+@login_required
+def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    services.api_token_revoke(user=request.user, token=token)
+    messages.success(request, _("Das Token „%(name)s“ wurde widerrufen.") % {"name": token.name})
+    return redirect("accounts:api_tokens")
+
+
+@require_http_methods(["GET", "POST"])
+@tenant_view
+def members(request: HttpRequest) -> HttpResponse:
+    ctx = request.tenant  # type: ignore[attr-defined]
+    ctx.require(Capability.MANAGE_MEMBERS)
+    form = MembershipForm(request.POST or None, kommune=ctx.kommune)
+    if request.method == "POST" and form.is_valid():
+        user = User.objects.filter(username=form.cleaned_data["username"], is_active=True).first()
+        if user is None:
+            form.add_error("username", _("Es gibt kein aktives Konto mit diesem Benutzernamen."))
+        else:
+            try:
+                services.membership_create(
+                    kommune=ctx.kommune, actor=request.user, user=user,
+                    role=form.cleaned_data["role"], scope_unit=form.cleaned_data["scope_unit"],
+                )
+                messages.success(request, _("%(name)s ist jetzt Mitglied.") % {"name": user.display_name})
+                return redirect("accounts:members", kommune_slug=ctx.kommune.slug)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+    memberships = (
+        Membership.objects.for_kommune(ctx.kommune).select_related("user", "scope_unit").order_by("user__last_name", "user__username")
+    )
+    return render(request, "accounts/members.html", {"form": form, "memberships": memberships})
+
+
+@require_POST
+@tenant_view
+def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    ctx = request.tenant  # type: ignore[attr-defined]
+    membership = fetch(ctx, Membership.objects.select_related("user"), pk)
+    ctx.require(Capability.MANAGE_MEMBERS)
+    try:
+        services.membership_delete(kommune=ctx.kommune, actor=request.user, membership=membership)
+        messages.success(request, _("Die Mitgliedschaft wurde beendet."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("accounts:members", kommune_slug=ctx.kommune.slug)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def operator_access(request: HttpRequest, kommune_slug: str | None = None) -> HttpResponse:
+    """Platform operators choose a Kommune and give a reason before they can read it."""
+    if not request.user.is_superuser:
+        raise Http404
+    kommune = get_object_or_404(Kommune, slug=kommune_slug) if kommune_slug else None
+    form = OperatorAccessForm(request.POST or None)
+    if kommune is not None and request.method == "POST" and form.is_valid():
+        try:
+            services.operator_access_grant(kommune=kommune, operator=request.user, reason=form.cleaned_data["reason"])
+            return redirect("core:dashboard", kommune_slug=kommune.slug)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+    elif request.method == "POST" and kommune is None:
+        raise PermissionDenied
+    return render(request, "accounts/operator_access.html",
+                  {"form": form, "kommune": kommune, "kommunen": Kommune.objects.order_by("name")})
+
+
+@require_GET
+def locked(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/locked.html", status=429)

@@ -1,0 +1,65 @@
+"""Reading the audit log: per object ("Verlauf") and per Kommune, for administrators only."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import Model, QuerySet
+from django.utils import timezone
+
+from kompass.accounts.capabilities import Capability
+from kompass.audit.models import AuditEntry
+from kompass.tenancy.context import TenantContext
+
+HISTORY_LIMIT = 20
+
+
+def history_for(ctx: TenantContext, obj: Model, limit: int = HISTORY_LIMIT) -> list[AuditEntry] | None:
+    """The latest entries about `obj`, or None when the member may not read the log."""
+    if not ctx.can(Capability.VIEW_AUDIT):
+        return None
+    return list(
+        AuditEntry.objects.for_kommune(ctx.kommune)
+        .filter(object_type=obj._meta.model_name, object_id=str(obj.pk))
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def audit_list(
+    ctx: TenantContext,
+    *,
+    actor: str = "",
+    object_type: str = "",
+    action: str = "",
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    object_id: str = "",
+) -> QuerySet[AuditEntry]:
+    ctx.require(Capability.VIEW_AUDIT)
+    qs = AuditEntry.objects.for_kommune(ctx.kommune)
+    if actor:
+        qs = qs.filter(actor_name__icontains=actor)
+    if object_type:
+        qs = qs.filter(object_type=object_type)
+    if object_id:
+        qs = qs.filter(object_id=object_id)
+    if action:
+        qs = qs.filter(action=action)
+    if date_from:
+        qs = qs.filter(created_at__gte=_day_start(date_from))
+    if date_to:
+        qs = qs.filter(created_at__lt=_day_start(date_to + datetime.timedelta(days=1)))
+    return qs.order_by("-created_at", "-id")
+
+
+def object_types(ctx: TenantContext) -> list[tuple[str, Any]]:
+    from django.apps import apps
+
+    labels = {m._meta.model_name: m._meta.verbose_name for m in apps.get_models()}
+    types = AuditEntry.objects.for_kommune(ctx.kommune).values_list("object_type", flat=True).distinct()
+    return sorted(((t, labels.get(t, t)) for t in types), key=lambda item: str(item[1]))

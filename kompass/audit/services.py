@@ -1,0 +1,70 @@
+"""Writing audit entries. Called by every service that changes tenant data."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import models
+
+from kompass.audit import context
+from kompass.audit.models import AuditAction, AuditEntry
+
+SYSTEM_ACTOR_NAME = "System"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    return value
+
+
+def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """The audited field values of `obj`; foreign keys as their id."""
+    values: dict[str, Any] = {}
+    for name in fields:
+        field = obj._meta.get_field(name)
+        attname = getattr(field, "attname", name)
+        values[name] = _plain(getattr(obj, attname))
+    return values
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    keys = before.keys() | after.keys()
+    return {k: [before.get(k), after.get(k)] for k in sorted(keys) if before.get(k) != after.get(k)}
+
+
+def audit_record(
+    *,
+    kommune_id: int,
+    actor: Any,
+    action: str,
+    obj: models.Model,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    label: str | None = None,
+) -> AuditEntry | None:
+    """Write one entry; an update that changed nothing writes none (idempotent imports)."""
+    changes = diff(before or {}, after or {})
+    if action == AuditAction.UPDATE and not changes:
+        return None
+    ctx = context.current()
+    user = actor if getattr(actor, "pk", None) else None
+    return AuditEntry.objects.create(
+        kommune_id=kommune_id,
+        actor=user,
+        actor_name=(user.display_name if user else SYSTEM_ACTOR_NAME)[:200],
+        action=action,
+        source=ctx.source,
+        object_type=obj._meta.model_name or "",
+        object_id=str(obj.pk),
+        object_label=(label if label is not None else str(obj))[:300],
+        changes=changes,
+        request_id=ctx.request_id,
+    )

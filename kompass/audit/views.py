@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from kompass.accounts.capabilities import Capability
+from kompass.audit import selectors
+from kompass.audit.forms import AuditFilterForm
+from kompass.core.decorators import tenant_view
+from kompass.core.pagination import paginate, query_without_page
+
+
+@require_GET
+@tenant_view
+def audit_log(request: HttpRequest) -> HttpResponse:
+    ctx = request.tenant  # type: ignore[attr-defined]
+    ctx.require(Capability.VIEW_AUDIT)
+    form = AuditFilterForm(request.GET or None, object_types=selectors.object_types(ctx))
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.audit_list(
+        ctx, actor=filters.get("person", ""), object_type=filters.get("typ", ""), action=filters.get("aktion", ""),
+        date_from=filters.get("von"), date_to=filters.get("bis"), object_id=request.GET.get("objekt", "")[:40],
+    )
+    page = paginate(request, qs)
+    template = "audit/partials/audit_table.html" if request.htmx else "audit/audit_log.html"  # type: ignore[attr-defined]
+    return render(request, template, {
+        "form": form, "page": page, "querystring": query_without_page(request),
+        "breadcrumbs": [(_("Protokoll"), None)],
+    })

@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kompass.org.models import OrgUnit, OrgUnitType, Person
+from kompass.tenancy.models import Kommune
+
+
+class VersionedForm(forms.Form):
+    """Carries the version the user loaded, so a concurrent change is detected (R3)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+def unit_choices(kommune: Kommune) -> Any:
+    return OrgUnit.objects.for_kommune(kommune).order_by("path")
+
+
+class OrgUnitForm(VersionedForm):
+    code = forms.CharField(label=_("Kennung"), max_length=30, help_text=_("z. B. „32“ für das Ordnungsamt"))
+    name = forms.CharField(label=_("Name"), max_length=200)
+    unit_type = forms.ChoiceField(label=_("Typ"), choices=OrgUnitType.choices)
+    parent = forms.ModelChoiceField(label=_("Übergeordnete Einheit"), queryset=OrgUnit.objects.none(), required=False,
+                                    empty_label=_("– keine (oberste Ebene) –"))
+    head_email = forms.EmailField(label=_("Leitung (dienstliche E-Mail)"), required=False,
+                                  help_text=_("E-Mail-Adresse einer Person dieser Kommune"))
+    is_active = forms.BooleanField(label=_("Aktiv"), required=False, initial=True)
+
+    def __init__(self, *args: Any, kommune: Kommune, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kommune = kommune
+        self.fields["parent"].queryset = unit_choices(kommune)
+        self.fields["parent"].label_from_instance = lambda u: f"{'– ' * u.depth}{u.code} {u.name}"
+
+    def clean_head_email(self) -> Person | None:
+        email = (self.cleaned_data.get("head_email") or "").strip().lower()
+        if not email:
+            return None
+        person = Person.objects.for_kommune(self.kommune).filter(email=email).first()
+        if person is None:
+            raise forms.ValidationError(_("Keine Person dieser Kommune hat die E-Mail-Adresse %(email)s."),
+                                        params={"email": email})
+        return person
+
+    def service_data(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["head"] = data.pop("head_email")
+        data.pop("version", None)
+        return data
+
+    @classmethod
+    def initial_for(cls, unit: OrgUnit) -> dict[str, Any]:
+        return {
+            "code": unit.code, "name": unit.name, "unit_type": unit.unit_type, "parent": unit.parent_id,
+            "head_email": unit.head.email if unit.head_id else "", "is_active": unit.is_active,
+            "version": unit.version,
+        }
+
+
+class PersonForm(VersionedForm):
+    first_name = forms.CharField(label=_("Vorname"), max_length=100)
+    last_name = forms.CharField(label=_("Nachname"), max_length=100)
+    email = forms.EmailField(label=_("Dienstliche E-Mail"), max_length=254)
+    function_title = forms.CharField(label=_("Funktion / Stellenbezeichnung"), max_length=200, required=False)
+    org_unit = forms.ModelChoiceField(label=_("Organisationseinheit"), queryset=OrgUnit.objects.none(), required=False,
+                                      empty_label=_("– keine –"))
+    is_active = forms.BooleanField(label=_("Aktiv"), required=False, initial=True)
+
+    def __init__(self, *args: Any, kommune: Kommune, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["org_unit"].queryset = unit_choices(kommune)
+        self.fields["org_unit"].label_from_instance = lambda u: f"{'– ' * u.depth}{u.code} {u.name}"
+
+    def service_data(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        return data
+
+    @classmethod
+    def initial_for(cls, person: Person) -> dict[str, Any]:
+        return {
+            "first_name": person.first_name, "last_name": person.last_name, "email": person.email,
+            "function_title": person.function_title, "org_unit": person.org_unit_id,
+            "is_active": person.is_active, "version": person.version,
+        }
+
+
+class DeleteForm(VersionedForm):
+    pass
+
+
+class PersonFilterForm(forms.Form):
+    q = forms.CharField(label=_("Suche"), required=False, max_length=100)
+    einheit = forms.ModelChoiceField(label=_("Organisationseinheit"), queryset=OrgUnit.objects.none(), required=False,
+                                     empty_label=_("alle"))
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("alle")), ("aktiv", _("aktiv")), ("inaktiv", _("inaktiv"))])
+    sort = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, kommune: Kommune, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["einheit"].queryset = unit_choices(kommune)
+        self.fields["einheit"].label_from_instance = lambda u: f"{'– ' * u.depth}{u.code} {u.name}"
+
+
+class OrgUnitFilterForm(forms.Form):
+    q = forms.CharField(label=_("Suche"), required=False, max_length=100)
+    typ = forms.ChoiceField(label=_("Typ"), required=False, choices=[("", _("alle")), *OrgUnitType.choices])
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("alle")), ("aktiv", _("aktiv")), ("inaktiv", _("inaktiv"))])
+    sort = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+def status_filter(value: str) -> bool | None:
+    return {"aktiv": True, "inaktiv": False}.get(value)

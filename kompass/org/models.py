@@ -1,0 +1,105 @@
+"""The Verwaltungsgliederung of a Kommune: org units in a tree, and the people in them.
+
+The tree is stored as a materialised path of primary keys (`"1/5/17/"`), so a subtree is
+one `path LIKE '1/5/%'` query on SQLite and PostgreSQL alike, and moving a subtree is one
+UPDATE. Codes follow the KGSt Verwaltungsgliederungsplan (e.g. `32` Ordnungsamt).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kompass.tenancy.scoping import TenantModel
+
+MAX_TREE_DEPTH = 12
+
+code_validator = RegexValidator(
+    r"^[A-Za-z0-9ÄÖÜäöüß][A-Za-z0-9ÄÖÜäöüß.\-/_ ]{0,29}$",
+    _("Kennung: 1–30 Zeichen aus Buchstaben, Ziffern, Punkt, Bindestrich, Schrägstrich oder Unterstrich."),
+)
+
+
+class OrgUnitType(models.TextChoices):
+    VERWALTUNGSVORSTAND = "verwaltungsvorstand", _("Verwaltungsvorstand")
+    DEZERNAT = "dezernat", _("Dezernat")
+    FACHBEREICH = "fachbereich", _("Fachbereich")
+    AMT = "amt", _("Amt")
+    ABTEILUNG = "abteilung", _("Abteilung")
+    SACHGEBIET = "sachgebiet", _("Sachgebiet")
+    STABSSTELLE = "stabsstelle", _("Stabsstelle")
+    EIGENBETRIEB = "eigenbetrieb", _("Eigenbetrieb")
+    BETEILIGUNG = "beteiligung", _("Beteiligung")
+
+
+class OrgUnit(TenantModel):
+    """An organisational unit (Dezernat, Fachbereich, Amt …) of one Kommune."""
+
+    code = models.CharField(_("Kennung"), max_length=30, validators=[code_validator])
+    name = models.CharField(_("Name"), max_length=200)
+    unit_type = models.CharField(_("Typ"), max_length=30, choices=OrgUnitType.choices)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        verbose_name=_("Übergeordnete Einheit"),
+    )
+    head = models.ForeignKey(
+        "org.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("Leitung"),
+    )
+    is_active = models.BooleanField(_("Aktiv"), default=True)
+    path = models.CharField(max_length=255, editable=False, default="")
+    depth = models.PositiveSmallIntegerField(editable=False, default=0)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    AUDIT_FIELDS = ("code", "name", "unit_type", "parent", "head", "is_active")
+
+    class Meta:
+        verbose_name = _("Organisationseinheit")
+        verbose_name_plural = _("Organisationseinheiten")
+        constraints = [models.UniqueConstraint(fields=["kommune", "code"], name="orgunit_unique_code")]
+        indexes = [models.Index(fields=["kommune", "path"], name="orgunit_path_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Person(TenantModel):
+    """A member of staff, with only what the product needs (DSGVO Art. 5(1)(c)).
+
+    Purpose: naming heads of units and, in later modules, holders of roles and owners of
+    measures. Retention: as long as the person works for the Kommune; erasure on request.
+    """
+
+    first_name = models.CharField(_("Vorname"), max_length=100)
+    last_name = models.CharField(_("Nachname"), max_length=100)
+    email = models.EmailField(_("Dienstliche E-Mail"), max_length=254)
+    function_title = models.CharField(_("Funktion / Stellenbezeichnung"), max_length=200, blank=True)
+    org_unit = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="people",
+        verbose_name=_("Organisationseinheit"),
+    )
+    is_active = models.BooleanField(_("Aktiv"), default=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("Benutzerkonto"),
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    AUDIT_FIELDS = ("first_name", "last_name", "email", "function_title", "org_unit", "is_active", "user")
+
+    class Meta:
+        verbose_name = _("Person")
+        verbose_name_plural = _("Personen")
+        constraints = [models.UniqueConstraint(fields=["kommune", "email"], name="person_unique_email")]
+        indexes = [models.Index(fields=["kommune", "last_name", "first_name"], name="person_name_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"

@@ -1,0 +1,160 @@
+"""Reads of the Verwaltungsgliederung, always scoped to one Kommune.
+
+Every list is one or two queries whatever the size of the Kommune (asserted in tests).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from kompass.org.models import OrgUnit, Person
+from kompass.tenancy.models import Kommune
+
+
+@dataclass
+class TreeNode:
+    unit: OrgUnit
+    children: list[TreeNode] = field(default_factory=list)
+    people_count: int = 0
+
+
+def orgunits(kommune: Kommune) -> QuerySet[OrgUnit]:
+    return OrgUnit.objects.for_kommune(kommune)
+
+
+def people(kommune: Kommune) -> QuerySet[Person]:
+    return Person.objects.for_kommune(kommune)
+
+
+def _natural_key(code: str) -> tuple[Any, ...]:
+    # "2" before "10": numeric parts compare as numbers (KGSt numbering).
+    parts: list[Any] = []
+    for chunk in code.replace(".", " ").split():
+        parts.append((0, int(chunk), "") if chunk.isdigit() else (1, 0, chunk.lower()))
+    return tuple(parts)
+
+
+def orgunit_tree(kommune: Kommune, root: OrgUnit | None = None) -> list[TreeNode]:
+    """The whole tree (or the subtree below `root`) in one query, children sorted by code."""
+    qs = orgunits(kommune).select_related("head").annotate(people_count=Count("people"))
+    if root is not None:
+        qs = qs.filter(path__startswith=root.path)
+    nodes = {u.pk: TreeNode(u, people_count=u.people_count) for u in qs}
+    roots: list[TreeNode] = []
+    for node in nodes.values():
+        parent = nodes.get(node.unit.parent_id) if node.unit.parent_id else None
+        (parent.children if parent else roots).append(node)
+    for node in nodes.values():
+        node.children.sort(key=lambda n: _natural_key(n.unit.code))
+    roots.sort(key=lambda n: _natural_key(n.unit.code))
+    return roots
+
+
+def subtree(kommune: Kommune, unit: OrgUnit) -> QuerySet[OrgUnit]:
+    return orgunits(kommune).filter(path__startswith=unit.path)
+
+
+def ancestors(kommune: Kommune, unit: OrgUnit) -> list[OrgUnit]:
+    ids = [int(part) for part in unit.path.split("/") if part][:-1]
+    by_id = {u.pk: u for u in orgunits(kommune).filter(pk__in=ids)}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+PERSON_SORTS = {
+    "name": ("last_name", "first_name", "id"),
+    "-name": ("-last_name", "-first_name", "-id"),
+    "email": ("email",),
+    "-email": ("-email",),
+    "unit": ("org_unit__code", "last_name", "id"),
+    "-unit": ("-org_unit__code", "-last_name", "-id"),
+}
+
+
+def person_list(
+    kommune: Kommune,
+    *,
+    query: str = "",
+    unit: OrgUnit | None = None,
+    include_subunits: bool = True,
+    active: bool | None = None,
+    sort: str = "name",
+) -> QuerySet[Person]:
+    qs = people(kommune).select_related("org_unit")
+    if query:
+        for word in query.split()[:5]:
+            qs = qs.filter(
+                Q(first_name__icontains=word) | Q(last_name__icontains=word)
+                | Q(email__icontains=word) | Q(function_title__icontains=word)
+            )
+    if unit is not None:
+        qs = qs.filter(org_unit__path__startswith=unit.path) if include_subunits else qs.filter(org_unit=unit)
+    if active is not None:
+        qs = qs.filter(is_active=active)
+    return qs.order_by(*PERSON_SORTS.get(sort, PERSON_SORTS["name"]))
+
+
+ORGUNIT_SORTS = {
+    "code": ("code",),
+    "-code": ("-code",),
+    "name": ("name", "id"),
+    "-name": ("-name", "-id"),
+    "type": ("unit_type", "code"),
+    "-type": ("-unit_type", "-code"),
+}
+
+
+def orgunit_list(
+    kommune: Kommune, *, query: str = "", unit_type: str = "", active: bool | None = None,
+    parent: OrgUnit | None = None, sort: str = "code",
+) -> QuerySet[OrgUnit]:
+    qs = orgunits(kommune).select_related("parent", "head")
+    if query:
+        qs = qs.filter(Q(code__icontains=query) | Q(name__icontains=query))
+    if unit_type:
+        qs = qs.filter(unit_type=unit_type)
+    if active is not None:
+        qs = qs.filter(is_active=active)
+    if parent is not None:
+        qs = qs.filter(parent=parent)
+    return qs.order_by(*ORGUNIT_SORTS.get(sort, ORGUNIT_SORTS["code"]))
+
+
+@dataclass
+class KeyFigures:
+    orgunits: int
+    people: int
+    active_people: int
+    units_without_head: list[OrgUnit]
+    people_without_unit: int
+    units_without_people: int
+
+
+def key_figures(kommune: Kommune, *, missing_limit: int = 10) -> KeyFigures:
+    """Start-page figures and the "what is missing" list, in a fixed number of queries."""
+    unit_stats = orgunits(kommune).filter(is_active=True).aggregate(
+        total=Count("id"),
+    )
+    people_stats = people(kommune).aggregate(
+        total=Count("id"),
+        active=Count("id", filter=Q(is_active=True)),
+        without_unit=Count("id", filter=Q(org_unit__isnull=True, is_active=True)),
+    )
+    without_head = list(
+        orgunits(kommune).filter(is_active=True, head__isnull=True).order_by("code")[:missing_limit]
+    )
+    empty_units = orgunits(kommune).filter(is_active=True).annotate(n=Count("people")).filter(n=0).count()
+    return KeyFigures(
+        orgunits=unit_stats["total"],
+        people=people_stats["total"],
+        active_people=people_stats["active"],
+        units_without_head=without_head,
+        people_without_unit=people_stats["without_unit"],
+        units_without_people=empty_units,
+    )
+
+
+def units_without_head_count(kommune: Kommune) -> int:
+    return orgunits(kommune).filter(is_active=True, head__isnull=True).count()

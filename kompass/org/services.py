@@ -1,0 +1,262 @@
+"""Every change to org units and people. Each function runs in one transaction, checks the
+domain rules, and writes its audit entry (L1). Views, API, importers and commands call these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Max, Value
+from django.db.models.functions import Concat, Substr
+from django.utils.translation import gettext as _
+
+from kompass.audit.models import AuditAction
+from kompass.audit.services import audit_record, snapshot
+from kompass.org.models import MAX_TREE_DEPTH, OrgUnit, OrgUnitType, Person
+from kompass.tenancy.models import Kommune
+
+
+class ConflictError(Exception):
+    """Someone else saved the object since it was loaded (optimistic locking, R3)."""
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(
+            message
+            or _(
+                "Der Datensatz wurde inzwischen von jemand anderem geändert. "
+                "Bitte laden Sie die Seite neu und übernehmen Sie Ihre Änderungen erneut."
+            )
+        )
+
+
+ORGUNIT_FIELDS = ("code", "name", "unit_type", "parent", "head", "is_active")
+PERSON_FIELDS = ("first_name", "last_name", "email", "function_title", "org_unit", "is_active", "user")
+
+
+def _check_version(obj: Any, expected_version: int | None) -> None:
+    if expected_version is not None and obj.version != expected_version:
+        raise ConflictError()
+
+
+def _clean_text(value: Any) -> str:
+    # PostgreSQL text cannot hold NUL bytes; strip them with surrounding whitespace.
+    return str(value or "").replace("\x00", "").strip()
+
+
+# --- org units -----------------------------------------------------------------------------
+
+
+def _validate_orgunit(kommune: Kommune, unit: OrgUnit) -> None:
+    errors: dict[str, list[str]] = {}
+    if not unit.code:
+        errors.setdefault("code", []).append(_("Bitte geben Sie eine Kennung an."))
+    if not unit.name:
+        errors.setdefault("name", []).append(_("Bitte geben Sie einen Namen an."))
+    if unit.unit_type not in OrgUnitType.values:
+        errors.setdefault("unit_type", []).append(_("Unbekannter Typ der Organisationseinheit."))
+    if unit.parent_id is not None and unit.parent.kommune_id != kommune.pk:
+        errors.setdefault("parent", []).append(_("Die übergeordnete Einheit gehört nicht zu dieser Kommune."))
+    if unit.head_id is not None and unit.head.kommune_id != kommune.pk:
+        errors.setdefault("head", []).append(_("Die Leitung gehört nicht zu dieser Kommune."))
+    try:
+        unit.full_clean(exclude=["kommune", "parent", "head", "path", "depth", "version"], validate_unique=False)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if unit.code and OrgUnit.objects.for_kommune(kommune).filter(code=unit.code).exclude(pk=unit.pk).exists():
+        errors.setdefault("code", []).append(_("Die Kennung „%(code)s“ ist bereits vergeben.") % {"code": unit.code})
+    if errors:
+        raise ValidationError(errors)
+
+
+def _place_in_tree(unit: OrgUnit) -> None:
+    parent_path = unit.parent.path if unit.parent_id else ""
+    depth = unit.parent.depth + 1 if unit.parent_id else 0
+    if depth >= MAX_TREE_DEPTH:
+        raise ValidationError({"parent": [_("Die Gliederung darf höchstens %(n)d Ebenen tief sein.") % {"n": MAX_TREE_DEPTH}]})
+    unit.path = f"{parent_path}{unit.pk}/"
+    unit.depth = depth
+
+
+@transaction.atomic
+def orgunit_create(*, kommune: Kommune, actor: Any, data: Mapping[str, Any]) -> OrgUnit:
+    unit = OrgUnit(
+        kommune=kommune,
+        code=_clean_text(data.get("code")),
+        name=_clean_text(data.get("name")),
+        unit_type=data.get("unit_type") or "",
+        parent=data.get("parent"),
+        head=data.get("head"),
+        is_active=data.get("is_active", True),
+    )
+    _validate_orgunit(kommune, unit)
+    unit.save()
+    _place_in_tree(unit)
+    OrgUnit.objects.for_kommune(kommune).filter(pk=unit.pk).update(path=unit.path, depth=unit.depth)
+    audit_record(kommune_id=kommune.pk, actor=actor, action=AuditAction.CREATE, obj=unit,
+                 after=snapshot(unit, ORGUNIT_FIELDS))
+    return unit
+
+
+def _locked_unit(kommune: Kommune, unit: OrgUnit) -> OrgUnit:
+    return OrgUnit.objects.for_kommune(kommune).select_for_update().get(pk=unit.pk)
+
+
+@transaction.atomic
+def orgunit_update(
+    *, kommune: Kommune, actor: Any, unit: OrgUnit, data: Mapping[str, Any], expected_version: int | None = None
+) -> OrgUnit:
+    """Change fields of a unit. A changed parent moves the subtree (see `orgunit_move`)."""
+    unit = _locked_unit(kommune, unit)
+    _check_version(unit, expected_version)
+    before = snapshot(unit, ORGUNIT_FIELDS)
+    new_parent = data["parent"] if "parent" in data else unit.parent
+    for field in ("code", "name"):
+        if field in data:
+            setattr(unit, field, _clean_text(data[field]))
+    for field in ("unit_type", "head", "is_active"):
+        if field in data:
+            setattr(unit, field, data[field])
+    _validate_orgunit(kommune, unit)
+    if (new_parent.pk if new_parent else None) != unit.parent_id:
+        _move(kommune, unit, new_parent)
+    if snapshot(unit, ORGUNIT_FIELDS) == before:
+        return unit
+    unit.version += 1
+    unit.save()
+    audit_record(kommune_id=kommune.pk, actor=actor, action=AuditAction.UPDATE, obj=unit,
+                 before=before, after=snapshot(unit, ORGUNIT_FIELDS))
+    return unit
+
+
+def _move(kommune: Kommune, unit: OrgUnit, new_parent: OrgUnit | None) -> None:
+    if new_parent is not None:
+        if new_parent.kommune_id != kommune.pk:
+            raise ValidationError({"parent": [_("Die übergeordnete Einheit gehört nicht zu dieser Kommune.")]})
+        if new_parent.path.startswith(unit.path):
+            raise ValidationError(
+                {"parent": [_("Eine Einheit kann nicht unter sich selbst oder eine ihrer Untereinheiten verschoben werden.")]}
+            )
+    old_path, old_depth = unit.path, unit.depth
+    unit.parent = new_parent
+    _place_in_tree(unit)
+    subtree = OrgUnit.objects.for_kommune(kommune).filter(path__startswith=old_path)
+    max_depth = subtree.aggregate(m=Max("depth"))["m"] or old_depth
+    if max_depth - old_depth + unit.depth >= MAX_TREE_DEPTH:
+        raise ValidationError({"parent": [_("Die Gliederung darf höchstens %(n)d Ebenen tief sein.") % {"n": MAX_TREE_DEPTH}]})
+    # One UPDATE rewrites the path prefix and depth of the whole subtree.
+    subtree.update(
+        path=Concat(Value(unit.path), Substr("path", len(old_path) + 1)),
+        depth=F("depth") + (unit.depth - old_depth),
+    )
+
+
+@transaction.atomic
+def orgunit_move(
+    *, kommune: Kommune, actor: Any, unit: OrgUnit, new_parent: OrgUnit | None, expected_version: int | None = None
+) -> OrgUnit:
+    return orgunit_update(kommune=kommune, actor=actor, unit=unit, data={"parent": new_parent},
+                          expected_version=expected_version)
+
+
+@transaction.atomic
+def orgunit_delete(*, kommune: Kommune, actor: Any, unit: OrgUnit, expected_version: int | None = None) -> None:
+    """Delete a unit that has no sub-units and no people; otherwise say what is in the way."""
+    unit = _locked_unit(kommune, unit)
+    _check_version(unit, expected_version)
+    if OrgUnit.objects.for_kommune(kommune).filter(parent=unit).exists():
+        raise ValidationError(_("Die Einheit hat noch Untereinheiten. Verschieben oder löschen Sie diese zuerst."))
+    if Person.objects.for_kommune(kommune).filter(org_unit=unit).exists():
+        raise ValidationError(_("Der Einheit sind noch Personen zugeordnet. Ordnen Sie diese zuerst einer anderen Einheit zu."))
+    from kompass.accounts.models import Membership
+
+    if Membership.objects.for_kommune(kommune).filter(scope_unit=unit).exists():
+        raise ValidationError(_("Eine Mitgliedschaft ist auf diese Einheit beschränkt. Ändern Sie diese zuerst."))
+    before = snapshot(unit, ORGUNIT_FIELDS)
+    audit_record(kommune_id=kommune.pk, actor=actor, action=AuditAction.DELETE, obj=unit, before=before)
+    unit.delete()
+
+
+# --- people --------------------------------------------------------------------------------
+
+
+def _validate_person(kommune: Kommune, person: Person) -> None:
+    errors: dict[str, list[str]] = {}
+    for field, message in (
+        ("first_name", _("Bitte geben Sie einen Vornamen an.")),
+        ("last_name", _("Bitte geben Sie einen Nachnamen an.")),
+        ("email", _("Bitte geben Sie die dienstliche E-Mail-Adresse an.")),
+    ):
+        if not getattr(person, field):
+            errors.setdefault(field, []).append(message)
+    if person.org_unit_id is not None and person.org_unit.kommune_id != kommune.pk:
+        errors.setdefault("org_unit", []).append(_("Die Organisationseinheit gehört nicht zu dieser Kommune."))
+    try:
+        person.full_clean(exclude=["kommune", "org_unit", "user", "version"], validate_unique=False)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            if field not in errors:
+                errors.setdefault(field, []).extend(messages)
+    if person.email and Person.objects.for_kommune(kommune).filter(email=person.email).exclude(pk=person.pk).exists():
+        errors.setdefault("email", []).append(
+            _("Die E-Mail-Adresse %(email)s ist bereits einer anderen Person zugeordnet.") % {"email": person.email}
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _person_values(data: Mapping[str, Any]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for field in ("first_name", "last_name", "function_title"):
+        if field in data:
+            values[field] = _clean_text(data[field])
+    if "email" in data:
+        values["email"] = _clean_text(data["email"]).lower()
+    for field in ("org_unit", "is_active", "user"):
+        if field in data:
+            values[field] = data[field]
+    return values
+
+
+@transaction.atomic
+def person_create(*, kommune: Kommune, actor: Any, data: Mapping[str, Any]) -> Person:
+    person = Person(kommune=kommune, **_person_values(data))
+    _validate_person(kommune, person)
+    person.save()
+    audit_record(kommune_id=kommune.pk, actor=actor, action=AuditAction.CREATE, obj=person,
+                 after=snapshot(person, PERSON_FIELDS))
+    return person
+
+
+@transaction.atomic
+def person_update(
+    *, kommune: Kommune, actor: Any, person: Person, data: Mapping[str, Any], expected_version: int | None = None
+) -> Person:
+    person = Person.objects.for_kommune(kommune).select_for_update().get(pk=person.pk)
+    _check_version(person, expected_version)
+    before = snapshot(person, PERSON_FIELDS)
+    for field, value in _person_values(data).items():
+        setattr(person, field, value)
+    _validate_person(kommune, person)
+    after = snapshot(person, PERSON_FIELDS)
+    if after == before:
+        return person
+    person.version += 1
+    person.save()
+    audit_record(kommune_id=kommune.pk, actor=actor, action=AuditAction.UPDATE, obj=person, before=before, after=after)
+    return person
+
+
+@transaction.atomic
+def person_delete(*, kommune: Kommune, actor: Any, person: Person, expected_version: int | None = None) -> None:
+    """Delete a person; units they led keep no head (shown on the start page as missing)."""
+    person = Person.objects.for_kommune(kommune).select_for_update().get(pk=person.pk)
+    _check_version(person, expected_version)
+    for unit in OrgUnit.objects.for_kommune(kommune).filter(head=person):
+        orgunit_update(kommune=kommune, actor=actor, unit=unit, data={"head": None})
+    audit_record(kommune_id=kommune.pk, actor=actor, action=AuditAction.DELETE, obj=person,
+                 before=snapshot(person, PERSON_FIELDS))
+    person.delete()

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TenancyConfig(AppConfig):
+    name = "kompass.tenancy"
+    verbose_name = "Kommunen"

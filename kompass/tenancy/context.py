@@ -1,0 +1,85 @@
+"""Who is acting in which Kommune: resolved once per request from the URL's Kommune slug.
+
+`resolve_tenant` is the gate every tenant URL passes: a user who is not a member (and has
+no audited operator access) gets 404, so other Kommunen are not even confirmed to exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kompass.accounts.capabilities import Capability, role_allows
+from kompass.accounts.models import Membership, OperatorAccess, Role
+from kompass.tenancy.models import Kommune
+
+if TYPE_CHECKING:
+    from kompass.org.models import OrgUnit
+
+
+@dataclass(frozen=True)
+class TenantContext:
+    kommune: Kommune
+    user: Any
+    role: str
+    scope_unit: OrgUnit | None = None
+    is_operator: bool = False
+
+    @property
+    def role_label(self) -> str:
+        return str(Role(self.role).label)
+
+    @property
+    def scope_path(self) -> str | None:
+        return self.scope_unit.path if self.scope_unit is not None else None
+
+    def can(self, capability: Capability, unit: OrgUnit | None = None) -> bool:
+        target = unit.path if unit is not None else None
+        return role_allows(self.role, capability, scope_path=self.scope_path, target_path=target)
+
+    def require(self, capability: Capability, unit: OrgUnit | None = None) -> None:
+        if not self.can(capability, unit):
+            raise PermissionDenied(_("Dafür fehlt Ihnen die Berechtigung in dieser Kommune."))
+
+
+def active_operator_access(user: Any, kommune: Kommune) -> OperatorAccess | None:
+    if not (user.is_authenticated and user.is_superuser):
+        return None
+    return (
+        OperatorAccess.objects.for_kommune(kommune)
+        .filter(operator=user, expires_at__gt=timezone.now())
+        .first()
+    )
+
+
+def resolve_tenant(user: Any, kommune_slug: str) -> TenantContext:
+    """The acting user's context in the Kommune `kommune_slug`, or 404."""
+    if not user.is_authenticated:
+        raise Http404
+    membership = (
+        Membership.objects.filter(kommune__slug=kommune_slug, user=user, user__is_active=True)
+        .select_related("kommune", "scope_unit")
+        .first()
+    )
+    if membership is not None:
+        return TenantContext(membership.kommune, user, membership.role, membership.scope_unit)
+    kommune = Kommune.objects.filter(slug=kommune_slug).first()
+    if kommune is not None and active_operator_access(user, kommune) is not None:
+        return TenantContext(kommune, user, Role.READER, None, is_operator=True)
+    raise Http404
+
+
+def memberships_of(user: Any) -> list[Membership]:
+    if not user.is_authenticated:
+        return []
+    return list(
+        Membership.objects.unscoped()  # a user's own memberships across Kommunen
+        .filter(user=user)
+        .select_related("kommune")
+        .order_by("kommune__name")
+    )

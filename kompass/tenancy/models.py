@@ -1,0 +1,76 @@
+"""The Kommune: the tenant of Kommunalkompass.
+
+A Landkreis or municipal IT provider hosts many Kommunen on one instance. Every row of
+tenant data carries a non-null `kommune` (see `scoping.TenantModel`).
+"""
+
+from __future__ import annotations
+
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class KommuneType(models.TextChoices):
+    GEMEINDE = "gemeinde", _("Gemeinde")
+    STADT = "stadt", _("Stadt")
+    GROSSE_KREISSTADT = "grosse_kreisstadt", _("Große Kreisstadt")
+    KREISFREIE_STADT = "kreisfreie_stadt", _("Kreisfreie Stadt")
+    LANDKREIS = "landkreis", _("Landkreis")
+    VERBAND = "verband", _("Amt / Verbandsgemeinde / Samtgemeinde")
+
+
+class Bundesland(models.TextChoices):
+    BW = "BW", "Baden-Württemberg"
+    BY = "BY", "Bayern"
+    BE = "BE", "Berlin"
+    BB = "BB", "Brandenburg"
+    HB = "HB", "Bremen"
+    HH = "HH", "Hamburg"
+    HE = "HE", "Hessen"
+    MV = "MV", "Mecklenburg-Vorpommern"
+    NI = "NI", "Niedersachsen"
+    NW = "NW", "Nordrhein-Westfalen"
+    RP = "RP", "Rheinland-Pfalz"
+    SL = "SL", "Saarland"
+    SN = "SN", "Sachsen"
+    ST = "ST", "Sachsen-Anhalt"
+    SH = "SH", "Schleswig-Holstein"
+    TH = "TH", "Thüringen"
+
+
+# The first two digits of the Amtlicher Gemeindeschlüssel name the Land (Destatis).
+AGS_LAND_PREFIX = {
+    "SH": "01", "HH": "02", "NI": "03", "HB": "04", "NW": "05", "HE": "06", "RP": "07",
+    "BW": "08", "BY": "09", "SL": "10", "BE": "11", "BB": "12", "MV": "13", "SN": "14",
+    "ST": "15", "TH": "16",
+}
+
+ags_validator = RegexValidator(
+    r"^\d{8}$", _("Der Amtliche Gemeindeschlüssel besteht aus genau 8 Ziffern.")
+)
+slug_validator = RegexValidator(
+    r"^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$",
+    _("Kurzname: Kleinbuchstaben, Ziffern und Bindestriche, höchstens 50 Zeichen."),
+)
+
+
+class Kommune(models.Model):
+    name = models.CharField(_("Name"), max_length=200)
+    slug = models.SlugField(_("Kurzname"), max_length=50, unique=True, validators=[slug_validator])
+    kommune_type = models.CharField(_("Art"), max_length=30, choices=KommuneType.choices)
+    bundesland = models.CharField(_("Bundesland"), max_length=2, choices=Bundesland.choices)
+    population = models.PositiveIntegerField(_("Einwohnerzahl"), validators=[MinValueValidator(1)])
+    ags = models.CharField(
+        _("Amtlicher Gemeindeschlüssel"), max_length=8, unique=True, validators=[ags_validator]
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("Kommune")
+        verbose_name_plural = _("Kommunen")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

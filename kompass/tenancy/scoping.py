@@ -1,0 +1,102 @@
+"""Fail-closed scoping of tenant-owned querysets (quality.md T3).
+
+A query on a tenant-owned model must name its Kommune: `Model.objects.for_kommune(k)` or a
+filter on `kommune`. A query that does neither raises `ScopeError` when it reaches the
+database, so a forgotten filter is an error in tests, never a data leak in production.
+Platform-level code that really needs all rows says so with `.unscoped()`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Self
+
+from django.db import models
+
+if TYPE_CHECKING:
+    from kompass.tenancy.models import Kommune
+
+
+class ScopeError(RuntimeError):
+    """A tenant-owned table was queried without naming a Kommune."""
+
+
+def _names_kommune(kwargs: dict[str, Any]) -> bool:
+    return any(key == "kommune" or key.startswith(("kommune_", "kommune__")) for key in kwargs)
+
+
+class TenantQuerySet(models.QuerySet):
+    _kommune_scoped = False
+
+    def _clone(self) -> Self:
+        clone = super()._clone()
+        clone._kommune_scoped = self._kommune_scoped
+        return clone
+
+    def for_kommune(self, kommune: Kommune | int) -> Self:
+        clone = self.filter(kommune=kommune)
+        clone._kommune_scoped = True
+        return clone
+
+    def unscoped(self) -> Self:
+        """SECURITY: only for platform-level code (migrations, benchmarks, operator tools)."""
+        clone = self._chain()
+        clone._kommune_scoped = True
+        return clone
+
+    def filter(self, *args: Any, **kwargs: Any) -> Self:
+        clone = super().filter(*args, **kwargs)
+        if _names_kommune(kwargs):
+            clone._kommune_scoped = True
+        return clone
+
+    def _require_scope(self) -> None:
+        if not self._kommune_scoped:
+            raise ScopeError(f"{self.model.__name__}: Abfrage ohne Kommune (for_kommune fehlt).")
+
+    def _fetch_all(self) -> None:
+        if self._result_cache is None:
+            self._require_scope()
+        super()._fetch_all()
+
+    def iterator(self, *args: Any, **kwargs: Any):  # type: ignore[no-untyped-def]
+        self._require_scope()
+        return super().iterator(*args, **kwargs)
+
+    def count(self) -> int:
+        if self._result_cache is None:
+            self._require_scope()
+        return super().count()
+
+    def exists(self) -> bool:
+        if self._result_cache is None:
+            self._require_scope()
+        return super().exists()
+
+    def aggregate(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        self._require_scope()
+        return super().aggregate(*args, **kwargs)
+
+    def update(self, **kwargs: Any) -> int:
+        self._require_scope()
+        return super().update(**kwargs)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        self._require_scope()
+        return super().delete()
+
+
+TenantManager = models.Manager.from_queryset(TenantQuerySet)
+
+
+class TenantModel(models.Model):
+    """Base of every tenant-owned model: a non-null Kommune and a fail-closed default manager."""
+
+    kommune = models.ForeignKey("tenancy.Kommune", on_delete=models.CASCADE, related_name="+")
+
+    objects = TenantManager()
+    # Django's internals (deletion collector, forward relations) use the base manager.
+    unscoped_objects = models.Manager()
+
+    class Meta:
+        abstract = True
+        base_manager_name = "unscoped_objects"

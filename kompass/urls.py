@@ -1,0 +1,14 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("i18n/sprache/", set_language, name="set_language"),
+    path("", include("kompass.accounts.urls")),
+    path("", include("kompass.org.urls")),
+    path("", include("kompass.audit.urls")),
+    path("", include("kompass.core.urls")),
+]
+
+handler403 = "kompass.core.errors.permission_denied"
+handler404 = "kompass.core.errors.not_found"
+handler500 = "kompass.core.errors.server_error"
