@@ -64,8 +64,17 @@ def world(db: Any) -> World:
         return user
 
     return World(
-        kommune=kommune, other=other, root=root, dezernat=dezernat, hauptamt=hauptamt, ordnungsamt=ordnungsamt,
-        sachgebiet=sachgebiet, alice=alice, bruno=bruno, other_unit=other_unit, other_person=other_person,
+        kommune=kommune,
+        other=other,
+        root=root,
+        dezernat=dezernat,
+        hauptamt=hauptamt,
+        ordnungsamt=ordnungsamt,
+        sachgebiet=sachgebiet,
+        alice=alice,
+        bruno=bruno,
+        other_unit=other_unit,
+        other_person=other_person,
         admin=member("admin", kommune, Role.ADMIN),
         editor=member("editor", kommune, Role.EDITOR, ordnungsamt),
         reader=member("reader", kommune, Role.READER),

@@ -46,19 +46,37 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     role = Role.ADMIN
 
 
-def orgunit(kommune: Kommune, code: str, name: str, unit_type: str = OrgUnitType.AMT,
-            parent: OrgUnit | None = None, **extra: object) -> OrgUnit:
+def orgunit(
+    kommune: Kommune,
+    code: str,
+    name: str,
+    unit_type: str = OrgUnitType.AMT,
+    parent: OrgUnit | None = None,
+    **extra: object,
+) -> OrgUnit:
     """Create a unit through the service, so tree paths and audit are as in production."""
     from kompass.org import services
 
-    return services.orgunit_create(kommune=kommune, actor=None, data={
-        "code": code, "name": name, "unit_type": unit_type, "parent": parent, **extra})
+    return services.orgunit_create(
+        kommune=kommune,
+        actor=None,
+        data={"code": code, "name": name, "unit_type": unit_type, "parent": parent, **extra},
+    )
 
 
-def person(kommune: Kommune, first: str, last: str, unit: OrgUnit | None = None, email: str | None = None,
-           **extra: object) -> Person:
+def person(
+    kommune: Kommune, first: str, last: str, unit: OrgUnit | None = None, email: str | None = None, **extra: object
+) -> Person:
     from kompass.org import services
 
-    return services.person_create(kommune=kommune, actor=None, data={
-        "first_name": first, "last_name": last, "org_unit": unit,
-        "email": email or f"{first}.{last}@{kommune.slug}.example".lower(), **extra})
+    return services.person_create(
+        kommune=kommune,
+        actor=None,
+        data={
+            "first_name": first,
+            "last_name": last,
+            "org_unit": unit,
+            "email": email or f"{first}.{last}@{kommune.slug}.example".lower(),
+            **extra,
+        },
+    )

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("kompass.accounts.urls")),
     path("", include("kompass.org.urls")),
     path("", include("kompass.audit.urls")),
+    path("", include("kompass.tenancy.urls")),
     path("", include("kompass.core.urls")),
 ]
 

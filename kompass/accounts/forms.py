@@ -18,12 +18,17 @@ class LoginForm(AuthenticationForm):
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(label=_("Bezeichnung"), max_length=100, help_text=_("z. B. „Abgleich mit dem Personalsystem“"))
+    name = forms.CharField(
+        label=_("Bezeichnung"), max_length=100, help_text=_("z. B. „Abgleich mit dem Personalsystem“")
+    )
 
 
 class OperatorAccessForm(forms.Form):
     reason = forms.CharField(
-        label=_("Begründung"), min_length=10, max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Begründung"),
+        min_length=10,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Die Begründung erscheint im Protokoll der Kommune."),
     )
 

@@ -75,12 +75,12 @@ class ApiToken(models.Model):
         verbose_name_plural = _("API-Tokens")
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.prefix}…)"
 
 
 class OperatorAccess(TenantModel):

@@ -17,7 +17,7 @@ from kompass.audit.models import AuditAction
 from kompass.audit.services import audit_record, snapshot
 from kompass.tenancy.models import Kommune
 
-TOKEN_PREFIX = "kk_"
+TOKEN_PREFIX = "kk_"  # noqa: S105 - a public marker that makes leaked tokens easy to find, not a secret
 MEMBERSHIP_FIELDS = ("user", "role", "scope_unit")
 
 
@@ -70,7 +70,9 @@ def _validate_membership(kommune: Kommune, membership: Membership) -> None:
         if membership.scope_unit.kommune_id != kommune.pk:
             raise ValidationError({"scope_unit": [_("Die Einheit gehört nicht zu dieser Kommune.")]})
         if membership.role != Role.EDITOR:
-            raise ValidationError({"scope_unit": [_("Nur die Rolle Redaktion kann auf eine Einheit beschränkt werden.")]})
+            raise ValidationError(
+                {"scope_unit": [_("Nur die Rolle Redaktion kann auf eine Einheit beschränkt werden.")]}
+            )
 
 
 @transaction.atomic
@@ -80,28 +82,49 @@ def membership_create(*, kommune: Kommune, actor: Any, user: User, role: str, sc
     membership = Membership(kommune=kommune, user=user, role=role, scope_unit=scope_unit)
     _validate_membership(kommune, membership)
     membership.save()
-    audit_record(kommune_id=kommune.pk, actor=actor, action=AuditAction.CREATE, obj=membership,
-                 after=snapshot(membership, MEMBERSHIP_FIELDS), label=f"{user.display_name} ({membership.get_role_display()})")
+    audit_record(
+        kommune_id=kommune.pk,
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=membership,
+        after=snapshot(membership, MEMBERSHIP_FIELDS),
+        label=f"{user.display_name} ({membership.get_role_display()})",
+    )
     return membership
 
 
 @transaction.atomic
-def membership_update(*, kommune: Kommune, actor: Any, membership: Membership, role: str, scope_unit: Any = None) -> Membership:
+def membership_update(
+    *, kommune: Kommune, actor: Any, membership: Membership, role: str, scope_unit: Any = None
+) -> Membership:
     before = snapshot(membership, MEMBERSHIP_FIELDS)
     membership.role, membership.scope_unit = role, scope_unit
     _validate_membership(kommune, membership)
     _keep_one_admin(kommune, membership, leaving=membership.role != Role.ADMIN)
     membership.save()
-    audit_record(kommune_id=kommune.pk, actor=actor, action=AuditAction.UPDATE, obj=membership,
-                 before=before, after=snapshot(membership, MEMBERSHIP_FIELDS), label=membership.user.display_name)
+    audit_record(
+        kommune_id=kommune.pk,
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=membership,
+        before=before,
+        after=snapshot(membership, MEMBERSHIP_FIELDS),
+        label=membership.user.display_name,
+    )
     return membership
 
 
 @transaction.atomic
 def membership_delete(*, kommune: Kommune, actor: Any, membership: Membership) -> None:
     _keep_one_admin(kommune, membership, leaving=True)
-    audit_record(kommune_id=kommune.pk, actor=actor, action=AuditAction.DELETE, obj=membership,
-                 before=snapshot(membership, MEMBERSHIP_FIELDS), label=membership.user.display_name)
+    audit_record(
+        kommune_id=kommune.pk,
+        actor=actor,
+        action=AuditAction.DELETE,
+        obj=membership,
+        before=snapshot(membership, MEMBERSHIP_FIELDS),
+        label=membership.user.display_name,
+    )
     membership.delete()
 
 
@@ -126,10 +149,18 @@ def operator_access_grant(*, kommune: Kommune, operator: User, reason: str) -> O
     if len(reason) < 10:
         raise ValidationError({"reason": [_("Bitte begründen Sie den Zugriff (mindestens 10 Zeichen).")]})
     access = OperatorAccess.objects.create(
-        kommune=kommune, operator=operator, operator_name=operator.display_name, reason=reason[:500],
+        kommune=kommune,
+        operator=operator,
+        operator_name=operator.display_name,
+        reason=reason[:500],
         expires_at=timezone.now() + datetime.timedelta(hours=OPERATOR_ACCESS_HOURS),
     )
-    audit_record(kommune_id=kommune.pk, actor=operator, action=AuditAction.ACCESS, obj=access,
-                 after={"reason": access.reason, "expires_at": access.expires_at.isoformat()},
-                 label=_("Betreiberzugriff: %(name)s") % {"name": operator.display_name})
+    audit_record(
+        kommune_id=kommune.pk,
+        actor=operator,
+        action=AuditAction.ACCESS,
+        obj=access,
+        after={"reason": access.reason, "expires_at": access.expires_at.isoformat()},
+        label=_("Betreiberzugriff: %(name)s") % {"name": operator.display_name},
+    )
     return access

@@ -77,15 +77,20 @@ def members(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 services.membership_create(
-                    kommune=ctx.kommune, actor=request.user, user=user,
-                    role=form.cleaned_data["role"], scope_unit=form.cleaned_data["scope_unit"],
+                    kommune=ctx.kommune,
+                    actor=request.user,
+                    user=user,
+                    role=form.cleaned_data["role"],
+                    scope_unit=form.cleaned_data["scope_unit"],
                 )
                 messages.success(request, _("%(name)s ist jetzt Mitglied.") % {"name": user.display_name})
                 return redirect("accounts:members", kommune_slug=ctx.kommune.slug)
             except ValidationError as exc:
                 add_service_errors(form, exc)
     memberships = (
-        Membership.objects.for_kommune(ctx.kommune).select_related("user", "scope_unit").order_by("user__last_name", "user__username")
+        Membership.objects.for_kommune(ctx.kommune)
+        .select_related("user", "scope_unit")
+        .order_by("user__last_name", "user__username")
     )
     return render(request, "accounts/members.html", {"form": form, "memberships": memberships})
 
@@ -120,8 +125,11 @@ def operator_access(request: HttpRequest, kommune_slug: str | None = None) -> Ht
             add_service_errors(form, exc)
     elif request.method == "POST" and kommune is None:
         raise PermissionDenied
-    return render(request, "accounts/operator_access.html",
-                  {"form": form, "kommune": kommune, "kommunen": Kommune.objects.order_by("name")})
+    return render(
+        request,
+        "accounts/operator_access.html",
+        {"form": form, "kommune": kommune, "kommunen": Kommune.objects.order_by("name")},
+    )
 
 
 @require_GET

@@ -20,12 +20,23 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None, object_types=selectors.object_types(ctx))
     filters = form.cleaned_data if form.is_valid() else {}
     qs = selectors.audit_list(
-        ctx, actor=filters.get("person", ""), object_type=filters.get("typ", ""), action=filters.get("aktion", ""),
-        date_from=filters.get("von"), date_to=filters.get("bis"), object_id=request.GET.get("objekt", "")[:40],
+        ctx,
+        actor=filters.get("person", ""),
+        object_type=filters.get("typ", ""),
+        action=filters.get("aktion", ""),
+        date_from=filters.get("von"),
+        date_to=filters.get("bis"),
+        object_id=request.GET.get("objekt", "")[:40],
     )
     page = paginate(request, qs)
     template = "audit/partials/audit_table.html" if request.htmx else "audit/audit_log.html"  # type: ignore[attr-defined]
-    return render(request, template, {
-        "form": form, "page": page, "querystring": query_without_page(request),
-        "breadcrumbs": [(_("Protokoll"), None)],
-    })
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "page": page,
+            "querystring": query_without_page(request),
+            "breadcrumbs": [(_("Protokoll"), None)],
+        },
+    )

@@ -7,19 +7,30 @@ from django.template.loader import render_to_string
 
 
 def _page(request: HttpRequest, status: int, title: str, text: str) -> HttpResponse:
-    body = render_to_string("core/error.html", {"status": status, "title": title, "text": text,
-                                                 "request_id": getattr(request, "request_id", "")}, request=request)
+    body = render_to_string(
+        "core/error.html",
+        {"status": status, "title": title, "text": text, "request_id": getattr(request, "request_id", "")},
+        request=request,
+    )
     return HttpResponse(body, status=status)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _page(request, 403, "Keine Berechtigung",
-                 "Für diese Aktion fehlt Ihnen die Berechtigung. Wenden Sie sich an die Administration Ihrer Kommune.")
+    return _page(
+        request,
+        403,
+        "Keine Berechtigung",
+        "Für diese Aktion fehlt Ihnen die Berechtigung. Wenden Sie sich an die Administration Ihrer Kommune.",
+    )
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _page(request, 404, "Seite nicht gefunden",
-                 "Die angeforderte Seite gibt es nicht oder sie ist für Sie nicht sichtbar.")
+    return _page(
+        request,
+        404,
+        "Seite nicht gefunden",
+        "Die angeforderte Seite gibt es nicht oder sie ist für Sie nicht sichtbar.",
+    )
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -20,3 +20,6 @@ class Feedback(models.Model):
         verbose_name = _("Rückmeldung")
         verbose_name_plural = _("Rückmeldungen")
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Rückmeldung vom {self.created_at:%d.%m.%Y}"

@@ -81,5 +81,5 @@ def health(request: HttpRequest) -> JsonResponse:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         return JsonResponse({"status": "ok"})
-    except Exception:  # noqa: BLE001 - any database failure means "not ready"
+    except Exception:  # any database failure means "not ready"
         return JsonResponse({"status": "database unavailable"}, status=503)

@@ -23,10 +23,17 @@ class OrgUnitForm(VersionedForm):
     code = forms.CharField(label=_("Kennung"), max_length=30, help_text=_("z. B. „32“ für das Ordnungsamt"))
     name = forms.CharField(label=_("Name"), max_length=200)
     unit_type = forms.ChoiceField(label=_("Typ"), choices=OrgUnitType.choices)
-    parent = forms.ModelChoiceField(label=_("Übergeordnete Einheit"), queryset=OrgUnit.objects.none(), required=False,
-                                    empty_label=_("– keine (oberste Ebene) –"))
-    head_email = forms.EmailField(label=_("Leitung (dienstliche E-Mail)"), required=False,
-                                  help_text=_("E-Mail-Adresse einer Person dieser Kommune"))
+    parent = forms.ModelChoiceField(
+        label=_("Übergeordnete Einheit"),
+        queryset=OrgUnit.objects.none(),
+        required=False,
+        empty_label=_("– keine (oberste Ebene) –"),
+    )
+    head_email = forms.EmailField(
+        label=_("Leitung (dienstliche E-Mail)"),
+        required=False,
+        help_text=_("E-Mail-Adresse einer Person dieser Kommune"),
+    )
     is_active = forms.BooleanField(label=_("Aktiv"), required=False, initial=True)
 
     def __init__(self, *args: Any, kommune: Kommune, **kwargs: Any) -> None:
@@ -41,8 +48,9 @@ class OrgUnitForm(VersionedForm):
             return None
         person = Person.objects.for_kommune(self.kommune).filter(email=email).first()
         if person is None:
-            raise forms.ValidationError(_("Keine Person dieser Kommune hat die E-Mail-Adresse %(email)s."),
-                                        params={"email": email})
+            raise forms.ValidationError(
+                _("Keine Person dieser Kommune hat die E-Mail-Adresse %(email)s."), params={"email": email}
+            )
         return person
 
     def service_data(self) -> dict[str, Any]:
@@ -54,8 +62,12 @@ class OrgUnitForm(VersionedForm):
     @classmethod
     def initial_for(cls, unit: OrgUnit) -> dict[str, Any]:
         return {
-            "code": unit.code, "name": unit.name, "unit_type": unit.unit_type, "parent": unit.parent_id,
-            "head_email": unit.head.email if unit.head_id else "", "is_active": unit.is_active,
+            "code": unit.code,
+            "name": unit.name,
+            "unit_type": unit.unit_type,
+            "parent": unit.parent_id,
+            "head_email": unit.head.email if unit.head_id else "",
+            "is_active": unit.is_active,
             "version": unit.version,
         }
 
@@ -65,8 +77,9 @@ class PersonForm(VersionedForm):
     last_name = forms.CharField(label=_("Nachname"), max_length=100)
     email = forms.EmailField(label=_("Dienstliche E-Mail"), max_length=254)
     function_title = forms.CharField(label=_("Funktion / Stellenbezeichnung"), max_length=200, required=False)
-    org_unit = forms.ModelChoiceField(label=_("Organisationseinheit"), queryset=OrgUnit.objects.none(), required=False,
-                                      empty_label=_("– keine –"))
+    org_unit = forms.ModelChoiceField(
+        label=_("Organisationseinheit"), queryset=OrgUnit.objects.none(), required=False, empty_label=_("– keine –")
+    )
     is_active = forms.BooleanField(label=_("Aktiv"), required=False, initial=True)
 
     def __init__(self, *args: Any, kommune: Kommune, **kwargs: Any) -> None:
@@ -82,9 +95,13 @@ class PersonForm(VersionedForm):
     @classmethod
     def initial_for(cls, person: Person) -> dict[str, Any]:
         return {
-            "first_name": person.first_name, "last_name": person.last_name, "email": person.email,
-            "function_title": person.function_title, "org_unit": person.org_unit_id,
-            "is_active": person.is_active, "version": person.version,
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "email": person.email,
+            "function_title": person.function_title,
+            "org_unit": person.org_unit_id,
+            "is_active": person.is_active,
+            "version": person.version,
         }
 
 
@@ -94,10 +111,12 @@ class DeleteForm(VersionedForm):
 
 class PersonFilterForm(forms.Form):
     q = forms.CharField(label=_("Suche"), required=False, max_length=100)
-    einheit = forms.ModelChoiceField(label=_("Organisationseinheit"), queryset=OrgUnit.objects.none(), required=False,
-                                     empty_label=_("alle"))
-    status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("alle")), ("aktiv", _("aktiv")), ("inaktiv", _("inaktiv"))])
+    einheit = forms.ModelChoiceField(
+        label=_("Organisationseinheit"), queryset=OrgUnit.objects.none(), required=False, empty_label=_("alle")
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("alle")), ("aktiv", _("aktiv")), ("inaktiv", _("inaktiv"))]
+    )
     sort = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, kommune: Kommune, **kwargs: Any) -> None:
@@ -109,8 +128,9 @@ class PersonFilterForm(forms.Form):
 class OrgUnitFilterForm(forms.Form):
     q = forms.CharField(label=_("Suche"), required=False, max_length=100)
     typ = forms.ChoiceField(label=_("Typ"), required=False, choices=[("", _("alle")), *OrgUnitType.choices])
-    status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("alle")), ("aktiv", _("aktiv")), ("inaktiv", _("inaktiv"))])
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("alle")), ("aktiv", _("aktiv")), ("inaktiv", _("inaktiv"))]
+    )
     sort = forms.CharField(required=False, widget=forms.HiddenInput)
 
 

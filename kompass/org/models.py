@@ -41,11 +41,19 @@ class OrgUnit(TenantModel):
     name = models.CharField(_("Name"), max_length=200)
     unit_type = models.CharField(_("Typ"), max_length=30, choices=OrgUnitType.choices)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("Übergeordnete Einheit"),
     )
     head = models.ForeignKey(
-        "org.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "org.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("Leitung"),
     )
     is_active = models.BooleanField(_("Aktiv"), default=True)
@@ -78,12 +86,20 @@ class Person(TenantModel):
     email = models.EmailField(_("Dienstliche E-Mail"), max_length=254)
     function_title = models.CharField(_("Funktion / Stellenbezeichnung"), max_length=200, blank=True)
     org_unit = models.ForeignKey(
-        OrgUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="people",
+        OrgUnit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
         verbose_name=_("Organisationseinheit"),
     )
     is_active = models.BooleanField(_("Aktiv"), default=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("Benutzerkonto"),
     )
     version = models.PositiveIntegerField(default=1, editable=False)

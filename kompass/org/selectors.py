@@ -86,8 +86,10 @@ def person_list(
     if query:
         for word in query.split()[:5]:
             qs = qs.filter(
-                Q(first_name__icontains=word) | Q(last_name__icontains=word)
-                | Q(email__icontains=word) | Q(function_title__icontains=word)
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(email__icontains=word)
+                | Q(function_title__icontains=word)
             )
     if unit is not None:
         qs = qs.filter(org_unit__path__startswith=unit.path) if include_subunits else qs.filter(org_unit=unit)
@@ -107,8 +109,13 @@ ORGUNIT_SORTS = {
 
 
 def orgunit_list(
-    kommune: Kommune, *, query: str = "", unit_type: str = "", active: bool | None = None,
-    parent: OrgUnit | None = None, sort: str = "code",
+    kommune: Kommune,
+    *,
+    query: str = "",
+    unit_type: str = "",
+    active: bool | None = None,
+    parent: OrgUnit | None = None,
+    sort: str = "code",
 ) -> QuerySet[OrgUnit]:
     qs = orgunits(kommune).select_related("parent", "head")
     if query:
@@ -134,17 +141,19 @@ class KeyFigures:
 
 def key_figures(kommune: Kommune, *, missing_limit: int = 10) -> KeyFigures:
     """Start-page figures and the "what is missing" list, in a fixed number of queries."""
-    unit_stats = orgunits(kommune).filter(is_active=True).aggregate(
-        total=Count("id"),
+    unit_stats = (
+        orgunits(kommune)
+        .filter(is_active=True)
+        .aggregate(
+            total=Count("id"),
+        )
     )
     people_stats = people(kommune).aggregate(
         total=Count("id"),
         active=Count("id", filter=Q(is_active=True)),
         without_unit=Count("id", filter=Q(org_unit__isnull=True, is_active=True)),
     )
-    without_head = list(
-        orgunits(kommune).filter(is_active=True, head__isnull=True).order_by("code")[:missing_limit]
-    )
+    without_head = list(orgunits(kommune).filter(is_active=True, head__isnull=True).order_by("code")[:missing_limit])
     empty_units = orgunits(kommune).filter(is_active=True).annotate(n=Count("people")).filter(n=0).count()
     return KeyFigures(
         orgunits=unit_stats["total"],

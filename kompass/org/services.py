@@ -15,22 +15,9 @@ from django.utils.translation import gettext as _
 
 from kompass.audit.models import AuditAction
 from kompass.audit.services import audit_record, snapshot
+from kompass.core.exceptions import ConflictError
 from kompass.org.models import MAX_TREE_DEPTH, OrgUnit, OrgUnitType, Person
 from kompass.tenancy.models import Kommune
-
-
-class ConflictError(Exception):
-    """Someone else saved the object since it was loaded (optimistic locking, R3)."""
-
-    def __init__(self, message: str | None = None) -> None:
-        super().__init__(
-            message
-            or _(
-                "Der Datensatz wurde inzwischen von jemand anderem geändert. "
-                "Bitte laden Sie die Seite neu und übernehmen Sie Ihre Änderungen erneut."
-            )
-        )
-
 
 ORGUNIT_FIELDS = ("code", "name", "unit_type", "parent", "head", "is_active")
 PERSON_FIELDS = ("first_name", "last_name", "email", "function_title", "org_unit", "is_active", "user")
@@ -72,11 +59,17 @@ def _validate_orgunit(kommune: Kommune, unit: OrgUnit) -> None:
         raise ValidationError(errors)
 
 
+def _too_deep() -> ValidationError:
+    return ValidationError(
+        {"parent": [_("Die Gliederung darf höchstens %(n)d Ebenen tief sein.") % {"n": MAX_TREE_DEPTH}]}
+    )
+
+
 def _place_in_tree(unit: OrgUnit) -> None:
     parent_path = unit.parent.path if unit.parent_id else ""
     depth = unit.parent.depth + 1 if unit.parent_id else 0
     if depth >= MAX_TREE_DEPTH:
-        raise ValidationError({"parent": [_("Die Gliederung darf höchstens %(n)d Ebenen tief sein.") % {"n": MAX_TREE_DEPTH}]})
+        raise _too_deep()
     unit.path = f"{parent_path}{unit.pk}/"
     unit.depth = depth
 
@@ -96,8 +89,9 @@ def orgunit_create(*, kommune: Kommune, actor: Any, data: Mapping[str, Any]) -> 
     unit.save()
     _place_in_tree(unit)
     OrgUnit.objects.for_kommune(kommune).filter(pk=unit.pk).update(path=unit.path, depth=unit.depth)
-    audit_record(kommune_id=kommune.pk, actor=actor, action=AuditAction.CREATE, obj=unit,
-                 after=snapshot(unit, ORGUNIT_FIELDS))
+    audit_record(
+        kommune_id=kommune.pk, actor=actor, action=AuditAction.CREATE, obj=unit, after=snapshot(unit, ORGUNIT_FIELDS)
+    )
     return unit
 
 
@@ -113,7 +107,7 @@ def orgunit_update(
     unit = _locked_unit(kommune, unit)
     _check_version(unit, expected_version)
     before = snapshot(unit, ORGUNIT_FIELDS)
-    new_parent = data["parent"] if "parent" in data else unit.parent
+    new_parent = data.get("parent", unit.parent)
     for field in ("code", "name"):
         if field in data:
             setattr(unit, field, _clean_text(data[field]))
@@ -127,8 +121,14 @@ def orgunit_update(
         return unit
     unit.version += 1
     unit.save()
-    audit_record(kommune_id=kommune.pk, actor=actor, action=AuditAction.UPDATE, obj=unit,
-                 before=before, after=snapshot(unit, ORGUNIT_FIELDS))
+    audit_record(
+        kommune_id=kommune.pk,
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=unit,
+        before=before,
+        after=snapshot(unit, ORGUNIT_FIELDS),
+    )
     return unit
 
 
@@ -137,16 +137,15 @@ def _move(kommune: Kommune, unit: OrgUnit, new_parent: OrgUnit | None) -> None:
         if new_parent.kommune_id != kommune.pk:
             raise ValidationError({"parent": [_("Die übergeordnete Einheit gehört nicht zu dieser Kommune.")]})
         if new_parent.path.startswith(unit.path):
-            raise ValidationError(
-                {"parent": [_("Eine Einheit kann nicht unter sich selbst oder eine ihrer Untereinheiten verschoben werden.")]}
-            )
+            message = _("Eine Einheit kann nicht unter sich selbst oder eine ihrer Untereinheiten verschoben werden.")
+            raise ValidationError({"parent": [message]})
     old_path, old_depth = unit.path, unit.depth
     unit.parent = new_parent
     _place_in_tree(unit)
     subtree = OrgUnit.objects.for_kommune(kommune).filter(path__startswith=old_path)
     max_depth = subtree.aggregate(m=Max("depth"))["m"] or old_depth
     if max_depth - old_depth + unit.depth >= MAX_TREE_DEPTH:
-        raise ValidationError({"parent": [_("Die Gliederung darf höchstens %(n)d Ebenen tief sein.") % {"n": MAX_TREE_DEPTH}]})
+        raise _too_deep()
     # One UPDATE rewrites the path prefix and depth of the whole subtree.
     subtree.update(
         path=Concat(Value(unit.path), Substr("path", len(old_path) + 1)),
@@ -158,8 +157,9 @@ def _move(kommune: Kommune, unit: OrgUnit, new_parent: OrgUnit | None) -> None:
 def orgunit_move(
     *, kommune: Kommune, actor: Any, unit: OrgUnit, new_parent: OrgUnit | None, expected_version: int | None = None
 ) -> OrgUnit:
-    return orgunit_update(kommune=kommune, actor=actor, unit=unit, data={"parent": new_parent},
-                          expected_version=expected_version)
+    return orgunit_update(
+        kommune=kommune, actor=actor, unit=unit, data={"parent": new_parent}, expected_version=expected_version
+    )
 
 
 @transaction.atomic
@@ -170,7 +170,9 @@ def orgunit_delete(*, kommune: Kommune, actor: Any, unit: OrgUnit, expected_vers
     if OrgUnit.objects.for_kommune(kommune).filter(parent=unit).exists():
         raise ValidationError(_("Die Einheit hat noch Untereinheiten. Verschieben oder löschen Sie diese zuerst."))
     if Person.objects.for_kommune(kommune).filter(org_unit=unit).exists():
-        raise ValidationError(_("Der Einheit sind noch Personen zugeordnet. Ordnen Sie diese zuerst einer anderen Einheit zu."))
+        raise ValidationError(
+            _("Der Einheit sind noch Personen zugeordnet. Ordnen Sie diese zuerst einer anderen Einheit zu.")
+        )
     from kompass.accounts.models import Membership
 
     if Membership.objects.for_kommune(kommune).filter(scope_unit=unit).exists():
@@ -226,8 +228,9 @@ def person_create(*, kommune: Kommune, actor: Any, data: Mapping[str, Any]) -> P
     person = Person(kommune=kommune, **_person_values(data))
     _validate_person(kommune, person)
     person.save()
-    audit_record(kommune_id=kommune.pk, actor=actor, action=AuditAction.CREATE, obj=person,
-                 after=snapshot(person, PERSON_FIELDS))
+    audit_record(
+        kommune_id=kommune.pk, actor=actor, action=AuditAction.CREATE, obj=person, after=snapshot(person, PERSON_FIELDS)
+    )
     return person
 
 
@@ -257,6 +260,11 @@ def person_delete(*, kommune: Kommune, actor: Any, person: Person, expected_vers
     _check_version(person, expected_version)
     for unit in OrgUnit.objects.for_kommune(kommune).filter(head=person):
         orgunit_update(kommune=kommune, actor=actor, unit=unit, data={"head": None})
-    audit_record(kommune_id=kommune.pk, actor=actor, action=AuditAction.DELETE, obj=person,
-                 before=snapshot(person, PERSON_FIELDS))
+    audit_record(
+        kommune_id=kommune.pk,
+        actor=actor,
+        action=AuditAction.DELETE,
+        obj=person,
+        before=snapshot(person, PERSON_FIELDS),
+    )
     person.delete()

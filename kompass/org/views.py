@@ -64,10 +64,15 @@ def _tree_crumbs(ctx: Any, unit: OrgUnit | None) -> list[tuple[str, str]]:
 def tree(request: HttpRequest) -> HttpResponse:
     ctx = request.tenant  # type: ignore[attr-defined]
     roots = selectors.orgunit_tree(ctx.kommune)
-    return render(request, "org/tree.html", {
-        "roots": roots, "can_edit": ctx.can(Capability.EDIT_ORG),
-        "breadcrumbs": [(_("Organisation"), None)],
-    })
+    return render(
+        request,
+        "org/tree.html",
+        {
+            "roots": roots,
+            "can_edit": ctx.can(Capability.EDIT_ORG),
+            "breadcrumbs": [(_("Organisation"), None)],
+        },
+    )
 
 
 @require_GET
@@ -77,15 +82,27 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     form = OrgUnitFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     sort = filters.get("sort") or "code"
-    qs = selectors.orgunit_list(ctx.kommune, query=filters.get("q", ""), unit_type=filters.get("typ", ""),
-                                active=status_filter(filters.get("status", "")), sort=sort)
+    qs = selectors.orgunit_list(
+        ctx.kommune,
+        query=filters.get("q", ""),
+        unit_type=filters.get("typ", ""),
+        active=status_filter(filters.get("status", "")),
+        sort=sort,
+    )
     page = paginate(request, qs)
     template = "org/partials/unit_table.html" if request.htmx else "org/unit_list.html"  # type: ignore[attr-defined]
-    return render(request, template, {
-        "form": form, "page": page, "sort": sort, "querystring": query_without_page(request),
-        "can_edit": ctx.can(Capability.EDIT_ORG),
-        "breadcrumbs": [(_("Organisation"), reverse("org:tree", args=[ctx.kommune.slug])), (_("Einheiten"), None)],
-    })
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "page": page,
+            "sort": sort,
+            "querystring": query_without_page(request),
+            "can_edit": ctx.can(Capability.EDIT_ORG),
+            "breadcrumbs": [(_("Organisation"), reverse("org:tree", args=[ctx.kommune.slug])), (_("Einheiten"), None)],
+        },
+    )
 
 
 @require_GET
@@ -95,12 +112,19 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = access.orgunit_for_view(ctx, pk)
     children = selectors.orgunits(ctx.kommune).filter(parent=unit).select_related("head").order_by("code")
     members = selectors.person_list(ctx.kommune, unit=unit, include_subunits=False)
-    return render(request, "org/unit_detail.html", {
-        "unit": unit, "children": children, "members": members[:100], "member_count": members.count(),
-        "can_edit": ctx.can(Capability.EDIT_ORG, unit),
-        "history": history_for(ctx, unit),
-        "breadcrumbs": [*_tree_crumbs(ctx, unit)[:-1], (f"{unit.code} {unit.name}", None)],
-    })
+    return render(
+        request,
+        "org/unit_detail.html",
+        {
+            "unit": unit,
+            "children": children,
+            "members": members[:100],
+            "member_count": members.count(),
+            "can_edit": ctx.can(Capability.EDIT_ORG, unit),
+            "history": history_for(ctx, unit),
+            "breadcrumbs": [*_tree_crumbs(ctx, unit)[:-1], (f"{unit.code} {unit.name}", None)],
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -116,17 +140,23 @@ def unit_create(request: HttpRequest) -> HttpResponse:
         ctx.require(Capability.EDIT_ORG)
     if request.method == "POST" and form.is_valid():
         access.require_place_unit(ctx, form.cleaned_data["parent"])
-        unit = _save(form, lambda: services.orgunit_create(kommune=ctx.kommune, actor=request.user,
-                                                           data=form.service_data()))
+        unit = _save(
+            form, lambda: services.orgunit_create(kommune=ctx.kommune, actor=request.user, data=form.service_data())
+        )
         if unit is not None:
             messages.success(request, _("Die Einheit „%(name)s“ wurde angelegt.") % {"name": unit.name})
             return redirect("org:unit_detail", ctx.kommune.slug, unit.pk)
     elif request.method == "POST":
         ctx.require(Capability.EDIT_ORG)
-    return render(request, "org/unit_form.html", {
-        "form": form, "title": _("Neue Organisationseinheit"),
-        "breadcrumbs": [*_tree_crumbs(ctx, None), (_("Neue Einheit"), None)],
-    })
+    return render(
+        request,
+        "org/unit_form.html",
+        {
+            "form": form,
+            "title": _("Neue Organisationseinheit"),
+            "breadcrumbs": [*_tree_crumbs(ctx, None), (_("Neue Einheit"), None)],
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -138,15 +168,29 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["parent"] != unit.parent:
             access.require_place_unit(ctx, form.cleaned_data["parent"])
-        saved = _save(form, lambda: services.orgunit_update(kommune=ctx.kommune, actor=request.user, unit=unit,
-                                                            data=form.service_data(), expected_version=_version(form)))
+        saved = _save(
+            form,
+            lambda: services.orgunit_update(
+                kommune=ctx.kommune,
+                actor=request.user,
+                unit=unit,
+                data=form.service_data(),
+                expected_version=_version(form),
+            ),
+        )
         if saved is not None:
             messages.success(request, _("Die Änderungen wurden gespeichert."))
             return redirect("org:unit_detail", ctx.kommune.slug, unit.pk)
-    return render(request, "org/unit_form.html", {
-        "form": form, "unit": unit, "title": _("%(name)s bearbeiten") % {"name": unit.name},
-        "breadcrumbs": [*_tree_crumbs(ctx, unit), (_("Bearbeiten"), None)],
-    })
+    return render(
+        request,
+        "org/unit_form.html",
+        {
+            "form": form,
+            "unit": unit,
+            "title": _("%(name)s bearbeiten") % {"name": unit.name},
+            "breadcrumbs": [*_tree_crumbs(ctx, unit), (_("Bearbeiten"), None)],
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -156,16 +200,29 @@ def unit_delete(request: HttpRequest, pk: int) -> HttpResponse:
     unit = access.orgunit_for_edit(ctx, pk)
     form = DeleteForm(request.POST or None, initial={"version": unit.version})
     if request.method == "POST" and form.is_valid():
-        done = _save(form, lambda: services.orgunit_delete(kommune=ctx.kommune, actor=request.user, unit=unit,
-                                                           expected_version=_version(form)) or True)
+        done = _save(
+            form,
+            lambda: (
+                services.orgunit_delete(
+                    kommune=ctx.kommune, actor=request.user, unit=unit, expected_version=_version(form)
+                )
+                or True
+            ),
+        )
         if done:
             messages.success(request, _("Die Einheit „%(name)s“ wurde gelöscht.") % {"name": unit.name})
             return redirect("org:tree", ctx.kommune.slug)
-    return render(request, "org/confirm_delete.html", {
-        "form": form, "object": unit, "title": _("Einheit „%(name)s“ löschen") % {"name": unit.name},
-        "cancel_url": reverse("org:unit_detail", args=[ctx.kommune.slug, unit.pk]),
-        "breadcrumbs": [*_tree_crumbs(ctx, unit), (_("Löschen"), None)],
-    })
+    return render(
+        request,
+        "org/confirm_delete.html",
+        {
+            "form": form,
+            "object": unit,
+            "title": _("Einheit „%(name)s“ löschen") % {"name": unit.name},
+            "cancel_url": reverse("org:unit_detail", args=[ctx.kommune.slug, unit.pk]),
+            "breadcrumbs": [*_tree_crumbs(ctx, unit), (_("Löschen"), None)],
+        },
+    )
 
 
 # --- people --------------------------------------------------------------------------------
@@ -182,15 +239,27 @@ def person_list(request: HttpRequest) -> HttpResponse:
     form = PersonFilterForm(request.GET or None, kommune=ctx.kommune)
     filters = form.cleaned_data if form.is_valid() else {}
     sort = filters.get("sort") or "name"
-    qs = selectors.person_list(ctx.kommune, query=filters.get("q", ""), unit=filters.get("einheit"),
-                               active=status_filter(filters.get("status", "")), sort=sort)
+    qs = selectors.person_list(
+        ctx.kommune,
+        query=filters.get("q", ""),
+        unit=filters.get("einheit"),
+        active=status_filter(filters.get("status", "")),
+        sort=sort,
+    )
     page = paginate(request, qs)
     template = "org/partials/person_table.html" if request.htmx else "org/person_list.html"  # type: ignore[attr-defined]
-    return render(request, template, {
-        "form": form, "page": page, "sort": sort, "querystring": query_without_page(request),
-        "can_edit": ctx.can(Capability.EDIT_PEOPLE),
-        "breadcrumbs": [(_("Personen"), None)],
-    })
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "page": page,
+            "sort": sort,
+            "querystring": query_without_page(request),
+            "can_edit": ctx.can(Capability.EDIT_PEOPLE),
+            "breadcrumbs": [(_("Personen"), None)],
+        },
+    )
 
 
 @require_GET
@@ -199,12 +268,17 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = request.tenant  # type: ignore[attr-defined]
     person = access.person_for_view(ctx, pk)
     led_units = selectors.orgunits(ctx.kommune).filter(head=person).order_by("code")
-    return render(request, "org/person_detail.html", {
-        "person": person, "led_units": led_units,
-        "can_edit": ctx.can(Capability.EDIT_PEOPLE, person.org_unit),
-        "history": history_for(ctx, person),
-        "breadcrumbs": [*_people_crumbs(ctx), (person.full_name, None)],
-    })
+    return render(
+        request,
+        "org/person_detail.html",
+        {
+            "person": person,
+            "led_units": led_units,
+            "can_edit": ctx.can(Capability.EDIT_PEOPLE, person.org_unit),
+            "history": history_for(ctx, person),
+            "breadcrumbs": [*_people_crumbs(ctx), (person.full_name, None)],
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -219,15 +293,21 @@ def person_create(request: HttpRequest) -> HttpResponse:
     form = PersonForm(request.POST or None, kommune=ctx.kommune, initial=initial)
     if request.method == "POST" and form.is_valid():
         access.require_place_person(ctx, form.cleaned_data["org_unit"])
-        person = _save(form, lambda: services.person_create(kommune=ctx.kommune, actor=request.user,
-                                                            data=form.service_data()))
+        person = _save(
+            form, lambda: services.person_create(kommune=ctx.kommune, actor=request.user, data=form.service_data())
+        )
         if person is not None:
             messages.success(request, _("%(name)s wurde angelegt.") % {"name": person.full_name})
             return redirect("org:person_detail", ctx.kommune.slug, person.pk)
-    return render(request, "org/person_form.html", {
-        "form": form, "title": _("Neue Person"),
-        "breadcrumbs": [*_people_crumbs(ctx), (_("Neue Person"), None)],
-    })
+    return render(
+        request,
+        "org/person_form.html",
+        {
+            "form": form,
+            "title": _("Neue Person"),
+            "breadcrumbs": [*_people_crumbs(ctx), (_("Neue Person"), None)],
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -238,17 +318,33 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = PersonForm(request.POST or None, kommune=ctx.kommune, initial=PersonForm.initial_for(person))
     if request.method == "POST" and form.is_valid():
         access.require_place_person(ctx, form.cleaned_data["org_unit"])
-        saved = _save(form, lambda: services.person_update(kommune=ctx.kommune, actor=request.user, person=person,
-                                                           data=form.service_data(), expected_version=_version(form)))
+        saved = _save(
+            form,
+            lambda: services.person_update(
+                kommune=ctx.kommune,
+                actor=request.user,
+                person=person,
+                data=form.service_data(),
+                expected_version=_version(form),
+            ),
+        )
         if saved is not None:
             messages.success(request, _("Die Änderungen wurden gespeichert."))
             return redirect("org:person_detail", ctx.kommune.slug, person.pk)
-    return render(request, "org/person_form.html", {
-        "form": form, "person": person, "title": _("%(name)s bearbeiten") % {"name": person.full_name},
-        "breadcrumbs": [*_people_crumbs(ctx),
-                        (person.full_name, reverse("org:person_detail", args=[ctx.kommune.slug, person.pk])),
-                        (_("Bearbeiten"), None)],
-    })
+    return render(
+        request,
+        "org/person_form.html",
+        {
+            "form": form,
+            "person": person,
+            "title": _("%(name)s bearbeiten") % {"name": person.full_name},
+            "breadcrumbs": [
+                *_people_crumbs(ctx),
+                (person.full_name, reverse("org:person_detail", args=[ctx.kommune.slug, person.pk])),
+                (_("Bearbeiten"), None),
+            ],
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -258,15 +354,26 @@ def person_delete(request: HttpRequest, pk: int) -> HttpResponse:
     person = access.person_for_edit(ctx, pk)
     form = DeleteForm(request.POST or None, initial={"version": person.version})
     if request.method == "POST" and form.is_valid():
-        done = _save(form, lambda: services.person_delete(kommune=ctx.kommune, actor=request.user, person=person,
-                                                          expected_version=_version(form)) or True)
+        done = _save(
+            form,
+            lambda: (
+                services.person_delete(
+                    kommune=ctx.kommune, actor=request.user, person=person, expected_version=_version(form)
+                )
+                or True
+            ),
+        )
         if done:
             messages.success(request, _("%(name)s wurde gelöscht.") % {"name": person.full_name})
             return redirect("org:person_list", ctx.kommune.slug)
-    return render(request, "org/confirm_delete.html", {
-        "form": form, "object": person, "title": _("%(name)s löschen") % {"name": person.full_name},
-        "cancel_url": reverse("org:person_detail", args=[ctx.kommune.slug, person.pk]),
-        "breadcrumbs": [*_people_crumbs(ctx), (person.full_name, None), (_("Löschen"), None)],
-    })
-
-
+    return render(
+        request,
+        "org/confirm_delete.html",
+        {
+            "form": form,
+            "object": person,
+            "title": _("%(name)s löschen") % {"name": person.full_name},
+            "cancel_url": reverse("org:person_detail", args=[ctx.kommune.slug, person.pk]),
+            "breadcrumbs": [*_people_crumbs(ctx), (person.full_name, None), (_("Löschen"), None)],
+        },
+    )

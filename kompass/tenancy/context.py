@@ -31,6 +31,11 @@ class TenantContext:
     is_operator: bool = False
 
     @property
+    def capabilities(self) -> frozenset[str]:
+        """Kommune-wide capabilities, for templates: `{% if "view_audit" in tenant.capabilities %}`."""
+        return frozenset(str(c) for c in Capability if self.can(c))
+
+    @property
     def role_label(self) -> str:
         return str(Role(self.role).label)
 
@@ -50,11 +55,7 @@ class TenantContext:
 def active_operator_access(user: Any, kommune: Kommune) -> OperatorAccess | None:
     if not (user.is_authenticated and user.is_superuser):
         return None
-    return (
-        OperatorAccess.objects.for_kommune(kommune)
-        .filter(operator=user, expires_at__gt=timezone.now())
-        .first()
-    )
+    return OperatorAccess.objects.for_kommune(kommune).filter(operator=user, expires_at__gt=timezone.now()).first()
 
 
 def resolve_tenant(user: Any, kommune_slug: str) -> TenantContext:

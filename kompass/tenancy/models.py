@@ -41,14 +41,25 @@ class Bundesland(models.TextChoices):
 
 # The first two digits of the Amtlicher Gemeindeschlüssel name the Land (Destatis).
 AGS_LAND_PREFIX = {
-    "SH": "01", "HH": "02", "NI": "03", "HB": "04", "NW": "05", "HE": "06", "RP": "07",
-    "BW": "08", "BY": "09", "SL": "10", "BE": "11", "BB": "12", "MV": "13", "SN": "14",
-    "ST": "15", "TH": "16",
+    "SH": "01",
+    "HH": "02",
+    "NI": "03",
+    "HB": "04",
+    "NW": "05",
+    "HE": "06",
+    "RP": "07",
+    "BW": "08",
+    "BY": "09",
+    "SL": "10",
+    "BE": "11",
+    "BB": "12",
+    "MV": "13",
+    "SN": "14",
+    "ST": "15",
+    "TH": "16",
 }
 
-ags_validator = RegexValidator(
-    r"^\d{8}$", _("Der Amtliche Gemeindeschlüssel besteht aus genau 8 Ziffern.")
-)
+ags_validator = RegexValidator(r"^\d{8}$", _("Der Amtliche Gemeindeschlüssel besteht aus genau 8 Ziffern."))
 slug_validator = RegexValidator(
     r"^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$",
     _("Kurzname: Kleinbuchstaben, Ziffern und Bindestriche, höchstens 50 Zeichen."),
@@ -61,9 +72,7 @@ class Kommune(models.Model):
     kommune_type = models.CharField(_("Art"), max_length=30, choices=KommuneType.choices)
     bundesland = models.CharField(_("Bundesland"), max_length=2, choices=Bundesland.choices)
     population = models.PositiveIntegerField(_("Einwohnerzahl"), validators=[MinValueValidator(1)])
-    ags = models.CharField(
-        _("Amtlicher Gemeindeschlüssel"), max_length=8, unique=True, validators=[ags_validator]
-    )
+    ags = models.CharField(_("Amtlicher Gemeindeschlüssel"), max_length=8, unique=True, validators=[ags_validator])
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=1)
 

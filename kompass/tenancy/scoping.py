@@ -95,7 +95,7 @@ class TenantModel(models.Model):
 
     objects = TenantManager()
     # Django's internals (deletion collector, forward relations) use the base manager.
-    unscoped_objects = models.Manager()
+    unscoped_objects = models.Manager()  # noqa: DJ012 - managers belong together
 
     class Meta:
         abstract = True
