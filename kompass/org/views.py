@@ -137,7 +137,8 @@ def unit_create(request: HttpRequest) -> HttpResponse:
         initial["parent"] = access.orgunit_for_view(ctx, parent_id).pk
     form = OrgUnitForm(request.POST or None, kommune=ctx.kommune, initial=initial)
     if request.method == "GET":
-        ctx.require(Capability.EDIT_ORG)
+        # A Redaktion member limited to a subtree may create units inside it.
+        ctx.require(Capability.EDIT_ORG, ctx.scope_unit)
     if request.method == "POST" and form.is_valid():
         access.require_place_unit(ctx, form.cleaned_data["parent"])
         unit = _save(
@@ -147,7 +148,7 @@ def unit_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Die Einheit „%(name)s“ wurde angelegt.") % {"name": unit.name})
             return redirect("org:unit_detail", ctx.kommune.slug, unit.pk)
     elif request.method == "POST":
-        ctx.require(Capability.EDIT_ORG)
+        ctx.require(Capability.EDIT_ORG, ctx.scope_unit)
     return render(
         request,
         "org/unit_form.html",
@@ -285,7 +286,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @tenant_view
 def person_create(request: HttpRequest) -> HttpResponse:
     ctx = request.tenant  # type: ignore[attr-defined]
-    ctx.require(Capability.EDIT_PEOPLE)
+    # A Redaktion member limited to a subtree may add people inside it.
+    ctx.require(Capability.EDIT_PEOPLE, ctx.scope_unit)
     initial: dict[str, Any] = {"is_active": True}
     unit_id = request.GET.get("einheit", "")
     if unit_id.isdigit():
