@@ -66,7 +66,7 @@ def api_token_authenticate(secret: str) -> User | None:
 def _validate_membership(kommune: Kommune, membership: Membership) -> None:
     if membership.role not in Role.values:
         raise ValidationError({"role": [_("Unbekannte Rolle.")]})
-    if membership.scope_unit_id is not None:
+    if membership.scope_unit is not None:
         if membership.scope_unit.kommune_id != kommune.pk:
             raise ValidationError({"scope_unit": [_("Die Einheit gehört nicht zu dieser Kommune.")]})
         if membership.role != Role.EDITOR:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -20,6 +22,11 @@ from kompass.core.decorators import tenant_view
 from kompass.core.forms_util import add_service_errors
 from kompass.tenancy.access import fetch
 from kompass.tenancy.models import Kommune
+
+
+def _user(request: HttpRequest) -> User:
+    """The logged-in user of a view behind `login_required`."""
+    return cast(User, request.user)
 
 
 class LoginView(auth_views.LoginView):
@@ -47,11 +54,11 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     new_secret = None
     if request.method == "POST" and form.is_valid():
         try:
-            _token, new_secret = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+            _token, new_secret = services.api_token_create(user=_user(request), name=form.cleaned_data["name"])
             form = ApiTokenForm()
         except ValidationError as exc:
             add_service_errors(form, exc)
-    tokens = ApiToken.objects.filter(user=request.user)
+    tokens = ApiToken.objects.filter(user=_user(request))
     return render(request, "accounts/api_tokens.html", {"form": form, "tokens": tokens, "new_secret": new_secret})
 
 
@@ -59,7 +66,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 @login_required
 def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
-    services.api_token_revoke(user=request.user, token=token)
+    services.api_token_revoke(user=_user(request), token=token)
     messages.success(request, _("Das Token „%(name)s“ wurde widerrufen.") % {"name": token.name})
     return redirect("accounts:api_tokens")
 

@@ -17,7 +17,7 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args: Any, object_types: list[tuple[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["typ"].choices = [("", _("alle")), *object_types]
+        self.fields["typ"].choices = [("", _("alle")), *object_types]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -15,7 +15,7 @@ from kompass.tenancy.context import TenantContext
 
 
 def orgunit_for_view(ctx: TenantContext, pk: object, queryset: QuerySet[OrgUnit] | None = None) -> OrgUnit:
-    return fetch(ctx, queryset if queryset is not None else OrgUnit.objects.select_related("parent", "head"), pk)  # type: ignore[return-value]
+    return fetch(ctx, queryset if queryset is not None else OrgUnit.objects.select_related("parent", "head"), pk)
 
 
 def orgunit_for_edit(ctx: TenantContext, pk: object) -> OrgUnit:
@@ -33,7 +33,7 @@ def require_place_unit(ctx: TenantContext, parent: OrgUnit | None) -> None:
 
 
 def person_for_view(ctx: TenantContext, pk: object) -> Person:
-    return fetch(ctx, Person.objects.select_related("org_unit", "user"), pk)  # type: ignore[return-value]
+    return fetch(ctx, Person.objects.select_related("org_unit", "user"), pk)
 
 
 def person_for_edit(ctx: TenantContext, pk: object) -> Person:

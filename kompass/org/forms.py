@@ -19,6 +19,16 @@ def unit_choices(kommune: Kommune) -> Any:
     return OrgUnit.objects.for_kommune(kommune).order_by("path")
 
 
+def _indented_label(unit: OrgUnit) -> str:
+    return f"{'– ' * unit.depth}{unit.code} {unit.name}"
+
+
+def use_units_of(field: Any, kommune: Kommune) -> None:
+    """Offer only the Kommune's units, indented by tree depth (another Kommune's id is invalid)."""
+    field.queryset = unit_choices(kommune)
+    field.label_from_instance = _indented_label
+
+
 class OrgUnitForm(VersionedForm):
     code = forms.CharField(label=_("Kennung"), max_length=30, help_text=_("z. B. „32“ für das Ordnungsamt"))
     name = forms.CharField(label=_("Name"), max_length=200)
@@ -39,8 +49,7 @@ class OrgUnitForm(VersionedForm):
     def __init__(self, *args: Any, kommune: Kommune, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.kommune = kommune
-        self.fields["parent"].queryset = unit_choices(kommune)
-        self.fields["parent"].label_from_instance = lambda u: f"{'– ' * u.depth}{u.code} {u.name}"
+        use_units_of(self.fields["parent"], kommune)
 
     def clean_head_email(self) -> Person | None:
         email = (self.cleaned_data.get("head_email") or "").strip().lower()
@@ -66,7 +75,7 @@ class OrgUnitForm(VersionedForm):
             "name": unit.name,
             "unit_type": unit.unit_type,
             "parent": unit.parent_id,
-            "head_email": unit.head.email if unit.head_id else "",
+            "head_email": unit.head.email if unit.head is not None else "",
             "is_active": unit.is_active,
             "version": unit.version,
         }
@@ -84,8 +93,7 @@ class PersonForm(VersionedForm):
 
     def __init__(self, *args: Any, kommune: Kommune, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["org_unit"].queryset = unit_choices(kommune)
-        self.fields["org_unit"].label_from_instance = lambda u: f"{'– ' * u.depth}{u.code} {u.name}"
+        use_units_of(self.fields["org_unit"], kommune)
 
     def service_data(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
@@ -121,8 +129,7 @@ class PersonFilterForm(forms.Form):
 
     def __init__(self, *args: Any, kommune: Kommune, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["einheit"].queryset = unit_choices(kommune)
-        self.fields["einheit"].label_from_instance = lambda u: f"{'– ' * u.depth}{u.code} {u.name}"
+        use_units_of(self.fields["einheit"], kommune)
 
 
 class OrgUnitFilterForm(forms.Form):

@@ -44,9 +44,9 @@ def _validate_orgunit(kommune: Kommune, unit: OrgUnit) -> None:
         errors.setdefault("name", []).append(_("Bitte geben Sie einen Namen an."))
     if unit.unit_type not in OrgUnitType.values:
         errors.setdefault("unit_type", []).append(_("Unbekannter Typ der Organisationseinheit."))
-    if unit.parent_id is not None and unit.parent.kommune_id != kommune.pk:
+    if unit.parent is not None and unit.parent.kommune_id != kommune.pk:
         errors.setdefault("parent", []).append(_("Die übergeordnete Einheit gehört nicht zu dieser Kommune."))
-    if unit.head_id is not None and unit.head.kommune_id != kommune.pk:
+    if unit.head is not None and unit.head.kommune_id != kommune.pk:
         errors.setdefault("head", []).append(_("Die Leitung gehört nicht zu dieser Kommune."))
     try:
         unit.full_clean(exclude=["kommune", "parent", "head", "path", "depth", "version"], validate_unique=False)
@@ -66,8 +66,9 @@ def _too_deep() -> ValidationError:
 
 
 def _place_in_tree(unit: OrgUnit) -> None:
-    parent_path = unit.parent.path if unit.parent_id else ""
-    depth = unit.parent.depth + 1 if unit.parent_id else 0
+    parent = unit.parent
+    parent_path = parent.path if parent is not None else ""
+    depth = parent.depth + 1 if parent is not None else 0
     if depth >= MAX_TREE_DEPTH:
         raise _too_deep()
     unit.path = f"{parent_path}{unit.pk}/"
@@ -194,7 +195,7 @@ def _validate_person(kommune: Kommune, person: Person) -> None:
     ):
         if not getattr(person, field):
             errors.setdefault(field, []).append(message)
-    if person.org_unit_id is not None and person.org_unit.kommune_id != kommune.pk:
+    if person.org_unit is not None and person.org_unit.kommune_id != kommune.pk:
         errors.setdefault("org_unit", []).append(_("Die Organisationseinheit gehört nicht zu dieser Kommune."))
     try:
         person.full_clean(exclude=["kommune", "org_unit", "user", "version"], validate_unique=False)

@@ -6,9 +6,9 @@ With a capability, the acting member must hold it for that object, or gets 403.
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from kompass.accounts.capabilities import Capability
@@ -18,7 +18,8 @@ from kompass.tenancy.scoping import TenantQuerySet
 M = TypeVar("M", bound=Model)
 
 
-def fetch(ctx: TenantContext, queryset: TenantQuerySet, pk: object) -> Model:
+def fetch(ctx: TenantContext, queryset: QuerySet[Any], pk: object) -> Any:
+    assert isinstance(queryset, TenantQuerySet), "fetch() is for tenant-owned models"
     try:
         return queryset.for_kommune(ctx.kommune).get(pk=pk)
     except (queryset.model.DoesNotExist, ValueError, TypeError):

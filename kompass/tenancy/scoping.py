@@ -28,7 +28,7 @@ class TenantQuerySet(models.QuerySet):
     _kommune_scoped = False
 
     def _clone(self) -> Self:
-        clone = super()._clone()
+        clone = super()._clone()  # type: ignore[misc]
         clone._kommune_scoped = self._kommune_scoped
         return clone
 
@@ -39,7 +39,7 @@ class TenantQuerySet(models.QuerySet):
 
     def unscoped(self) -> Self:
         """SECURITY: only for platform-level code (migrations, benchmarks, operator tools)."""
-        clone = self._chain()
+        clone = self._chain()  # type: ignore[attr-defined]
         clone._kommune_scoped = True
         return clone
 
