@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "kompass.accounts",
     "kompass.org",
     "kompass.audit",
+    "kompass.roles",
     "kompass.api",
 ]
 

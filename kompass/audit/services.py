@@ -68,3 +68,28 @@ def audit_record(
         changes=changes,
         request_id=ctx.request_id,
     )
+
+
+def audit_bulk_create(*, kommune_id: int, actor: Any, objs: Iterable[models.Model], fields: Iterable[str]) -> int:
+    """One "create" entry per object, written with a single INSERT (adoption, bulk operations)."""
+    ctx = context.current()
+    user = actor if getattr(actor, "pk", None) else None
+    name = (user.display_name if user else SYSTEM_ACTOR_NAME)[:200]
+    field_list = list(fields)
+    entries = [
+        AuditEntry(
+            kommune_id=kommune_id,
+            actor=user,
+            actor_name=name,
+            action=AuditAction.CREATE,
+            source=ctx.source,
+            object_type=obj._meta.model_name or "",
+            object_id=str(obj.pk),
+            object_label=str(obj)[:300],
+            changes=diff({}, snapshot(obj, field_list)),
+            request_id=ctx.request_id,
+        )
+        for obj in objs
+    ]
+    AuditEntry.objects.bulk_create(entries, batch_size=500)
+    return len(entries)

@@ -1,0 +1,442 @@
+"""The role checks ("Rollen-Check"): one small function per rule, each naming its source.
+
+Every rule reads a `CheckData` snapshot (loaded in a fixed number of queries by
+`selectors.check_data`) and returns findings. A finding carries a severity, a German explanation
+that names the rule and its source, and where to fix it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from kompass.org.models import OrgUnit, OrgUnitType
+from kompass.roles.models import ActivityTemplate, Assignment, RaciCell, Role
+
+ERROR, WARNING, NOTE = "fehler", "warnung", "hinweis"
+SEVERITY_ORDER = {ERROR: 0, WARNING: 1, NOTE: 2}
+SEVERITY_LABELS = {ERROR: "Fehler", WARNING: "Warnung", NOTE: "Hinweis"}
+CORE_MARKERS = ("cdo", "cio", "isb", "dsb")
+EXPIRY_WINDOW_DAYS = 60
+RECENTLY_EXPIRED_DAYS = 90
+COVERED_UNIT_TYPES = (OrgUnitType.FACHBEREICH, OrgUnitType.AMT)
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: str
+    title: str
+    explanation: str
+    source: str
+    fix: tuple[str, dict[str, Any]] | None = None
+
+    @property
+    def severity_label(self) -> str:
+        return SEVERITY_LABELS[self.severity]
+
+
+@dataclass
+class CheckData:
+    today: datetime.date
+    roles: list[Role]
+    current: list[Assignment]
+    recent_past: list[Assignment]
+    activities: list[ActivityTemplate]
+    cells: list[RaciCell]
+    units: list[OrgUnit]
+    _by_marker: dict[str, list[Role]] = field(default_factory=dict, init=False)
+
+    def roles_with(self, marker: str) -> list[Role]:
+        if marker not in self._by_marker:
+            self._by_marker[marker] = [r for r in self.roles if r.is_active and r.has_marker(marker)]
+        return self._by_marker[marker]
+
+    def holders_of(self, marker: str) -> list[Assignment]:
+        keys = {r.pk for r in self.roles_with(marker)}
+        return [a for a in self.current if a.role_id in keys]
+
+    def people_with(self, marker: str) -> set[int]:
+        return {a.person_id for a in self.holders_of(marker)}
+
+
+def _role_fix(role: Role) -> tuple[str, dict[str, Any]]:
+    return ("roles:role_detail", {"pk": role.pk})
+
+
+def _assignment_fix(a: Assignment) -> tuple[str, dict[str, Any]]:
+    return ("roles:assignment_edit", {"pk": a.pk})
+
+
+def percent(value: Decimal) -> str:
+    """German percentage figure without trailing zeros: 12.50 → "12,5"."""
+    text = f"{value:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+# --- rules -----------------------------------------------------------------------------------
+
+
+def rule_raci_one_accountable(data: CheckData) -> list[Finding]:
+    """Every activity has exactly one A and at least one R (RACI principle; KGSt-Bericht 9/2016:
+    clearly regulated responsibilities)."""
+    active = {r.pk for r in data.roles if r.is_active}
+    letters: dict[int, list[str]] = defaultdict(list)
+    for cell in data.cells:
+        if cell.role_id in active:
+            letters[cell.activity_id].append(cell.letter)
+    findings = []
+    source = _("RACI-Prinzip; KGSt-Bericht 9/2016 (klar geregelte Verantwortlichkeiten)")
+    for activity in data.activities:
+        row = letters.get(activity.pk, [])
+        a_count, r_count = row.count("A"), row.count("R")
+        problems = []
+        if a_count != 1:
+            problems.append(_("%(n)d verantwortliche Rollen (A) statt genau einer") % {"n": a_count})
+        if r_count < 1:
+            problems.append(_("keine durchführende Rolle (R)"))
+        if problems:
+            findings.append(
+                Finding(
+                    "raci.eindeutig",
+                    ERROR,
+                    _("Matrix: „%(name)s“ ist nicht eindeutig geregelt") % {"name": activity.name},
+                    _("Regel „Genau ein A, mindestens ein R“: %(problems)s.") % {"problems": "; ".join(problems)},
+                    source,
+                    ("roles:matrix", {}),
+                )
+            )
+    return findings
+
+
+def rule_core_roles_filled(data: CheckData) -> list[Finding]:
+    """CDO (or an equivalent), CIO, ISB and DSB are filled or deliberately not filled
+    (KGSt-Bericht 9/2016 and 8/2018; DSGVO Art. 37; BSI IT-Grundschutz ISMS.1)."""
+    labels = {
+        "cdo": "Chief Digital Officer",
+        "cio": "CIO",
+        "isb": _("Informationssicherheitsbeauftragte(r)"),
+        "dsb": _("Datenschutzbeauftragte(r)"),
+    }
+    sources = {
+        "cdo": "KGSt-Bericht 8/2018; KGSt CDO-Netzwerk",
+        "cio": "KGSt-Bericht 9/2016",
+        "isb": "BSI IT-Grundschutz ISMS.1",
+        "dsb": "DSGVO Art. 37",
+    }
+    findings = []
+    for marker in CORE_MARKERS:
+        roles = data.roles_with(marker)
+        if any(r.not_filled for r in roles) or data.holders_of(marker):
+            continue
+        fix = _role_fix(roles[0]) if roles else ("roles:role_list", {})
+        findings.append(
+            Finding(
+                f"kernrolle.{marker}",
+                ERROR,
+                _("Kernrolle nicht besetzt: %(role)s") % {"role": labels[marker]},
+                _(
+                    "Regel „Kernrollen besetzt“: Für diese Rolle gibt es keine aktuelle Zuordnung. "
+                    "Besetzen Sie sie oder markieren Sie sie mit Begründung als bewusst nicht besetzt."
+                ),
+                sources[marker],
+                fix,
+            )
+        )
+    return findings
+
+
+def lotse_unit(a: Assignment) -> OrgUnit | None:
+    """The unit a Lotse works for: the assignment's unit, else the person's own unit."""
+    return a.org_unit if a.org_unit_id else a.person.org_unit
+
+
+@dataclass
+class Coverage:
+    units: list[tuple[OrgUnit, list[Assignment]]]
+
+    @property
+    def covered(self) -> int:
+        return sum(1 for _unit, lotsen in self.units if lotsen)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.covered / len(self.units)) if self.units else 100
+
+
+def lotse_coverage(data: CheckData) -> Coverage:
+    """Per Fachbereich/Amt: the Lotsen working for it or for a unit below it."""
+    lotsen = data.holders_of("lotse")
+    rows = []
+    for unit in data.units:
+        if unit.unit_type not in COVERED_UNIT_TYPES or not unit.is_active:
+            continue
+        here = [a for a in lotsen if (u := lotse_unit(a)) is not None and u.path.startswith(unit.path)]
+        rows.append((unit, here))
+    return Coverage(rows)
+
+
+def rule_lotse_coverage(data: CheckData) -> list[Finding]:
+    """At least one Lotse per Fachbereich/Amt (practice Stadt Konstanz: ≥1 Lotse from each of the
+    23 Ämter; KGSt Lotsen-Profil 2022)."""
+    coverage = lotse_coverage(data)
+    source = _("Praxis Stadt Konstanz (mind. eine Lotsin/ein Lotse je Amt); KGSt 2022")
+    return [
+        Finding(
+            "lotsen.abdeckung",
+            WARNING,
+            _("Ohne Digitallotsin/-lotse: %(unit)s") % {"unit": f"{unit.code} {unit.name}"},
+            _(
+                "Regel „Jede Organisationseinheit hat eine Lotsin oder einen Lotsen“. Abdeckung insgesamt: "
+                "%(percent)d %% (%(covered)d von %(total)d)."
+            )
+            % {"percent": coverage.percent, "covered": coverage.covered, "total": len(coverage.units)},
+            source,
+            ("roles:assignment_create", {}),
+        )
+        for unit, lotsen in coverage.units
+        if not lotsen
+    ]
+
+
+def rule_lotse_time_and_approval(data: CheckData) -> list[Finding]:
+    """Every Lotse has a time share > 0 and an approving line manager (Lotsen survey HS Kehl 2025:
+    fixed time quotas; Konstanz: time burden underestimated)."""
+    source = _("Befragung HS Kehl 2025 (feste Zeitkontingente); Erfahrung Stadt Konstanz")
+    findings = []
+    for a in data.holders_of("lotse"):
+        missing = []
+        if a.time_share <= 0:
+            missing.append(_("kein Zeitanteil"))
+        if a.approved_by_id is None:
+            missing.append(_("keine Freigabe durch die Führungskraft"))
+        if missing:
+            findings.append(
+                Finding(
+                    "lotsen.zeit_freigabe",
+                    WARNING,
+                    _("Lotsenrolle von %(person)s: %(missing)s") % {"person": a.person, "missing": ", ".join(missing)},
+                    _(
+                        "Regel „Zeitanteil und Freigabe für jede Lotsin, jeden Lotsen“: ohne festen Zeitanteil und "
+                        "Zustimmung der Führungskraft fehlt die Zeit für die Rolle."
+                    ),
+                    source,
+                    _assignment_fix(a),
+                )
+            )
+    return findings
+
+
+def rule_person_overload(data: CheckData) -> list[Finding]:
+    """No person above 100 % total time share across roles (derived rule)."""
+    totals: dict[int, Decimal] = defaultdict(Decimal)
+    roles: dict[int, list[Assignment]] = defaultdict(list)
+    for a in data.current:
+        totals[a.person_id] += a.time_share
+        roles[a.person_id].append(a)
+    findings = []
+    for person_id, total in sorted(totals.items()):
+        if total > 100:
+            items = roles[person_id]
+            detail = "; ".join(f"{a.role.name} {percent(a.time_share)} %" for a in items)
+            findings.append(
+                Finding(
+                    "person.ueberlastung",
+                    ERROR,
+                    _("%(person)s: %(total)s %% Zeitanteil") % {"person": items[0].person, "total": percent(total)},
+                    _("Regel „Höchstens 100 %% Zeitanteil je Person“: %(detail)s.") % {"detail": detail},
+                    _("abgeleitet (Zeitanteile aus den Rollenzuordnungen)"),
+                    _assignment_fix(items[0]),
+                )
+            )
+    return findings
+
+
+def _same_people(data: CheckData, first: str, others: Iterable[str]) -> dict[int, list[str]]:
+    holders = data.people_with(first)
+    hits: dict[int, list[str]] = defaultdict(list)
+    for marker in others:
+        for person_id in holders & data.people_with(marker):
+            hits[person_id].append(marker)
+    return hits
+
+
+def _person_name(data: CheckData, person_id: int) -> str:
+    return next(str(a.person) for a in data.current if a.person_id == person_id)
+
+
+MARKER_LABELS = {
+    "hvb": "Verwaltungsleitung (HVB)",
+    "cio": "IT-Leitung (CIO)",
+    "it_betrieb": "IT-Betrieb",
+    "personal": "Personalleitung",
+    "cdo": "CDO",
+    "isb": "ISB",
+    "dsb": "DSB",
+}
+
+
+def rule_dsb_conflict(data: CheckData) -> list[Finding]:
+    """The DSB must not also lead the administration, IT or HR (DSGVO Art. 38(6): no conflict
+    of interest; EuGH C-453/21)."""
+    hits = _same_people(data, "dsb", ("hvb", "cio", "it_betrieb", "personal"))
+    return [
+        Finding(
+            "konflikt.dsb",
+            ERROR,
+            _("Interessenkonflikt: %(person)s ist DSB und %(roles)s")
+            % {"person": _person_name(data, pid), "roles": ", ".join(MARKER_LABELS[m] for m in markers)},
+            _(
+                "Regel „Keine Interessenkonflikte beim Datenschutz“: Wer Zwecke und Mittel der Verarbeitung festlegt "
+                "(Verwaltungs-, IT- oder Personalleitung), kann sich nicht selbst kontrollieren."
+            ),
+            _("DSGVO Art. 38 Abs. 6; EuGH, Urteil vom 9. Februar 2023, C-453/21"),
+            ("roles:assignment_list", {}),
+        )
+        for pid, markers in hits.items()
+    ]
+
+
+def rule_isb_not_it_operations(data: CheckData) -> list[Finding]:
+    """The ISB should not lead IT operations (BSI IT-Grundschutz ISMS.1: independence of the ISB)."""
+    hits = _same_people(data, "isb", ("it_betrieb",))
+    return [
+        Finding(
+            "konflikt.isb",
+            WARNING,
+            _("%(person)s ist ISB und leitet den IT-Betrieb") % {"person": _person_name(data, pid)},
+            _("Regel „ISB unabhängig vom IT-Betrieb“: Wer den Betrieb verantwortet, prüft die eigene Sicherheit."),
+            _("BSI IT-Grundschutz-Kompendium, Baustein ISMS.1"),
+            ("roles:assignment_list", {}),
+        )
+        for pid in hits
+    ]
+
+
+def rule_cdo_cio_isb_one_person(data: CheckData) -> list[Finding]:
+    """Warn when CDO, CIO and ISB are one person: common in small Kommunen, but a risk
+    (practice Lüchow-Dannenberg; derived)."""
+    people = data.people_with("cdo") & data.people_with("cio") & data.people_with("isb")
+    return [
+        Finding(
+            "buendelung.cdo_cio_isb",
+            WARNING,
+            _("%(person)s ist zugleich CDO, CIO und ISB") % {"person": _person_name(data, pid)},
+            _(
+                "Regel „Rollenbündelung prüfen“: In kleinen Kommunen häufig, aber Steuerung, IT-Verantwortung und "
+                "Sicherheitskontrolle liegen dann in einer Hand; sorgen Sie für Vertretung und externe Prüfung."
+            ),
+            _("Praxis Landkreis Lüchow-Dannenberg (CDO zugleich ISB); abgeleitet"),
+            ("roles:assignment_list", {}),
+        )
+        for pid in sorted(people)
+    ]
+
+
+def rule_cdo_placement(data: CheckData) -> list[Finding]:
+    """The CDO sits at most one level below the Verwaltungsvorstand (KGSt CDO-Netzwerk; Trendreport
+    2022: backing by the top is the central success factor)."""
+    tops = [u for u in data.units if u.unit_type == OrgUnitType.VERWALTUNGSVORSTAND]
+    top_depth = min((u.depth for u in tops), default=0)
+    findings = []
+    for a in data.holders_of("cdo"):
+        unit = a.org_unit if a.org_unit_id else a.person.org_unit
+        if unit is not None and unit.depth - top_depth > 1:
+            findings.append(
+                Finding(
+                    "verortung.cdo",
+                    WARNING,
+                    _("CDO %(person)s ist tief in der Linie verortet (%(unit)s)")
+                    % {"person": a.person, "unit": f"{unit.code} {unit.name}"},
+                    _(
+                        "Regel „CDO nah an der Verwaltungsspitze“: höchstens eine Ebene unter dem Verwaltungsvorstand, "
+                        "z. B. als Stabsstelle."
+                    ),
+                    _("KGSt CDO-Netzwerk; Trendreport Digitaler Staat 2022"),
+                    _assignment_fix(a),
+                )
+            )
+    return findings
+
+
+def rule_assignment_expiry(data: CheckData) -> list[Finding]:
+    """Assignments that end within 60 days, or ended recently without a successor (derived)."""
+    findings = []
+    soon = data.today + datetime.timedelta(days=EXPIRY_WINDOW_DAYS)
+    for a in data.current:
+        if a.valid_until is not None and a.valid_until <= soon:
+            findings.append(
+                Finding(
+                    "zuordnung.endet",
+                    WARNING,
+                    _("Endet bald: %(person)s als %(role)s am %(date)s")
+                    % {"person": a.person, "role": a.role.name, "date": a.valid_until.strftime("%d.%m.%Y")},
+                    _("Regel „Auslaufende Zuordnungen rechtzeitig verlängern oder nachbesetzen“ (Frist %(days)d Tage).")
+                    % {"days": EXPIRY_WINDOW_DAYS},
+                    _("abgeleitet"),
+                    _assignment_fix(a),
+                )
+            )
+    filled = {(a.role_id, a.org_unit_id) for a in data.current}
+    for a in data.recent_past:
+        if (a.role_id, a.org_unit_id) not in filled:
+            findings.append(
+                Finding(
+                    "zuordnung.abgelaufen",
+                    WARNING,
+                    _("Abgelaufen ohne Nachfolge: %(role)s (zuletzt %(person)s)")
+                    % {"person": a.person, "role": a.role.name},
+                    _("Regel „Abgelaufene Zuordnungen nachbesetzen“: seit %(date)s ist niemand zugeordnet.")
+                    % {"date": a.valid_until.strftime("%d.%m.%Y") if a.valid_until else "?"},
+                    _("abgeleitet"),
+                    ("roles:assignment_create", {}),
+                )
+            )
+            filled.add((a.role_id, a.org_unit_id))
+    return findings
+
+
+def rule_key_roles_deputy(data: CheckData) -> list[Finding]:
+    """Key roles (CDO, CIO, ISB, DSB) have a deputy (BSI IT-Grundschutz ORP.2 / ISMS.1:
+    Vertretungsregelungen)."""
+    return [
+        Finding(
+            "vertretung.kernrolle",
+            WARNING,
+            _("Keine Vertretung: %(person)s als %(role)s") % {"person": a.person, "role": a.role.name},
+            _("Regel „Schlüsselrollen haben eine Vertretung“."),
+            _("BSI IT-Grundschutz ORP.1/ISMS.1 (Vertretungsregelungen)"),
+            _assignment_fix(a),
+        )
+        for marker in CORE_MARKERS
+        for a in data.holders_of(marker)
+        if a.deputy_id is None
+    ]
+
+
+RULES: list[Callable[[CheckData], list[Finding]]] = [
+    rule_raci_one_accountable,
+    rule_core_roles_filled,
+    rule_lotse_coverage,
+    rule_lotse_time_and_approval,
+    rule_person_overload,
+    rule_dsb_conflict,
+    rule_isb_not_it_operations,
+    rule_cdo_cio_isb_one_person,
+    rule_cdo_placement,
+    rule_assignment_expiry,
+    rule_key_roles_deputy,
+]
+
+
+def run_checks(data: CheckData) -> list[Finding]:
+    findings = [finding for rule in RULES for finding in rule(data)]
+    return sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.rule, f.title))
