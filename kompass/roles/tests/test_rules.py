@@ -1,0 +1,303 @@
+"""Each role-check rule, positive and negative, on in-memory objects (no database needed)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from itertools import count
+
+import pytest
+
+from kompass.org.models import OrgUnit, OrgUnitType, Person
+from kompass.roles import rules
+from kompass.roles.models import ActivityTemplate, Assignment, RaciCell, Role
+
+TODAY = datetime.date(2026, 11, 27)
+_ids = count(1)
+
+
+def unit(code: str, unit_type: str, parent: OrgUnit | None = None) -> OrgUnit:
+    pk = next(_ids)
+    u = OrgUnit(pk=pk, kommune_id=1, code=code, name=f"Einheit {code}", unit_type=unit_type, is_active=True)
+    u.path = f"{parent.path if parent else ''}{pk}/"
+    u.depth = parent.depth + 1 if parent else 0
+    return u
+
+
+def person(name: str, org_unit: OrgUnit | None = None) -> Person:
+    p = Person(pk=next(_ids), kommune_id=1, first_name=name, last_name="Test", email=f"{name}@x.de")
+    p.org_unit = org_unit
+    return p
+
+
+def role(key: str, *markers: str, not_filled: bool = False) -> Role:
+    return Role(
+        pk=next(_ids),
+        kommune_id=1,
+        key=key,
+        name=key.upper(),
+        markers=list(markers),
+        is_active=True,
+        not_filled=not_filled,
+        not_filled_reason="Grund" if not_filled else "",
+    )
+
+
+def assign(
+    p: Person,
+    r: Role,
+    share: int = 10,
+    *,
+    unit_: OrgUnit | None = None,
+    until: datetime.date | None = None,
+    deputy: Person | None = None,
+    approved: Person | None = None,
+) -> Assignment:
+    a = Assignment(
+        pk=next(_ids), kommune_id=1, time_share=Decimal(share), valid_from=datetime.date(2025, 1, 1), valid_until=until
+    )
+    a.person, a.role, a.org_unit = p, r, unit_
+    a.deputy, a.approved_by = deputy, approved
+    return a
+
+
+def data(roles_=(), current=(), past=(), activities=(), cells=(), units=()) -> rules.CheckData:
+    return rules.CheckData(
+        today=TODAY,
+        roles=list(roles_),
+        current=list(current),
+        recent_past=list(past),
+        activities=list(activities),
+        cells=list(cells),
+        units=list(units),
+    )
+
+
+def activity(name: str) -> ActivityTemplate:
+    return ActivityTemplate(pk=next(_ids), key=name, name=name, confidence="abgeleitet", version="1")
+
+
+def cell(a: ActivityTemplate, r: Role, letter: str) -> RaciCell:
+    return RaciCell(kommune_id=1, activity=a, role=r, letter=letter)
+
+
+# --- RACI ------------------------------------------------------------------------------------
+
+
+def test_activity_with_one_a_and_one_r_passes():
+    act, hvb, cdo = activity("Strategie"), role("hvb"), role("cdo")
+    assert (
+        rules.rule_raci_one_accountable(
+            data([hvb, cdo], activities=[act], cells=[cell(act, hvb, "A"), cell(act, cdo, "R")])
+        )
+        == []
+    )
+
+
+@pytest.mark.parametrize("letters", [("R",), ("A", "A", "R"), ("A", "C")])
+def test_activity_without_exactly_one_a_or_without_r_is_an_error(letters):
+    act = activity("Strategie")
+    roles_ = [role(f"r{i}") for i in range(len(letters))]
+    findings = rules.rule_raci_one_accountable(
+        data(roles_, activities=[act], cells=[cell(act, r, letter) for r, letter in zip(roles_, letters, strict=True)])
+    )
+    assert len(findings) == 1 and findings[0].severity == rules.ERROR
+    assert "Genau ein A" in findings[0].explanation
+
+
+def test_cells_of_inactive_roles_do_not_count():
+    act, hvb, cdo = activity("Strategie"), role("hvb"), role("cdo")
+    hvb.is_active = False
+    findings = rules.rule_raci_one_accountable(
+        data([hvb, cdo], activities=[act], cells=[cell(act, hvb, "A"), cell(act, cdo, "R")])
+    )
+    assert findings and "0 verantwortliche" in findings[0].explanation
+
+
+# --- core roles ------------------------------------------------------------------------------
+
+
+def _core_roles():
+    return [role(m, m, "core") for m in rules.CORE_MARKERS]
+
+
+def test_core_roles_filled_pass():
+    roles_ = _core_roles()
+    p = person("Ada")
+    assert rules.rule_core_roles_filled(data(roles_, current=[assign(p, r) for r in roles_])) == []
+
+
+def test_unfilled_core_role_is_an_error_unless_marked_deliberately_not_filled():
+    roles_ = _core_roles()
+    p = person("Ada")
+    current = [assign(p, r) for r in roles_ if not r.has_marker("isb")]
+    findings = rules.rule_core_roles_filled(data(roles_, current=current))
+    assert [f.rule for f in findings] == ["kernrolle.isb"]
+    roles_[2].not_filled, roles_[2].not_filled_reason = True, "über den Kreis abgedeckt"
+    assert roles_[2].has_marker("isb")
+    assert rules.rule_core_roles_filled(data(roles_, current=current)) == []
+
+
+def test_missing_core_role_in_the_model_is_reported():
+    findings = rules.rule_core_roles_filled(data([]))
+    assert {f.rule for f in findings} == {f"kernrolle.{m}" for m in rules.CORE_MARKERS}
+
+
+# --- Lotsen ----------------------------------------------------------------------------------
+
+
+def _org():
+    top = unit("VV", OrgUnitType.VERWALTUNGSVORSTAND)
+    fb1 = unit("1", OrgUnitType.FACHBEREICH, top)
+    amt = unit("10", OrgUnitType.AMT, fb1)
+    sg = unit("10.1", OrgUnitType.SACHGEBIET, amt)
+    fb2 = unit("2", OrgUnitType.FACHBEREICH, top)
+    return top, fb1, amt, sg, fb2
+
+
+def test_lotse_in_a_sachgebiet_covers_its_amt_and_fachbereich():
+    top, fb1, amt, sg, fb2 = _org()
+    lotse = role("lotse", "lotse")
+    a = assign(person("Lena", sg), lotse)
+    cov = rules.lotse_coverage(data([lotse], current=[a], units=[top, fb1, amt, sg, fb2]))
+    covered = {u.code for u, lotsen in cov.units if lotsen}
+    assert covered == {"1", "10"} and cov.percent == 67
+    findings = rules.rule_lotse_coverage(data([lotse], current=[a], units=[top, fb1, amt, sg, fb2]))
+    assert [f.title for f in findings] == ["Ohne Digitallotsin/-lotse: 2 Einheit 2"]
+    assert "67 %" in findings[0].explanation
+
+
+def test_assignment_unit_wins_over_the_persons_own_unit():
+    _top, fb1, _amt, sg, fb2 = _org()
+    lotse = role("lotse", "lotse")
+    a = assign(person("Lena", sg), lotse, unit_=fb2)
+    cov = rules.lotse_coverage(data([lotse], current=[a], units=[fb1, fb2]))
+    assert {u.code for u, lotsen in cov.units if lotsen} == {"2"}
+
+
+def test_full_coverage_has_no_findings():
+    top, fb1, amt, sg, fb2 = _org()
+    lotse = role("lotse", "lotse")
+    current = [assign(person("A", amt), lotse), assign(person("B", fb2), lotse)]
+    assert rules.rule_lotse_coverage(data([lotse], current=current, units=[top, fb1, amt, sg, fb2])) == []
+
+
+def test_lotse_needs_time_share_and_approval():
+    lotse, boss = role("lotse", "lotse"), person("Chefin")
+    good = assign(person("A"), lotse, 10, approved=boss)
+    no_time = assign(person("B"), lotse, 0, approved=boss)
+    no_ok = assign(person("C"), lotse, 10)
+    findings = rules.rule_lotse_time_and_approval(data([lotse], current=[good, no_time, no_ok]))
+    assert len(findings) == 2
+    assert "kein Zeitanteil" in findings[0].title and "Freigabe" in findings[1].title
+
+
+# --- overload --------------------------------------------------------------------------------
+
+
+def test_person_above_100_percent_is_listed_with_roles():
+    p, r1, r2 = person("Max"), role("a"), role("b")
+    findings = rules.rule_person_overload(data([r1, r2], current=[assign(p, r1, 70), assign(p, r2, 50)]))
+    assert len(findings) == 1 and "120 %" in findings[0].title
+    assert "A 70 %" in findings[0].explanation and "B 50 %" in findings[0].explanation
+
+
+def test_exactly_100_percent_is_fine():
+    p, r1, r2 = person("Max"), role("a"), role("b")
+    assert rules.rule_person_overload(data([r1, r2], current=[assign(p, r1, 60), assign(p, r2, 40)])) == []
+
+
+# --- conflicts -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("other", ["hvb", "cio", "it_betrieb", "personal"])
+def test_dsb_who_also_leads_administration_it_or_hr_is_a_conflict(other):
+    p, dsb, second = person("Dora"), role("dsb", "dsb"), role(other, other)
+    findings = rules.rule_dsb_conflict(data([dsb, second], current=[assign(p, dsb), assign(p, second)]))
+    assert len(findings) == 1 and findings[0].severity == rules.ERROR and "38" in findings[0].source
+
+
+def test_dsb_with_a_lotse_role_is_no_conflict():
+    p, dsb, lotse = person("Dora"), role("dsb", "dsb"), role("lotse", "lotse")
+    assert rules.rule_dsb_conflict(data([dsb, lotse], current=[assign(p, dsb), assign(p, lotse)])) == []
+
+
+def test_different_people_in_dsb_and_hvb_are_fine():
+    dsb, hvb = role("dsb", "dsb"), role("hvb", "hvb")
+    assert rules.rule_dsb_conflict(data([dsb, hvb], current=[assign(person("A"), dsb), assign(person("B"), hvb)])) == []
+
+
+def test_isb_leading_it_operations_is_a_warning():
+    p, isb, ops = person("Ina"), role("isb", "isb"), role("it", "it_betrieb")
+    assert [
+        f.severity for f in rules.rule_isb_not_it_operations(data([isb, ops], current=[assign(p, isb), assign(p, ops)]))
+    ] == [rules.WARNING]
+    assert rules.rule_isb_not_it_operations(data([isb, ops], current=[assign(p, isb), assign(person("X"), ops)])) == []
+
+
+def test_cdo_cio_isb_in_one_person_is_a_warning_but_two_of_three_is_not():
+    p = person("Ulla")
+    cdo, cio, isb = role("cdo", "cdo"), role("cio", "cio"), role("isb", "isb")
+    assert (
+        len(rules.rule_cdo_cio_isb_one_person(data([cdo, cio, isb], current=[assign(p, r) for r in (cdo, cio, isb)])))
+        == 1
+    )
+    assert (
+        rules.rule_cdo_cio_isb_one_person(
+            data([cdo, cio, isb], current=[assign(p, cdo), assign(p, cio), assign(person("Z"), isb)])
+        )
+        == []
+    )
+
+
+# --- placement, expiry, deputies -------------------------------------------------------------
+
+
+def test_cdo_in_a_stabsstelle_below_the_board_is_fine_but_deeper_is_a_warning():
+    top, fb1, amt, sg, fb2 = _org()
+    stab = unit("DIG", OrgUnitType.STABSSTELLE, top)
+    cdo = role("cdo", "cdo")
+    units = [top, fb1, amt, sg, fb2, stab]
+    assert rules.rule_cdo_placement(data([cdo], current=[assign(person("C", stab), cdo)], units=units)) == []
+    findings = rules.rule_cdo_placement(data([cdo], current=[assign(person("C", amt), cdo)], units=units))
+    assert len(findings) == 1 and "10 Einheit 10" in findings[0].title
+
+
+def test_assignment_ending_within_60_days_is_reported_later_ones_not():
+    r = role("lotse", "lotse")
+    soon = assign(person("A"), r, until=TODAY + datetime.timedelta(days=30))
+    later = assign(person("B"), r, until=TODAY + datetime.timedelta(days=90))
+    findings = rules.rule_assignment_expiry(data([r], current=[soon, later]))
+    assert [f.rule for f in findings] == ["zuordnung.endet"]
+
+
+def test_recently_expired_assignment_without_successor_is_reported_once():
+    r = role("dsb", "dsb")
+    old = assign(person("A"), r, until=TODAY - datetime.timedelta(days=10))
+    findings = rules.rule_assignment_expiry(data([r], past=[old, old]))
+    assert [f.rule for f in findings] == ["zuordnung.abgelaufen"]
+    successor = assign(person("B"), r)
+    assert rules.rule_assignment_expiry(data([r], current=[successor], past=[old])) == []
+
+
+def test_key_role_without_deputy_is_a_warning():
+    cdo, lotse = role("cdo", "cdo"), role("lotse", "lotse")
+    with_deputy = assign(person("A"), cdo, deputy=person("B"))
+    assert rules.rule_key_roles_deputy(data([cdo], current=[with_deputy])) == []
+    findings = rules.rule_key_roles_deputy(
+        data([cdo, lotse], current=[assign(person("C"), cdo), assign(person("D"), lotse)])
+    )
+    assert len(findings) == 1 and "CDO" in findings[0].title
+
+
+def test_run_checks_sorts_errors_first():
+    p, dsb, hvb = person("Dora"), role("dsb", "dsb"), role("hvb", "hvb")
+    findings = rules.run_checks(data([dsb, hvb], current=[assign(p, dsb), assign(p, hvb, until=TODAY)]))
+    severities = [f.severity for f in findings]
+    assert severities == sorted(severities, key=rules.SEVERITY_ORDER.get)
+    assert rules.ERROR in severities and rules.WARNING in severities
+
+
+def test_percent_is_german():
+    assert rules.percent(Decimal("12.50")) == "12,5"
+    assert rules.percent(Decimal("130.0")) == "130"
