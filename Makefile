@@ -12,7 +12,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help setup run test test-fast test-browser lint format bench lock messages clean
+.PHONY: help system-deps setup run test test-fast test-browser lint format bench lock messages clean
 
 help:
 	@echo "make run    – set up (venv, npm, SQLite, demo data) and start http://$(HOST):$(PORT)"
@@ -38,7 +38,21 @@ node_modules/.installed: package.json package-lock.json
 	@echo "Creating .env for local development (secret key generated, DEBUG on)."
 	@printf 'DJANGO_SECRET_KEY=%s\nDJANGO_DEBUG=true\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
 
-setup: $(VENV)/.installed node_modules/.installed .env
+# Debian packages for PDF (WeasyPrint: Pango, HarfBuzz, fonts), the role graph (Graphviz) and PDF
+# checks in tests (poppler-utils). Installed with apt when missing and running as root.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core graphviz poppler-utils
+
+system-deps:
+	@if ! command -v dpkg-query >/dev/null; then echo "Not a Debian system: make sure these are installed: $(SYSTEM_PACKAGES)"; exit 0; fi; \
+	missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "Installing Debian packages: $$missing"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+		else echo "Please install: sudo apt-get install $$missing"; exit 1; fi; \
+	fi
+
+setup: system-deps $(VENV)/.installed node_modules/.installed .env
 
 run: setup
 	$(MANAGE) migrate --noinput -v 0
