@@ -84,6 +84,7 @@ def _load_activities(data: dict[str, Any], result: LoadResult) -> None:
         values = {
             "name": raw["name"],
             "description": raw.get("description", ""),
+            "note": raw.get("note", ""),
             "default_raci": raw.get("raci", {}),
             "source": raw.get("source", ""),
             "confidence": raw["confidence"],

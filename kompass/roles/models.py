@@ -95,6 +95,7 @@ class RoleContent(models.Model):
     markers = models.JSONField(default=list)
     source = models.TextField(_("Quelle"), blank=True)
     confidence = models.CharField(_("Belegstärke"), max_length=12, choices=Confidence.choices)
+    confidence_note = models.TextField(_("Hinweis zur Belegstärke"), blank=True)
 
     CONTENT_FIELDS = (
         "name",
@@ -111,6 +112,7 @@ class RoleContent(models.Model):
         "markers",
         "source",
         "confidence",
+        "confidence_note",
     )
 
     class Meta:
@@ -158,6 +160,7 @@ class ActivityTemplate(models.Model):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     default_raci = models.JSONField(default=dict)
+    note = models.TextField(blank=True)
     source = models.TextField(blank=True)
     confidence = models.CharField(max_length=12, choices=Confidence.choices)
     position = models.PositiveSmallIntegerField(default=0)
