@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kompass.tenancy.scoping import TenantModel
+from kompass.tenancy.scoping import TenantModel, TenantQuerySet
 
 
 class AuditAction(models.TextChoices):
@@ -35,6 +35,19 @@ class AppendOnlyError(RuntimeError):
     pass
 
 
+class AuditQuerySet(TenantQuerySet):
+    """Bulk changes are refused like changes of single entries (L2). Django's own deletion and
+    SET_NULL handling go through the unscoped base manager, so deleting a user still works."""
+
+    def update(self, **kwargs: Any) -> int:
+        self._require_scope()
+        raise AppendOnlyError("Protokolleinträge können nicht geändert werden.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        self._require_scope()
+        raise AppendOnlyError("Protokolleinträge können nicht gelöscht werden.")
+
+
 class AuditEntry(TenantModel):
     created_at = models.DateTimeField(_("Zeitpunkt (UTC)"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -48,6 +61,8 @@ class AuditEntry(TenantModel):
     object_label = models.CharField(_("Objekt"), max_length=300)
     changes = models.JSONField(_("Änderungen"), default=dict)
     request_id = models.CharField(_("Vorgangs-ID"), max_length=40, blank=True)
+
+    objects = models.Manager.from_queryset(AuditQuerySet)()
 
     class Meta:
         verbose_name = _("Protokolleintrag")

@@ -52,7 +52,8 @@ def _validate_orgunit(kommune: Kommune, unit: OrgUnit) -> None:
         unit.full_clean(exclude=["kommune", "parent", "head", "path", "depth", "version"], validate_unique=False)
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
-            errors.setdefault(field, []).extend(messages)
+            if field not in errors:  # one clear message per field, not ours plus Django's
+                errors.setdefault(field, []).extend(messages)
     if unit.code and OrgUnit.objects.for_kommune(kommune).filter(code=unit.code).exclude(pk=unit.pk).exists():
         errors.setdefault("code", []).append(_("Die Kennung „%(code)s“ ist bereits vergeben.") % {"code": unit.code})
     if errors:
@@ -87,6 +88,8 @@ def orgunit_create(*, kommune: Kommune, actor: Any, data: Mapping[str, Any]) -> 
         is_active=data.get("is_active", True),
     )
     _validate_orgunit(kommune, unit)
+    if unit.parent is not None:
+        unit.parent = _current_parent(kommune, unit.parent)
     unit.save()
     _place_in_tree(unit)
     OrgUnit.objects.for_kommune(kommune).filter(pk=unit.pk).update(path=unit.path, depth=unit.depth)
@@ -98,6 +101,14 @@ def orgunit_create(*, kommune: Kommune, actor: Any, data: Mapping[str, Any]) -> 
 
 def _locked_unit(kommune: Kommune, unit: OrgUnit) -> OrgUnit:
     return OrgUnit.objects.for_kommune(kommune).select_for_update().get(pk=unit.pk)
+
+
+def _current_parent(kommune: Kommune, parent: OrgUnit) -> OrgUnit:
+    """The parent as stored now, locked: the caller's copy may hold a path from before a move."""
+    try:
+        return _locked_unit(kommune, parent)
+    except OrgUnit.DoesNotExist:
+        raise ValidationError({"parent": [_("Die übergeordnete Einheit gibt es nicht mehr.")]}) from None
 
 
 @transaction.atomic
@@ -137,6 +148,7 @@ def _move(kommune: Kommune, unit: OrgUnit, new_parent: OrgUnit | None) -> None:
     if new_parent is not None:
         if new_parent.kommune_id != kommune.pk:
             raise ValidationError({"parent": [_("Die übergeordnete Einheit gehört nicht zu dieser Kommune.")]})
+        new_parent = _current_parent(kommune, new_parent)
         if new_parent.path.startswith(unit.path):
             message = _("Eine Einheit kann nicht unter sich selbst oder eine ihrer Untereinheiten verschoben werden.")
             raise ValidationError({"parent": [message]})

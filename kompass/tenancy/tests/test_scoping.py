@@ -1,0 +1,142 @@
+"""Every table of Kommunalkompass is tenant-scoped or on a reviewed global list (quality.md T3).
+
+A tenant-owned model inherits `TenantModel`: a non-null `kommune`, a default manager whose
+queries fail closed without a Kommune (`ScopeError`), and an unscoped base manager for
+Django's own internals. Anything else must be listed in `GLOBAL_MODELS` with the reason why
+it holds no Kommune's data.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.apps import apps
+from django.db import models, transaction
+from django.db.models import Count
+
+from kompass.conftest import World
+from kompass.org.models import OrgUnit, Person
+from kompass.tenancy.models import Kommune
+from kompass.tenancy.scoping import ScopeError, TenantModel, TenantQuerySet
+
+# Reviewed list of global tables: "app_label.ModelName" → why it is not tenant data.
+GLOBAL_MODELS = {
+    "tenancy.Kommune": "the tenant itself",
+    "accounts.User": "a login can belong to several Kommunen through memberships",
+    "accounts.ApiToken": "belongs to a user, not a Kommune; the API checks membership per request",
+    "core.Feedback": "accessibility feedback is sent without login and concerns the platform",
+    "roles.Catalogue": "shipped, versioned role catalogue shared by all Kommunen (read-only data files)",
+    "roles.CatalogueRole": "a role of the shared catalogue; Kommunen copy it into their own roles",
+    "roles.CatalogueRelation": "a relation between roles of the shared catalogue",
+    "roles.ActivityTemplate": "a shared digitalisation activity template of the responsibility matrix",
+}
+
+
+def own_models() -> list[type[models.Model]]:
+    return [m for m in apps.get_models() if m.__module__.startswith("kompass.")]
+
+
+def label(model: type[models.Model]) -> str:
+    return f"{model._meta.app_label}.{model.__name__}"
+
+
+TENANT_MODELS = [m for m in own_models() if issubclass(m, TenantModel)]
+TENANT_IDS = [label(m) for m in TENANT_MODELS]
+
+
+def test_every_model_is_tenant_scoped_or_reviewed_as_global() -> None:
+    unreviewed = [label(m) for m in own_models() if not issubclass(m, TenantModel) and label(m) not in GLOBAL_MODELS]
+    assert not unreviewed, f"Neither TenantModel nor on the reviewed global list: {unreviewed}"
+
+
+def test_every_reviewed_global_model_exists_and_is_not_tenant_owned() -> None:
+    existing = {label(m): m for m in own_models()}
+    for name, reason in GLOBAL_MODELS.items():
+        assert reason.strip(), name
+        if name.startswith("roles.") and not apps.is_installed("kompass.roles"):
+            continue
+        assert name in existing, f"{name} is on the global list but no longer exists"
+        assert not issubclass(existing[name], TenantModel), f"{name} is tenant-owned: take it off the global list"
+
+
+def test_the_core_tenant_models_are_found() -> None:
+    assert {"org.OrgUnit", "org.Person", "accounts.Membership", "accounts.OperatorAccess", "audit.AuditEntry"} <= set(
+        TENANT_IDS
+    )
+
+
+@pytest.mark.parametrize("model", TENANT_MODELS, ids=TENANT_IDS)
+def test_tenant_model_has_a_non_null_kommune_and_fail_closed_managers(model: type[models.Model]) -> None:
+    field = model._meta.get_field("kommune")
+    assert field.many_to_one and field.related_model is Kommune
+    assert not field.null
+    assert isinstance(model._default_manager.all(), TenantQuerySet)
+    assert model._default_manager.name == "objects"
+    base = model._base_manager.all()
+    assert not isinstance(base, TenantQuerySet), "Django's internals need an unscoped base manager"
+
+
+QUERIES = {
+    "iterate": lambda qs: list(qs),
+    "iterator": lambda qs: list(qs.iterator()),
+    "count": lambda qs: qs.count(),
+    "exists": lambda qs: qs.exists(),
+    "first": lambda qs: qs.first(),
+    "get": lambda qs: qs.get(pk=1),
+    "values": lambda qs: list(qs.values("pk")),
+    "aggregate": lambda qs: qs.aggregate(n=Count("pk")),
+    "filter on another field": lambda qs: list(qs.filter(pk__gt=0)),
+    "update": lambda qs: qs.update(),
+    "delete": lambda qs: qs.delete(),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", sorted(QUERIES))
+@pytest.mark.parametrize("model", TENANT_MODELS, ids=TENANT_IDS)
+def test_a_query_without_a_kommune_raises_scope_error(model: type[models.Model], query: str, world: World) -> None:
+    total = model._base_manager.count()
+    with pytest.raises(ScopeError), transaction.atomic():
+        QUERIES[query](model._default_manager.all())
+    assert model._base_manager.count() == total, "nothing may be deleted or changed"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", TENANT_MODELS, ids=TENANT_IDS)
+def test_for_kommune_returns_exactly_that_kommunes_rows(model: type[models.Model], world: World) -> None:
+    for kommune in (world.kommune, world.other):
+        rows = list(model._default_manager.for_kommune(kommune))
+        assert all(row.kommune_id == kommune.pk for row in rows)
+        assert len(rows) == model._base_manager.filter(kommune=kommune).count()
+        assert model._default_manager.for_kommune(kommune).count() == len(rows)
+
+
+@pytest.mark.django_db
+def test_for_kommune_separates_the_two_kommunen_of_the_world(world: World) -> None:
+    codes = set(OrgUnit.objects.for_kommune(world.kommune).values_list("code", flat=True))
+    assert codes == {"VV", "D1", "10", "32", "32.1"}
+    assert list(Person.objects.for_kommune(world.other).values_list("last_name", flat=True)) == ["GEHEIM-Nachbar"]
+
+
+@pytest.mark.django_db
+def test_filtering_on_the_kommune_counts_as_scoped(world: World) -> None:
+    assert OrgUnit.objects.filter(kommune=world.kommune).count() == 5
+    assert OrgUnit.objects.filter(kommune__slug="nachbarort").count() == 1
+    assert OrgUnit.objects.filter(kommune_id=world.other.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_scoped_queryset_stays_scoped_through_further_filters(world: World) -> None:
+    qs = OrgUnit.objects.for_kommune(world.kommune).filter(depth__gte=1).exclude(code="10").order_by("code")
+    assert [u.code for u in qs] == ["32", "32.1", "D1"]
+
+
+@pytest.mark.django_db
+def test_unscoped_is_the_explicit_way_to_read_all_kommunen(world: World) -> None:
+    assert OrgUnit.objects.unscoped().count() == OrgUnit.objects.for_kommune(world.kommune).count() + 1
+
+
+@pytest.mark.django_db
+def test_forward_relations_use_the_unscoped_base_manager(world: World) -> None:
+    bruno = Person.objects.for_kommune(world.kommune).get(pk=world.bruno.pk)
+    assert bruno.org_unit.code == "32.1"
+    assert bruno.org_unit.parent.code == "32"
