@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("kompass.org.urls")),
     path("", include("kompass.audit.urls")),
     path("", include("kompass.tenancy.urls")),
+    path("", include("kompass.roles.urls")),
     path("", include("kompass.core.urls")),
 ]
 

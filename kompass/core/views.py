@@ -17,6 +17,7 @@ from kompass.accounts.capabilities import Capability
 from kompass.core.decorators import tenant_view
 from kompass.core.forms import FeedbackForm
 from kompass.org import selectors as org_selectors
+from kompass.roles import overview as role_overview
 from kompass.tenancy.context import memberships_of
 
 
@@ -39,6 +40,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "core/dashboard.html",
         {
             "figures": figures,
+            "role_check": role_overview.check_summary(ctx.kommune, ctx.kommune.slug),
             "can_edit": ctx.can(Capability.EDIT_ORG),
             "can_import": ctx.can(Capability.IMPORT),
             "can_audit": ctx.can(Capability.VIEW_AUDIT),

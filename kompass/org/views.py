@@ -30,6 +30,7 @@ from kompass.org.forms import (
 )
 from kompass.org.models import OrgUnit
 from kompass.org.services import ConflictError
+from kompass.roles.overview import attach_role_badges
 
 
 def _save(form: forms.Form, call: Callable[[], Any]) -> Any:
@@ -64,6 +65,7 @@ def _tree_crumbs(ctx: Any, unit: OrgUnit | None) -> list[tuple[str, str]]:
 def tree(request: HttpRequest) -> HttpResponse:
     ctx = request.tenant  # type: ignore[attr-defined]
     roots = selectors.orgunit_tree(ctx.kommune)
+    attach_role_badges(ctx.kommune, roots)
     return render(
         request,
         "org/tree.html",

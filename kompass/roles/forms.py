@@ -1,0 +1,291 @@
+"""Forms of the role-model pages. They parse input; the services decide what is valid."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kompass.org.forms import VersionedForm, use_units_of
+from kompass.org.models import OrgUnit, Person
+from kompass.roles.models import CatalogueRole, QualificationStatus, RelationType, Role, RoleKind
+from kompass.roles.selectors import ASSIGNMENT_STATUS
+from kompass.tenancy.models import Kommune
+
+LIST_HELP = _("Ein Eintrag pro Zeile.")
+
+
+class DateInput(forms.DateInput):
+    """A native date picker; the value travels as ISO date (yyyy-mm-dd)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def date_field(label: Any, *, required: bool = True, help_text: Any = "") -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=DateInput(),
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+        error_messages={"invalid": _("Bitte geben Sie ein gültiges Datum an (TT.MM.JJJJ).")},
+    )
+
+
+def _choices(form: forms.Form, name: str) -> forms.ModelChoiceField:
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
+
+
+def _lines(values: list[str] | None) -> str:
+    return "\n".join(values or [])
+
+
+def _textarea(rows: int = 4) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows})
+
+
+class PersonEmailField(forms.EmailField):
+    """A person of the Kommune, named by the official e-mail address (a Großstadt has 20,000 people).
+
+    An address of another Kommune's person gets the same answer as an unknown one, so nothing
+    about other Kommunen can be learnt from the form.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 254)
+        kwargs.setdefault("help_text", _("Dienstliche E-Mail-Adresse einer Person dieser Kommune"))
+        super().__init__(*args, **kwargs)
+        self.kommune: Kommune | None = None
+
+    def clean(self, value: Any) -> Person | None:  # type: ignore[override]
+        email = (super().clean(value) or "").strip().lower()
+        if not email:
+            return None
+        assert self.kommune is not None, "PersonEmailField needs the Kommune"
+        person = Person.objects.for_kommune(self.kommune).select_related("org_unit").filter(email=email).first()
+        if person is None:
+            raise forms.ValidationError(
+                _("Keine Person dieser Kommune hat die E-Mail-Adresse %(email)s."), params={"email": email}
+            )
+        return person
+
+
+class PercentField(forms.CharField):
+    """A percentage 0–100; the German decimal comma is accepted ("12,5")."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 10)
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.update({"inputmode": "decimal"})
+
+    def clean(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        text = (super().clean(value) or "").strip().replace("%", "").strip()
+        if not text:
+            return None
+        try:
+            number = Decimal(text.replace(".", "").replace(",", ".") if "," in text else text)
+        except InvalidOperation:
+            number = None
+        if number is None or not number.is_finite() or not (0 <= number <= 100):
+            raise forms.ValidationError(_("Bitte geben Sie eine Zahl zwischen 0 und 100 an, z. B. 12,5."))
+        return number
+
+
+# --- adoption and catalogue updates ------------------------------------------------------------
+
+
+class AdoptForm(forms.Form):
+    catalogue = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class CatalogueRoleChoiceForm(forms.Form):
+    catalogue_role = forms.ModelChoiceField(queryset=CatalogueRole.objects.none(), widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, queryset: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "catalogue_role").queryset = queryset
+
+
+# --- roles -----------------------------------------------------------------------------------------
+
+
+class RoleForm(VersionedForm):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    short_name = forms.CharField(label=_("Kurzname"), max_length=40, required=False, help_text=_("z. B. „CDO“"))
+    kind = forms.ChoiceField(label=_("Art"), choices=RoleKind.choices)
+    purpose = forms.CharField(label=_("Zweck"), required=False, widget=_textarea(3))
+    tasks = forms.CharField(label=_("Aufgaben"), required=False, widget=_textarea(6), help_text=LIST_HELP)
+    responsibilities = forms.CharField(
+        label=_("Verantwortung"), required=False, widget=_textarea(4), help_text=LIST_HELP
+    )
+    placement = forms.CharField(label=_("Typische Verortung"), required=False, widget=_textarea(3))
+    competences = forms.CharField(
+        label=_("Erwartete Kompetenzen"), required=False, widget=_textarea(4), help_text=LIST_HELP
+    )
+    time_share_percent = forms.IntegerField(
+        label=_("Empfohlener Zeitanteil (%)"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        error_messages={
+            "min_value": _("Der Zeitanteil muss zwischen 0 und 100 Prozent liegen."),
+            "max_value": _("Der Zeitanteil muss zwischen 0 und 100 Prozent liegen."),
+            "invalid": _("Bitte geben Sie eine ganze Zahl zwischen 0 und 100 an."),
+        },
+    )
+    time_share_note = forms.CharField(label=_("Hinweis zum Zeitanteil"), required=False, widget=_textarea(3))
+    source = forms.CharField(
+        label=_("Quelle"), required=False, widget=_textarea(2), help_text=_("z. B. Dienstanweisung, Ratsbeschluss")
+    )
+    not_filled = forms.BooleanField(label=_("Bewusst nicht besetzt"), required=False)
+    not_filled_reason = forms.CharField(
+        label=_("Begründung, warum die Rolle nicht besetzt wird"),
+        required=False,
+        widget=_textarea(2),
+        help_text=_("Pflicht, wenn die Rolle bewusst nicht besetzt wird."),
+    )
+    is_active = forms.BooleanField(label=_("Aktiv"), required=False, initial=True)
+
+    TEXT_FIELDS = ("name", "short_name", "purpose", "placement", "time_share_note", "source", "not_filled_reason")
+    LIST_FIELDS = ("tasks", "responsibilities", "competences")
+
+    def service_data(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        return data
+
+    @classmethod
+    def initial_for(cls, role: Role) -> dict[str, Any]:
+        initial: dict[str, Any] = {name: getattr(role, name) for name in cls.TEXT_FIELDS}
+        initial.update({name: _lines(getattr(role, name)) for name in cls.LIST_FIELDS})
+        initial.update(
+            {
+                "kind": role.kind,
+                "time_share_percent": role.time_share_percent,
+                "not_filled": role.not_filled,
+                "is_active": role.is_active,
+                "version": role.version,
+            }
+        )
+        return initial
+
+
+class RelationForm(forms.Form):
+    relation_type = forms.ChoiceField(label=_("Art der Beziehung"), choices=RelationType.choices)
+    to_role = forms.ModelChoiceField(label=_("Zu welcher Rolle"), queryset=Role.objects.none(), empty_label=None)
+    note = forms.CharField(label=_("Hinweis"), required=False, max_length=500)
+
+    def __init__(self, *args: Any, kommune: Kommune, role: Role, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "to_role").queryset = Role.objects.for_kommune(kommune).exclude(pk=role.pk).order_by("name")
+
+
+class RelationDeleteForm(forms.Form):
+    relation = forms.IntegerField(widget=forms.HiddenInput)
+
+
+# --- assignments ------------------------------------------------------------------------------------
+
+
+class AssignmentForm(VersionedForm):
+    person = PersonEmailField(label=_("Person (dienstliche E-Mail)"))
+    role = forms.ModelChoiceField(label=_("Rolle"), queryset=Role.objects.none())
+    org_unit = forms.ModelChoiceField(
+        label=_("Für Organisationseinheit"),
+        queryset=OrgUnit.objects.none(),
+        required=False,
+        empty_label=_("– Einheit der Person –"),
+        help_text=_("z. B. der Fachbereich, für den eine Lotsin zuständig ist"),
+    )
+    time_share = PercentField(label=_("Zeitanteil (%)"), required=False, help_text=_("0 bis 100, z. B. 12,5"))
+    valid_from = date_field(_("Gültig ab"))
+    valid_until = date_field(_("Gültig bis"), required=False)
+    deputy = PersonEmailField(label=_("Vertretung (dienstliche E-Mail)"), required=False)
+    mandate = forms.CharField(
+        label=_("Grundlage / Mandat"),
+        required=False,
+        max_length=300,
+        help_text=_("z. B. „Dienstanweisung vom 01.03.2025“"),
+    )
+    approved_by = PersonEmailField(
+        label=_("Freigabe durch Führungskraft (dienstliche E-Mail)"),
+        required=False,
+        help_text=_("Für Lotsinnen und Lotsen: die Führungskraft, die die Zeit freigibt"),
+    )
+    qualification = forms.ChoiceField(label=_("Qualifizierung"), choices=QualificationStatus.choices)
+
+    def __init__(self, *args: Any, kommune: Kommune, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("person", "deputy", "approved_by"):
+            self.fields[name].kommune = kommune  # type: ignore[attr-defined]
+        _choices(self, "role").queryset = (
+            Role.objects.for_kommune(kommune).filter(is_active=True).order_by("position", "id")
+        )
+        use_units_of(self.fields["org_unit"], kommune)
+
+    def service_data(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        if data.get("time_share") is None:
+            data["time_share"] = Decimal(0)
+        return data
+
+    @classmethod
+    def initial_for(cls, a: Any) -> dict[str, Any]:
+        return {
+            "person": a.person.email,
+            "role": a.role_id,
+            "org_unit": a.org_unit_id,
+            "time_share": f"{a.time_share:f}".rstrip("0").rstrip(".").replace(".", ","),
+            "valid_from": a.valid_from,
+            "valid_until": a.valid_until,
+            "deputy": a.deputy.email if a.deputy is not None else "",
+            "mandate": a.mandate,
+            "approved_by": a.approved_by.email if a.approved_by is not None else "",
+            "qualification": a.qualification,
+            "version": a.version,
+        }
+
+
+class AssignmentEndForm(VersionedForm):
+    end = date_field(_("Letzter Tag der Zuordnung"))
+
+    @classmethod
+    def initial_for(cls, a: Any, today: datetime.date) -> dict[str, Any]:
+        return {"end": today, "version": a.version}
+
+
+STATUS_LABELS = {
+    "aktuell": _("aktuell"),
+    "endet_bald": _("endet bald (60 Tage)"),
+    "beendet": _("beendet"),
+    "kuenftig": _("künftig"),
+    "alle": _("alle"),
+}
+
+
+class AssignmentFilterForm(forms.Form):
+    q = forms.CharField(label=_("Suche"), required=False, max_length=100, help_text=_("Name, Rolle oder Mandat"))
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[(s, STATUS_LABELS[s]) for s in ASSIGNMENT_STATUS]
+    )
+    rolle = forms.ModelChoiceField(
+        label=_("Rolle"), queryset=Role.objects.none(), required=False, empty_label=_("alle")
+    )
+    einheit = forms.ModelChoiceField(
+        label=_("Organisationseinheit"), queryset=OrgUnit.objects.none(), required=False, empty_label=_("alle")
+    )
+    sort = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, kommune: Kommune, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "rolle").queryset = Role.objects.for_kommune(kommune).order_by("position", "id")
+        use_units_of(self.fields["einheit"], kommune)

@@ -1,0 +1,357 @@
+"""Read-side figures for the role-model pages: catalogue updates, check summary, Lotsen network.
+
+Each function works in a fixed number of queries and computes what a page shows; the pages
+themselves only render. Catalogue updates compare the catalogue text a Kommune's role was
+copied from with the newest loaded version of the same catalogue, so the Kommune can decide
+role by role whether to take a change (its own adaptations are never overwritten silently).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kompass.org.models import OrgUnit
+from kompass.roles import rules, selectors
+from kompass.roles.catalogue_loader import latest_catalogue
+from kompass.roles.models import (
+    Assignment,
+    Catalogue,
+    CatalogueRelation,
+    CatalogueRole,
+    QualificationStatus,
+    RelationType,
+    Role,
+    RoleContent,
+)
+from kompass.roles.rules import CheckData, Finding
+from kompass.tenancy.models import Kommune
+
+LIST_FIELDS = ("tasks", "responsibilities", "competences", "markers")
+COMPARED_FIELDS = tuple(name for name in RoleContent.CONTENT_FIELDS if name != "markers")
+
+
+def version_key(catalogue: Catalogue) -> tuple[int, ...]:
+    """Versions compare numerically: 2026.10 is newer than 2026.9."""
+    return tuple(int(p) if p.isdigit() else 0 for p in catalogue.version.split("."))
+
+
+def latest_catalogues() -> dict[str, Catalogue]:
+    """The newest loaded version of every shipped catalogue, by catalogue key (one query)."""
+    latest: dict[str, Catalogue] = {}
+    for catalogue in Catalogue.objects.all():
+        current = latest.get(catalogue.key)
+        if current is None or version_key(catalogue) > version_key(current):
+            latest[catalogue.key] = catalogue
+    return latest
+
+
+# --- catalogue updates -------------------------------------------------------------------------
+
+
+@dataclass
+class FieldChange:
+    name: str
+    label: str
+    old: Any = None
+    new: Any = None
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+    @property
+    def is_list(self) -> bool:
+        return self.name in LIST_FIELDS
+
+
+@dataclass
+class RoleUpdate:
+    role: Role
+    source: CatalogueRole
+    changes: list[FieldChange]
+    adapted: bool  # the Kommune changed the role's texts since it copied them
+
+
+@dataclass
+class CatalogueUpdates:
+    changed: list[RoleUpdate]
+    new: list[CatalogueRole]
+    removed: list[Role]
+    others: list[tuple[CatalogueRole, bool]]  # roles of the other catalogues; True = key already used
+
+    @property
+    def pending(self) -> int:
+        return len(self.changed) + len(self.new)
+
+
+def _field_label(name: str) -> str:
+    return str(getattr(CatalogueRole._meta.get_field(name), "verbose_name", name))
+
+
+def field_changes(old: RoleContent, new: RoleContent) -> list[FieldChange]:
+    """What changed between two texts of a role: old → new, lists as added/removed items."""
+    changes = []
+    for name in COMPARED_FIELDS:
+        before, after = getattr(old, name), getattr(new, name)
+        if before == after:
+            continue
+        if name in LIST_FIELDS:
+            before, after = list(before or []), list(after or [])
+            changes.append(
+                FieldChange(
+                    name,
+                    _field_label(name),
+                    added=[item for item in after if item not in before],
+                    removed=[item for item in before if item not in after],
+                )
+            )
+        else:
+            changes.append(FieldChange(name, _field_label(name), old=before, new=after))
+    return changes
+
+
+def _adapted(role: Role, copied_from: CatalogueRole) -> bool:
+    return any(getattr(role, name) != getattr(copied_from, name) for name in COMPARED_FIELDS)
+
+
+def catalogue_updates(kommune: Kommune, model_catalogue: Catalogue | None) -> CatalogueUpdates:
+    """Changed, new and removed roles of the newest catalogue versions, in four queries."""
+    latest = latest_catalogues()
+    roles = list(selectors.roles(kommune).select_related("catalogue_role__catalogue").order_by("position", "id"))
+    newest_roles: dict[int, dict[str, CatalogueRole]] = {c.pk: {} for c in latest.values()}
+    for cr in CatalogueRole.objects.filter(catalogue__in=list(latest.values())).select_related("catalogue"):
+        newest_roles[cr.catalogue_id][cr.key] = cr
+    used_keys = {r.key for r in roles}
+    changed, removed = [], []
+    for role in roles:
+        source = role.catalogue_role
+        newest = latest.get(source.catalogue.key) if source is not None else None
+        if source is None or newest is None or newest.pk == source.catalogue_id:
+            continue
+        replacement = newest_roles[newest.pk].get(role.key)
+        if replacement is None:
+            removed.append(role)
+        elif changes := field_changes(source, replacement):
+            changed.append(RoleUpdate(role, replacement, changes, _adapted(role, source)))
+    new: list[CatalogueRole] = []
+    others: list[tuple[CatalogueRole, bool]] = []
+    model_key = model_catalogue.key if model_catalogue is not None else None
+    for catalogue in sorted(latest.values(), key=lambda c: c.name):
+        entries = newest_roles[catalogue.pk].values()
+        if catalogue.key == model_key:
+            new.extend(cr for cr in entries if cr.key not in used_keys)
+        else:
+            others.extend((cr, cr.key in used_keys) for cr in entries)
+    return CatalogueUpdates(changed, new, removed, others)
+
+
+def newest_catalogue_role(role: Role) -> CatalogueRole | None:
+    """The text of `role` in the newest loaded version of the catalogue it came from."""
+    if role.catalogue_role is None:
+        return None
+    newest = latest_catalogue(role.catalogue_role.catalogue.key)
+    if newest is None:
+        return None
+    return CatalogueRole.objects.filter(catalogue=newest, key=role.key).first()
+
+
+# --- role status -------------------------------------------------------------------------------
+
+
+def role_status(role: Role, holder_count: int) -> tuple[str, str]:
+    """(status key, German label) of a role in the Kommune's model."""
+    if not role.is_active:
+        return "inaktiv", _("inaktiv")
+    if holder_count:
+        return "besetzt", _("besetzt")
+    if role.not_filled:
+        return "bewusst_nicht_besetzt", _("bewusst nicht besetzt")
+    return "unbesetzt", _("unbesetzt")
+
+
+# --- checks --------------------------------------------------------------------------------------
+
+
+@dataclass
+class FindingView:
+    finding: Finding
+    fix_url: str | None
+
+
+def fix_url(finding: Finding, slug: str) -> str | None:
+    """Where to fix a finding, or None when that page does not exist (yet)."""
+    if finding.fix is None:
+        return None
+    name, kwargs = finding.fix
+    try:
+        return reverse(name, kwargs={**kwargs, "kommune_slug": slug})
+    except NoReverseMatch:
+        return None
+
+
+@dataclass
+class CheckSummary:
+    has_model: bool
+    groups: list[tuple[str, str, list[FindingView]]]  # (severity, label, findings)
+    coverage: rules.Coverage
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {severity: len(items) for severity, _label, items in self.groups}
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def top(self, n: int = 5) -> list[FindingView]:
+        return [item for _s, _l, items in self.groups for item in items][:n]
+
+
+def check_summary(kommune: Kommune, slug: str, data: CheckData | None = None) -> CheckSummary:
+    """The role checks, grouped by severity, with fix links and the Lotsen coverage."""
+    data = data or selectors.check_data(kommune)
+    findings = rules.run_checks(data)
+    groups = []
+    for severity in (rules.ERROR, rules.WARNING, rules.NOTE):
+        items = [FindingView(f, fix_url(f, slug)) for f in findings if f.severity == severity]
+        groups.append((severity, rules.SEVERITY_LABELS[severity], items))
+    return CheckSummary(bool(data.roles), groups, rules.lotse_coverage(data))
+
+
+# --- Lotsen network -------------------------------------------------------------------------------
+
+
+@dataclass
+class LotsenRow:
+    unit: OrgUnit
+    lotsen: list[Assignment]
+
+    @property
+    def time_share(self) -> Decimal:
+        return sum((a.time_share for a in self.lotsen), Decimal(0))
+
+
+@dataclass
+class LotsenNetwork:
+    rows: list[LotsenRow]
+    coverage: rules.Coverage
+    lotsen: list[Assignment]
+    outside: list[Assignment]  # Lotsen who work for no Fachbereich/Amt
+    has_lotse_role: bool
+
+    @property
+    def total_time(self) -> Decimal:
+        return sum((a.time_share for a in self.lotsen), Decimal(0))
+
+    @property
+    def fte(self) -> Decimal:
+        return (self.total_time / 100).quantize(Decimal("0.01"))
+
+    @property
+    def people(self) -> int:
+        return len({a.person_id for a in self.lotsen})
+
+    @property
+    def qualification(self) -> list[tuple[str, str, int]]:
+        counts = Counter(a.qualification for a in self.lotsen)
+        return [(value, str(label), counts.get(value, 0)) for value, label in QualificationStatus.choices]
+
+
+def _covered_ids(rows: Iterable[LotsenRow]) -> set[int]:
+    return {a.pk for row in rows for a in row.lotsen}
+
+
+def lotsen_network(kommune: Kommune, data: CheckData | None = None) -> LotsenNetwork:
+    """Fachbereiche/Ämter × their Lotsen, coverage, total time and qualification status."""
+    data = data or selectors.check_data(kommune)
+    coverage = rules.lotse_coverage(data)
+    rows = [
+        LotsenRow(unit, sorted(lotsen, key=lambda a: (a.person.last_name, a.person.first_name)))
+        for unit, lotsen in coverage.units
+    ]
+    lotsen = sorted(data.holders_of("lotse"), key=lambda a: (a.person.last_name, a.person.first_name, a.pk))
+    covered = _covered_ids(rows)
+    outside = [a for a in lotsen if a.pk not in covered]
+    return LotsenNetwork(rows, coverage, lotsen, outside, bool(data.roles_with("lotse")))
+
+
+# --- relations -----------------------------------------------------------------------------------
+
+INBOUND_PHRASES = {
+    "berichtet_an": gettext_lazy("berichten an diese Rolle"),
+    "koordiniert": gettext_lazy("koordinieren diese Rolle"),
+    "beraet": gettext_lazy("beraten diese Rolle"),
+    "beauftragt": gettext_lazy("beauftragen diese Rolle"),
+    "arbeitet_zu": gettext_lazy("arbeiten dieser Rolle zu"),
+    "kontrolliert": gettext_lazy("kontrollieren diese Rolle"),
+}
+
+
+@dataclass
+class RelationGroup:
+    relation_type: str
+    label: str
+    items: list[Any]  # (relation, the other role) pairs
+
+
+def group_relations(
+    relations: Iterable[Any], role_id: Any, *, key: str = "pk"
+) -> tuple[list[RelationGroup], list[RelationGroup]]:
+    """Relations of a role grouped by type: (from this role, towards this role).
+
+    Works for a Kommune's `RoleRelation`s (`key="pk"`) and for catalogue relations
+    (`key="key"`, with `from_role`/`to_role` resolved by the caller).
+    """
+    outgoing: dict[str, list[Any]] = {}
+    incoming: dict[str, list[Any]] = {}
+    for relation in relations:
+        if getattr(relation.from_role, key) == role_id:
+            outgoing.setdefault(relation.relation_type, []).append((relation, relation.to_role))
+        if getattr(relation.to_role, key) == role_id:
+            incoming.setdefault(relation.relation_type, []).append((relation, relation.from_role))
+    labels = dict(RelationType.choices)
+    order = list(labels)
+    out = [RelationGroup(t, str(labels.get(t, t)), outgoing[t]) for t in order if t in outgoing]
+    inc = [RelationGroup(t, str(INBOUND_PHRASES.get(t, labels.get(t, t))), incoming[t]) for t in order if t in incoming]
+    return out, inc
+
+
+@dataclass
+class CatalogueRelationView:
+    relation_type: str
+    note: str
+    from_role: CatalogueRole
+    to_role: CatalogueRole
+
+
+def catalogue_relations(catalogue: Catalogue, roles: dict[str, CatalogueRole]) -> list[CatalogueRelationView]:
+    """The typed relations of a catalogue version, with both ends resolved to its roles."""
+    return [
+        CatalogueRelationView(r.relation_type, r.note, roles[r.from_key], roles[r.to_key])
+        for r in CatalogueRelation.objects.filter(catalogue=catalogue).order_by("id")
+        if r.from_key in roles and r.to_key in roles
+    ]
+
+
+# --- org tree ------------------------------------------------------------------------------------
+
+BADGE_LIMIT = 5
+
+
+def attach_role_badges(kommune: Kommune, roots: Iterable[Any]) -> None:
+    """Give every node of the org tree its current role holders (`role_badges`, at most five,
+    and `more_badges`), loaded in one query for the whole tree."""
+    badges = selectors.unit_role_badges(kommune)
+    stack = list(roots)
+    while stack:
+        node = stack.pop()
+        items = badges.get(node.unit.pk, [])
+        node.role_badges = items[:BADGE_LIMIT]
+        node.more_badges = max(0, len(items) - BADGE_LIMIT)
+        stack.extend(node.children)
