@@ -61,5 +61,6 @@ def object_types(ctx: TenantContext) -> list[tuple[str, Any]]:
     from django.apps import apps
 
     labels = {m._meta.model_name: m._meta.verbose_name for m in apps.get_models()}
-    types = AuditEntry.objects.for_kommune(ctx.kommune).values_list("object_type", flat=True).distinct()
+    # order_by() drops the default ordering, which would otherwise make DISTINCT return every row.
+    types = AuditEntry.objects.for_kommune(ctx.kommune).order_by().values_list("object_type", flat=True).distinct()
     return sorted(((t, labels.get(t, t)) for t in types), key=lambda item: str(item[1]))

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from kompass.org.models import OrgUnit, OrgUnitType, Person
@@ -16,16 +20,37 @@ class VersionedForm(forms.Form):
 
 
 def unit_choices(kommune: Kommune) -> Any:
-    return OrgUnit.objects.for_kommune(kommune).order_by("path")
+    # Timestamps and versions are not shown; skipping them matters with 1,500 units.
+    return OrgUnit.objects.for_kommune(kommune).defer("updated_at", "version").order_by("path")
 
 
 def _indented_label(unit: OrgUnit) -> str:
     return f"{'– ' * unit.depth}{unit.code} {unit.name}"
 
 
+class UnitSelect(forms.Select):
+    """A `<select>` of org units whose options are built in Python.
+
+    Django renders every option through its own template; for the 1,500 units of a Großstadt
+    that took ~0.5 s per page. The markup is the same as `forms.Select` (without option groups).
+    """
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        final_attrs = {"name": name, **self.build_attrs(self.attrs, attrs)}
+        selected = {str(v) for v in self.format_value(value)}
+        options = []
+        for choice_value, label in self.choices:
+            key = str(choice_value)
+            mark = " selected" if key in selected else ""
+            options.append(f'<option value="{html.escape(key)}"{mark}>{html.escape(str(label))}</option>')
+        return format_html("<select{}>\n{}\n</select>", flatatt(final_attrs), mark_safe("\n".join(options)))  # noqa: S308
+
+
 def use_units_of(field: Any, kommune: Kommune) -> None:
     """Offer only the Kommune's units, indented by tree depth (another Kommune's id is invalid)."""
-    field.queryset = unit_choices(kommune)
+    field.widget = UnitSelect(attrs=field.widget.attrs)
+    field.widget.is_required = field.required
+    field.queryset = unit_choices(kommune)  # also hands the choices to the new widget
     field.label_from_instance = _indented_label
 
 
