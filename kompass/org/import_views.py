@@ -1,16 +1,210 @@
-"""Import and export page (built out by the import/export work)."""
+"""The import and export page: upload → preview (a dry run) → confirm; and the export downloads.
+
+Between preview and confirm the uploaded bytes stay on the server, in the database-backed
+session (compressed), so any app process can finish the import; on confirm the file is
+checked again from scratch. Nothing from the client is trusted but the file itself.
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+import base64
+import hashlib
+import secrets
+import zlib
+from typing import Any
 
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from kompass.accounts.capabilities import Capability
 from kompass.core.decorators import tenant_view
+from kompass.org.exports import FORMATS, export_file
+from kompass.org.importers import COLUMNS, KIND_ORGUNITS, KIND_PEOPLE, ImportReport, run_import
+
+PREVIEW_ROWS = 200
+SHOWN_ISSUES = 500
+KIND_CHOICES = [(KIND_ORGUNITS, gettext_lazy("Organisationseinheiten")), (KIND_PEOPLE, gettext_lazy("Personen"))]
+# Export URLs use German words: …/export/organisationseinheiten.csv
+EXPORT_SLUGS = {"organisationseinheiten": KIND_ORGUNITS, "personen": KIND_PEOPLE}
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Was möchten Sie importieren?"),
+        choices=KIND_CHOICES,
+        initial=KIND_ORGUNITS,
+        widget=forms.RadioSelect,
+    )
+    file = forms.FileField(label=gettext_lazy("Datei (CSV oder XLSX)"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "CSV in UTF-8 oder Windows-1252 mit Semikolon oder Komma als Trennzeichen, oder eine Excel-Arbeitsmappe "
+            "(XLSX, erstes Tabellenblatt). Höchstens %(size)s MB und %(rows)s Zeilen."
+        ) % {
+            "size": settings.IMPORT_MAX_BYTES // (1024 * 1024),
+            "rows": number_format(settings.IMPORT_MAX_ROWS, force_grouping=True),
+        }
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("Die Datei ist zu groß. Erlaubt sind höchstens %(size)s MB.")
+                % {"size": settings.IMPORT_MAX_BYTES // (1024 * 1024)}
+            )
+        return upload
+
+
+# --- the uploaded file between preview and confirm ---------------------------------------------
+
+
+def _session_key(ctx: Any) -> str:
+    return f"kompass.import.{ctx.kommune.pk}"
+
+
+def _keep_pending(request: HttpRequest, kind: str, filename: str, data: bytes) -> str:
+    token = secrets.token_urlsafe(16)
+    request.session[_session_key(request.tenant)] = {  # type: ignore[attr-defined]
+        "token": token,
+        "kind": kind,
+        "filename": filename[:200],
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "data": base64.b64encode(zlib.compress(data, 6)).decode("ascii"),
+    }
+    return token
+
+
+def _take_pending(request: HttpRequest, token: str) -> dict[str, Any] | None:
+    """The pending upload for this token (removed from the session), or None."""
+    pending = request.session.pop(_session_key(request.tenant), None)  # type: ignore[attr-defined]
+    if not isinstance(pending, dict):
+        return None
+    expected = str(pending.get("token", ""))
+    if not expected or not secrets.compare_digest(expected.encode(), token.encode()):
+        return None
+    data = zlib.decompress(base64.b64decode(pending["data"]))
+    if hashlib.sha256(data).hexdigest() != pending["sha256"]:
+        return None
+    return {**pending, "data": data}
+
+
+# --- views ---------------------------------------------------------------------------------
+
+
+def _page(
+    request: HttpRequest,
+    form: ImportForm | None,
+    report: ImportReport | None = None,
+    token: str = "",
+) -> HttpResponse:
+    """The page; like every form page of the app, a rejected upload is shown with status 200."""
+    ctx = request.tenant  # type: ignore[attr-defined]
+    slug = ctx.kommune.slug
+    exports = [
+        (label, [(fmt.upper(), reverse("org:export", args=[slug, url_kind, fmt])) for fmt in FORMATS])
+        for url_kind, label in (("organisationseinheiten", _("Organisationseinheiten")), ("personen", _("Personen")))
+    ]
+    return render(
+        request,
+        "org/import_export.html",
+        {
+            "form": form,
+            "report": report,
+            "token": token,
+            "exports": exports,
+            "can_import": ctx.can(Capability.IMPORT),
+            "columns": [(label, COLUMNS[kind]) for kind, label in KIND_CHOICES],
+            "preview_rows": report.rows[:PREVIEW_ROWS] if report else [],
+            "shown_issues": report.issues[:SHOWN_ISSUES] if report else [],
+            "preview_limit": PREVIEW_ROWS,
+            "issue_limit": SHOWN_ISSUES,
+            "breadcrumbs": [(_("Import und Export"), None)],
+        },
+    )
 
 
 @require_GET
 @tenant_view
 def import_export(request: HttpRequest) -> HttpResponse:
-    return render(request, "org/import_export.html", {"breadcrumbs": [(_("Import und Export"), None)]})
+    """The page: export links for every member, the upload form for those who may import."""
+    ctx = request.tenant  # type: ignore[attr-defined]
+    return _page(request, ImportForm() if ctx.can(Capability.IMPORT) else None)
+
+
+@require_POST
+@tenant_view
+def import_preview(request: HttpRequest) -> HttpResponse:
+    """Check the uploaded file without saving anything and show what the import would do."""
+    ctx = request.tenant  # type: ignore[attr-defined]
+    ctx.require(Capability.IMPORT)
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _page(request, form)
+    upload = form.cleaned_data["file"]
+    data = upload.read()
+    kind = form.cleaned_data["kind"]
+    report = run_import(
+        kind=kind, kommune=ctx.kommune, actor=request.user, filename=upload.name, data=data, dry_run=True
+    )
+    if not report.ok:
+        form.add_error(
+            "file",
+            _("Die Datei wurde abgelehnt (%(n)d Fehler, siehe unten). Es wurde nichts geändert.")
+            % {"n": len(report.issues)},
+        )
+        return _page(request, form, report)
+    token = _keep_pending(request, kind, upload.name, data)
+    return _page(request, ImportForm(initial={"kind": kind}), report, token)
+
+
+@require_POST
+@tenant_view
+def import_confirm(request: HttpRequest) -> HttpResponse:
+    """Run the previewed import: the kept file is checked again and imported in one transaction."""
+    ctx = request.tenant  # type: ignore[attr-defined]
+    ctx.require(Capability.IMPORT)
+    pending = _take_pending(request, request.POST.get("token", ""))
+    target = reverse("org:import_export", args=[ctx.kommune.slug])
+    if request.POST.get("action") == "cancel":
+        messages.info(request, _("Der Import wurde verworfen. Es wurde nichts geändert."))
+        return redirect(target)
+    if pending is None:
+        messages.error(request, _("Diese Vorschau ist nicht mehr gültig. Bitte laden Sie die Datei erneut hoch."))
+        return redirect(target)
+    report = run_import(
+        kind=pending["kind"],
+        kommune=ctx.kommune,
+        actor=request.user,
+        filename=pending["filename"],
+        data=pending["data"],
+        dry_run=False,
+    )
+    if not report.ok:
+        form = ImportForm(initial={"kind": pending["kind"]})
+        return _page(request, form, report)
+    messages.success(request, report.summary())
+    return redirect(target)
+
+
+@require_GET
+@tenant_view
+def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+    """Download the org units or people of the Kommune as CSV or XLSX (every member may)."""
+    ctx = request.tenant  # type: ignore[attr-defined]
+    if kind not in EXPORT_SLUGS or fmt not in FORMATS:
+        raise Http404
+    result = export_file(kind=EXPORT_SLUGS[kind], kommune=ctx.kommune, fmt=fmt)
+    response = HttpResponse(result.content, content_type=result.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
+    response["Cache-Control"] = "no-store"
+    return response

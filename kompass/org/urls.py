@@ -23,3 +23,9 @@ from kompass.org import import_views  # noqa: E402
 urlpatterns += [
     path("k/<slug:kommune_slug>/import-export/", import_views.import_export, name="import_export"),
 ]
+
+urlpatterns += [
+    path("k/<slug:kommune_slug>/import-export/vorschau/", import_views.import_preview, name="import_preview"),
+    path("k/<slug:kommune_slug>/import-export/bestaetigen/", import_views.import_confirm, name="import_confirm"),
+    path("k/<slug:kommune_slug>/import-export/export/<slug:kind>.<slug:fmt>", import_views.export, name="export"),
+]

@@ -1,0 +1,96 @@
+"""The columns of each import file and how a header row is matched against them.
+
+Column names are case-insensitive and their order is free. A column the importer does not
+know, a column that appears twice, or a missing required column rejects the file: silently
+ignoring a misspelt "uebergeordnet" would flatten the whole tree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Model
+from django.utils.translation import gettext as _
+
+from kompass.org.imports.files import CONTROL_CHARS, Table
+from kompass.org.imports.report import KIND_ORGUNITS, KIND_PEOPLE, ImportReport
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Required columns must be present; an absent optional column leaves that field as it is."""
+
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+
+    @property
+    def all(self) -> tuple[str, ...]:
+        return self.required + self.optional
+
+
+COLUMNS = {
+    KIND_ORGUNITS: Columns(("kennung", "name", "typ", "uebergeordnet"), ("leitung_email",)),
+    KIND_PEOPLE: Columns(("email", "vorname", "nachname"), ("funktion", "organisationseinheit")),
+}
+
+
+def max_length(model: type[Model], field_name: str) -> int:
+    """The length limit of a text field, checked before writing (the services check it via full_clean)."""
+    return int(getattr(model._meta.get_field(field_name), "max_length", 0) or 0)
+
+
+@dataclass
+class Record:
+    """One data row: its row number in the file and its values by column name."""
+
+    row: int
+    values: dict[str, str]
+
+    def get(self, column: str) -> str:
+        return self.values.get(column, "")
+
+
+def match_header(table: Table, columns: Columns, report: ImportReport) -> dict[int, str] | None:
+    """Column index → column name, or None (with issues in `report`) if the header is not usable."""
+    positions: dict[int, str] = {}
+    seen: set[str] = set()
+    row = table.header_row
+    allowed = ", ".join(columns.all)
+    for index, name in enumerate(table.header):
+        if not name:
+            continue
+        if name not in columns.all:
+            report.add(
+                row,
+                name,
+                _("Unbekannte Spalte „%(name)s“. Erlaubt sind: %(allowed)s.") % {"name": name, "allowed": allowed},
+            )
+        elif name in seen:
+            report.add(row, name, _("Die Spalte „%(name)s“ kommt mehrfach vor.") % {"name": name})
+        else:
+            seen.add(name)
+            positions[index] = name
+    for name in columns.required:
+        if name not in seen:
+            report.add(row, name, _("Die Pflichtspalte „%(name)s“ fehlt.") % {"name": name})
+    return None if report.issues else positions
+
+
+def records(table: Table, positions: dict[int, str], report: ImportReport) -> list[Record]:
+    """The data rows by column name; values outside named columns and control characters are issues."""
+    result = []
+    for row, cells in table.records:
+        values = dict.fromkeys(positions.values(), "")
+        for index, value in enumerate(cells):
+            name = positions.get(index)
+            if name is None:
+                if value:
+                    report.add(
+                        row, "", _("Spalte %(n)d hat keine Überschrift, enthält aber einen Wert.") % {"n": index + 1}
+                    )
+                continue
+            if CONTROL_CHARS.search(value):
+                report.add(row, name, _("Der Wert enthält unzulässige Steuerzeichen."))
+            values[name] = value
+        result.append(Record(row, values))
+    return result

@@ -1,0 +1,328 @@
+"""Turning an uploaded file into rows of text cells, whatever spreadsheet program made it.
+
+Accepted: CSV in UTF-8 (with or without BOM), UTF-16 with BOM or Windows-1252 (Excel's
+"CSV (Trennzeichen-getrennt)"), separated by `;`, `,` or tab, with CRLF or LF line ends and
+quoted line breaks; and XLSX workbooks (first sheet). The file type is decided by the
+content's magic bytes, never by the file name. Everything that cannot be read safely is
+rejected with a German reason before any data is looked at (I3, S6).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+
+from kompass.org.imports.report import FILE_ROW, ImportIssue
+
+logger = logging.getLogger(__name__)
+
+# SECURITY: limits against zip bombs; checked on the declared sizes in the central
+# directory, before anything is decompressed. Python's zipfile never inflates an entry
+# beyond its declared size (it stops and fails the CRC check), so the declaration binds.
+XLSX_MAX_ENTRIES = 1_000
+XLSX_MAX_UNCOMPRESSED = 200 * 1024 * 1024
+XLSX_MAX_RATIO = 100
+XLSX_RATIO_MIN_SIZE = 1024 * 1024
+MAX_HEADER_COLUMNS = 64
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+BINARY_MAGIC = {
+    b"%PDF": "PDF",
+    b"\x89PNG": "PNG",
+    b"GIF8": "GIF",
+    b"\xff\xd8\xff": "JPEG",
+    b"\x1f\x8b": "GZIP",
+    b"BZh": "BZIP2",
+    b"7z\xbc\xaf": "7-Zip",
+    b"Rar!": "RAR",
+    b"\x7fELF": "ELF",
+    b"MZ": "EXE",
+    b"PK\x05\x06": "ZIP",
+    b"PK\x07\x08": "ZIP",
+    b"{\\rtf": "RTF",
+}
+BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+# A byte sequence that is valid multi-byte UTF-8; in a file that is not UTF-8 as a whole it
+# means two encodings were mixed (a reliable sign of mojibake).
+UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+# Characters a German administration's CSV in Windows-1252 plausibly contains.
+CP1252_PLAUSIBLE = re.compile(r"[\t\n\r\x20-\x7e\xa0-\xff€„“”‚‘’–—…•§°·]")
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Cells starting like this are run as formulas by spreadsheet programs (I4). Exports put an
+# apostrophe before them (and before an apostrophe that precedes one), imports take it off.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+ESCAPED_AFTER_APOSTROPHE = ("=", "+", "-", "@", "\t", "\r", "\n", "'")
+DELIMITERS = (";", ",", "\t")
+
+
+class FileRejected(Exception):
+    """The file as a whole cannot be imported; `issues` say why (in German)."""
+
+    def __init__(self, message: str, row: int = FILE_ROW, column: str = "") -> None:
+        super().__init__(message)
+        self.issue = ImportIssue(row, column, message)
+
+
+@dataclass
+class Table:
+    """The cells of a file: the header row and every non-empty data row with its row number."""
+
+    header: list[str]
+    header_row: int
+    records: list[tuple[int, list[str]]] = field(default_factory=list)
+
+
+def clean_cell(value: Any) -> str:
+    """A cell as text: NUL bytes and surrounding blanks removed, line ends unified, and the
+    apostrophe our exports put before formula characters (I4) taken off again."""
+    text = _as_text(value).replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    if text[:1] == "'" and text[1:2] and text[1] in ESCAPED_AFTER_APOSTROPHE:
+        text = text[1:].strip()
+    return text
+
+
+def _as_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    return str(value)
+
+
+def read_table(data: bytes) -> Table:
+    """The table in `data`, or `FileRejected` with the reason."""
+    if not data:
+        raise FileRejected(_("Die Datei ist leer."))
+    max_bytes = settings.IMPORT_MAX_BYTES
+    if len(data) > max_bytes:
+        raise FileRejected(
+            _("Die Datei ist zu groß (%(size)s). Erlaubt sind höchstens %(max)s.")
+            % {"size": _megabytes(len(data)), "max": _megabytes(max_bytes)}
+        )
+    if data.startswith(ZIP_MAGIC):
+        return _read_xlsx(data)
+    _reject_binary(data)
+    return _read_csv(decode_text(data))
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
+
+
+def _reject_binary(data: bytes) -> None:
+    if data.startswith(OLE2_MAGIC):
+        raise FileRejected(
+            _(
+                "Das alte Excel-Format (.xls) und kennwortgeschützte Arbeitsmappen können nicht gelesen werden. "
+                "Bitte speichern Sie die Datei als XLSX ohne Kennwort oder als CSV."
+            )
+        )
+    for magic, label in BINARY_MAGIC.items():
+        if data.startswith(magic):
+            raise FileRejected(_("Der Dateiinhalt ist weder CSV noch XLSX (erkannt: %(type)s).") % {"type": label})
+
+
+# --- text and CSV ------------------------------------------------------------------------
+
+
+def decode_text(data: bytes) -> str:
+    """Decode a CSV file: BOM first, then UTF-8, then Windows-1252 if the result is plausible."""
+    for bom, encoding in BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(encoding).replace("\x00", "")
+            except UnicodeDecodeError:
+                raise FileRejected(
+                    _("Die Datei ist als %(encoding)s gekennzeichnet, enthält aber ungültige Zeichen.")
+                    % {"encoding": encoding.upper()}
+                ) from None
+    if data.count(0) * 10 > len(data):
+        raise _unknown_encoding()  # e.g. UTF-16 without BOM: every other byte is NUL
+    data = data.replace(b"\x00", b"")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if UTF8_SEQUENCE.search(data):
+        raise _unknown_encoding()
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise _unknown_encoding() from None
+    implausible = len(text) - len(CP1252_PLAUSIBLE.findall(text))
+    if implausible > len(text) // 50:
+        raise _unknown_encoding()
+    return text
+
+
+def _unknown_encoding() -> FileRejected:
+    return FileRejected(
+        _(
+            "Die Zeichenkodierung der Datei ist unbekannt. Bitte speichern Sie die Datei als "
+            "„CSV UTF-8“ oder als XLSX. Es wurde nichts übernommen."
+        )
+    )
+
+
+def _sniff_delimiter(text: str) -> str:
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {d: _count_outside_quotes(first, d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ";"
+
+
+def _count_outside_quotes(line: str, char: str) -> int:
+    count, quoted = 0, False
+    for c in line:
+        if c == '"':
+            quoted = not quoted
+        elif c == char and not quoted:
+            count += 1
+    return count
+
+
+def _read_csv(text: str) -> Table:
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if len(CONTROL_CHARS.findall(text[:4096])) > 20:
+        raise FileRejected(_("Der Dateiinhalt ist keine Textdatei (CSV) und keine XLSX-Arbeitsmappe."))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text), quotechar='"', strict=True)
+    numbered = _NumberedRows(reader)
+    try:
+        return _collect(numbered)
+    except csv.Error as exc:
+        raise FileRejected(
+            _(
+                "Die CSV-Datei ist fehlerhaft aufgebaut: ein Anführungszeichen ist nicht geschlossen oder steht an "
+                "falscher Stelle, oder ein Wert ist zu lang."
+            ),
+            row=numbered.number + 1,
+        ) from exc
+
+
+class _NumberedRows:
+    """Records with the row number a spreadsheet shows (a quoted line break stays in its row)."""
+
+    def __init__(self, rows: Any) -> None:
+        self.rows, self.number = rows, 0
+
+    def __iter__(self) -> Any:
+        for row in self.rows:
+            self.number += 1
+            yield self.number, row
+
+
+def _collect(numbered_rows: Any) -> Table:
+    """Header = first non-empty row; then every non-empty row, counting empty ones for the row number."""
+    max_rows = settings.IMPORT_MAX_ROWS
+    table: Table | None = None
+    for number, raw in numbered_rows:
+        cells = [clean_cell(v) for v in raw]
+        if table is None:
+            if any(cells):
+                table = Table(header=[c.lower() for c in cells], header_row=number)
+            continue
+        if number - table.header_row > max_rows:
+            raise FileRejected(
+                _("Die Datei hat mehr als %(max)d Datenzeilen. Bitte teilen Sie sie auf.") % {"max": max_rows}
+            )
+        if any(cells):
+            table.records.append((number, cells))
+    if table is None:
+        raise FileRejected(_("Die Datei enthält keine Kopfzeile und keine Daten."))
+    return table
+
+
+# --- XLSX --------------------------------------------------------------------------------
+
+
+def _check_zip(data: bytes) -> None:
+    """Refuse the archive on its declared sizes and names, before any decompression."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        raise FileRejected(_("Die XLSX-Datei ist beschädigt und kann nicht gelesen werden.")) from exc
+    total = sum(info.file_size for info in infos)
+    too_dense = any(
+        info.file_size > XLSX_RATIO_MIN_SIZE and info.file_size > XLSX_MAX_RATIO * max(info.compress_size, 1)
+        for info in infos
+    )
+    if len(infos) > XLSX_MAX_ENTRIES or total > XLSX_MAX_UNCOMPRESSED or too_dense:
+        raise FileRejected(
+            _(
+                "Die XLSX-Datei würde entpackt unverhältnismäßig groß (Verdacht auf eine „Zip-Bombe“). Sie wurde nicht "
+                "geöffnet."
+            )
+        )
+    names = {info.filename for info in infos}
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        raise FileRejected(_("Die ZIP-Datei ist keine XLSX-Arbeitsmappe."))
+    if any(info.flag_bits & 0x1 for info in infos):
+        raise FileRejected(_("Die XLSX-Datei ist verschlüsselt und kann nicht gelesen werden."))
+
+
+def _read_xlsx(data: bytes) -> Table:
+    _check_zip(data)
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # a third-party parser on untrusted input: any failure means a bad file
+        logger.info("XLSX import rejected: %s", type(exc).__name__)
+        raise FileRejected(_("Die XLSX-Datei ist beschädigt und kann nicht gelesen werden.")) from exc
+    try:
+        return _xlsx_table(workbook)
+    except FileRejected:
+        raise
+    except Exception as exc:  # as above, for cells read lazily from the sheet
+        logger.info("XLSX import rejected while reading cells: %s", type(exc).__name__)
+        raise FileRejected(_("Die XLSX-Datei ist beschädigt und kann nicht gelesen werden.")) from exc
+    finally:
+        workbook.close()
+
+
+def _xlsx_table(workbook: Any) -> Table:
+    if not workbook.worksheets:
+        raise FileRejected(_("Die XLSX-Datei enthält kein Tabellenblatt."))
+    sheet = workbook.worksheets[0]
+    if hasattr(sheet, "reset_dimensions"):
+        sheet.reset_dimensions()  # SECURITY: do not trust the declared dimension; read what is there
+    header = _xlsx_header(sheet)
+    if header is None:
+        raise FileRejected(_("Die Datei enthält keine Kopfzeile und keine Daten."))
+    number, width = header
+    # One column more than the header, so a value without a heading is noticed.
+    rows = sheet.iter_rows(min_row=number, max_col=width + 1, values_only=True)
+    return _collect(enumerate(rows, start=number))
+
+
+def _xlsx_header(sheet: Any) -> tuple[int, int] | None:
+    """Row number and width of the first non-empty row (width: up to its last filled cell)."""
+    max_rows = settings.IMPORT_MAX_ROWS
+    for number, values in enumerate(sheet.iter_rows(max_col=MAX_HEADER_COLUMNS, values_only=True), start=1):
+        filled = [i for i, v in enumerate(values) if clean_cell(v)]
+        if filled:
+            return number, filled[-1] + 1
+        if number > max_rows:
+            break
+    return None
