@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from kompass.org.models import OrgUnit, Person
@@ -168,7 +168,9 @@ def key_figures(kommune: Kommune, *, missing_limit: int = 10) -> KeyFigures:
         without_unit=Count("id", filter=Q(org_unit__isnull=True, is_active=True)),
     )
     without_head = list(orgunits(kommune).filter(is_active=True, head__isnull=True).order_by("code")[:missing_limit])
-    empty_units = orgunits(kommune).filter(is_active=True).annotate(n=Count("people")).filter(n=0).count()
+    # NOT EXISTS uses the person.org_unit index; a JOIN with GROUP BY over all people was ~40 ms at Großstadt scale.
+    has_people = Person.objects.unscoped().filter(org_unit=OuterRef("pk"))  # outer query is scoped
+    empty_units = orgunits(kommune).filter(is_active=True).exclude(Exists(has_people)).count()
     return KeyFigures(
         orgunits=unit_stats["total"],
         people=people_stats["total"],
