@@ -1,7 +1,10 @@
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from kompass.api.api import api
+
 urlpatterns = [
+    path("api/v1/", api.urls),
     path("i18n/sprache/", set_language, name="set_language"),
     path("", include("kompass.accounts.urls")),
     path("", include("kompass.org.urls")),

@@ -1,0 +1,110 @@
+"""The JSON API of Kommunalkompass under `/api/v1/` (Django Ninja).
+
+Every route inside a Kommune goes through the same services and access functions as the UI:
+authentication (`auth.py`), then the gate (`gate.py`: Kommune 404, objects 404, write right
+403), then body validation (422), then the service (one transaction, audit entry with source
+"api"). OpenAPI (`/api/v1/openapi.json`) and the docs page (`/api/v1/docs`) need no login:
+they describe the API and contain no data.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.urls import URLPattern, URLResolver, re_path
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.openapi.docs import Swagger
+from ninja.renderers import JSONRenderer
+
+from kompass.api.auth import SessionAuth, TokenAuth
+from kompass.api.errors import install_handlers, not_found_message
+from kompass.api.routers import imports, kommunen, orgunits, persons
+
+DESCRIPTION = """
+Daten einer Kommune – Organisationseinheiten, Personen, Importe – mit denselben Regeln wie in der Oberfläche.
+
+**Anmeldung:** persönliches API-Token (unter „API-Tokens“ erzeugen) im Kopf `Authorization: Bearer kk_…`,
+oder die Sitzung im Browser (dann bei ändernden Anfragen mit CSRF-Token im Kopf `X-CSRFToken`).
+
+**Antworten:** 401 ohne Anmeldung, 404 für Kommunen und Objekte, die Sie nicht sehen dürfen, 403 ohne
+Schreibrecht, 422 bei ungültigen Eingaben (`{"detail": [{"loc": […], "msg": "…", "type": "…"}]}`),
+409 wenn jemand anderes das Objekt inzwischen geändert hat (Feld `version`). Listen liefern
+`{"count", "limit", "offset", "items"}`.
+"""
+
+
+class DocsPage(Swagger):
+    """Swagger UI from the app's own static files (Ninja ships them; "ninja" is in INSTALLED_APPS).
+
+    Ninja's start-up script is a static file that reads its settings from a JSON data block, so the
+    page works under the site-wide CSP (`script-src 'self'`) without a per-view exception.
+    `validatorUrl: null` stops Swagger UI from loading a badge from validator.swagger.io (D5);
+    without deep links the operation buttons contain no nested links (axe: nested-interactive),
+    and `api/docs.css` darkens Swagger's colours to WCAG AA contrast.
+    """
+
+    template = "api/docs.html"
+
+    def __init__(self) -> None:
+        super().__init__(
+            settings={"validatorUrl": None, "deepLinking": False, "docExpansion": "list", "defaultModelsExpandDepth": 0}
+        )
+
+
+class Renderer(JSONRenderer):
+    json_dumps_params = {"ensure_ascii": False}  # German messages readable as they are
+
+
+class KompassAPI(NinjaAPI):
+    """Ninja with JSON answers also where Django, not Ninja, answers: unknown paths (404), wrong
+    methods (405) and the bare `/api/v1/` root."""
+
+    def _get_urls(self) -> list[URLPattern | URLResolver]:
+        patterns = super()._get_urls()
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = _json_errors(pattern.callback)
+        patterns.append(re_path(r"^.*$", _json_not_found, name="not-found"))
+        return patterns
+
+
+def _json_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    return JsonResponse({"detail": not_found_message()}, status=404, json_dumps_params=Renderer.json_dumps_params)
+
+
+def _json_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            response = view(request, *args, **kwargs)
+        except Http404:
+            return _json_not_found(request)
+        if response.status_code == 405 and not response.get("Content-Type", "").startswith("application/json"):
+            allowed = response.get("Allow", "")
+            message = _("Methode nicht erlaubt. Erlaubt: %(allowed)s.") % {"allowed": allowed}
+            response = JsonResponse({"detail": message}, status=405, json_dumps_params=Renderer.json_dumps_params)
+            response["Allow"] = allowed
+        return response
+
+    wrapper.csrf_exempt = getattr(view, "csrf_exempt", False)  # type: ignore[attr-defined]
+    return wrapper
+
+
+api = KompassAPI(
+    title="Kommunalkompass API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api",
+    auth=[TokenAuth(), SessionAuth()],
+    docs=DocsPage(),
+    renderer=Renderer(),
+)
+install_handlers(api)
+api.add_router("", kommunen.router)
+api.add_router("", orgunits.router)
+api.add_router("", persons.router)
+api.add_router("", imports.router)

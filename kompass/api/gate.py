@@ -1,0 +1,81 @@
+"""The gate of every API route inside a Kommune: the Kommune, the objects in the URL, the right to write.
+
+It runs right after authentication and before Ninja reads the request body, so the order of
+answers is fixed for every route (quality.md T1, T6): a caller who is not a member of the
+Kommune, or who names another Kommune's object, gets 404 whatever the body says; a member
+without the right to change that object gets 403; only then is the body validated (422).
+Views take what the gate resolved from the request: `tenant(request)`, `path_object(request, …)`.
+
+Objects are fetched only through `kompass.org.access`, the one choke point shared with the UI.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+
+from kompass.accounts.capabilities import ROLE_CAPABILITIES, Capability
+from kompass.org import access
+from kompass.tenancy.context import TenantContext, resolve_tenant
+
+KOMMUNE_PARAM = "kommune_slug"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+# Anything else cannot name a Kommune or a row; checked before it reaches the database (an id
+# beyond 64 bits would overflow the column type instead of answering 404).
+_SLUG = re.compile(r"^[a-z0-9-]{1,50}$")
+_ID = re.compile(r"^[0-9]{1,18}$")
+
+Fetch = Callable[[TenantContext, object], Any]
+
+# URL parameter → (fetch for reading, fetch for changing). Every object parameter of an API
+# route must be listed here; `kompass.api.routes.api_route_patterns` checks that.
+PATH_OBJECTS: dict[str, tuple[Fetch, Fetch]] = {
+    "unit_id": (access.orgunit_for_view, access.orgunit_for_edit),
+    "person_id": (access.person_for_view, access.person_for_edit),
+}
+
+
+def admit(request: HttpRequest, user: Any) -> None:
+    """Resolve the Kommune and the URL's objects for `user`, or raise 404/403."""
+    match = request.resolver_match
+    kwargs = match.kwargs if match is not None else {}
+    if KOMMUNE_PARAM not in kwargs:
+        return
+    ctx = _tenant_for(user, kwargs[KOMMUNE_PARAM])
+    writing = request.method not in SAFE_METHODS
+    objects = {name: _fetch(ctx, name, kwargs[name], writing) for name in PATH_OBJECTS if name in kwargs}
+    if writing and not may_change_anything(ctx):
+        raise PermissionDenied(_("Mit der Rolle „%(role)s“ können Sie nichts ändern.") % {"role": ctx.role_label})
+    request.tenant = ctx  # type: ignore[attr-defined]
+    request.api_objects = objects  # type: ignore[attr-defined]
+
+
+def _tenant_for(user: Any, slug: str) -> TenantContext:
+    if not _SLUG.match(slug):
+        raise Http404
+    return resolve_tenant(user, slug)
+
+
+def _fetch(ctx: TenantContext, name: str, raw: str, writing: bool) -> Any:
+    if not _ID.match(raw):
+        raise Http404
+    for_view, for_edit = PATH_OBJECTS[name]
+    return (for_edit if writing else for_view)(ctx, int(raw))
+
+
+def may_change_anything(ctx: TenantContext) -> bool:
+    """Does the member's role hold any capability beyond reading (the Lesend role does not)?"""
+    return bool(ROLE_CAPABILITIES.get(ctx.role, frozenset()) - {Capability.VIEW})
+
+
+def tenant(request: HttpRequest) -> TenantContext:
+    return request.tenant  # type: ignore[attr-defined,no-any-return]
+
+
+def path_object(request: HttpRequest, name: str) -> Any:
+    return request.api_objects[name]  # type: ignore[attr-defined]

@@ -1,0 +1,1 @@
+"""The API's routers, one per area: Kommunen, org units, people, imports."""

@@ -1,0 +1,61 @@
+"""Helpers for the API tests: a JSON client that authenticates with a personal API token."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.test import Client
+from django.test.client import MULTIPART_CONTENT
+
+from kompass.accounts import services as account_services
+from kompass.accounts.models import User
+from kompass.audit.models import AuditEntry
+from kompass.conftest import World
+from kompass.org.models import OrgUnit, Person
+
+BASE = "/api/v1/kommunen/teststadt"
+
+
+class ApiClient:
+    """Talks JSON to the API as one user (with a fresh token), or anonymously."""
+
+    def __init__(self, secret: str | None = None, client: Client | None = None) -> None:
+        self.client = client or Client()
+        self.headers = {"Authorization": f"Bearer {secret}"} if secret else {}
+
+    def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        return self.client.get(path, params or {}, headers=self.headers)
+
+    def post(self, path: str, data: Any = None) -> Any:
+        return self.client.post(path, json.dumps(data), content_type="application/json", headers=self.headers)
+
+    def patch(self, path: str, data: Any = None) -> Any:
+        return self.client.patch(path, json.dumps(data), content_type="application/json", headers=self.headers)
+
+    def delete(self, path: str, params: str = "") -> Any:
+        return self.client.delete(path + params, headers=self.headers)
+
+    def upload(self, path: str, data: dict[str, Any]) -> Any:
+        return self.client.post(path, data, content_type=MULTIPART_CONTENT, headers=self.headers)
+
+    def raw(self, method: str, path: str, body: bytes | str, content_type: str = "application/json") -> Any:
+        return self.client.generic(method, path, body, content_type=content_type, headers=self.headers)
+
+
+def token_for(user: User) -> str:
+    _token, secret = account_services.api_token_create(user=user, name="Test")
+    return secret
+
+
+def tenant_state(world: World) -> tuple[Any, ...]:
+    """Everything a write could change, in both Kommunen: compare before and after a request."""
+    return (
+        list(OrgUnit.objects.unscoped().order_by("pk").values()),
+        list(Person.objects.unscoped().order_by("pk").values()),
+        AuditEntry.objects.unscoped().count(),
+    )
+
+
+def api_entries(world: World) -> Any:
+    return AuditEntry.objects.for_kommune(world.kommune).filter(source="api").order_by("id")

@@ -1,0 +1,154 @@
+"""Random JSON against every write route: never a 5xx, and a 4xx never changes anything (S2).
+
+Bodies are random JSON values, mostly objects whose keys mix the real field names, fields that
+must never be set (`kommune_id`, `path`, …) and random text, with values of every JSON type
+(huge integers, NaN, NUL bytes, long strings, nested lists and objects). Others are plausible
+objects (real field names, values of the right kind, ids of both Kommunen) so that requests
+also get past the schema into the access checks and the services. Some bodies are not JSON at
+all. The ids in the URLs are the acting Kommune's and the other Kommune's alike.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from kompass.api.routes import api_route_patterns
+from kompass.api.tests.helpers import ApiClient, tenant_state, token_for
+from kompass.org.models import OrgUnitType
+
+FIELDS = [
+    "code",
+    "name",
+    "unit_type",
+    "parent_id",
+    "head_id",
+    "is_active",
+    "version",
+    "first_name",
+    "last_name",
+    "email",
+    "function_title",
+    "org_unit_id",
+    "kommune",
+    "kommune_id",
+    "path",
+    "depth",
+    "id",
+    "user",
+    "file",
+]
+TEXTS = ["", "\x00", "32\x00", "x" * 300, "amt", "sachgebiet", "<script>alert(1)</script>", "' OR 1=1 --", "ß€😀"]
+
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-3, max_value=60),
+    st.integers(min_value=-(2**80), max_value=2**80),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=40),
+    st.sampled_from(TEXTS),
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=8,
+)
+objects = st.dictionaries(st.one_of(st.sampled_from(FIELDS), st.text(max_size=12)), values, max_size=8)
+bodies = st.one_of(
+    objects.map(lambda d: json.dumps(d).encode()),
+    values.map(lambda v: json.dumps(v).encode()),
+    st.binary(max_size=60),
+)
+
+WRITE_ROUTES = [r for r in api_route_patterns() if r.method != "GET"]
+FUZZ = settings(
+    max_examples=30,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+def _ids(world: Any, param: str) -> list[int]:
+    if param == "unit_id":
+        return [world.sachgebiet.pk, world.ordnungsamt.pk, world.hauptamt.pk, world.other_unit.pk]
+    return [world.alice.pk, world.bruno.pk, world.other_person.pk]
+
+
+# The body fields of each write route; plausible bodies use these (and sometimes one too few or too many).
+ROUTE_FIELDS = {
+    "orgunit_create": ("code", "name", "unit_type", "parent_id", "head_id", "is_active"),
+    "orgunit_update": ("code", "name", "unit_type", "parent_id", "head_id", "is_active", "version"),
+    "orgunit_move": ("parent_id", "version"),
+    "person_create": ("first_name", "last_name", "email", "function_title", "org_unit_id", "is_active"),
+    "person_update": ("first_name", "last_name", "email", "function_title", "org_unit_id", "is_active", "version"),
+}
+
+
+def plausible(world: Any, route: Any, data: st.DataObject) -> bytes:
+    """An object with the route's field names and values of roughly the right kind."""
+    units = st.sampled_from([None, 2**63, *_ids(world, "unit_id"), world.root.pk])
+    people = st.sampled_from([None, 0, *_ids(world, "person_id")])
+    texts = st.one_of(st.text(max_size=40), st.sampled_from(TEXTS))
+    kinds = {
+        "code": st.one_of(st.from_regex(r"[A-Z0-9]{1,4}(\.[0-9]{1,2})?", fullmatch=True), texts),
+        "name": texts,
+        "first_name": texts,
+        "last_name": texts,
+        "function_title": texts,
+        "email": st.one_of(st.emails(), texts),
+        "unit_type": st.sampled_from([*OrgUnitType.values, "Amt", ""]),
+        "parent_id": units,
+        "org_unit_id": units,
+        "head_id": people,
+        "is_active": st.one_of(st.booleans(), st.booleans(), st.none()),
+        "version": st.one_of(st.integers(min_value=1, max_value=3), st.none()),
+    }
+    fields = ROUTE_FIELDS.get(route.name, ())
+    body = data.draw(st.fixed_dictionaries({name: kinds[name] for name in fields}))
+    if fields and data.draw(st.integers(0, 4)) == 0:
+        body.pop(data.draw(st.sampled_from(fields)))
+    if data.draw(st.integers(0, 4)) == 0:
+        body[data.draw(st.sampled_from(["kommune_id", "path", "depth", "id", "user"]))] = data.draw(values)
+    return json.dumps(body).encode()
+
+
+def _send(client: ApiClient, route: Any, url: str, body: bytes, data: st.DataObject) -> Any:
+    if route.name.startswith("import_"):
+        fields = {
+            "file": SimpleUploadedFile("f.csv", body),
+            "dry_run": data.draw(st.sampled_from(["true", "false", "x"])),
+        }
+        return client.upload(url, fields) if data.draw(st.booleans()) else client.raw("POST", url, body)
+    if route.method == "DELETE":
+        version = data.draw(st.one_of(st.just(""), st.text(max_size=25).map(lambda v: "?version=" + v)))
+        return client.delete(url, version.replace("#", "").replace("&", ""))
+    content_type = data.draw(
+        st.sampled_from(["application/json", "application/json", "text/plain", "multipart/form-data"])
+    )
+    return client.raw(route.method, url, body, content_type=content_type)
+
+
+@pytest.mark.parametrize("route", WRITE_ROUTES, ids=lambda r: f"{r.method} {r.name}")
+@pytest.mark.parametrize("persona", ["admin", "editor"])
+@FUZZ
+@given(data=st.data())
+def test_random_input_never_breaks_a_write_route(world, route, persona, data):
+    body = plausible(world, route, data) if data.draw(st.booleans()) else data.draw(bodies)
+    client = ApiClient(token_for(getattr(world, persona)))
+    values = {p: data.draw(st.sampled_from(_ids(world, p))) for p in route.object_params}
+    url = route.url(kommune_slug="teststadt", **values)
+    before = tenant_state(world)
+    response = _send(client, route, url, body, data)
+    event(f"status {response.status_code}")
+    assert response.status_code < 500, response.content[:500]
+    assert response["Content-Type"].startswith("application/json")
+    if response.status_code >= 400:
+        assert response.json()["detail"]
+        assert tenant_state(world) == before, f"{response.status_code} changed data: {response.content[:300]}"

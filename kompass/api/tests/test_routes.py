@@ -1,0 +1,51 @@
+"""The route list other tests are generated from is complete and every object parameter is gated."""
+
+from __future__ import annotations
+
+from django.urls import get_resolver, reverse
+
+from kompass.api.gate import KOMMUNE_PARAM, PATH_OBJECTS
+from kompass.api.routes import api_route_patterns
+
+
+def _api_url_names() -> set[str]:
+    resolver = get_resolver()
+    namespace = resolver.namespace_dict["api"][1]
+    return {name for name in namespace.reverse_dict if isinstance(name, str)}
+
+
+def test_route_list_names_every_operation_url(world):
+    names = {route.name for route in api_route_patterns()}
+    infrastructure = {"api-root", "openapi-json", "openapi-view", "not-found"}
+    assert names | infrastructure == _api_url_names()
+
+
+def test_every_route_parameter_is_the_kommune_or_a_gated_object():
+    for route in api_route_patterns():
+        for param in route.params:
+            assert param == KOMMUNE_PARAM or param in PATH_OBJECTS, f"{route.name}: {param}"
+        if route.object_params:
+            assert route.in_kommune
+
+
+def test_route_url_fills_the_parameters_and_matches_django_reverse():
+    route = next(r for r in api_route_patterns() if r.name == "orgunit_update")
+    assert (route.method, route.params, route.object_params) == ("PATCH", ("kommune_slug", "unit_id"), ("unit_id",))
+    url = route.url(kommune_slug="teststadt", unit_id=7)
+    assert url == "/api/v1/kommunen/teststadt/orgunits/7"
+    assert url == reverse("api:orgunit_update", kwargs={"kommune_slug": "teststadt", "unit_id": 7})
+
+
+def test_every_write_route_inside_a_kommune_is_listed():
+    writes = {(r.method, r.name) for r in api_route_patterns() if r.method != "GET"}
+    assert writes == {
+        ("POST", "orgunit_create"),
+        ("PATCH", "orgunit_update"),
+        ("DELETE", "orgunit_delete"),
+        ("POST", "orgunit_move"),
+        ("POST", "person_create"),
+        ("PATCH", "person_update"),
+        ("DELETE", "person_delete"),
+        ("POST", "import_orgunits"),
+        ("POST", "import_persons"),
+    }
