@@ -28,6 +28,7 @@ def test_personal_token_authenticates_the_member(world, api):
     response = api["reader"].get("/api/v1/kommunen")
     assert response.status_code == 200
     assert [k["slug"] for k in response.json()] == ["teststadt"]
+    assert response["Cache-Control"] == "no-store"  # personal data must not sit in shared caches
 
 
 def test_revoked_token_is_refused(world):

@@ -147,7 +147,7 @@ def test_admin_creates_a_unit_and_the_audit_entry_says_api(world, api):
     assert (unit.code, unit.parent, unit.head, unit.depth) == ("33", world.dezernat, world.alice, 2)
     entry = api_entries(world).get()
     assert (entry.action, entry.object_id, entry.actor) == ("create", str(unit.pk), world.admin)
-    assert len(entry.request_id) == 32
+    assert entry.request_id == response["X-Request-ID"]
 
 
 def test_editor_creates_inside_her_subtree(world, api):
