@@ -156,7 +156,7 @@ CACHES = {
 
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("Deutsch")), ("en", _("Englisch"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [BASE_DIR / "kompass" / "locale"]  # `make messages` updates it (run inside kompass/)
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 
 def _page(request: HttpRequest, status: int, title: str, text: str) -> HttpResponse:
@@ -19,8 +20,8 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     return _page(
         request,
         403,
-        "Keine Berechtigung",
-        "Für diese Aktion fehlt Ihnen die Berechtigung. Wenden Sie sich an die Administration Ihrer Kommune.",
+        _("Keine Berechtigung"),
+        _("Für diese Aktion fehlt Ihnen die Berechtigung. Wenden Sie sich an die Administration Ihrer Kommune."),
     )
 
 
@@ -28,8 +29,8 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return _page(
         request,
         404,
-        "Seite nicht gefunden",
-        "Die angeforderte Seite gibt es nicht oder sie ist für Sie nicht sichtbar.",
+        _("Seite nicht gefunden"),
+        _("Die angeforderte Seite gibt es nicht oder sie ist für Sie nicht sichtbar."),
     )
 
 

@@ -144,3 +144,25 @@ def test_person_filter_works_without_javascript(admin_browsing: Browsing) -> Non
     admin_browsing.page.goto(filtered_url)
     assert admin_browsing.page.locator("#ergebnis tbody tr").count() == 1
     axe_scan(admin_browsing.page, "person list filtered without JavaScript")
+
+
+def test_user_switches_to_english_and_back_with_the_header_button(admin_browsing: Browsing) -> None:
+    page = admin_browsing.page
+    tree_url = admin_browsing.url("org:tree", kommune_slug=admin_browsing.world.kommune.slug)
+    page.goto(tree_url)
+    assert page.locator("html").get_attribute("lang") == "de"
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state("load")
+    assert page.url == tree_url, "the switch stays on the same page"
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("h1").inner_text() == "Organisation chart"
+    assert page.get_by_role("navigation", name="Main navigation").is_visible()
+    assert page.get_by_role("link", name="Skip to content").count() == 1
+    axe_scan(page, "tree in English")
+
+    page.get_by_role("button", name="Deutsch").click()
+    page.wait_for_load_state("load")
+    assert page.locator("html").get_attribute("lang") == "de"
+    assert page.locator("h1").inner_text() == "Verwaltungsgliederung"
+    assert_shell(page)
+    axe_scan(page, "tree back in German")
