@@ -99,11 +99,17 @@ class Result:
     p95: str = "–"
     queries: str = "–"
     sql_ms: str = "–"
+    cpu: str = "–"  # CPU time of the app process: less sensitive to other load on the machine
     verdict: str = "OK"
 
     @property
     def failed(self) -> bool:
         return self.verdict not in {"OK", "NICHT VORHANDEN"}
+
+
+def _de(number: int) -> str:
+    """1500 → "1.500" (German thousands separator)."""
+    return f"{number:,}".replace(",", ".")
 
 
 def _percentile(samples: list[float], share: float) -> float:
@@ -133,13 +139,15 @@ def measure_page(client: Client, page: Page, ctx: BenchContext, runs: int, warmu
     with CaptureQueriesContext(connection) as captured:
         client.get(url, HTTP_AUTHORIZATION=f"Bearer {ctx.api_token}")
     queries = captured.captured_queries  # read now: the next request clears the query log
-    samples = []
+    samples, cpu = [], []
     for _ in range(runs):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         client.get(url, HTTP_AUTHORIZATION=f"Bearer {ctx.api_token}")
         samples.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - cpu_started) * 1000)
     p95 = _percentile(samples, 0.95)
     result.median, result.p95 = f"{statistics.median(samples):.1f}", f"{p95:.1f}"
+    result.cpu = f"{statistics.median(cpu):.1f}"
     result.queries = str(len(queries))
     result.sql_ms = f"{sum(float(q['time']) for q in queries) * 1000:.1f}"
     result.verdict = "OK" if p95 <= page.budget_ms else "ÜBER BUDGET"
@@ -148,7 +156,7 @@ def measure_page(client: Client, page: Page, ctx: BenchContext, runs: int, warmu
 
 def measure_import(ctx: BenchContext, import_kommune: Any) -> Result:
     """Import 20,000 people (documented CSV format) into a Kommune that has the 1,500 units."""
-    result = Result(f"Import {profile.PEOPLE:,} Personen (CSV)".replace(",", "."), f"{IMPORT_BUDGET_S:.0f} s")
+    result = Result(f"Import {_de(profile.PEOPLE)} Personen (CSV)", f"{IMPORT_BUDGET_S:.0f} s")
     try:
         from kompass.org.importers import run_import  # type: ignore[attr-defined]
     except ImportError:
@@ -180,59 +188,73 @@ def _bench_name(name: str) -> str:
     return name if name.endswith("_bench") else f"{name}_bench"
 
 
-def bench_targets(backend: str) -> list[tuple[str, str]]:
-    """(label, DATABASE_URL) of every database the benchmark runs on; never the developer's own."""
+def bench_targets(
+    backend: str, default: dict[str, Any] | None = None, database_url: str | None = None
+) -> list[tuple[str, str]]:
+    """(label, DATABASE_URL) of every database the benchmark runs on; never the developer's own.
+    `default` and `database_url` are the configured database (settings and environment)."""
+    default = default if default is not None else settings.DATABASES["default"]
+    database_url = database_url if database_url is not None else os.environ.get("DATABASE_URL", "")
     targets: list[tuple[str, str]] = []
     if backend in {"all", "sqlite"}:
         path = Path(settings.BASE_DIR) / "var" / "bench.sqlite3"
         targets.append(("SQLite", f"sqlite:///{path}"))
-    default = settings.DATABASES["default"]
     if backend in {"all", "postgresql"} and default["ENGINE"] == "django.db.backends.postgresql":
-        url = urlsplit(os.environ.get("DATABASE_URL", ""))
+        url = urlsplit(database_url)
         targets.append(("PostgreSQL", url._replace(path="/" + _bench_name(str(default["NAME"]))).geturl()))
     elif backend == "postgresql":
         raise CommandError("Für PostgreSQL bitte DATABASE_URL=postgres://… setzen.")
     return targets
 
 
-def reset_database(url: str) -> None:
-    """Start from an empty benchmark database (a separate SQLite file or `<name>_bench`)."""
-    parts = urlsplit(url)
-    if parts.scheme == "sqlite":
-        path = Path(parts.path[1:])
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return
+def _on_postgres_server(url: str, statements: Callable[[Any, Any, str], None]) -> None:
+    """Run maintenance statements for the benchmark database from the server's `postgres` database."""
     import psycopg
     from psycopg import sql
 
+    parts = urlsplit(url)
     name = parts.path.lstrip("/")
-    assert name.endswith("_bench"), name  # never drop anything but a benchmark database
-    with psycopg.connect(
-        dbname="postgres", host=parts.hostname or None, port=parts.port, user=parts.username,
-        password=parts.password, autocommit=True,
-    ) as conn:  # fmt: skip
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    if not name.endswith("_bench"):  # never create or drop anything but a benchmark database
+        raise CommandError(f"{name} ist keine Benchmark-Datenbank.")
+    try:
+        with psycopg.connect(
+            dbname="postgres", host=parts.hostname or None, port=parts.port, user=parts.username,
+            password=parts.password, autocommit=True,
+        ) as conn:  # fmt: skip
+            statements(conn, sql, name)
+    except psycopg.Error as exc:
+        raise CommandError(f"PostgreSQL ist nicht erreichbar oder verweigert die Anlage von {name}: {exc}") from exc
+
+
+def _drop_and_create(conn: Any, sql: Any, name: str) -> None:
+    conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def _create_if_missing(conn: Any, sql: Any, name: str) -> None:
+    if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
-def ensure_database(url: str) -> None:
-    """Create the PostgreSQL benchmark database if it is missing (for --skip-generate)."""
+def reset_database(url: str) -> None:
+    """Start from an empty benchmark database (a separate SQLite file or `<name>_bench`)."""
     parts = urlsplit(url)
-    if parts.scheme == "sqlite":
-        Path(parts.path[1:]).parent.mkdir(parents=True, exist_ok=True)
+    if parts.scheme != "sqlite":
+        _on_postgres_server(url, _drop_and_create)
         return
-    import psycopg
-    from psycopg import sql
+    path = Path(parts.path[1:])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
-    name = parts.path.lstrip("/")
-    with psycopg.connect(
-        dbname="postgres", host=parts.hostname or None, port=parts.port, user=parts.username,
-        password=parts.password, autocommit=True,
-    ) as conn:  # fmt: skip
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+def ensure_database(url: str) -> None:
+    """Keep an existing benchmark database (for --skip-generate); create it if it is missing."""
+    parts = urlsplit(url)
+    if parts.scheme != "sqlite":
+        _on_postgres_server(url, _create_if_missing)
+        return
+    Path(parts.path[1:]).parent.mkdir(parents=True, exist_ok=True)
 
 
 def _is_bench_database() -> bool:
@@ -327,13 +349,18 @@ class Command(BaseCommand):
         return ctx, Kommune.objects.get(slug=profile.IMPORT_SLUG)
 
     def _print(self, results: list[Result], runs: int, warmups: int) -> None:
-        size = f"{sum(profile.LEVEL_SIZES):,} Einheiten, {profile.PEOPLE:,} Personen".replace(",", ".")
+        size = f"{_de(sum(profile.LEVEL_SIZES))} Einheiten, {_de(profile.PEOPLE)} Personen"
         self.stdout.write(
             f"Großstadt-Profil auf {connection.vendor}: {size} in {len(profile.LEVEL_SIZES)} Ebenen; "
             f"Serverzeit, {runs} Messungen je Seite nach {warmups} Aufwärmläufen"
         )
-        header = ("Seite", "Median ms", "p95 ms", "Abfragen", "SQL ms", "Budget", "Ergebnis")
-        rows = [header] + [(r.label, r.median, r.p95, r.queries, r.sql_ms, r.budget, r.verdict) for r in results]
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+        self.stdout.write(
+            f"Systemlast (1 min): {load:.1f} bei {os.cpu_count()} Kernen"
+            + (" – andere Prozesse verfälschen die Zeiten; siehe Spalte CPU ms" if load > (os.cpu_count() or 1) else "")
+        )
+        header = ("Seite", "Median ms", "p95 ms", "CPU ms", "Abfragen", "SQL ms", "Budget", "Ergebnis")
+        rows = [header] + [(r.label, r.median, r.p95, r.cpu, r.queries, r.sql_ms, r.budget, r.verdict) for r in results]
         widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
         for n, row in enumerate(rows):
             cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:-1], widths[1:-1], strict=True)]
