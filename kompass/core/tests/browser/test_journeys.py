@@ -17,6 +17,7 @@ from kompass.core.tests.browser.conftest import (
     focused,
     login,
 )
+from kompass.org.models import OrgUnit
 
 
 def tab_until(page: Any, wanted: Callable[[dict[str, Any]], bool], limit: int = 40, key: str = "Tab") -> dict[str, Any]:
@@ -166,3 +167,64 @@ def test_user_switches_to_english_and_back_with_the_header_button(admin_browsing
     assert page.locator("h1").inner_text() == "Verwaltungsgliederung"
     assert_shell(page)
     axe_scan(page, "tree back in German")
+
+
+ORG_CSV = (
+    "kennung;name;typ;uebergeordnet;leitung_email\r\n"
+    "37.1;Einsatzplanung;Sachgebiet;37;\r\n"  # the child comes first: rows may come in any order
+    "37;Feuerwehr;Amt;D1;\r\n"
+    "20;Kämmerei;Amt;D1;alice.amtsleiterin@teststadt.example\r\n"
+).encode("utf-8-sig")
+
+
+def _upload(page: Any, name: str, content: bytes, kind_label: str = "Organisationseinheiten") -> None:
+    page.get_by_label(kind_label, exact=True).check()
+    page.set_input_files("#id_file", files=[{"name": name, "mimeType": "text/csv", "buffer": content}])
+    page.get_by_role("button", name="Datei prüfen").click()
+    page.wait_for_load_state("load")
+
+
+def test_admin_imports_org_units_from_a_csv_through_the_upload_page(admin_browsing: Browsing) -> None:
+    page = admin_browsing.page
+    world = admin_browsing.world
+    page.goto(admin_browsing.url("core:dashboard", kommune_slug=world.kommune.slug))
+    page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Import und Export").click()
+    page.wait_for_load_state("load")
+    assert page.locator("h1").inner_text() == "Import und Export"
+
+    _upload(page, "gliederung.csv", ORG_CSV)
+    assert page.locator("h2", has_text="Vorschau: gliederung.csv").count() == 1
+    assert page.locator(".kk-figure", has_text="Neu").locator("dd").inner_text() == "3"
+    assert page.locator("#vorschau-caption").inner_text() == "Geplante Änderungen: 3 Zeilen"
+    assert not OrgUnit.objects.for_kommune(world.kommune).filter(code="37").exists(), "the preview saves nothing"
+    assert_shell(page)
+    axe_scan(page, "import preview")
+
+    page.get_by_role("button", name="Import ausführen").click()
+    page.wait_for_load_state("load")
+    assert "Import abgeschlossen: 3 neu, 0 geändert, 0 unverändert" in page.locator(".kk-messages").inner_text()
+    kaemmerei = OrgUnit.objects.for_kommune(world.kommune).get(code="20")
+    assert kaemmerei.head == world.alice and kaemmerei.parent == world.dezernat
+
+    page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Organisation").click()
+    page.wait_for_load_state("load")
+    page.get_by_role("button", name="Alle aufklappen").click()
+    tree = page.locator(".kk-tree")
+    for text in ("Feuerwehr", "Einsatzplanung", "Kämmerei"):
+        assert tree.get_by_text(text).first.is_visible(), f"{text} is not visible in the tree"
+    assert_shell(page)
+    axe_scan(page, "tree after the import")
+
+
+def test_a_rejected_import_names_row_and_column_and_passes_axe(admin_browsing: Browsing) -> None:
+    page = admin_browsing.page
+    world = admin_browsing.world
+    page.goto(admin_browsing.url("org:import_export", kommune_slug=world.kommune.slug))
+    bad = b"kennung;name;typ;uebergeordnet\n40;Schulamt;Amt;GIBTESNICHT\n"
+    _upload(page, "kaputt.csv", bad)
+    assert page.locator("#fehler").is_visible(), "the error summary is shown"
+    errors = page.locator("table", has=page.locator("#fehler-caption"))
+    assert "2" in errors.locator("tbody th").first.inner_text() and "uebergeordnet" in errors.inner_text()
+    assert not OrgUnit.objects.for_kommune(world.kommune).filter(code="40").exists()
+    assert_shell(page)
+    axe_scan(page, "import rejected")
