@@ -353,3 +353,11 @@ def test_english_version_of_a_page_passes_axe(admin_browsing: Browsing) -> None:
     assert page.locator("html").get_attribute("lang") == "en"
     assert_shell(page)
     axe_scan(page, "tree in English")
+
+
+def test_api_documentation_page_linked_in_the_footer_passes_axe(browsing: Browsing) -> None:
+    """The one HTML page under /api/: linked from every footer, readable without login."""
+    response = browsing.page.goto(browsing.url("api:openapi-view"))
+    assert response is not None and response.status == 200
+    browsing.page.locator("#swagger-ui .info").wait_for()  # rendered by the bundled Swagger UI
+    axe_scan(browsing.page, "API documentation")
