@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kompass.org.forms import VersionedForm, use_units_of
@@ -197,7 +198,7 @@ class RelationDeleteForm(forms.Form):
 
 class AssignmentForm(VersionedForm):
     person = PersonEmailField(label=_("Person (dienstliche E-Mail)"))
-    role = forms.ModelChoiceField(label=_("Rolle"), queryset=Role.objects.none())
+    role = forms.ModelChoiceField(label=_("Rolle"), queryset=Role.objects.none(), empty_label=_("– bitte wählen –"))
     org_unit = forms.ModelChoiceField(
         label=_("Für Organisationseinheit"),
         queryset=OrgUnit.objects.none(),
@@ -222,12 +223,15 @@ class AssignmentForm(VersionedForm):
     )
     qualification = forms.ChoiceField(label=_("Qualifizierung"), choices=QualificationStatus.choices)
 
-    def __init__(self, *args: Any, kommune: Kommune, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, kommune: Kommune, current_role: Role | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("person", "deputy", "approved_by"):
             self.fields[name].kommune = kommune  # type: ignore[attr-defined]
         _choices(self, "role").queryset = (
-            Role.objects.for_kommune(kommune).filter(is_active=True).order_by("position", "id")
+            # An assignment keeps its role even after the role was deactivated.
+            Role.objects.for_kommune(kommune)
+            .filter(Q(is_active=True) | Q(pk=getattr(current_role, "pk", None)))
+            .order_by("position", "id")
         )
         use_units_of(self.fields["org_unit"], kommune)
 

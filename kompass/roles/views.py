@@ -483,7 +483,12 @@ def assignment_create(request: HttpRequest) -> HttpResponse:
 def assignment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = request.tenant  # type: ignore[attr-defined]
     assignment = access.assignment_for_edit(ctx, pk)
-    form = AssignmentForm(request.POST or None, kommune=ctx.kommune, initial=AssignmentForm.initial_for(assignment))
+    form = AssignmentForm(
+        request.POST or None,
+        kommune=ctx.kommune,
+        current_role=assignment.role,
+        initial=AssignmentForm.initial_for(assignment),
+    )
     if request.method == "POST" and form.is_valid():
         access.require_assignment_place(ctx, form.cleaned_data["person"], form.cleaned_data["org_unit"])
         saved = _save(

@@ -222,3 +222,20 @@ def test_org_tree_nodes_get_at_most_five_role_badges(adopted: Model) -> None:
         stack.extend(node.children)
     assert len(nodes["10"].role_badges) == 5 and nodes["10"].more_badges == 2
     assert nodes["32"].role_badges == [] and nodes["32"].more_badges == 0
+
+
+def test_lotsen_figures_from_the_reduced_data_match_the_full_check_data(adopted: Model) -> None:
+    from kompass.roles import selectors
+
+    w = adopted.world
+    adopted.assign(w.bruno, "lotse", 20)
+    adopted.assign(w.alice, "cdo", 50)
+    adopted.assign(w.alice, "lotse", 5, org_unit=w.ordnungsamt)
+    reduced = overview.lotsen_network(w.kommune)
+    full = overview.lotsen_network(w.kommune, selectors.check_data(w.kommune))
+
+    def figures(n: overview.LotsenNetwork) -> tuple[Any, ...]:
+        return (n.coverage.percent, n.total_time, [(r.unit.pk, [a.pk for a in r.lotsen]) for r in n.rows], n.people)
+
+    assert figures(reduced) == figures(full)
+    assert all(a.role.has_marker("lotse") for a in reduced.lotsen)
