@@ -62,7 +62,7 @@ class AuditEntry(TenantModel):
     changes = models.JSONField(_("Änderungen"), default=dict)
     request_id = models.CharField(_("Vorgangs-ID"), max_length=40, blank=True)
 
-    objects = models.Manager.from_queryset(AuditQuerySet)()
+    objects = models.Manager.from_queryset(AuditQuerySet)()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("Protokolleintrag")

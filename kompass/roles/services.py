@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -293,8 +293,8 @@ def relation_create(*, kommune: Kommune, actor: Any, data: Mapping[str, Any]) ->
         raise ValidationError(errors)
     relation = RoleRelation.objects.create(
         kommune=kommune,
-        from_role=from_role,
-        to_role=to_role,
+        from_role=cast(Role, from_role),
+        to_role=cast(Role, to_role),
         relation_type=data["relation_type"],
         note=_text(data.get("note")),
         source=_text(data.get("source")),

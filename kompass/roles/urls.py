@@ -32,3 +32,7 @@ urlpatterns = [
     path(P + "lotsen/", views.lotsen, name="lotsen"),
     path(P + "check/", views.checks, name="checks"),
 ]
+
+from kompass.roles import urls_reports  # noqa: E402 - matrix, exports, PDFs, network graph
+
+urlpatterns += urls_reports.urlpatterns

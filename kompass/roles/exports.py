@@ -1,0 +1,181 @@
+"""The responsibility matrix as one table for the page and its files (XLSX, CSV, PDF).
+
+Rows are the digitalisation activities, columns the Kommune's active roles, each cell R, A, C, I
+or empty; every row also carries its check (exactly one A, at least one R). Spreadsheet cells
+that a program would run as a formula get a leading apostrophe and are stored as text (I4), also
+in the header, because role names are the Kommune's own text.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, TYPE_STRING
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from kompass.org.exports import escape_formula, to_csv
+from kompass.roles import selectors
+from kompass.roles.models import ActivityTemplate, Raci, RaciCell, Role
+from kompass.tenancy.models import Kommune
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+def letter_meanings() -> list[tuple[str, str]]:
+    """The legend: each RACI letter with its German meaning ("führt durch (Responsible)")."""
+    return [(value, str(label).removeprefix(f"{value} – ")) for value, label in Raci.choices]
+
+
+def row_problems(letters: list[str]) -> list[str]:
+    """What is wrong with one activity's row: exactly one A and at least one R are required
+    (RACI principle; KGSt-Bericht 9/2016, clearly regulated responsibilities). Short labels for
+    the matrix; the full explanation is on the Rollen-Check page."""
+    problems = []
+    accountable = letters.count("A")
+    if accountable == 0:
+        problems.append(_("kein A"))
+    elif accountable > 1:
+        problems.append(_("%(n)d× A") % {"n": accountable})
+    if "R" not in letters:
+        problems.append(_("kein R"))
+    return problems
+
+
+@dataclass
+class MatrixRow:
+    activity: ActivityTemplate
+    cells: list[tuple[Role, str]]
+    problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def letters(self) -> list[str]:
+        return [letter for _role, letter in self.cells]
+
+    @property
+    def status_text(self) -> str:
+        return _("in Ordnung") if self.ok else ", ".join(self.problems)
+
+
+@dataclass
+class MatrixTable:
+    kommune: Kommune
+    roles: list[Role]
+    rows: list[MatrixRow]
+
+    @property
+    def open_rows(self) -> int:
+        return sum(1 for row in self.rows if not row.ok)
+
+
+def matrix_table(kommune: Kommune) -> MatrixTable:
+    """The Kommune's matrix with a check per row, in three queries whatever its size."""
+    data = selectors.matrix(kommune)
+    rows = []
+    for activity, cells in data.rows():
+        rows.append(MatrixRow(activity, cells, row_problems([letter for _r, letter in cells])))
+    return MatrixTable(kommune, data.roles, rows)
+
+
+def row_status(kommune: Kommune, activity: ActivityTemplate) -> MatrixRow:
+    """The check of one row after a change (two queries)."""
+    roles = list(selectors.roles(kommune).filter(is_active=True).order_by("position", "id"))
+    letters = dict(RaciCell.objects.for_kommune(kommune).filter(activity=activity).values_list("role_id", "letter"))
+    cells = [(role, letters.get(role.pk, "")) for role in roles]
+    return MatrixRow(activity, cells, row_problems([letter for _r, letter in cells]))
+
+
+# --- files -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    content: bytes
+    content_type: str
+    filename: str
+
+
+def filename(kommune: Kommune, fmt: str) -> str:
+    return f"verantwortungsmatrix-{kommune.slug}-{timezone.localdate():%Y-%m-%d}.{fmt}"
+
+
+def _header(table: MatrixTable) -> list[str]:
+    return [_("Aktivität"), _("Beschreibung"), *[role.name for role in table.roles], _("Prüfung")]
+
+
+def _rows(table: MatrixTable) -> list[list[str]]:
+    return [[row.activity.name, row.activity.description, *row.letters, row.status_text] for row in table.rows]
+
+
+def matrix_csv(table: MatrixTable) -> ExportFile:
+    """UTF-8 with BOM, `;`, CRLF; the header is escaped too (role names are free text)."""
+    header = [escape_formula(value) for value in _header(table)]
+    return ExportFile(to_csv(header, _rows(table)), CONTENT_TYPES["csv"], filename(table.kommune, "csv"))
+
+
+def _text(value: str) -> str:
+    return escape_formula(ILLEGAL_CHARACTERS_RE.sub("", value))
+
+
+def _put(sheet: object, row: int, column: int, value: str, *, bold: bool = False) -> None:
+    # Always a string cell: never a formula, whatever the text starts with.
+    cell = sheet.cell(row=row, column=column)  # type: ignore[attr-defined]
+    cell.value = _text(value)
+    cell.data_type = TYPE_STRING
+    if bold:
+        cell.font = Font(bold=True)
+
+
+def matrix_xlsx(table: MatrixTable) -> ExportFile:
+    """Sheet 1 the matrix (header row and activity column frozen), sheet 2 the legend."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Verantwortungsmatrix")[:31]
+    for column, value in enumerate(_header(table), start=1):
+        _put(sheet, 1, column, value, bold=True)
+        sheet.cell(row=1, column=column).alignment = Alignment(wrap_text=True, vertical="top")
+    for row_number, values in enumerate(_rows(table), start=2):
+        for column, value in enumerate(values, start=1):
+            if value:
+                _put(sheet, row_number, column, value)
+    sheet.freeze_panes = "C2"
+    sheet.column_dimensions["A"].width = 38
+    sheet.column_dimensions["B"].width = 50
+    for column in range(3, len(table.roles) + 3):
+        sheet.column_dimensions[get_column_letter(column)].width = 14
+    sheet.column_dimensions[get_column_letter(len(table.roles) + 3)].width = 22
+    _legend_sheet(workbook, table)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return ExportFile(buffer.getvalue(), CONTENT_TYPES["xlsx"], filename(table.kommune, "xlsx"))
+
+
+def _legend_sheet(workbook: Workbook, table: MatrixTable) -> None:
+    sheet = workbook.create_sheet(_("Legende"))
+    lines: list[tuple[str, str]] = [
+        (_("Kommune"), table.kommune.name),
+        (_("Stand"), f"{timezone.localdate():%d.%m.%Y}"),
+        ("", ""),
+        *letter_meanings(),
+        ("", ""),
+        (_("Kurzname"), _("Rolle")),
+        *[(role.short_name or role.name, role.name) for role in table.roles],
+    ]
+    for number, (key, text) in enumerate(lines, start=1):
+        if key or text:
+            _put(sheet, number, 1, key, bold=True)
+            _put(sheet, number, 2, text)
+    sheet.column_dimensions["A"].width = 24
+    sheet.column_dimensions["B"].width = 60

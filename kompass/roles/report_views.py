@@ -1,0 +1,164 @@
+"""Reports of the role model: the matrix as XLSX/CSV/PDF, the printable role profile, the network graph.
+
+Every member of the Kommune may read them (the same data the pages show). Files are built per
+request from the Kommune's own data and never cached across Kommunen.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from kompass.core.decorators import tenant_view
+from kompass.roles import access, exports, graph, selectors
+from kompass.roles.models import RelationType, Role
+from kompass.roles.pdf import render_pdf
+
+logger = logging.getLogger(__name__)
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _file(export: exports.ExportFile) -> HttpResponse:
+    return _download(export.content, export.content_type, export.filename)
+
+
+# --- the matrix as files ---------------------------------------------------------------------
+
+
+@require_GET
+@tenant_view
+def matrix_xlsx(request: HttpRequest) -> HttpResponse:
+    return _file(exports.matrix_xlsx(exports.matrix_table(request.tenant.kommune)))  # type: ignore[attr-defined]
+
+
+@require_GET
+@tenant_view
+def matrix_csv(request: HttpRequest) -> HttpResponse:
+    return _file(exports.matrix_csv(exports.matrix_table(request.tenant.kommune)))  # type: ignore[attr-defined]
+
+
+PDF_COLUMNS = 12  # roles per table on a landscape A4 page; more roles continue in a further table
+
+
+@require_GET
+@tenant_view
+def matrix_pdf(request: HttpRequest) -> HttpResponse:
+    kommune = request.tenant.kommune  # type: ignore[attr-defined]
+    table = exports.matrix_table(kommune)
+    parts = [list(range(i, min(i + PDF_COLUMNS, len(table.roles)))) for i in range(0, len(table.roles), PDF_COLUMNS)]
+    chunks = [
+        {
+            "roles": [table.roles[i] for i in part],
+            "rows": [(row, [row.letters[i] for i in part]) for row in table.rows],
+        }
+        for part in parts
+    ]
+    context = {"table": table, "chunks": chunks, "legend": exports.letter_meanings(), **_stamp(kommune)}
+    pdf = render_pdf("roles/pdf/matrix.html", context)
+    return _download(pdf, exports.CONTENT_TYPES["pdf"], exports.filename(kommune, "pdf"))
+
+
+def _stamp(kommune: Any) -> dict[str, Any]:
+    return {"kommune": kommune, "today": timezone.localdate()}
+
+
+# --- the role profile ------------------------------------------------------------------------
+
+
+def role_profile(kommune: Any, role: Role) -> dict[str, Any]:
+    """What the printed role profile shows: the role's texts, relations and current holders."""
+    relations = list(selectors.relations(kommune).filter(from_role__is_active=True, to_role__is_active=True))
+    catalogue_role = role.catalogue_role
+    outgoing = [r for r in relations if r.from_role_id == role.pk]
+    incoming = [r for r in relations if r.to_role_id == role.pk]
+    return {
+        "role": role,
+        "holders": list(selectors.role_holders(kommune, role)),
+        "outgoing": outgoing,
+        "incoming": incoming,
+        "relation_count": len(outgoing) + len(incoming),
+        "catalogue": catalogue_role.catalogue if catalogue_role is not None else None,
+        **_stamp(kommune),
+    }
+
+
+@require_GET
+@tenant_view
+def role_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable role profile (tasks, responsibilities, relations, current holders)."""
+    ctx = request.tenant  # type: ignore[attr-defined]
+    role = access.role_for_view(ctx, pk)
+    pdf = render_pdf("roles/pdf/role_profile.html", role_profile(ctx.kommune, role))
+    key = slugify(role.key)[:60] or str(role.pk)
+    return _download(pdf, exports.CONTENT_TYPES["pdf"], f"rollenprofil-{key}.pdf")
+
+
+# --- the role network graph ------------------------------------------------------------------
+
+
+class GraphFilterForm(forms.Form):
+    art = forms.MultipleChoiceField(
+        label=gettext_lazy("Beziehungsarten"),
+        choices=RelationType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": gettext_lazy("Unbekannte Beziehungsart: %(value)s.")},
+    )
+
+
+@require_GET
+@tenant_view
+def graph_page(request: HttpRequest) -> HttpResponse:
+    """Roles and their typed relations as a picture, with the same facts as a text list."""
+    ctx = request.tenant  # type: ignore[attr-defined]
+    form = GraphFilterForm(request.GET or None)
+    chosen = (form.cleaned_data["art"] or None) if form.is_valid() else None
+    network = graph.role_network(ctx.kommune, chosen)
+    svg, failed = "", False
+    if network.nodes:
+        title = _("Rollennetz der Kommune %(name)s") % {"name": ctx.kommune.name}
+        try:
+            svg = graph.render_svg(network, title=title, desc=graph.describe(network))
+        except graph.GraphError:
+            logger.exception("role network graph failed")
+            failed = True
+    context = {
+        "form": form,
+        "network": network,
+        "svg": svg,
+        "graph_failed": failed,
+        "node_legend": _node_legend(),
+        "edge_legend": _edge_legend(network.types),
+        "description": graph.describe(network),
+        "breadcrumbs": [(_("Rollen"), reverse("roles:role_list", args=[ctx.kommune.slug])), (_("Rollennetz"), None)],
+    }
+    return render(request, "roles/graph.html", context)
+
+
+def _node_legend() -> list[tuple[str, str, str]]:
+    """(state key, label, how it looks); external roles and bodies share the ellipse."""
+    states, labels = graph.node_styles(), graph.state_labels()
+    legend = [(key, labels[key], states[key].description) for key in (graph.FILLED, graph.UNFILLED, graph.NOT_FILLED)]
+    external = _("%(a)s oder %(b)s") % {"a": labels[graph.EXTERNAL], "b": labels[graph.BODY]}
+    return [*legend, (graph.EXTERNAL, external, states[graph.EXTERNAL].description)]
+
+
+def _edge_legend(types: list[str]) -> list[tuple[str, str, graph.EdgeStyle]]:
+    styles = graph.edge_styles()
+    return [(value, str(label), styles[value]) for value, label in RelationType.choices if value in types]
