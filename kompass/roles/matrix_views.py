@@ -193,13 +193,6 @@ class MatrixRowForm(forms.Form):
 
 
 @transaction.atomic
-def _apply_row(ctx: Any, actor: Any, activity: ActivityTemplate, changes: list[tuple[Role, Any, Any]]) -> None:
-    """All changes of one row or none. Cells that stop being A go first, so the A can move
-    from one role to another in a single save without tripping the one-A rule."""
-    for role, new, shown in sorted(changes, key=lambda change: change[1] == "A"):
-        services.raci_set(kommune=ctx.kommune, actor=actor, activity=activity, role=role, letter=new, expected=shown)
-
-
 def _parse_activity_param(request: HttpRequest) -> int | str | None:
     """The row's activity number from the form (POST) or the address (GET); None: not chosen yet."""
     source = request.POST if request.method == "POST" else request.GET
@@ -229,7 +222,7 @@ def matrix_row(request: HttpRequest) -> HttpResponse:
     form = MatrixRowForm(request.POST or None, roles=table.roles, shown=shown)
     if request.method == "POST" and form.is_valid():
         try:
-            _apply_row(ctx, request.user, activity, form.changes())
+            services.raci_set_row(kommune=ctx.kommune, actor=request.user, activity=activity, changes=form.changes())
         except ConflictError as exc:
             messages.error(request, str(exc))
             return redirect(reverse("roles:matrix_row", args=[ctx.kommune.slug]) + f"?aktivitaet={activity.pk}")

@@ -537,3 +537,16 @@ def raci_set(
             label=label,
         )
     return cell
+
+
+@transaction.atomic
+def raci_set_row(
+    *, kommune: Kommune, actor: Any, activity: ActivityTemplate, changes: list[tuple[Role, str | None, str | None]]
+) -> None:
+    """Change several cells of one activity's row, all or none: (role, new letter, letter shown).
+
+    Cells that stop being A are changed first, so the A can move from one role to another in a
+    single save without tripping the one-A rule.
+    """
+    for role, new, shown in sorted(changes, key=lambda change: change[1] == "A"):
+        raci_set(kommune=kommune, actor=actor, activity=activity, role=role, letter=new, expected=shown)
