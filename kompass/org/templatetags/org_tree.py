@@ -48,7 +48,7 @@ class _TreeRenderer:
             code, name = escape(unit.code), escape(unit.name)
             kind = self.types.get(unit.unit_type, escape(unit.unit_type))
             state = f"{kind}, {self.inactive}" if not unit.is_active else kind
-            head = escape(unit.head.full_name) if unit.head_id else self.vacant
+            head = escape(node.head_name) if node.head_name else self.vacant
             count = self._count(node.people_count)
             extra = self._extra(node)
             if node.children:

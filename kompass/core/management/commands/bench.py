@@ -283,6 +283,7 @@ class Command(BaseCommand):
             help="Nur auf dieser Datenbank messen (Standard: SQLite und, falls gesetzt, PostgreSQL)",
         )
         parser.add_argument("--no-import", action="store_true", help="Den Import von 20.000 Personen auslassen")
+        parser.add_argument("--page", default="", help="Nur Seiten messen, deren Bezeichnung diesen Text enthält")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if os.environ.get(CHILD_ENV):
@@ -302,13 +303,14 @@ class Command(BaseCommand):
                 "--runs", str(options["runs"]), "--warmups", str(options["warmups"])]  # fmt: skip
         argv += ["--skip-generate"] if options["skip_generate"] else []
         argv += ["--no-import"] if options["no_import"] else []
+        argv += ["--page", options["page"]] if options["page"] else []
         # Production-like: DEBUG off, no HTTPS redirect, the test client's host allowed.
         env = {**os.environ, "DATABASE_URL": url, CHILD_ENV: label, "DJANGO_DEBUG": "false",
                "DJANGO_SECURE": "false", "DJANGO_ALLOWED_HOSTS": "testserver"}  # fmt: skip
         self.stdout.flush()
         return subprocess.run(argv, env=env, check=False).returncode  # noqa: S603 - our own manage.py
 
-    def _measure(self, *, runs: int, warmups: int, no_import: bool, **options: Any) -> None:
+    def _measure(self, *, runs: int, warmups: int, no_import: bool, page: str, **options: Any) -> None:
         if not _is_bench_database():  # belt and braces: never measure on the developer's database
             raise CommandError("Der Benchmark läuft nur auf einer eigenen Benchmark-Datenbank.")
         call_command("migrate", verbosity=0, interactive=False)
@@ -324,8 +326,9 @@ class Command(BaseCommand):
         ctx, import_kommune = self._context()
         client = Client()
         client.force_login(ctx.admin)
-        results = [measure_page(client, page, ctx, runs, warmups) for page in PAGES]
-        if not no_import:
+        pages = [p for p in PAGES if page.lower() in p.label.lower()]
+        results = [measure_page(client, p, ctx, runs, warmups) for p in pages]
+        if not no_import and not page:
             results.append(measure_import(ctx, import_kommune))
         self._print(results, runs, warmups)
         if any(r.failed for r in results):
