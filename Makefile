@@ -57,6 +57,7 @@ setup: system-deps $(VENV)/.installed node_modules/.installed .env
 run: setup
 	$(MANAGE) migrate --noinput -v 0
 	$(MANAGE) createcachetable
+	$(MANAGE) load_catalogues
 	$(MANAGE) load_demo --if-empty
 	$(MANAGE) demo_logins
 	$(MANAGE) runserver $(HOST):$(PORT)

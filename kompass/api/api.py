@@ -22,10 +22,11 @@ from ninja.renderers import JSONRenderer
 
 from kompass.api.auth import SessionAuth, TokenAuth
 from kompass.api.errors import install_handlers, not_found_message
-from kompass.api.routers import imports, kommunen, orgunits, persons
+from kompass.api.routers import imports, kommunen, orgunits, persons, roles
 
 DESCRIPTION = """
-Daten einer Kommune – Organisationseinheiten, Personen, Importe – mit denselben Regeln wie in der Oberfläche.
+Daten einer Kommune – Organisationseinheiten, Personen, Importe, Rollenmodell – mit denselben Regeln wie in der
+Oberfläche.
 
 **Anmeldung:** persönliches API-Token (unter „API-Tokens“ erzeugen) im Kopf `Authorization: Bearer kk_…`,
 oder die Sitzung im Browser (dann bei ändernden Anfragen mit CSRF-Token im Kopf `X-CSRFToken`).
@@ -108,3 +109,4 @@ api.add_router("", kommunen.router)
 api.add_router("", orgunits.router)
 api.add_router("", persons.router)
 api.add_router("", imports.router)
+api.add_router("", roles.router)

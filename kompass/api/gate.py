@@ -6,7 +6,8 @@ Kommune, or who names another Kommune's object, gets 404 whatever the body says;
 without the right to change that object gets 403; only then is the body validated (422).
 Views take what the gate resolved from the request: `tenant(request)`, `path_object(request, …)`.
 
-Objects are fetched only through `kompass.org.access`, the one choke point shared with the UI.
+Objects are fetched only through `kompass.org.access` and `kompass.roles.access`, the choke points
+shared with the UI.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from django.utils.translation import gettext as _
 
 from kompass.accounts.capabilities import ROLE_CAPABILITIES, Capability
 from kompass.org import access
+from kompass.roles import access as role_access
+from kompass.roles.models import Catalogue
 from kompass.tenancy.context import TenantContext, resolve_tenant
 
 KOMMUNE_PARAM = "kommune_slug"
@@ -32,11 +35,23 @@ _ID = re.compile(r"^[0-9]{1,18}$")
 
 Fetch = Callable[[TenantContext, object], Any]
 
+
+def catalogue_for_view(ctx: TenantContext, pk: object) -> Catalogue:
+    """A shipped role catalogue: global data of no Kommune, read-only, the same for every member."""
+    catalogue = Catalogue.objects.filter(pk=pk).first()
+    if catalogue is None:
+        raise Http404
+    return catalogue
+
+
 # URL parameter → (fetch for reading, fetch for changing). Every object parameter of an API
 # route must be listed here; `kompass.api.routes.api_route_patterns` checks that.
 PATH_OBJECTS: dict[str, tuple[Fetch, Fetch]] = {
     "unit_id": (access.orgunit_for_view, access.orgunit_for_edit),
     "person_id": (access.person_for_view, access.person_for_edit),
+    "role_id": (role_access.role_for_view, role_access.role_for_edit),
+    "assignment_id": (role_access.assignment_for_view, role_access.assignment_for_edit),
+    "catalogue_id": (catalogue_for_view, catalogue_for_view),
 }
 
 

@@ -27,13 +27,18 @@ from django.views.decorators.http import require_GET, require_POST
 from kompass.accounts.capabilities import Capability
 from kompass.core.decorators import tenant_view
 from kompass.org.exports import FORMATS, export_file
-from kompass.org.importers import COLUMNS, KIND_ORGUNITS, KIND_PEOPLE, ImportReport, run_import
+from kompass.org.importers import KIND_ASSIGNMENTS, KIND_ORGUNITS, KIND_PEOPLE, ImportReport, columns_for, run_import
+from kompass.roles.importers import export_file as export_assignments
 
 PREVIEW_ROWS = 200
 SHOWN_ISSUES = 500
-KIND_CHOICES = [(KIND_ORGUNITS, gettext_lazy("Organisationseinheiten")), (KIND_PEOPLE, gettext_lazy("Personen"))]
+KIND_CHOICES = [
+    (KIND_ORGUNITS, gettext_lazy("Organisationseinheiten")),
+    (KIND_PEOPLE, gettext_lazy("Personen")),
+    (KIND_ASSIGNMENTS, gettext_lazy("Rollenzuordnungen")),
+]
 # Export URLs use German words: …/export/organisationseinheiten.csv
-EXPORT_SLUGS = {"organisationseinheiten": KIND_ORGUNITS, "personen": KIND_PEOPLE}
+EXPORT_SLUGS = {"organisationseinheiten": KIND_ORGUNITS, "personen": KIND_PEOPLE, "rollenzuordnungen": KIND_ASSIGNMENTS}
 
 
 class ImportForm(forms.Form):
@@ -112,7 +117,11 @@ def _page(
     slug = ctx.kommune.slug
     exports = [
         (label, [(fmt.upper(), reverse("org:export", args=[slug, url_kind, fmt])) for fmt in FORMATS])
-        for url_kind, label in (("organisationseinheiten", _("Organisationseinheiten")), ("personen", _("Personen")))
+        for url_kind, label in (
+            ("organisationseinheiten", _("Organisationseinheiten")),
+            ("personen", _("Personen")),
+            ("rollenzuordnungen", _("Rollenzuordnungen")),
+        )
     ]
     return render(
         request,
@@ -123,7 +132,7 @@ def _page(
             "token": token,
             "exports": exports,
             "can_import": ctx.can(Capability.IMPORT),
-            "columns": [(label, COLUMNS[kind]) for kind, label in KIND_CHOICES],
+            "columns": [(label, columns_for(kind)) for kind, label in KIND_CHOICES],
             "preview_rows": report.rows[:PREVIEW_ROWS] if report else [],
             "shown_issues": report.issues[:SHOWN_ISSUES] if report else [],
             "preview_limit": PREVIEW_ROWS,
@@ -199,11 +208,14 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
 @require_GET
 @tenant_view
 def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
-    """Download the org units or people of the Kommune as CSV or XLSX (every member may)."""
+    """Download the org units, people or role assignments of the Kommune as CSV or XLSX (every member may)."""
     ctx = request.tenant  # type: ignore[attr-defined]
     if kind not in EXPORT_SLUGS or fmt not in FORMATS:
         raise Http404
-    result = export_file(kind=EXPORT_SLUGS[kind], kommune=ctx.kommune, fmt=fmt)
+    if EXPORT_SLUGS[kind] == KIND_ASSIGNMENTS:
+        result = export_assignments(kommune=ctx.kommune, fmt=fmt)
+    else:
+        result = export_file(kind=EXPORT_SLUGS[kind], kommune=ctx.kommune, fmt=fmt)
     response = HttpResponse(result.content, content_type=result.content_type)
     response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
     response["Cache-Control"] = "no-store"

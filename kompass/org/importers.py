@@ -2,6 +2,7 @@
 
 Callers (upload page, management commands, API) use exactly this:
 `run_import(kind=…, kommune=…, actor=…, filename=…, data=…, dry_run=…) -> ImportReport`.
+Other apps add import kinds through `kompass.org.imports.EXTRA_KINDS` (role assignments).
 """
 
 from __future__ import annotations
@@ -12,12 +13,16 @@ from kompass.org.imports import (
     ACTION_UNCHANGED,
     COLUMNS,
     FILE_ROW,
+    KIND_ASSIGNMENTS,
     KIND_ORGUNITS,
     KIND_PEOPLE,
     KINDS,
     ImportIssue,
+    ImportKind,
     ImportReport,
     ImportRow,
+    columns_for,
+    extra_kind,
     run_import,
 )
 
@@ -28,10 +33,14 @@ __all__ = [
     "COLUMNS",
     "FILE_ROW",
     "KINDS",
+    "KIND_ASSIGNMENTS",
     "KIND_ORGUNITS",
     "KIND_PEOPLE",
     "ImportIssue",
+    "ImportKind",
     "ImportReport",
     "ImportRow",
+    "columns_for",
+    "extra_kind",
     "run_import",
 ]

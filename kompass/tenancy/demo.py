@@ -8,7 +8,8 @@ Every name is invented; the AGS use Kreis numbers that do not exist. The data is
 every run: names come from a seeded `random.Random`, never from the clock.
 
 Everything is written through the services (`org.services`, `accounts.services`), so the audit
-log of the demo reads like that of a real Kommune ("Befehl" as the source).
+log of the demo reads like that of a real Kommune ("Befehl" as the source). The role models
+(catalogue adopted, roles filled, Lotsen) come from `kompass.roles.demo`.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from kompass.accounts.services import membership_create
 from kompass.audit.context import change_context
 from kompass.org.models import OrgUnit, Person
 from kompass.org.services import orgunit_create, orgunit_update, person_create
+from kompass.roles.demo import load_role_models, role_snapshot
 from kompass.tenancy.models import Kommune
 
 DEMO_URL = "http://127.0.0.1:8000"
@@ -469,6 +471,7 @@ class DemoSummary:
     units: int
     people: int
     users: int
+    assignments: int = 0
 
 
 def load_demo() -> DemoSummary:
@@ -487,7 +490,8 @@ def load_demo() -> DemoSummary:
             kommunen.append(kommune)
             units += len(unit_map)
         _create_memberships(kommunen, users)
-    return DemoSummary(kommunen, units, people, len(users))
+        assignments = load_role_models(kommunen, plans)
+    return DemoSummary(kommunen, units, people, len(users), assignments)
 
 
 def _create_users(plan: KommunePlan) -> dict[str, User]:
@@ -589,4 +593,9 @@ def demo_snapshot() -> dict[str, Any]:
     members = Membership.objects.filter(kommune__slug__in=slugs).values_list(
         "kommune__slug", "user__username", "role", "scope_unit__code"
     )
-    return {"units": sorted(units, key=repr), "people": sorted(people, key=repr), "members": sorted(members, key=repr)}
+    return {
+        "units": sorted(units, key=repr),
+        "people": sorted(people, key=repr),
+        "members": sorted(members, key=repr),
+        "assignments": role_snapshot(slugs),
+    }

@@ -50,9 +50,15 @@ def token_for(user: User) -> str:
 
 def tenant_state(world: World) -> tuple[Any, ...]:
     """Everything a write could change, in both Kommunen: compare before and after a request."""
+    from kompass.roles.models import Assignment, RaciCell, Role, RoleModel
+
     return (
         list(OrgUnit.objects.unscoped().order_by("pk").values()),
         list(Person.objects.unscoped().order_by("pk").values()),
+        list(Role.objects.unscoped().order_by("pk").values()),
+        list(Assignment.objects.unscoped().order_by("pk").values()),
+        list(RaciCell.objects.unscoped().order_by("pk").values()),
+        RoleModel.objects.unscoped().count(),
         AuditEntry.objects.unscoped().count(),
     )
 

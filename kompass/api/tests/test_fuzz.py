@@ -10,6 +10,7 @@ all. The ids in the URLs are the acting Kommune's and the other Kommune's alike.
 
 from __future__ import annotations
 
+import datetime
 import json
 from typing import Any
 
@@ -42,6 +43,20 @@ FIELDS = [
     "id",
     "user",
     "file",
+    "catalogue_id",
+    "role_id",
+    "person_id",
+    "activity_id",
+    "letter",
+    "expected",
+    "time_share",
+    "valid_from",
+    "valid_until",
+    "deputy_id",
+    "approved_by_id",
+    "qualification",
+    "tasks",
+    "not_filled",
 ]
 TEXTS = ["", "\x00", "32\x00", "x" * 300, "amt", "sachgebiet", "<script>alert(1)</script>", "' OR 1=1 --", "ß€😀"]
 
@@ -78,8 +93,52 @@ FUZZ = settings(
 def _ids(world: Any, param: str) -> list[int]:
     if param == "unit_id":
         return [world.sachgebiet.pk, world.ordnungsamt.pk, world.hauptamt.pk, world.other_unit.pk]
+    if param in ROLE_PARAMS:
+        return role_model(world)[param]
     return [world.alice.pk, world.bruno.pk, world.other_person.pk]
 
+
+ROLE_PARAMS = ("role_id", "assignment_id", "catalogue_id", "activity_id")
+
+
+def role_model(world: Any) -> dict[str, list[int]]:
+    """Both Kommunen adopt the KGSt catalogue, with assignments inside and outside the editor's unit
+    and one in Nachbarort; built once per test (the ids of both Kommunen, for URLs and bodies)."""
+    if not hasattr(world, "fuzz_roles"):
+        from kompass.roles import services as role_services
+        from kompass.roles.catalogue_loader import load_catalogues
+        from kompass.roles.models import ActivityTemplate, Catalogue, Role
+
+        load_catalogues()
+        catalogue = Catalogue.objects.filter(key="kgst").order_by("-pk").first()
+        roles, assignments = [], []
+        for kommune, holders in ((world.kommune, (world.bruno, world.alice)), (world.other, (world.other_person,))):
+            role_services.catalogue_adopt(kommune=kommune, actor=None, catalogue=catalogue)
+            kommune_roles = list(Role.objects.for_kommune(kommune).order_by("pk"))
+            roles += [r.pk for r in kommune_roles[:4]]
+            for holder in holders:
+                data = {"person": holder, "role": kommune_roles[2], "valid_from": datetime.date(2025, 1, 1)}
+                assignments.append(role_services.assignment_create(kommune=kommune, actor=None, data=data).pk)
+        world.fuzz_roles = {
+            "role_id": roles,
+            "assignment_id": assignments,
+            "catalogue_id": [c.pk for c in Catalogue.objects.all()],
+            "activity_id": [a.pk for a in ActivityTemplate.objects.all()[:3]],
+        }
+    return world.fuzz_roles  # type: ignore[no-any-return]
+
+
+ASSIGNMENT_FIELDS = (  # `email` instead of `person_id` is tested in test_roles_api
+    "person_id",
+    "role_id",
+    "org_unit_id",
+    "time_share",
+    "valid_from",
+    "valid_until",
+    "deputy_id",
+    "approved_by_id",
+    "qualification",
+)
 
 # The body fields of each write route; plausible bodies use these (and sometimes one too few or too many).
 ROUTE_FIELDS = {
@@ -88,6 +147,12 @@ ROUTE_FIELDS = {
     "orgunit_move": ("parent_id", "version"),
     "person_create": ("first_name", "last_name", "email", "function_title", "org_unit_id", "is_active"),
     "person_update": ("first_name", "last_name", "email", "function_title", "org_unit_id", "is_active", "version"),
+    "role_model_adopt": ("catalogue_id",),
+    "role_create": ("name", "kind", "tasks", "time_share_percent", "not_filled", "is_active"),
+    "role_update": ("name", "kind", "tasks", "time_share_percent", "not_filled", "is_active", "version"),
+    "assignment_create": ASSIGNMENT_FIELDS,
+    "assignment_update": (*ASSIGNMENT_FIELDS, "version"),
+    "matrix_cell_set": ("activity_id", "role_id", "letter", "expected"),
 }
 
 
@@ -109,6 +174,7 @@ def plausible(world: Any, route: Any, data: st.DataObject) -> bytes:
         "head_id": people,
         "is_active": st.one_of(st.booleans(), st.booleans(), st.none()),
         "version": st.one_of(st.integers(min_value=1, max_value=3), st.none()),
+        **role_kinds(world, people, units, texts),
     }
     fields = ROUTE_FIELDS.get(route.name, ())
     body = data.draw(st.fixed_dictionaries({name: kinds[name] for name in fields}))
@@ -117,6 +183,34 @@ def plausible(world: Any, route: Any, data: st.DataObject) -> bytes:
     if data.draw(st.integers(0, 4)) == 0:
         body[data.draw(st.sampled_from(["kommune_id", "path", "depth", "id", "user"]))] = data.draw(values)
     return json.dumps(body).encode()
+
+
+def role_kinds(world: Any, people: Any, units: Any, texts: Any) -> dict[str, Any]:
+    """Values for the role-model fields; ids are looked up only when a route draws them."""
+
+    def ids(param: str) -> Any:
+        return st.deferred(lambda: st.sampled_from([None, 0, 2**63, *_ids(world, param)]))
+
+    dates = st.one_of(st.dates().map(lambda d: d.isoformat()), st.sampled_from(["01.03.2025", "2025-02-30", ""]))
+    letters = st.sampled_from(["R", "A", "C", "I", None, "x", "", "AA"])
+    return {
+        "catalogue_id": ids("catalogue_id"),
+        "role_id": ids("role_id"),
+        "activity_id": ids("activity_id"),
+        "person_id": people,
+        "deputy_id": people,
+        "approved_by_id": people,
+        "kind": st.sampled_from(["intern", "extern", "gremium", "chef", ""]),
+        "tasks": st.one_of(st.lists(texts, max_size=3), texts),
+        "time_share_percent": st.one_of(st.integers(min_value=-5, max_value=120), st.none()),
+        "not_filled": st.one_of(st.booleans(), st.none()),
+        "time_share": st.one_of(st.integers(-10, 200), st.floats(allow_nan=True), st.sampled_from(["12,5", "x"])),
+        "valid_from": st.one_of(dates, st.none()),
+        "valid_until": st.one_of(dates, st.none()),
+        "qualification": st.sampled_from(["keine", "geplant", "grundlagen", "aufbau", "x", None]),
+        "letter": letters,
+        "expected": letters,
+    }
 
 
 def _send(client: ApiClient, route: Any, url: str, body: bytes, data: st.DataObject) -> Any:

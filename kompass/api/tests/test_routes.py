@@ -48,4 +48,12 @@ def test_every_write_route_inside_a_kommune_is_listed():
         ("DELETE", "person_delete"),
         ("POST", "import_orgunits"),
         ("POST", "import_persons"),
+        ("POST", "role_model_adopt"),
+        ("POST", "role_create"),
+        ("PATCH", "role_update"),
+        ("POST", "assignment_create"),
+        ("PATCH", "assignment_update"),
+        ("DELETE", "assignment_delete"),
+        ("POST", "import_assignments"),
+        ("PUT", "matrix_cell_set"),
     }

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 KIND_ORGUNITS = "orgunits"
 KIND_PEOPLE = "people"
 KINDS = (KIND_ORGUNITS, KIND_PEOPLE)
+# Implemented by the role model (`kompass.roles.importers`), plugged in through `EXTRA_KINDS`.
+KIND_ASSIGNMENTS = "assignments"
 
 ACTION_NEW = "neu"
 ACTION_CHANGED = "geändert"

@@ -41,6 +41,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demodaten geladen: {names} – {summary.units} Organisationseinheiten, {summary.people} Personen, "
-                f"{summary.users} Benutzerkonten ({time.monotonic() - started:.1f} s)."
+                f"{summary.assignments} Rollenzuordnungen, {summary.users} Benutzerkonten "
+                f"({time.monotonic() - started:.1f} s)."
             )
         )

@@ -1,0 +1,459 @@
+"""Import and export of role assignments (Rollenzuordnungen) as CSV or XLSX.
+
+Columns `email;rolle;organisationseinheit;zeitanteil;von;bis` (header case-insensitive, any order).
+`rolle` names a role of the Kommune's model by its key, its exact name or its short name;
+`organisationseinheit` is the Kennung of a unit (empty: the assignment is for the person's own
+unit); `zeitanteil` is a percentage from 0 to 100 (German decimal comma allowed); `von`/`bis` are
+dates as `TT.MM.JJJJ` or `JJJJ-MM-TT`, `bis` may be empty (open-ended).
+
+An assignment is identified by (email, rolle, organisationseinheit, von): the same person may
+hold the same role again later (a new `von`), and that is history, not a change. An import only
+creates assignments and changes `zeitanteil`/`bis` of existing ones; it never deletes.
+
+The importer plugs into the foundation's `run_import(kind="assignments", …)` (file reading, size
+and zip-bomb checks, header matching, dry run, one transaction, change context "import"); the
+export uses the foundation's formula-safe CSV/XLSX writers, so an exported file imports again
+without any change.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kompass.audit.services import audit_bulk_create
+from kompass.core.exceptions import ConflictError
+from kompass.org.exports import CONTENT_TYPES, FORMATS, ExportFile, to_csv, to_xlsx
+from kompass.org.imports import ImportKind
+from kompass.org.imports.columns import Columns, Record
+from kompass.org.imports.report import (
+    ACTION_CHANGED,
+    ACTION_NEW,
+    ACTION_UNCHANGED,
+    FILE_ROW,
+    KIND_ASSIGNMENTS,
+    ImportReport,
+    ImportRow,
+)
+from kompass.org.models import OrgUnit, Person
+from kompass.roles import services
+from kompass.roles.models import Assignment, Role
+from kompass.roles.rules import percent
+from kompass.tenancy.models import Kommune
+
+COLUMNS = Columns(("email", "rolle", "von"), ("organisationseinheit", "zeitanteil", "bis"))
+# The documented order; exports write it, imports accept any order.
+HEADER = ("email", "rolle", "organisationseinheit", "zeitanteil", "von", "bis")
+FILE_STEM = "rollenzuordnungen"
+BATCH_SIZE = 500
+
+GERMAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ]00:00(?::00)?)?$")  # XLSX date cells end in T00:00:00
+# At most two decimal digits: "1.000" is a German thousand, not one.
+PERCENT = re.compile(r"^\d{1,3}(?:[.,]\d{1,2})?$")
+
+NaturalKey = tuple[int, int, int | None, datetime.date]
+
+
+# --- what is there -------------------------------------------------------------------------------
+
+
+class RoleLookup:
+    """Find a role by what a person would write: its key, its exact name or its short name
+    (compared without regard to case). A name that fits several roles is ambiguous."""
+
+    def __init__(self, roles: list[Role]) -> None:
+        self.by_key = {r.key.casefold(): r for r in roles}
+        self.by_name: dict[str, list[Role]] = defaultdict(list)
+        for role in roles:
+            for text in {role.name, role.short_name}:
+                if text:
+                    self.by_name[text.casefold()].append(role)
+
+    def find(self, text: str) -> tuple[Role | None, list[Role]]:
+        """(the role, []) or (None, the candidates if ambiguous)."""
+        folded = text.casefold()
+        if folded in self.by_key:
+            return self.by_key[folded], []
+        candidates = list({r.pk: r for r in self.by_name.get(folded, [])}.values())
+        if len(candidates) == 1:
+            return candidates[0], []
+        return None, candidates
+
+
+@dataclass
+class AssignmentState:
+    """The Kommune's people by e-mail, roles, units by Kennung and assignments by natural key."""
+
+    people: dict[str, Person]
+    roles: RoleLookup
+    units: dict[str, OrgUnit]
+    existing: dict[NaturalKey, list[Assignment]]
+
+
+def load_state(kommune: Kommune, *, lock: bool) -> AssignmentState:
+    """Everything an assignment import compares against, in four queries."""
+    if lock:
+        # Serialises imports into the same Kommune (as the org importer does); a no-op on SQLite.
+        list(Kommune.objects.select_for_update().filter(pk=kommune.pk).values_list("pk", flat=True))
+    people = {p.email: p for p in Person.objects.for_kommune(kommune)}
+    roles = list(Role.objects.for_kommune(kommune).order_by("position", "id"))
+    units = {u.code: u for u in OrgUnit.objects.for_kommune(kommune)}
+    existing: dict[NaturalKey, list[Assignment]] = defaultdict(list)
+    for a in Assignment.objects.for_kommune(kommune).order_by("id"):
+        existing[(a.person_id, a.role_id, a.org_unit_id, a.valid_from)].append(a)
+    return AssignmentState(people, RoleLookup(roles), units, existing)
+
+
+# --- checking the rows ---------------------------------------------------------------------------
+
+
+@dataclass
+class AssignmentChange:
+    """The wanted state of one assignment from one row: new (`existing` is None) or an update."""
+
+    row: int
+    key: str
+    person: Person
+    role: Role
+    org_unit: OrgUnit | None
+    valid_from: datetime.date
+    time_share: Decimal | None  # None: column absent, leave as it is (new: 0)
+    valid_until: datetime.date | None
+    set_until: bool
+    existing: Assignment | None = None
+
+    @property
+    def changed_columns(self) -> list[str]:
+        a = self.existing
+        if a is None:
+            return []
+        changed = []
+        if self.time_share is not None and self.time_share != a.time_share:
+            changed.append("zeitanteil")
+        if self.set_until and self.valid_until != a.valid_until:
+            changed.append("bis")
+        return changed
+
+
+def parse_date(text: str) -> datetime.date | None:
+    """`TT.MM.JJJJ` (also `T.M.JJJJ`) or ISO `JJJJ-MM-TT`; None if it is neither or no real date."""
+    text = text.strip()
+    try:
+        if match := GERMAN_DATE.match(text):
+            day, month, year = (int(part) for part in match.groups())
+            return datetime.date(year, month, day)
+        if match := ISO_DATE.match(text):
+            year, month, day = (int(part) for part in match.groups())
+            return datetime.date(year, month, day)
+    except ValueError:
+        return None
+    return None
+
+
+def parse_time_share(text: str) -> Decimal | None:
+    """A percentage with at most one decimal place, German comma or point, optional "%"; else None."""
+    text = text.strip().removesuffix("%").strip()
+    if not text:
+        return Decimal(0)
+    if not PERCENT.match(text):
+        return None
+    try:
+        value = Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        return None
+    if value != value.quantize(Decimal("0.1")):
+        return None
+    return value.quantize(Decimal("0.1"))
+
+
+def _date_column(record: Record, column: str, report: ImportReport) -> datetime.date | None:
+    value = parse_date(record.get(column))
+    if value is None:
+        report.add(
+            record.row,
+            column,
+            _("„%(value)s“ ist kein gültiges Datum. Bitte schreiben Sie es als TT.MM.JJJJ oder JJJJ-MM-TT.")
+            % {"value": record.get(column)},
+        )
+    return value
+
+
+def _person(record: Record, state: AssignmentState, report: ImportReport) -> Person | None:
+    email = record.get("email").lower()
+    if not email:
+        report.add(record.row, "email", _("Bitte geben Sie die dienstliche E-Mail-Adresse der Person an."))
+        return None
+    person = state.people.get(email)
+    if person is None:
+        report.add(
+            record.row,
+            "email",
+            _("Keine Person dieser Kommune hat die E-Mail-Adresse %(email)s. Importieren Sie die Personen zuerst.")
+            % {"email": email},
+        )
+    return person
+
+
+def _role(record: Record, state: AssignmentState, report: ImportReport) -> Role | None:
+    text = record.get("rolle")
+    if not text:
+        report.add(record.row, "rolle", _("Bitte geben Sie die Rolle an (Schlüssel, Name oder Kurzname)."))
+        return None
+    role, candidates = state.roles.find(text)
+    if role is None and candidates:
+        report.add(
+            record.row,
+            "rolle",
+            _("„%(text)s“ passt zu mehreren Rollen (%(roles)s). Bitte geben Sie den Schlüssel der Rolle an.")
+            % {"text": text, "roles": ", ".join(f"{r.name} [{r.key}]" for r in candidates)},
+        )
+    elif role is None:
+        report.add(
+            record.row,
+            "rolle",
+            _(
+                "Die Rolle „%(text)s“ gibt es im Rollenmodell dieser Kommune nicht. Erlaubt sind Schlüssel, Name "
+                "oder Kurzname einer Rolle."
+            )
+            % {"text": text},
+        )
+    return role
+
+
+def _unit(record: Record, state: AssignmentState, report: ImportReport) -> tuple[bool, OrgUnit | None]:
+    """(ok, unit): an empty cell is fine and means no unit of its own."""
+    code = record.get("organisationseinheit")
+    if not code:
+        return True, None
+    unit = state.units.get(code)
+    if unit is None:
+        report.add(
+            record.row,
+            "organisationseinheit",
+            _("Die Organisationseinheit „%(code)s“ gibt es in der Kommune nicht.") % {"code": code},
+        )
+        return False, None
+    return True, unit
+
+
+def _time_share(record: Record, report: ImportReport) -> tuple[bool, Decimal | None]:
+    if "zeitanteil" not in record.values:
+        return True, None
+    share = parse_time_share(record.get("zeitanteil"))
+    if share is None or not (0 <= share <= 100):
+        report.add(
+            record.row,
+            "zeitanteil",
+            _(
+                "„%(value)s“ ist kein gültiger Zeitanteil. Erlaubt ist eine Zahl von 0 bis 100 (Prozent) mit "
+                "höchstens einer Nachkommastelle, z. B. 12,5."
+            )
+            % {"value": record.get("zeitanteil")},
+        )
+        return False, None
+    return True, share
+
+
+def _period(record: Record, report: ImportReport) -> tuple[datetime.date | None, datetime.date | None, bool]:
+    """(von, bis, ok); `bis` is None when empty or absent."""
+    count = len(report.issues)
+    valid_from = _date_column(record, "von", report)
+    valid_until = _date_column(record, "bis", report) if record.get("bis") else None
+    if valid_from is not None and valid_until is not None and valid_until < valid_from:
+        report.add(
+            record.row,
+            "bis",
+            _("Das Ende (bis %(until)s) liegt vor dem Beginn (von %(from)s).")
+            % {"until": record.get("bis"), "from": record.get("von")},
+        )
+    return valid_from, valid_until, len(report.issues) == count
+
+
+def _change_from(record: Record, state: AssignmentState, report: ImportReport) -> AssignmentChange | None:
+    person = _person(record, state, report)
+    role = _role(record, state, report)
+    unit_ok, unit = _unit(record, state, report)
+    share_ok, share = _time_share(record, report)
+    valid_from, valid_until, period_ok = _period(record, report)
+    if person is None or role is None or not (unit_ok and share_ok and period_ok) or valid_from is None:
+        return None
+    key = " · ".join((person.email, role.key, unit.code if unit else "–", valid_from.strftime("%d.%m.%Y")))
+    return AssignmentChange(
+        row=record.row,
+        key=key,
+        person=person,
+        role=role,
+        org_unit=unit,
+        valid_from=valid_from,
+        time_share=share,
+        valid_until=valid_until,
+        set_until="bis" in record.values,
+    )
+
+
+def _match_existing(change: AssignmentChange, state: AssignmentState, report: ImportReport) -> bool:
+    natural = (change.person.pk, change.role.pk, change.org_unit.pk if change.org_unit else None, change.valid_from)
+    matches = state.existing.get(natural, [])
+    if len(matches) > 1:
+        report.add(
+            change.row,
+            "",
+            _(
+                "In der Kommune gibt es %(n)d gleiche Zuordnungen (Person, Rolle, Einheit und Beginn); die Zeile "
+                "ist nicht eindeutig. Bitte bereinigen Sie die Zuordnungen zuerst."
+            )
+            % {"n": len(matches)},
+        )
+        return False
+    change.existing = matches[0] if matches else None
+    if change.existing is None and not change.role.is_active:
+        report.add(
+            change.row,
+            "rolle",
+            _("Die Rolle „%(name)s“ ist inaktiv; neue Zuordnungen sind nicht möglich.") % {"name": change.role.name},
+        )
+        return False
+    return True
+
+
+def validate(records: list[Record], state: AssignmentState, report: ImportReport) -> list[AssignmentChange]:
+    """Every row checked; the problems go to `report`, the wanted changes are returned."""
+    changes: list[AssignmentChange] = []
+    first_row: dict[str, int] = {}
+    for record in records:
+        change = _change_from(record, state, report)
+        if change is None:
+            continue
+        if change.key in first_row:
+            report.add(
+                record.row,
+                "",
+                _("Diese Zuordnung (%(key)s) kommt in der Datei mehrfach vor (zuerst in Zeile %(row)d).")
+                % {"key": change.key, "row": first_row[change.key]},
+            )
+            continue
+        first_row[change.key] = record.row
+        if _match_existing(change, state, report):
+            changes.append(change)
+    return changes
+
+
+def actions(changes: list[AssignmentChange]) -> list[ImportRow]:
+    """What each row does: new, changed (which columns) or unchanged."""
+    result = []
+    for change in changes:
+        if change.existing is None:
+            result.append(ImportRow(change.row, change.key, ACTION_NEW))
+        else:
+            changed = change.changed_columns
+            result.append(ImportRow(change.row, change.key, ACTION_CHANGED if changed else ACTION_UNCHANGED, changed))
+    return result
+
+
+# --- writing -------------------------------------------------------------------------------------
+
+
+def _create(kommune: Kommune, actor: Any, changes: list[AssignmentChange]) -> None:
+    """Insert the new assignments in batches, each with the "created" audit entry `assignment_create` writes."""
+    new = [
+        Assignment(
+            kommune=kommune,
+            person=c.person,
+            role=c.role,
+            org_unit=c.org_unit,
+            time_share=c.time_share if c.time_share is not None else Decimal(0),
+            valid_from=c.valid_from,
+            valid_until=c.valid_until,
+        )
+        for c in changes
+    ]
+    Assignment.objects.bulk_create(new, batch_size=BATCH_SIZE)
+    if any(a.pk is None for a in new):  # a backend that cannot return ids from a bulk insert
+        raise RuntimeError("bulk_create returned no primary keys")
+    audit_bulk_create(kommune_id=kommune.pk, actor=actor, objs=new, fields=services.ASSIGNMENT_AUDIT)
+
+
+def _update(kommune: Kommune, actor: Any, change: AssignmentChange) -> None:
+    existing = change.existing
+    assert existing is not None
+    data: dict[str, Any] = {}
+    if "zeitanteil" in change.changed_columns:
+        data["time_share"] = change.time_share
+    if "bis" in change.changed_columns:
+        data["valid_until"] = change.valid_until
+    services.assignment_update(
+        kommune=kommune, actor=actor, assignment=existing, data=data, expected_version=existing.version
+    )
+
+
+def apply(kommune: Kommune, actor: Any, changes: list[AssignmentChange]) -> None:
+    """Create the new assignments and update the changed ones (through `assignment_update`)."""
+    _create(kommune, actor, [c for c in changes if c.existing is None])
+    for change in changes:
+        if change.changed_columns:
+            _update(kommune, actor, change)
+
+
+def check_and_apply(kommune: Kommune, actor: Any, records: list[Record], report: ImportReport) -> None:
+    """The `ImportKind` step: check every row; write only if all rows are fine and it is no dry run."""
+    state = load_state(kommune, lock=not report.dry_run)
+    changes = validate(records, state, report)
+    report.record(actions(changes))
+    if not report.ok or report.dry_run:
+        return
+    try:
+        with transaction.atomic():
+            apply(kommune, actor, changes)
+    except (ConflictError, ValidationError):
+        # Someone changed an assignment of the file while the import ran: nothing is kept.
+        report.clear_actions()
+        report.add(
+            FILE_ROW,
+            "",
+            _(
+                "Zuordnungen wurden während des Imports gleichzeitig geändert. Es wurde nichts übernommen; bitte "
+                "starten Sie den Import erneut."
+            ),
+        )
+
+
+IMPORT_KIND = ImportKind(columns=COLUMNS, check_and_apply=check_and_apply)
+
+
+# --- export --------------------------------------------------------------------------------------
+
+
+def assignment_rows(kommune: Kommune) -> list[list[str]]:
+    """Every assignment of the Kommune (current, future and past) in the import columns."""
+    rows = (
+        Assignment.objects.for_kommune(kommune)
+        .order_by("person__email", "role__position", "role_id", "valid_from", "id")
+        .values_list("person__email", "role__key", "org_unit__code", "time_share", "valid_from", "valid_until")
+    )
+    return [
+        [email, key, code or "", percent(share), start.strftime("%d.%m.%Y"), end.strftime("%d.%m.%Y") if end else ""]
+        for email, key, code, share, start, end in rows.iterator(chunk_size=2000)
+    ]
+
+
+def export_file(*, kommune: Kommune, fmt: str) -> ExportFile:
+    """The Kommune's assignments as CSV or XLSX; cells that look like formulas are escaped."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt}")
+    rows = assignment_rows(kommune)
+    content = to_csv(HEADER, rows) if fmt == "csv" else to_xlsx(HEADER, rows, "Rollenzuordnungen")
+    filename = f"{FILE_STEM}-{kommune.slug}-{timezone.localdate():%Y-%m-%d}.{fmt}"
+    return ExportFile(content=content, content_type=CONTENT_TYPES[fmt], filename=filename)
+
+
+__all__ = ["COLUMNS", "HEADER", "IMPORT_KIND", "KIND_ASSIGNMENTS", "export_file", "parse_date", "parse_time_share"]
