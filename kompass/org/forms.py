@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -24,8 +26,12 @@ def unit_choices(kommune: Kommune) -> Any:
     return OrgUnit.objects.for_kommune(kommune).defer("updated_at", "version").order_by("path")
 
 
+def _indented(depth: int, code: str, name: str) -> str:
+    return f"{'– ' * depth}{code} {name}"
+
+
 def _indented_label(unit: OrgUnit) -> str:
-    return f"{'– ' * unit.depth}{unit.code} {unit.name}"
+    return _indented(unit.depth, unit.code, unit.name)
 
 
 class UnitSelect(forms.Select):
@@ -39,11 +45,20 @@ class UnitSelect(forms.Select):
         final_attrs = {"name": name, **self.build_attrs(self.attrs, attrs)}
         selected = {str(v) for v in self.format_value(value)}
         options = []
-        for choice_value, label in self.choices:
+        for choice_value, label in self._unit_choices():
             key = str(choice_value)
             mark = " selected" if key in selected else ""
             options.append(f'<option value="{html.escape(key)}"{mark}>{html.escape(str(label))}</option>')
         return format_html("<select{}>\n{}\n</select>", flatatt(final_attrs), mark_safe("\n".join(options)))  # noqa: S308
+
+    def _unit_choices(self) -> Iterable[tuple[Any, str]]:
+        """The units as plain values: creating 1,500 model objects took half of the page's time."""
+        choices = self.choices
+        if not isinstance(choices, ModelChoiceIterator):
+            return choices
+        empty = [("", choices.field.empty_label)] if choices.field.empty_label is not None else []
+        rows = choices.queryset.values_list("pk", "depth", "code", "name")
+        return [*empty, *((pk, _indented(depth, code, unit_name)) for pk, depth, code, unit_name in rows)]
 
 
 def use_units_of(field: Any, kommune: Kommune) -> None:
