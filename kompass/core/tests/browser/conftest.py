@@ -64,7 +64,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def browser() -> Iterator[Any]:
     """One headless Chromium for the whole session; skip (or fail in CI) when it is missing."""
     if not CHROMIUM.exists():
-        reason = f"{CHROMIUM} fehlt: Browsertests übersprungen (apt-get install chromium)."
+        reason = f"{CHROMIUM} is missing: browser tests skipped (apt-get install chromium)."
         if os.environ.get("KOMPASS_REQUIRE_BROWSER") == "1":
             pytest.fail(f"{CHROMIUM} is missing but KOMPASS_REQUIRE_BROWSER=1: browser tests must run.", pytrace=False)
         pytest.skip(reason)
