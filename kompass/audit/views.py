@@ -26,7 +26,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         action=filters.get("aktion", ""),
         date_from=filters.get("von"),
         date_to=filters.get("bis"),
-        object_id=request.GET.get("objekt", "")[:40],
+        # PostgreSQL text cannot hold NUL bytes: a raw "\x00" in the address would be a 500.
+        object_id=request.GET.get("objekt", "").replace("\x00", "")[:40],
     )
     page = paginate(request, qs)
     template = "audit/partials/audit_table.html" if request.htmx else "audit/audit_log.html"  # type: ignore[attr-defined]

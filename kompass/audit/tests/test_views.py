@@ -103,3 +103,9 @@ def test_entries_stay_readable_after_the_actor_is_deleted(world: World, history)
 @pytest.mark.parametrize("persona", ["reader", "editor"])
 def test_only_administrators_read_the_log(world: World, persona: str) -> None:
     assert world.client_for(getattr(world, persona)).get(LOG).status_code == 403
+
+
+def test_a_nul_byte_in_the_object_filter_is_no_server_error(world: World, history) -> None:
+    """PostgreSQL text cannot hold NUL bytes; the raw `objekt` parameter must not reach the query with one."""
+    response = world.client_for(world.admin).get(LOG, {"objekt": f"{world.bruno.pk}\x00"})
+    assert response.status_code == 200
