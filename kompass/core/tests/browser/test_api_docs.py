@@ -7,8 +7,6 @@ after trying an operation, and "Try it out" writes through the session with the 
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -39,17 +37,9 @@ REPORT_CSP = (
 
 
 @pytest.fixture
-def chromium() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        if os.environ.get("KOMPASS_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"{CHROMIUM} fehlt, aber KOMPASS_REQUIRE_BROWSER=1.")
-        pytest.skip(f"{CHROMIUM} fehlt: Browsertest übersprungen.")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
+def chromium(browser: Any) -> Any:
+    """The session's one Chromium (a second Playwright instance in the same process would clash)."""
+    return browser
 
 
 def axe_violations(page: Any) -> list[str]:

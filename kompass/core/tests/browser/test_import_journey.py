@@ -7,16 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from kompass.core.tests.browser import conftest as browser_fixtures
 from kompass.core.tests.browser.conftest import Browsing, assert_shell, axe_scan
 from kompass.org.models import OrgUnit
 
 pytestmark = pytest.mark.browser
-
-# The browser fixtures live in the browser folder's conftest; this journey sits with the import tests.
-browser = browser_fixtures.browser
-browsing = browser_fixtures.browsing
-admin_browsing = browser_fixtures.admin_browsing
 
 GOOD = "kennung;name;typ;uebergeordnet;leitung_email\r\n62;Vermessungsamt;Amt;D1;\r\n62.1;Kataster;Sachgebiet;62;\r\n"
 BAD = GOOD + "63;Bauamt;Amt;GIBT-ES-NICHT;\r\n"
