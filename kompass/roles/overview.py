@@ -362,12 +362,12 @@ BADGE_LIMIT = 5
 
 def attach_role_badges(kommune: Kommune, roots: Iterable[Any]) -> None:
     """Give every node of the org tree its current role holders (`role_badges`, at most five,
-    and `more_badges`), loaded in one query for the whole tree."""
-    badges = selectors.unit_role_badges(kommune)
+    and `more_badges`), loaded in two queries for the whole tree."""
+    badges = selectors.unit_role_badges(kommune, BADGE_LIMIT)
     stack = list(roots)
     while stack:
         node = stack.pop()
-        items = badges.get(node.unit.pk, [])
-        node.role_badges = items[:BADGE_LIMIT]
-        node.more_badges = max(0, len(items) - BADGE_LIMIT)
+        items, total = badges.get(node.unit.pk, ([], 0))
+        node.role_badges = items
+        node.more_badges = max(0, total - len(items))
         stack.extend(node.children)

@@ -23,6 +23,9 @@ ERROR, WARNING, NOTE = "fehler", "warnung", "hinweis"
 SEVERITY_ORDER = {ERROR: 0, WARNING: 1, NOTE: 2}
 SEVERITY_LABELS = {ERROR: "Fehler", WARNING: "Warnung", NOTE: "Hinweis"}
 CORE_MARKERS = ("cdo", "cio", "isb", "dsb")
+# Every marker a rule reads through `holders_of`/`people_with`: `selectors.check_data` loads the
+# current holders of these roles (not every current assignment of a Großstadt).
+WATCHED_MARKERS = (*CORE_MARKERS, "lotse", "hvb", "personal", "it_betrieb")
 EXPIRY_WINDOW_DAYS = 60
 RECENTLY_EXPIRED_DAYS = 90
 COVERED_UNIT_TYPES = (OrgUnitType.FACHBEREICH, OrgUnitType.AMT)
@@ -44,6 +47,11 @@ class Finding:
 
 @dataclass
 class CheckData:
+    """What the rules read. `current` holds at least every current assignment of a role with a
+    `WATCHED_MARKERS` marker, every one ending within the expiry window and every one of a person
+    above 100 %; `filled` (if given) names every (role, unit) pair with a current assignment,
+    else it is taken from `current`."""
+
     today: datetime.date
     roles: list[Role]
     current: list[Assignment]
@@ -51,6 +59,7 @@ class CheckData:
     activities: list[ActivityTemplate]
     cells: list[RaciCell]
     units: list[OrgUnit]
+    filled: set[tuple[int, int | None]] | None = None
     _by_marker: dict[str, list[Role]] = field(default_factory=dict, init=False)
 
     def roles_with(self, marker: str) -> list[Role]:
@@ -385,7 +394,7 @@ def rule_assignment_expiry(data: CheckData) -> list[Finding]:
                     _assignment_fix(a),
                 )
             )
-    filled = {(a.role_id, a.org_unit_id) for a in data.current}
+    filled = set(data.filled) if data.filled is not None else {(a.role_id, a.org_unit_id) for a in data.current}
     for a in data.recent_past:
         if (a.role_id, a.org_unit_id) not in filled:
             findings.append(

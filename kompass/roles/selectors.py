@@ -6,14 +6,14 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from kompass.org.models import OrgUnit
 from kompass.roles.models import ActivityTemplate, Assignment, RaciCell, Role, RoleModel, RoleRelation
-from kompass.roles.rules import RECENTLY_EXPIRED_DAYS, CheckData
+from kompass.roles.rules import EXPIRY_WINDOW_DAYS, RECENTLY_EXPIRED_DAYS, WATCHED_MARKERS, CheckData
 from kompass.tenancy.models import Kommune
 
 
@@ -35,9 +35,25 @@ def current_q(on: datetime.date, prefix: str = "") -> Q:
     )
 
 
+# The long texts of a role are not needed next to an assignment; joined to every row they made
+# sorting a Großstadt's assignments slow (tens of thousands of wide rows).
+ROLE_TEXTS = (
+    "role__purpose",
+    "role__tasks",
+    "role__responsibilities",
+    "role__placement",
+    "role__competences",
+    "role__time_share_note",
+    "role__source",
+    "role__confidence_note",
+)
+
+
 def assignments(kommune: Kommune) -> QuerySet[Assignment]:
-    return Assignment.objects.for_kommune(kommune).select_related(
-        "person", "person__org_unit", "role", "org_unit", "deputy", "approved_by"
+    return (
+        Assignment.objects.for_kommune(kommune)
+        .select_related("person", "person__org_unit", "role", "org_unit", "deputy", "approved_by")
+        .defer(*ROLE_TEXTS)
     )
 
 
@@ -135,26 +151,62 @@ def matrix(kommune: Kommune) -> Matrix:
 
 
 def check_data(kommune: Kommune, on: datetime.date | None = None) -> CheckData:
+    """What the role checks read, in eight queries. Of the current assignments only those a rule
+    looks at are loaded (see `CheckData`): a Großstadt has tens of thousands, and building all of
+    them with their people, units and roles took seconds."""
     on = on or today()
+    role_rows = list(roles(kommune))
+    watched = [r.pk for r in role_rows if r.is_active and any(r.has_marker(m) for m in WATCHED_MARKERS)]
+    current = current_assignments(kommune, on)
+    overloaded = (
+        current.order_by()
+        .values("person_id")
+        .annotate(total=Sum("time_share"))
+        .filter(total__gt=100)
+        .values("person_id")
+    )
+    soon = on + datetime.timedelta(days=EXPIRY_WINDOW_DAYS)
+    relevant = current.filter(Q(role_id__in=watched) | Q(valid_until__lte=soon) | Q(person_id__in=overloaded))
     recent = assignments(kommune).filter(
         valid_until__lt=on, valid_until__gte=on - datetime.timedelta(days=RECENTLY_EXPIRED_DAYS)
     )
     return CheckData(
         today=on,
-        roles=list(roles(kommune)),
-        current=list(current_assignments(kommune, on)),
+        roles=role_rows,
+        current=list(relevant),
         recent_past=list(recent.order_by("-valid_until")),
         activities=list(ActivityTemplate.objects.all()),
         cells=list(RaciCell.objects.for_kommune(kommune)),
         units=list(OrgUnit.objects.for_kommune(kommune).filter(is_active=True).order_by("path")),
+        filled=set(current.order_by().values_list("role_id", "org_unit_id").distinct()),
     )
 
 
-def unit_role_badges(kommune: Kommune) -> dict[int, list[Any]]:
-    """For the org tree: current role holders per unit (assignment unit, else the person's unit)."""
-    badges: dict[int, list[Any]] = defaultdict(list)
-    for a in current_assignments(kommune).order_by("role__position"):
-        unit_id = a.org_unit_id or a.person.org_unit_id
-        if unit_id:
-            badges[unit_id].append(a)
-    return badges
+@dataclass(frozen=True)
+class RoleBadge:
+    """A role holder shown on the org tree: "Lotse: Bruno Ordner"."""
+
+    role_name: str
+    short_name: str
+    person_name: str
+
+    @property
+    def role_label(self) -> str:
+        return self.short_name or self.role_name
+
+
+def unit_role_badges(kommune: Kommune, limit: int) -> dict[int, tuple[list[RoleBadge], int]]:
+    """For the org tree: per unit (the assignment's unit, else the person's unit) the first `limit`
+    current role holders in role order and the number of all of them, in two queries. Only the
+    shown badges leave the database (a Großstadt has tens of thousands of assignments)."""
+    place = Coalesce("org_unit_id", "person__org_unit_id", output_field=IntegerField())
+    current = current_assignments(kommune).order_by().annotate(place=place).filter(place__isnull=False)
+    totals = dict(current.values("place").annotate(n=Count("id")).values_list("place", "n"))
+    ranked = current.annotate(
+        rank=Window(RowNumber(), partition_by=[F("place")], order_by=[F("role__position").asc(), F("id").asc()])
+    ).filter(rank__lte=limit)
+    badges: dict[int, list[RoleBadge]] = defaultdict(list)
+    rows = ranked.values_list("place", "role__name", "role__short_name", "person__first_name", "person__last_name")
+    for unit_id, name, short, first, last in rows.order_by("place", "rank"):
+        badges[unit_id].append(RoleBadge(name, short, f"{first} {last}"))
+    return {unit_id: (badges.get(unit_id, []), total) for unit_id, total in totals.items()}

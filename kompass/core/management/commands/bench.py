@@ -6,7 +6,8 @@ when `DATABASE_URL` points to PostgreSQL. The child migrates that database, gene
 Großstadt profile (`bench_profile`), and measures each page in-process with Django's test
 client (full middleware stack, no network): median and p95 over `--runs` requests after
 warm-ups, plus the SQL queries of one request. Budgets (product brief): every page p95
-≤ 150 ms, a 20,000-row import ≤ 20 s.
+≤ 150 ms, a 20,000-row import ≤ 20 s; the role-model pages (issue 3, with 30,000 assignments
+and 300 Lotsen) p95 ≤ 200 ms and a full run of the role checks ≤ 500 ms.
 
 Later issues add their pages to `PAGES` (and their data to `bench_profile.generate_profile`).
 """
@@ -36,6 +37,8 @@ from django.urls import Resolver404, resolve, reverse
 from kompass.core.management import bench_profile as profile
 
 PAGE_BUDGET_MS = 150.0
+ROLE_PAGE_BUDGET_MS = 200.0
+CHECK_RUN_BUDGET_MS = 500.0
 IMPORT_BUDGET_S = 20.0
 CHILD_ENV = "KOMPASS_BENCH_DATABASE"
 
@@ -54,6 +57,7 @@ class BenchContext:
     dezernat: Any  # a Dezernat: a large subtree for the person filter
     head: Any  # a person who leads a unit
     api_token: str
+    lotse_role: Any = None  # the Lotsen role of the adopted role model (300 holders)
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,14 @@ PAGES: list[Page] = [
     Page("Protokoll", _url("audit:log")),
     Page("API: Einheiten, Liste", lambda c: f"/api/v1/kommunen/{c.slug}/orgunits"),
     Page("API: Personen, Liste", lambda c: f"/api/v1/kommunen/{c.slug}/persons"),
+    # Role model (issue 3): 30,000 assignments, 300 Lotsen.
+    Page("Verantwortungsmatrix", _url("roles:matrix"), ROLE_PAGE_BUDGET_MS),
+    Page("Rollen-Check", _url("roles:checks"), ROLE_PAGE_BUDGET_MS),
+    Page("Lotsen-Netzwerk (300 Lotsen)", _url("roles:lotsen"), ROLE_PAGE_BUDGET_MS),
+    Page("Rollenprofil Lotsen", _url("roles:role_detail", lambda c: c.lotse_role.pk), ROLE_PAGE_BUDGET_MS),
+    Page("Zuordnungen, Seite 50", _url("roles:assignment_list", query={"page": 50}), ROLE_PAGE_BUDGET_MS),
+    Page("API: Rollen-Check", lambda c: f"/api/v1/kommunen/{c.slug}/rollen-check", ROLE_PAGE_BUDGET_MS),
+    Page("API: Zuordnungen, Liste", lambda c: f"/api/v1/kommunen/{c.slug}/zuordnungen", ROLE_PAGE_BUDGET_MS),
 ]
 
 
@@ -151,6 +163,31 @@ def measure_page(client: Client, page: Page, ctx: BenchContext, runs: int, warmu
     result.queries = str(len(queries))
     result.sql_ms = f"{sum(float(q['time']) for q in queries) * 1000:.1f}"
     result.verdict = "OK" if p95 <= page.budget_ms else "ÜBER BUDGET"
+    return result
+
+
+def measure_check_run(ctx: BenchContext, runs: int, warmups: int) -> Result:
+    """A full run of the role checks (`run_checks(check_data(k))`), without rendering."""
+    from kompass.roles.rules import run_checks
+    from kompass.roles.selectors import check_data
+
+    result = Result("Rollen-Check, kompletter Lauf", f"{CHECK_RUN_BUDGET_MS:.0f} ms")
+    for _ in range(warmups):
+        run_checks(check_data(ctx.kommune))
+    with CaptureQueriesContext(connection) as captured:
+        findings = run_checks(check_data(ctx.kommune))
+    samples, cpu = [], []
+    for _ in range(runs):
+        started, cpu_started = time.perf_counter(), time.process_time()
+        run_checks(check_data(ctx.kommune))
+        samples.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - cpu_started) * 1000)
+    p95 = _percentile(samples, 0.95)
+    result.median, result.p95 = f"{statistics.median(samples):.1f}", f"{p95:.1f}"
+    result.cpu, result.queries = f"{statistics.median(cpu):.1f}", str(len(captured.captured_queries))
+    result.sql_ms = f"{sum(float(q['time']) for q in captured.captured_queries) * 1000:.1f}"
+    result.verdict = "OK" if p95 <= CHECK_RUN_BUDGET_MS else "ÜBER BUDGET"
+    result.label += f" ({len(findings)} Befunde)"
     return result
 
 
@@ -323,16 +360,35 @@ class Command(BaseCommand):
                 with connection.cursor() as cursor:
                     cursor.execute("ANALYZE")
             self.stdout.write(f"  fertig in {time.perf_counter() - started:.1f} s")
+        self._role_profile()
         ctx, import_kommune = self._context()
         client = Client()
         client.force_login(ctx.admin)
         pages = [p for p in PAGES if page.lower() in p.label.lower()]
         results = [measure_page(client, p, ctx, runs, warmups) for p in pages]
+        if not page or "check" in page.lower():
+            results.append(measure_check_run(ctx, runs, warmups))
         if not no_import and not page:
             results.append(measure_import(ctx, import_kommune))
         self._print(results, runs, warmups)
         if any(r.failed for r in results):
             raise CommandError("Mindestens eine Messung liegt über dem Budget oder ist fehlgeschlagen.")
+
+    def _role_profile(self) -> None:
+        """The role model of the Großstadt (issue 3), added to a profile that does not have it yet."""
+        from kompass.roles import bench_profile as role_profile
+        from kompass.tenancy.models import Kommune
+
+        city = Kommune.objects.get(slug=profile.PROFILE_SLUG)
+        if role_profile.role_profile_present(city):
+            return
+        started = time.perf_counter()
+        self.stdout.write("Erzeuge das Rollenmodell der Großstadt …")
+        role_profile.generate_role_profile(city)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        self.stdout.write(f"  fertig in {time.perf_counter() - started:.1f} s")
 
     def _context(self) -> tuple[BenchContext, Any]:
         from kompass.accounts.models import User
@@ -345,14 +401,21 @@ class Command(BaseCommand):
         units = OrgUnit.objects.for_kommune(kommune)
         head = Person.objects.for_kommune(kommune).filter(pk__in=units.values("head")).order_by("pk")[100]
         _token, secret = api_token_create(user=admin, name="Benchmark")
+        from kompass.roles.models import Role as KommuneRole
+
         ctx = BenchContext(
             slug=kommune.slug, admin=admin, kommune=kommune, amt=units.get(code="32"), dezernat=units.get(code="D2"),
-            head=head, api_token=secret,
+            head=head, api_token=secret, lotse_role=KommuneRole.objects.for_kommune(kommune).get(key="lotse"),
         )  # fmt: skip
         return ctx, Kommune.objects.get(slug=profile.IMPORT_SLUG)
 
     def _print(self, results: list[Result], runs: int, warmups: int) -> None:
-        size = f"{_de(sum(profile.LEVEL_SIZES))} Einheiten, {_de(profile.PEOPLE)} Personen"
+        from kompass.roles.bench_profile import ASSIGNMENTS, LOTSEN
+
+        size = (
+            f"{_de(sum(profile.LEVEL_SIZES))} Einheiten, {_de(profile.PEOPLE)} Personen, "
+            f"{_de(ASSIGNMENTS)} Rollenzuordnungen ({LOTSEN} Lotsen)"
+        )
         self.stdout.write(
             f"Großstadt-Profil auf {connection.vendor}: {size} in {len(profile.LEVEL_SIZES)} Ebenen; "
             f"Serverzeit, {runs} Messungen je Seite nach {warmups} Aufwärmläufen"
