@@ -57,6 +57,12 @@ def _tree_crumbs(ctx: Any, unit: OrgUnit | None) -> list[tuple[str, str]]:
     return crumbs
 
 
+def _unit_crumbs(ctx: Any, unit: OrgUnit) -> list[tuple[str, str]]:
+    """Crumbs down to and including `unit` itself (for its edit and delete pages)."""
+    link = reverse("org:unit_detail", args=[ctx.kommune.slug, unit.pk])
+    return [*_tree_crumbs(ctx, unit), (f"{unit.code} {unit.name}", link)]
+
+
 # --- tree and units ------------------------------------------------------------------------
 
 
@@ -124,7 +130,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "member_count": members.count(),
             "can_edit": ctx.can(Capability.EDIT_ORG, unit),
             "history": history_for(ctx, unit),
-            "breadcrumbs": [*_tree_crumbs(ctx, unit)[:-1], (f"{unit.code} {unit.name}", None)],
+            "breadcrumbs": [*_tree_crumbs(ctx, unit), (f"{unit.code} {unit.name}", None)],
         },
     )
 
@@ -191,7 +197,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "unit": unit,
             "title": _("%(name)s bearbeiten") % {"name": unit.name},
-            "breadcrumbs": [*_tree_crumbs(ctx, unit), (_("Bearbeiten"), None)],
+            "breadcrumbs": [*_unit_crumbs(ctx, unit), (_("Bearbeiten"), None)],
         },
     )
 
@@ -223,7 +229,7 @@ def unit_delete(request: HttpRequest, pk: int) -> HttpResponse:
             "object": unit,
             "title": _("Einheit „%(name)s“ löschen") % {"name": unit.name},
             "cancel_url": reverse("org:unit_detail", args=[ctx.kommune.slug, unit.pk]),
-            "breadcrumbs": [*_tree_crumbs(ctx, unit), (_("Löschen"), None)],
+            "breadcrumbs": [*_unit_crumbs(ctx, unit), (_("Löschen"), None)],
         },
     )
 

@@ -449,3 +449,12 @@ def test_deleting_a_person_who_leads_a_unit_leaves_the_unit_without_head(world: 
     assert response.status_code == 302 and response["Location"] == url("person_list")
     assert OrgUnit.objects.for_kommune(world.kommune).get(pk=world.hauptamt.pk).head_id is None
     assert entries(world, object_type="person", object_id=str(world.alice.pk), action=AuditAction.DELETE)
+
+
+def test_unit_breadcrumb_names_every_ancestor_and_the_edit_page_the_unit(admin_client, world):
+    slug = world.kommune.slug
+    detail = admin_client.get(f"/k/{slug}/organisation/einheiten/{world.ordnungsamt.pk}/").content.decode()
+    crumbs = detail.split('class="kk-breadcrumb"', 1)[1].split("</nav>", 1)[0]
+    assert "VV Verwaltungsvorstand" in crumbs and "D1 Dezernat I" in crumbs and "32 Ordnungsamt" in crumbs
+    edit = admin_client.get(f"/k/{slug}/organisation/einheiten/{world.ordnungsamt.pk}/bearbeiten/").content.decode()
+    assert "32 Ordnungsamt" in edit.split('class="kk-breadcrumb"', 1)[1].split("</nav>", 1)[0]
