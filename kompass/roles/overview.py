@@ -279,7 +279,11 @@ def lotsen_data(kommune: Kommune) -> CheckData:
         recent_past=[],
         activities=[],
         cells=[],
-        units=list(OrgUnit.objects.for_kommune(kommune).filter(is_active=True).order_by("path")),
+        units=list(
+            OrgUnit.objects.for_kommune(kommune)
+            .filter(is_active=True, unit_type__in=rules.COVERED_UNIT_TYPES)
+            .order_by("path")
+        ),
     )
 
 

@@ -29,6 +29,8 @@ WATCHED_MARKERS = (*CORE_MARKERS, "lotse", "hvb", "personal", "it_betrieb")
 EXPIRY_WINDOW_DAYS = 60
 RECENTLY_EXPIRED_DAYS = 90
 COVERED_UNIT_TYPES = (OrgUnitType.FACHBEREICH, OrgUnitType.AMT)
+# The units the rules look at: the covered ones and the Verwaltungsvorstand (CDO placement).
+CHECKED_UNIT_TYPES = (*COVERED_UNIT_TYPES, OrgUnitType.VERWALTUNGSVORSTAND)
 
 
 @dataclass(frozen=True)
@@ -183,14 +185,19 @@ class Coverage:
 
 def lotse_coverage(data: CheckData) -> Coverage:
     """Per Fachbereich/Amt: the Lotsen working for it or for a unit below it."""
-    lotsen = data.holders_of("lotse")
-    rows = []
-    for unit in data.units:
-        if unit.unit_type not in COVERED_UNIT_TYPES or not unit.is_active:
-            continue
-        here = [a for a in lotsen if (u := lotse_unit(a)) is not None and u.path.startswith(unit.path)]
-        rows.append((unit, here))
-    return Coverage(rows)
+    by_path: dict[str, list[Assignment]] = defaultdict(list)
+    for a in data.holders_of("lotse"):
+        unit = lotse_unit(a)
+        parts = unit.path.split("/")[:-1] if unit is not None else []
+        for n in range(1, len(parts) + 1):  # the Lotse works for her unit and every unit above it
+            by_path["/".join(parts[:n]) + "/"].append(a)
+    return Coverage(
+        [
+            (unit, by_path.get(unit.path, []))
+            for unit in data.units
+            if unit.unit_type in COVERED_UNIT_TYPES and unit.is_active
+        ]
+    )
 
 
 def rule_lotse_coverage(data: CheckData) -> list[Finding]:

@@ -13,7 +13,13 @@ from django.utils import timezone
 
 from kompass.org.models import OrgUnit
 from kompass.roles.models import ActivityTemplate, Assignment, RaciCell, Role, RoleModel, RoleRelation
-from kompass.roles.rules import EXPIRY_WINDOW_DAYS, RECENTLY_EXPIRED_DAYS, WATCHED_MARKERS, CheckData
+from kompass.roles.rules import (
+    CHECKED_UNIT_TYPES,
+    EXPIRY_WINDOW_DAYS,
+    RECENTLY_EXPIRED_DAYS,
+    WATCHED_MARKERS,
+    CheckData,
+)
 from kompass.tenancy.models import Kommune
 
 
@@ -151,33 +157,36 @@ def matrix(kommune: Kommune) -> Matrix:
 
 
 def check_data(kommune: Kommune, on: datetime.date | None = None) -> CheckData:
-    """What the role checks read, in eight queries. Of the current assignments only those a rule
-    looks at are loaded (see `CheckData`): a Großstadt has tens of thousands, and building all of
-    them with their people, units and roles took seconds."""
+    """What the role checks read, in a fixed number of queries. Of the current assignments only
+    those a rule looks at are loaded (see `CheckData`): a Großstadt has tens of thousands, and
+    building all of them with their people, units and roles took seconds."""
     on = on or today()
     role_rows = list(roles(kommune))
     watched = [r.pk for r in role_rows if r.is_active and any(r.has_marker(m) for m in WATCHED_MARKERS)]
     current = current_assignments(kommune, on)
-    overloaded = (
-        current.order_by()
-        .values("person_id")
-        .annotate(total=Sum("time_share"))
-        .filter(total__gt=100)
-        .values("person_id")
+    overloaded = (  # people above 100 % across their current roles, as a subquery
+        current.order_by().values("person_id").annotate(total=Sum("time_share")).filter(total__gt=100)
     )
     soon = on + datetime.timedelta(days=EXPIRY_WINDOW_DAYS)
-    relevant = current.filter(Q(role_id__in=watched) | Q(valid_until__lte=soon) | Q(person_id__in=overloaded))
+    # Three index-backed lookups instead of one OR, which would scan every assignment of the Kommune.
+    parts = (
+        current.filter(role_id__in=watched),
+        current.filter(valid_until__lte=soon),
+        current.filter(person_id__in=overloaded.values("person_id")),
+    )
+    ids = {pk for part in parts for pk in part.order_by().values_list("pk", flat=True)}
     recent = assignments(kommune).filter(
         valid_until__lt=on, valid_until__gte=on - datetime.timedelta(days=RECENTLY_EXPIRED_DAYS)
     )
+    units = OrgUnit.objects.for_kommune(kommune).filter(is_active=True, unit_type__in=CHECKED_UNIT_TYPES)
     return CheckData(
         today=on,
         roles=role_rows,
-        current=list(relevant),
+        current=list(assignments(kommune).filter(pk__in=ids)),
         recent_past=list(recent.order_by("-valid_until")),
         activities=list(ActivityTemplate.objects.all()),
         cells=list(RaciCell.objects.for_kommune(kommune)),
-        units=list(OrgUnit.objects.for_kommune(kommune).filter(is_active=True).order_by("path")),
+        units=list(units.order_by("path")),
         filled=set(current.order_by().values_list("role_id", "org_unit_id").distinct()),
     )
 

@@ -109,7 +109,7 @@ def test_the_check_data_and_the_tree_badges_are_read_in_a_fixed_number_of_querie
     k = some.world.kommune
     check, badges = _queries(lambda: selectors.check_data(k)), _queries(lambda: selectors.unit_role_badges(k, 5))
     _grow(some)
-    assert _queries(lambda: selectors.check_data(k)) == check == 7
+    assert _queries(lambda: selectors.check_data(k)) == check == 10
     assert _queries(lambda: selectors.unit_role_badges(k, 5)) == badges == 2
 
 
