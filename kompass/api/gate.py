@@ -38,7 +38,7 @@ Fetch = Callable[[TenantContext, object], Any]
 
 def catalogue_for_view(ctx: TenantContext, pk: object) -> Catalogue:
     """A shipped role catalogue: global data of no Kommune, read-only, the same for every member."""
-    catalogue = Catalogue.objects.filter(pk=pk).first()
+    catalogue = Catalogue.objects.filter(pk=pk).first() if isinstance(pk, int) else None
     if catalogue is None:
         raise Http404
     return catalogue
