@@ -40,6 +40,7 @@ class _TreeRenderer:
         self.counts: dict[int, str] = {}
         self.extra_template, self.extra_when = extra_template, extra_when
         self.extra: Any = None  # loaded on first use: a module's partial is only needed when it has data
+        self.flat: dict[str, Any] = {}
 
     def render(self, nodes: list[Any], out: list[str], *, open_: bool) -> None:
         for node in nodes:
@@ -78,7 +79,8 @@ class _TreeRenderer:
             return ""
         if self.extra is None:
             self.extra = get_template(self.extra_template)
-        return str(self.extra.render({**self.context.flatten(), "node": node}))
+            self.flat = self.context.flatten()  # once: flattening per node costs more than the partial
+        return str(self.extra.render({**self.flat, "node": node}))
 
 
 @register.simple_tag(takes_context=True)
