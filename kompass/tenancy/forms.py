@@ -13,8 +13,12 @@ class KommuneForm(forms.Form):
     kommune_type = forms.ChoiceField(label=_("Art"), choices=KommuneType.choices)
     bundesland = forms.ChoiceField(label=_("Bundesland"), choices=Bundesland.choices)
     population = forms.IntegerField(label=_("Einwohnerzahl"), min_value=1, max_value=10_000_000)
-    ags = forms.CharField(label=_("Amtlicher Gemeindeschlüssel"), max_length=8, min_length=8,
-                          help_text=_("8 Ziffern; die ersten beiden bezeichnen das Land"))
+    ags = forms.CharField(
+        label=_("Amtlicher Gemeindeschlüssel"),
+        max_length=8,
+        min_length=8,
+        help_text=_("8 Ziffern; die ersten beiden bezeichnen das Land"),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     @classmethod

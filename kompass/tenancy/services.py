@@ -23,10 +23,14 @@ def check_ags_matches_land(ags: str, bundesland: str) -> None:
     """The first two digits of the AGS name the Land (Destatis Gemeindeverzeichnis)."""
     prefix = AGS_LAND_PREFIX.get(bundesland)
     if prefix and len(ags) == 8 and ags.isdigit() and not ags.startswith(prefix):
-        raise ValidationError({"ags": [
-            _("Ein Amtlicher Gemeindeschlüssel in %(land)s beginnt mit %(prefix)s.")
-            % {"land": bundesland, "prefix": prefix}
-        ]})
+        raise ValidationError(
+            {
+                "ags": [
+                    _("Ein Amtlicher Gemeindeschlüssel in %(land)s beginnt mit %(prefix)s.")
+                    % {"land": bundesland, "prefix": prefix}
+                ]
+            }
+        )
 
 
 def _validate(kommune: Kommune) -> None:
@@ -58,8 +62,13 @@ def kommune_create(*, actor: Any, data: Mapping[str, Any]) -> Kommune:
     kommune = Kommune(**_clean(data, KOMMUNE_FIELDS))
     _validate(kommune)
     kommune.save()
-    audit_record(kommune_id=kommune.pk, actor=actor, action=AuditAction.CREATE, obj=kommune,
-                 after=snapshot(kommune, KOMMUNE_FIELDS))
+    audit_record(
+        kommune_id=kommune.pk,
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=kommune,
+        after=snapshot(kommune, KOMMUNE_FIELDS),
+    )
     return kommune
 
 

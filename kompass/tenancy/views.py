@@ -26,15 +26,21 @@ def kommune_settings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            services.kommune_update(kommune=ctx.kommune, actor=request.user, data=data,
-                                    expected_version=form.cleaned_data.get("version"))
+            services.kommune_update(
+                kommune=ctx.kommune, actor=request.user, data=data, expected_version=form.cleaned_data.get("version")
+            )
             messages.success(request, _("Die Stammdaten wurden gespeichert."))
             return redirect("tenancy:settings", ctx.kommune.slug)
         except ValidationError as exc:
             add_service_errors(form, exc)
         except ConflictError as exc:
             form.add_error(None, str(exc))
-    return render(request, "tenancy/settings.html", {
-        "form": form, "history": history_for(ctx, ctx.kommune),
-        "breadcrumbs": [(_("Stammdaten der Kommune"), None)],
-    })
+    return render(
+        request,
+        "tenancy/settings.html",
+        {
+            "form": form,
+            "history": history_for(ctx, ctx.kommune),
+            "breadcrumbs": [(_("Stammdaten der Kommune"), None)],
+        },
+    )
