@@ -1,7 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+from kompass.core.exceptions import ConflictError
 
 
 def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
@@ -14,3 +19,24 @@ def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
     else:
         for message in exc.messages:
             form.add_error(NON_FIELD_ERRORS, message)
+
+
+def save_form(form: forms.BaseForm, call: Callable[[], Any], rename: dict[str, str] | None = None) -> Any:
+    """Run a service call for a valid form; put its errors on the form. Returns None on error.
+
+    `rename` maps service field names to form field names where they differ (e.g. person → email).
+    """
+    try:
+        return call()
+    except ValidationError as exc:
+        if rename and hasattr(exc, "error_dict"):
+            exc = ValidationError({rename.get(k, k): v for k, v in exc.message_dict.items()})
+        add_service_errors(form, exc)
+    except ConflictError as exc:
+        form.add_error(None, str(exc))
+    return None
+
+
+def form_version(form: forms.BaseForm) -> int | None:
+    """The object version the user loaded (optimistic locking), from the form's hidden field."""
+    return form.cleaned_data.get("version")

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from kompass.accounts.capabilities import Capability
 from kompass.audit.selectors import history_for
 from kompass.core.decorators import tenant_view
-from kompass.core.forms_util import add_service_errors
+from kompass.core.forms_util import form_version, save_form
 from kompass.core.pagination import paginate, query_without_page
 from kompass.org import access, selectors, services
 from kompass.org.forms import (
@@ -29,23 +26,10 @@ from kompass.org.forms import (
     status_filter,
 )
 from kompass.org.models import OrgUnit
-from kompass.org.services import ConflictError
 from kompass.roles.overview import attach_role_badges
 
-
-def _save(form: forms.Form, call: Callable[[], Any]) -> Any:
-    """Run a service call for a valid form; put its errors on the form. Returns None on error."""
-    try:
-        return call()
-    except ValidationError as exc:
-        add_service_errors(form, exc)
-    except ConflictError as exc:
-        form.add_error(None, str(exc))
-    return None
-
-
-def _version(form: forms.Form) -> int | None:
-    return form.cleaned_data.get("version")
+_save = save_form
+_version = form_version
 
 
 def _tree_crumbs(ctx: Any, unit: OrgUnit | None) -> list[tuple[str, str]]:

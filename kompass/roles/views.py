@@ -5,10 +5,8 @@ Thin: parse, authorise (`kompass.roles.access`), call a service or selector, ren
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -21,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kompass.audit.selectors import history_for
 from kompass.core.decorators import tenant_view
 from kompass.core.exceptions import ConflictError
-from kompass.core.forms_util import add_service_errors
+from kompass.core.forms_util import form_version, save_form
 from kompass.core.pagination import paginate, query_without_page
 from kompass.org.forms import DeleteForm
 from kompass.roles import access, overview, rules, selectors, services
@@ -40,21 +38,8 @@ from kompass.roles.models import Assignment, Catalogue, CatalogueRole, Role
 # --- helpers ---------------------------------------------------------------------------------------
 
 
-def _save(form: forms.Form, call: Callable[[], Any], rename: dict[str, str] | None = None) -> Any:
-    """Run a service call for a valid form; put its errors on the form. Returns None on error."""
-    try:
-        return call()
-    except ValidationError as exc:
-        if rename and hasattr(exc, "error_dict"):
-            exc = ValidationError({rename.get(k, k): v for k, v in exc.message_dict.items()})
-        add_service_errors(form, exc)
-    except ConflictError as exc:
-        form.add_error(None, str(exc))
-    return None
-
-
-def _version(form: forms.Form) -> int | None:
-    return form.cleaned_data.get("version")
+_save = save_form
+_version = form_version
 
 
 def _roles_crumb(ctx: Any) -> tuple[str, str]:
