@@ -128,24 +128,10 @@ class CataloguePage(Schema):
     items: list[CatalogueOut]
 
 
-class RoleOut(Schema):
+class RoleOut(CatalogueRoleOut):
+    """A Kommune's role: the catalogue role's content fields (shared model base) plus its own."""
+
     id: int
-    key: str
-    name: str
-    short_name: str
-    kind: str
-    group: str
-    purpose: str
-    tasks: list[str]
-    responsibilities: list[str]
-    placement: str
-    competences: list[str]
-    time_share_percent: int | None
-    time_share_note: str
-    markers: list[str]
-    source: str
-    confidence: str
-    confidence_note: str
     catalogue_key: str | None = Field(None, description="Aus welchem Katalog die Rolle stammt; null: eigene Rolle.")
     catalogue_version: str | None
     is_custom: bool
