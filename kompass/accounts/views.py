@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kompass.accounts import services
 from kompass.accounts.capabilities import Capability
@@ -51,7 +51,7 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
 logout_view = require_POST(auth_views.LogoutView.as_view())
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def api_tokens(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
@@ -75,7 +75,7 @@ def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("accounts:api_tokens")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @tenant_view
 def members(request: HttpRequest) -> HttpResponse:
     ctx = request.tenant  # type: ignore[attr-defined]
@@ -120,7 +120,7 @@ def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("accounts:members", kommune_slug=ctx.kommune.slug)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def operator_access(request: HttpRequest, kommune_slug: str | None = None) -> HttpResponse:
     """Platform operators choose a Kommune and give a reason before they can read it."""
@@ -143,6 +143,6 @@ def operator_access(request: HttpRequest, kommune_slug: str | None = None) -> Ht
     )
 
 
-@require_GET
+@require_safe
 def locked(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/locked.html", status=429)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from kompass.accounts.capabilities import Capability
 from kompass.audit import selectors
@@ -12,7 +12,7 @@ from kompass.core.decorators import tenant_view
 from kompass.core.pagination import paginate, query_without_page
 
 
-@require_GET
+@require_safe
 @tenant_view
 def audit_log(request: HttpRequest) -> HttpResponse:
     ctx = request.tenant  # type: ignore[attr-defined]

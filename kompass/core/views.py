@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from kompass.accounts.capabilities import Capability
 from kompass.core.decorators import tenant_view
@@ -21,7 +21,7 @@ from kompass.roles import overview as role_overview
 from kompass.tenancy.context import memberships_of
 
 
-@require_GET
+@require_safe
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     memberships = memberships_of(request.user)
@@ -30,7 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"memberships": memberships})
 
 
-@require_GET
+@require_safe
 @tenant_view
 def dashboard(request: HttpRequest) -> HttpResponse:
     ctx = request.tenant  # type: ignore[attr-defined]
@@ -49,7 +49,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _legal(template: str, title: str):  # type: ignore[no-untyped-def]
-    @require_GET
+    @require_safe
     def view(request: HttpRequest) -> HttpResponse:
         return render(request, template, {"page_title": title})
 
@@ -61,7 +61,7 @@ privacy = _legal("core/datenschutz.html", "Datenschutzerklärung")
 accessibility = _legal("core/barrierefreiheit.html", "Erklärung zur Barrierefreiheit")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def feedback(request: HttpRequest) -> HttpResponse:
     form = FeedbackForm(request.POST or None, initial={"page_url": request.GET.get("seite", "")[:500]})
     if request.method == "POST" and form.is_valid():
@@ -76,7 +76,7 @@ def feedback(request: HttpRequest) -> HttpResponse:
     return render(request, "core/feedback.html", {"form": form, "feedback_email": settings.FEEDBACK_EMAIL})
 
 
-@require_GET
+@require_safe
 def health(request: HttpRequest) -> JsonResponse:
     """Liveness and database readiness for the reverse proxy or orchestrator (R7)."""
     try:

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from kompass.accounts.capabilities import Capability
 from kompass.core.decorators import tenant_view
@@ -142,7 +142,7 @@ def _page(
     )
 
 
-@require_GET
+@require_safe
 @tenant_view
 def import_export(request: HttpRequest) -> HttpResponse:
     """The page: export links for every member, the upload form for those who may import."""
@@ -205,7 +205,7 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
     return redirect(target)
 
 
-@require_GET
+@require_safe
 @tenant_view
 def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     """Download the org units, people or role assignments of the Kommune as CSV or XLSX (every member may)."""

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from kompass.accounts.capabilities import Capability
 from kompass.audit.selectors import history_for
@@ -50,7 +50,7 @@ def _unit_crumbs(ctx: Any, unit: OrgUnit) -> list[tuple[str, str]]:
 # --- tree and units ------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @tenant_view
 def tree(request: HttpRequest) -> HttpResponse:
     ctx = request.tenant  # type: ignore[attr-defined]
@@ -67,7 +67,7 @@ def tree(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @tenant_view
 def unit_list(request: HttpRequest) -> HttpResponse:
     ctx = request.tenant  # type: ignore[attr-defined]
@@ -97,7 +97,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @tenant_view
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = request.tenant  # type: ignore[attr-defined]
@@ -119,7 +119,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @tenant_view
 def unit_create(request: HttpRequest) -> HttpResponse:
     ctx = request.tenant  # type: ignore[attr-defined]
@@ -152,7 +152,7 @@ def unit_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @tenant_view
 def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = request.tenant  # type: ignore[attr-defined]
@@ -186,7 +186,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @tenant_view
 def unit_delete(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = request.tenant  # type: ignore[attr-defined]
@@ -225,7 +225,7 @@ def _people_crumbs(ctx: Any) -> list[tuple[str, str | None]]:
     return [(_("Personen"), reverse("org:person_list", args=[ctx.kommune.slug]))]
 
 
-@require_GET
+@require_safe
 @tenant_view
 def person_list(request: HttpRequest) -> HttpResponse:
     ctx = request.tenant  # type: ignore[attr-defined]
@@ -255,7 +255,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @tenant_view
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = request.tenant  # type: ignore[attr-defined]
@@ -274,7 +274,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @tenant_view
 def person_create(request: HttpRequest) -> HttpResponse:
     ctx = request.tenant  # type: ignore[attr-defined]
@@ -304,7 +304,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @tenant_view
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = request.tenant  # type: ignore[attr-defined]
@@ -341,7 +341,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @tenant_view
 def person_delete(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = request.tenant  # type: ignore[attr-defined]

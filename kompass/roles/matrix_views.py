@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kompass.core.decorators import tenant_view
 from kompass.core.exceptions import ConflictError
@@ -57,7 +57,7 @@ def _error_text(exc: ValidationError) -> str:
 # --- the grid --------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @tenant_view
 def matrix(request: HttpRequest) -> HttpResponse:
     """Activities × roles with R/A/C/I, a check per row, the legend and the exports."""
@@ -204,7 +204,7 @@ def _parse_activity_param(request: HttpRequest) -> int | str | None:
     return int(raw)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @tenant_view
 def matrix_row(request: HttpRequest) -> HttpResponse:
     """Edit one activity's row with an ordinary form: the keyboard-grid alternative without script."""

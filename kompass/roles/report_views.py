@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from kompass.core.decorators import tenant_view
 from kompass.roles import access, exports, graph, selectors
@@ -41,13 +41,13 @@ def _file(export: exports.ExportFile) -> HttpResponse:
 # --- the matrix as files ---------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @tenant_view
 def matrix_xlsx(request: HttpRequest) -> HttpResponse:
     return _file(exports.matrix_xlsx(exports.matrix_table(request.tenant.kommune)))  # type: ignore[attr-defined]
 
 
-@require_GET
+@require_safe
 @tenant_view
 def matrix_csv(request: HttpRequest) -> HttpResponse:
     return _file(exports.matrix_csv(exports.matrix_table(request.tenant.kommune)))  # type: ignore[attr-defined]
@@ -56,7 +56,7 @@ def matrix_csv(request: HttpRequest) -> HttpResponse:
 PDF_COLUMNS = 12  # roles per table on a landscape A4 page; more roles continue in a further table
 
 
-@require_GET
+@require_safe
 @tenant_view
 def matrix_pdf(request: HttpRequest) -> HttpResponse:
     kommune = request.tenant.kommune  # type: ignore[attr-defined]
@@ -98,7 +98,7 @@ def role_profile(kommune: Any, role: Role) -> dict[str, Any]:
     }
 
 
-@require_GET
+@require_safe
 @tenant_view
 def role_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The printable role profile (tasks, responsibilities, relations, current holders)."""
@@ -122,7 +122,7 @@ class GraphFilterForm(forms.Form):
     )
 
 
-@require_GET
+@require_safe
 @tenant_view
 def graph_page(request: HttpRequest) -> HttpResponse:
     """Roles and their typed relations as a picture, with the same facts as a text list."""

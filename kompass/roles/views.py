@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kompass.audit.selectors import history_for
 from kompass.core.decorators import tenant_view
@@ -65,7 +65,7 @@ def _optional_url(name: str, *args: Any) -> str | None:
 # --- role list and adoption ----------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @tenant_view
 def role_list(request: HttpRequest) -> HttpResponse:
     ctx = request.tenant  # type: ignore[attr-defined]
@@ -114,7 +114,7 @@ def catalogue_adopt(request: HttpRequest) -> HttpResponse:
 # --- shipped catalogues (read-only, no Kommune data) ---------------------------------------------
 
 
-@require_GET
+@require_safe
 @tenant_view
 def catalogue_list(request: HttpRequest) -> HttpResponse:
     ctx = request.tenant  # type: ignore[attr-defined]
@@ -137,7 +137,7 @@ def catalogue_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @tenant_view
 def catalogue_role(request: HttpRequest, catalogue_id: int, role_key: str) -> HttpResponse:
     ctx = request.tenant  # type: ignore[attr-defined]
@@ -193,7 +193,7 @@ def _role_context(ctx: Any, role: Role, relation_form: RelationForm | None = Non
     }
 
 
-@require_GET
+@require_safe
 @tenant_view
 def role_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = request.tenant  # type: ignore[attr-defined]
@@ -201,7 +201,7 @@ def role_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "roles/role_detail.html", _role_context(ctx, role))
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @tenant_view
 def role_create(request: HttpRequest) -> HttpResponse:
     ctx = request.tenant  # type: ignore[attr-defined]
@@ -221,7 +221,7 @@ def role_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @tenant_view
 def role_edit(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = request.tenant  # type: ignore[attr-defined]
@@ -253,7 +253,7 @@ def role_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @tenant_view
 def role_delete(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = request.tenant  # type: ignore[attr-defined]
@@ -312,7 +312,7 @@ def relation_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # --- catalogue updates ---------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @tenant_view
 def catalogue_updates(request: HttpRequest) -> HttpResponse:
     ctx = request.tenant  # type: ignore[attr-defined]
@@ -376,7 +376,7 @@ def role_add_from_catalogue(request: HttpRequest) -> HttpResponse:
 # --- assignments -----------------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @tenant_view
 def assignment_list(request: HttpRequest) -> HttpResponse:
     ctx = request.tenant  # type: ignore[attr-defined]
@@ -433,7 +433,7 @@ def _assignment_initial(ctx: Any, request: HttpRequest) -> dict[str, Any]:
     return initial
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @tenant_view
 def assignment_create(request: HttpRequest) -> HttpResponse:
     ctx = request.tenant  # type: ignore[attr-defined]
@@ -463,7 +463,7 @@ def assignment_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @tenant_view
 def assignment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = request.tenant  # type: ignore[attr-defined]
@@ -503,7 +503,7 @@ def assignment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @tenant_view
 def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = request.tenant  # type: ignore[attr-defined]
@@ -541,7 +541,7 @@ def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @tenant_view
 def assignment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = request.tenant  # type: ignore[attr-defined]
@@ -570,7 +570,7 @@ def assignment_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Lotsen network and Rollen-Check ---------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @tenant_view
 def lotsen(request: HttpRequest) -> HttpResponse:
     ctx = request.tenant  # type: ignore[attr-defined]
@@ -585,7 +585,7 @@ def lotsen(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @tenant_view
 def checks(request: HttpRequest) -> HttpResponse:
     ctx = request.tenant  # type: ignore[attr-defined]

@@ -16,7 +16,7 @@ from kompass.tenancy import services
 from kompass.tenancy.forms import KommuneForm
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @tenant_view
 def kommune_settings(request: HttpRequest) -> HttpResponse:
     """Master data of the Kommune, maintained by its administration."""
