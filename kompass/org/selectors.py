@@ -23,6 +23,7 @@ class TreeNode:
     children: list[TreeNode] = field(default_factory=list)
     people_count: int = 0
     head_name: str = ""
+    extra_html: str = ""  # markup other modules add to the unit's line (e.g. role badges), already escaped
 
 
 def orgunits(kommune: Kommune) -> QuerySet[OrgUnit]:

@@ -12,11 +12,13 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from html import escape
 from typing import Any
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from kompass.org.models import OrgUnit
 from kompass.roles import rules, selectors
@@ -361,17 +363,38 @@ def catalogue_relations(catalogue: Catalogue, roles: dict[str, CatalogueRole]) -
 
 # --- org tree ------------------------------------------------------------------------------------
 
-BADGE_LIMIT = 5
+BADGE_LIMIT = 3
 
 
 def attach_role_badges(kommune: Kommune, roots: Iterable[Any]) -> None:
-    """Give every node of the org tree its current role holders (`role_badges`, at most five,
-    and `more_badges`), loaded in two queries for the whole tree."""
-    badges = selectors.unit_role_badges(kommune, BADGE_LIMIT)
+    """Give every node of the org tree `extra_html`: the holders of the key roles there (CDO, CIO,
+    ISB, DSB, Lotse, HVB, heads of HR and IT; at most three) and a link to all role assignments of
+    the unit when there are more. Three queries for the whole tree; the markup is built here
+    because one template render per unit cost more than the rest of the page at Großstadt scale."""
+    badges = selectors.unit_role_badges(kommune, BADGE_LIMIT, selectors.key_role_ids(kommune))
+    if not badges:
+        return
+    link = reverse("roles:assignment_list", args=[kommune.slug]) + "?einheit="
+    label = escape(_("Rollen"))
     stack = list(roots)
     while stack:
         node = stack.pop()
-        items, total = badges.get(node.unit.pk, ([], 0))
-        node.role_badges = items
-        node.more_badges = max(0, total - len(items))
         stack.extend(node.children)
+        items, total = badges.get(node.unit.pk, ([], 0))
+        if not total:
+            continue
+        parts = [f'<span class="kk-tree__meta"> · {label}:</span>']
+        parts += [
+            f' <span class="kern-badge kern-badge--info"><span class="kern-label kern-label--small">'
+            f"{escape(b.role_label)}: {escape(b.person_name)}</span></span>"
+            for b in items
+        ]
+        more = total - len(items)
+        if more:
+            text = (
+                ngettext("und %(n)s weitere Rolle", "und %(n)s weitere Rollen", more)
+                if items
+                else ngettext("%(n)s Rollenzuordnung", "%(n)s Rollenzuordnungen", more)
+            ) % {"n": more}
+            parts.append(f' <a class="kern-link kern-link--small" href="{link}{node.unit.pk}">{escape(text)}</a>')
+        node.extra_html = mark_safe("".join(parts))  # noqa: S308 - every value above is escaped

@@ -156,6 +156,30 @@ def matrix(kommune: Kommune) -> Matrix:
     return Matrix(list(ActivityTemplate.objects.all()), active_roles, cells)
 
 
+# What a rule reads of an assignment, its person and their units: building six related objects
+# with every column per assignment cost five times the query itself.
+_UNIT_COLUMNS = ("id", "kommune_id", "code", "name", "unit_type", "is_active", "path", "depth")
+_CHECK_COLUMNS = (
+    "id", "kommune_id", "person_id", "role_id", "org_unit_id", "time_share", "valid_from", "valid_until",
+    "deputy_id", "approved_by_id", "qualification", "person__id", "person__kommune_id", "person__first_name",
+    "person__last_name", "person__org_unit_id", "person__is_active",
+    *(f"org_unit__{c}" for c in _UNIT_COLUMNS), *(f"person__org_unit__{c}" for c in _UNIT_COLUMNS),
+)  # fmt: skip
+
+
+def _check_assignments(kommune: Kommune, ids: set[int], role_rows: list[Role]) -> list[Assignment]:
+    by_id = {r.pk: r for r in role_rows}
+    rows = list(
+        Assignment.objects.for_kommune(kommune)
+        .filter(pk__in=ids)
+        .select_related("person", "person__org_unit", "org_unit")
+        .only(*_CHECK_COLUMNS)
+    )
+    for a in rows:
+        a.role = by_id[a.role_id]  # the roles are loaded already
+    return rows
+
+
 def check_data(kommune: Kommune, on: datetime.date | None = None) -> CheckData:
     """What the role checks read, in a fixed number of queries. Of the current assignments only
     those a rule looks at are loaded (see `CheckData`): a Großstadt has tens of thousands, and
@@ -182,7 +206,7 @@ def check_data(kommune: Kommune, on: datetime.date | None = None) -> CheckData:
     return CheckData(
         today=on,
         roles=role_rows,
-        current=list(assignments(kommune).filter(pk__in=ids)),
+        current=_check_assignments(kommune, ids, role_rows),
         recent_past=list(recent.order_by("-valid_until")),
         activities=list(ActivityTemplate.objects.all()),
         cells=list(RaciCell.objects.for_kommune(kommune)),
@@ -204,14 +228,24 @@ class RoleBadge:
         return self.short_name or self.role_name
 
 
-def unit_role_badges(kommune: Kommune, limit: int) -> dict[int, tuple[list[RoleBadge], int]]:
+def key_role_ids(kommune: Kommune) -> list[int]:
+    """The active roles the checks watch (CDO, CIO, ISB, DSB, Lotse, HVB, heads of HR and IT)."""
+    roles = Role.objects.for_kommune(kommune).filter(is_active=True).only("id", "markers")
+    return [r.pk for r in roles if any(r.has_marker(m) for m in WATCHED_MARKERS)]
+
+
+def unit_role_badges(
+    kommune: Kommune, limit: int, role_ids: list[int] | None = None
+) -> dict[int, tuple[list[RoleBadge], int]]:
     """For the org tree: per unit (the assignment's unit, else the person's unit) the first `limit`
-    current role holders in role order and the number of all of them, in two queries. Only the
-    shown badges leave the database (a Großstadt has tens of thousands of assignments)."""
+    current holders of the roles `role_ids` (all roles when None) in role order, and the number of
+    all current assignments there, in two queries. Only the shown badges leave the database (a
+    Großstadt has tens of thousands of assignments)."""
     place = Coalesce("org_unit_id", "person__org_unit_id", output_field=IntegerField())
     current = current_assignments(kommune).order_by().annotate(place=place).filter(place__isnull=False)
     totals = dict(current.values("place").annotate(n=Count("id")).values_list("place", "n"))
-    ranked = current.annotate(
+    shown = current if role_ids is None else current.filter(role_id__in=role_ids)
+    ranked = shown.annotate(
         rank=Window(RowNumber(), partition_by=[F("place")], order_by=[F("role__position").asc(), F("id").asc()])
     ).filter(rank__lte=limit)
     badges: dict[int, list[RoleBadge]] = defaultdict(list)

@@ -169,15 +169,23 @@ def catalogue_role(request: HttpRequest, catalogue_id: int, role_key: str) -> Ht
 # --- one role --------------------------------------------------------------------------------------
 
 
+HOLDERS_SHOWN = 50
+
+
 def _role_context(ctx: Any, role: Role, relation_form: RelationForm | None = None) -> dict[str, Any]:
     kommune = ctx.kommune
     relations = selectors.relations(kommune).filter(Q(from_role=role) | Q(to_role=role)).order_by("id")
     outgoing, incoming = overview.group_relations(relations, role.pk)
     newest = overview.newest_catalogue_role(role)
     can_edit = access.can_edit_model(ctx)
+    # One more than shown tells whether the list is cut; a Großstadt's Lotsen role has 300 holders,
+    # all of them are in the assignment list filtered by the role.
+    holders = list(selectors.role_holders(kommune, role)[: HOLDERS_SHOWN + 1])
+    count = len(holders) if len(holders) <= HOLDERS_SHOWN else selectors.role_holders(kommune, role).count()
     return {
         "role": role,
-        "holders": [(a, access.can_edit_assignment(ctx, a)) for a in selectors.role_holders(kommune, role)],
+        "holders": [(a, access.can_edit_assignment(ctx, a)) for a in holders[:HOLDERS_SHOWN]],
+        "holder_count": count,
         "past": list(selectors.role_history(kommune, role)[:50]),
         "outgoing": outgoing,
         "incoming": incoming,

@@ -5,9 +5,8 @@ the same markup here takes a few tens of milliseconds (measured with `manage.py 
 markup is what `org/partials/tree_node.html` rendered: keyboard-operable `<details>` for units
 with sub-units, a plain entry for leaves.
 
-Other modules add per-unit information (e.g. role badges) with `extra_template`: that partial
-is rendered, with `node` in its context, only for nodes whose attribute `extra_when` is truthy,
-so nodes without anything to add cost nothing.
+Other modules add per-unit information (e.g. role badges) by setting the node's `extra_html`
+(already escaped markup, built in Python for the same reason).
 """
 
 from __future__ import annotations
@@ -16,7 +15,6 @@ from html import escape
 from typing import Any
 
 from django import template
-from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
@@ -29,7 +27,7 @@ _PK_PLACEHOLDER = "987654321"
 
 
 class _TreeRenderer:
-    def __init__(self, context: Any, extra_template: str, extra_when: str) -> None:
+    def __init__(self, context: Any) -> None:
         self.context = context
         slug = context["tenant"].kommune.slug
         self.url = reverse("org:unit_detail", args=[slug, _PK_PLACEHOLDER])
@@ -38,9 +36,6 @@ class _TreeRenderer:
         self.lead = escape(gettext("Leitung"))
         self.vacant = escape(gettext("nicht besetzt"))
         self.counts: dict[int, str] = {}
-        self.extra_template, self.extra_when = extra_template, extra_when
-        self.extra: Any = None  # loaded on first use: a module's partial is only needed when it has data
-        self.flat: dict[str, Any] = {}
 
     def render(self, nodes: list[Any], out: list[str], *, open_: bool) -> None:
         for node in nodes:
@@ -51,7 +46,7 @@ class _TreeRenderer:
             state = f"{kind}, {self.inactive}" if not unit.is_active else kind
             head = escape(node.head_name) if node.head_name else self.vacant
             count = self._count(node.people_count)
-            extra = self._extra(node)
+            extra = node.extra_html
             if node.children:
                 details = escape(gettext("Details zu %(name)s") % {"name": unit.name})
                 out.append(
@@ -74,18 +69,10 @@ class _TreeRenderer:
             self.counts[n] = escape(ngettext("%(n)s Person", "%(n)s Personen", n) % {"n": n})
         return self.counts[n]
 
-    def _extra(self, node: Any) -> str:
-        if not self.extra_template or not getattr(node, self.extra_when, None):
-            return ""
-        if self.extra is None:
-            self.extra = get_template(self.extra_template)
-            self.flat = self.context.flatten()  # once: flattening per node costs more than the partial
-        return str(self.extra.render({**self.flat, "node": node}))
-
 
 @register.simple_tag(takes_context=True)
-def org_tree(context: Any, roots: list[Any], extra_template: str = "", extra_when: str = "") -> SafeString:
+def org_tree(context: Any, roots: list[Any]) -> SafeString:
     """The tree below `roots` (a list of `selectors.TreeNode`); the roots start opened."""
     out: list[str] = []
-    _TreeRenderer(context, extra_template, extra_when).render(roots, out, open_=True)
+    _TreeRenderer(context).render(roots, out, open_=True)
     return mark_safe("".join(out))  # noqa: S308 - every value above is escaped

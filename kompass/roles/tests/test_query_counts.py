@@ -113,6 +113,13 @@ def test_the_check_data_and_the_tree_badges_are_read_in_a_fixed_number_of_querie
     assert _queries(lambda: selectors.unit_role_badges(k, 5)) == badges == 2
 
 
+def test_running_the_checks_reads_nothing_the_check_data_did_not_load(some: Model) -> None:
+    _grow(some)
+    data = selectors.check_data(some.world.kommune)
+    findings = _queries(lambda: [(f.title, f.explanation) for f in rules.run_checks(data)])
+    assert findings == 0
+
+
 # --- the reduced check data --------------------------------------------------------------------------
 
 

@@ -208,20 +208,42 @@ def test_ended_lotsen_do_not_count(adopted: Model) -> None:
     assert network.coverage.covered == 0 and network.total_time == 0
 
 
-def test_org_tree_nodes_get_at_most_five_role_badges(adopted: Model) -> None:
-    w = adopted.world
-    for key in ("cdo", "cio", "isb", "dsb", "lotse", "personal", "hvb"):
-        adopted.assign(w.alice, key, 5)
-    roots = orgunit_tree(w.kommune)
-    overview.attach_role_badges(w.kommune, roots)
-    nodes = {}
-    stack = list(roots)
+def _tree_nodes(kommune: Any) -> dict[str, Any]:
+    roots = orgunit_tree(kommune)
+    overview.attach_role_badges(kommune, roots)
+    nodes, stack = {}, list(roots)
     while stack:
         node = stack.pop()
         nodes[node.unit.code] = node
         stack.extend(node.children)
-    assert len(nodes["10"].role_badges) == 5 and nodes["10"].more_badges == 2
-    assert nodes["32"].role_badges == [] and nodes["32"].more_badges == 0
+    return nodes
+
+
+def test_org_tree_shows_at_most_three_key_role_holders_and_links_the_rest(adopted: Model) -> None:
+    w = adopted.world
+    for key in ("cdo", "cio", "isb", "dsb", "lotse", "personal", "hvb", "rat"):
+        adopted.assign(w.alice, key, 5)
+    html = str(_tree_nodes(w.kommune)["10"].extra_html)
+    assert html.count("kern-badge ") == 3
+    assert "HVB/VV: Alice Amtsleiterin" in html and "CDO: Alice" in html and "CIO: Alice" in html
+    assert "Rat:" not in html  # not a key role: counted in the link, not shown as a badge
+    assert "und 5 weitere Rollen" in html and "?einheit=" in html
+
+
+def test_org_tree_counts_assignments_of_units_without_key_roles(adopted: Model) -> None:
+    w = adopted.world
+    adopted.assign(w.bruno, "rat", 5)
+    nodes = _tree_nodes(w.kommune)
+    assert "1 Rollenzuordnung<" in str(nodes["32.1"].extra_html) and "kern-badge" not in str(nodes["32.1"].extra_html)
+
+
+def test_org_tree_escapes_names_in_role_badges(adopted: Model) -> None:
+    w = adopted.world
+    w.alice.first_name = "<b>Alice"
+    w.alice.save()
+    adopted.assign(w.alice, "cdo", 5)
+    html = str(_tree_nodes(w.kommune)["10"].extra_html)
+    assert "&lt;b&gt;Alice" in html and "<b>" not in html
 
 
 def test_lotsen_figures_from_the_reduced_data_match_the_full_check_data(adopted: Model) -> None:

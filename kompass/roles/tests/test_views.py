@@ -247,6 +247,25 @@ def test_role_profile_shows_texts_relations_both_ways_holders_and_history(
     assert url("role_edit", cdo.pk) in text
 
 
+def test_role_profile_shows_the_first_fifty_holders_and_links_all_of_them(adopted: Model, admin_client: Client) -> None:
+    from kompass.roles.views import HOLDERS_SHOWN
+
+    w = adopted.world
+    for i in range(HOLDERS_SHOWN + 2):
+        adopted.assign(person(w.kommune, "Lotsin", f"Nr{i:03d}", w.ordnungsamt), "lotse", 10)
+    text = admin_client.get(url("role_detail", adopted.roles["lotse"].pk)).content.decode()
+    assert "Nr049" in text and "Nr050" not in text  # sorted by name, cut after fifty
+    assert f"Die ersten 50 von {HOLDERS_SHOWN + 2} aktuellen Zuordnungen" in text
+    assert f"{url('assignment_list')}?rolle={adopted.roles['lotse'].pk}" in text
+
+
+def test_role_profile_lists_every_holder_below_the_limit_without_a_link(adopted: Model, admin_client: Client) -> None:
+    w = adopted.world
+    adopted.assign(w.alice, "cdo", 50)
+    text = admin_client.get(url("role_detail", adopted.roles["cdo"].pk)).content.decode()
+    assert "1 aktuelle Zuordnung" in text and "in der Zuordnungsliste ansehen" not in text
+
+
 def test_role_profile_links_the_pdf_when_that_page_exists(adopted: Model, admin_client: Client) -> None:
     from django.urls import NoReverseMatch
 
