@@ -17,6 +17,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from kompass.org.models import OrgUnit, OrgUnitType
+from kompass.roles.markers import short_label
 from kompass.roles.models import ActivityTemplate, Assignment, RaciCell, Role
 
 ERROR, WARNING, NOTE = "fehler", "warnung", "hinweis"
@@ -130,7 +131,13 @@ def rule_raci_one_accountable(data: CheckData) -> list[Finding]:
 
 def rule_core_roles_filled(data: CheckData) -> list[Finding]:
     """CDO (or an equivalent), CIO, ISB and DSB are filled or deliberately not filled
-    (KGSt-Bericht 9/2016 and 8/2018; DSGVO Art. 37; BSI IT-Grundschutz ISMS.1)."""
+    (KGSt-Bericht 9/2016 and 8/2018; DSGVO Art. 37; BSI IT-Grundschutz ISMS.1).
+
+    Several active roles may carry the same marker (the catalogue CDO and the Kommune's own
+    "Digitalisierungsbeauftragte(r)"): the core role counts as filled when one of them has a current
+    holder; the others that are neither filled nor deliberately not filled get a hint. Without a
+    holder, being deliberately not filled excuses only when every role with the marker is.
+    """
     labels = {
         "cdo": "Chief Digital Officer",
         "cio": "CIO",
@@ -146,23 +153,48 @@ def rule_core_roles_filled(data: CheckData) -> list[Finding]:
     findings = []
     for marker in CORE_MARKERS:
         roles = data.roles_with(marker)
-        if any(r.not_filled for r in roles) or data.holders_of(marker):
-            continue
-        fix = _role_fix(roles[0]) if roles else ("roles:role_list", {})
-        findings.append(
-            Finding(
-                f"kernrolle.{marker}",
-                ERROR,
-                _("Kernrolle nicht besetzt: %(role)s") % {"role": labels[marker]},
-                _(
-                    "Regel „Kernrollen besetzt“: Für diese Rolle gibt es keine aktuelle Zuordnung. "
-                    "Besetzen Sie sie oder markieren Sie sie mit Begründung als bewusst nicht besetzt."
-                ),
-                sources[marker],
-                fix,
+        held = {a.role_id for a in data.holders_of(marker)}
+        open_roles = [r for r in roles if r.pk not in held and not r.not_filled]
+        if held:
+            filled_by = next(r for r in roles if r.pk in held)
+            findings.extend(_also_marked_unfilled(marker, filled_by, open_roles, sources[marker]))
+        elif open_roles or not roles:
+            findings.append(
+                Finding(
+                    f"kernrolle.{marker}",
+                    ERROR,
+                    _("Kernrolle nicht besetzt: %(role)s") % {"role": labels[marker]},
+                    _(
+                        "Regel „Kernrollen besetzt“: Für diese Rolle gibt es keine aktuelle Zuordnung. "
+                        "Besetzen Sie sie oder markieren Sie sie mit Begründung als bewusst nicht besetzt."
+                    ),
+                    sources[marker],
+                    _role_fix(open_roles[0]) if open_roles else ("roles:role_list", {}),
+                )
             )
-        )
     return findings
+
+
+def _also_marked_unfilled(marker: str, filled_by: Role, open_roles: list[Role], source: str) -> list[Finding]:
+    """A hint for every further role with a core marker that nobody holds while another one is filled."""
+    label = short_label(marker)
+    return [
+        Finding(
+            f"kernrolle.{marker}.weitere",
+            NOTE,
+            _("Die Rolle „%(role)s“ trägt ebenfalls die Markierung %(marker)s und ist unbesetzt")
+            % {"role": role.name, "marker": label},
+            _(
+                "Regel „Kernrollen besetzt“: %(marker)s gilt als besetzt, weil „%(filled)s“ besetzt ist. Besetzen "
+                "Sie „%(role)s“, markieren Sie sie als bewusst nicht besetzt oder nehmen Sie ihr die Markierung "
+                "%(marker)s, wenn „%(filled)s“ die Aufgabe allein trägt."
+            )
+            % {"marker": label, "filled": filled_by.name, "role": role.name},
+            source,
+            _role_fix(role),
+        )
+        for role in open_roles
+    ]
 
 
 def lotse_unit(a: Assignment) -> OrgUnit | None:

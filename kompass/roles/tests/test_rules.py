@@ -143,6 +143,48 @@ def test_missing_core_role_in_the_model_is_reported():
     assert {f.rule for f in findings} == {f"kernrolle.{m}" for m in rules.CORE_MARKERS}
 
 
+def _own_cdo_beside_the_catalogue_cdo():
+    """The catalogue CDO plus the Kommune's own "Digitalisierungsbeauftragte(r)" marked as CDO."""
+    roles_ = _core_roles()
+    catalogue_cdo = roles_[0]
+    own = role("digitalisierungsbeauftragte", "cdo")
+    own.name = "Digitalisierungsbeauftragte(r)"
+    p = person("Ada")
+    current = [assign(p, r) for r in roles_ if r is not catalogue_cdo] + [assign(p, own)]
+    return [*roles_, own], catalogue_cdo, own, current
+
+
+def test_own_role_marked_cdo_and_filled_fills_the_core_role_and_the_unfilled_catalogue_cdo_gets_a_hint():
+    roles_, catalogue_cdo, _own, current = _own_cdo_beside_the_catalogue_cdo()
+    assert catalogue_cdo.has_marker("cdo") and not catalogue_cdo.not_filled
+    findings = rules.rule_core_roles_filled(data(roles_, current=current))
+    assert [f.rule for f in findings if f.severity == rules.ERROR] == []
+    [hint] = findings
+    assert (hint.rule, hint.severity) == ("kernrolle.cdo.weitere", rules.NOTE)
+    assert hint.title == "Die Rolle „CDO“ trägt ebenfalls die Markierung CDO und ist unbesetzt"
+    assert "weil „Digitalisierungsbeauftragte(r)“ besetzt ist" in hint.explanation
+    assert hint.fix == ("roles:role_detail", {"pk": catalogue_cdo.pk})
+
+
+def test_a_further_cdo_role_deliberately_not_filled_or_inactive_gets_no_hint():
+    roles_, catalogue_cdo, _own, current = _own_cdo_beside_the_catalogue_cdo()
+    catalogue_cdo.not_filled, catalogue_cdo.not_filled_reason = True, "Eigene Digitalisierungsbeauftragte"
+    assert rules.rule_core_roles_filled(data(roles_, current=current)) == []
+    catalogue_cdo.not_filled, catalogue_cdo.is_active = False, False
+    assert rules.rule_core_roles_filled(data(roles_, current=current)) == []
+
+
+def test_a_deliberately_unfilled_cdo_does_not_excuse_another_unfilled_role_marked_cdo():
+    roles_, catalogue_cdo, own, current = _own_cdo_beside_the_catalogue_cdo()
+    catalogue_cdo.not_filled, catalogue_cdo.not_filled_reason = True, "Eigene Digitalisierungsbeauftragte"
+    without_own = [a for a in current if a.role is not own]
+    [error] = rules.rule_core_roles_filled(data(roles_, current=without_own))
+    assert (error.rule, error.severity) == ("kernrolle.cdo", rules.ERROR)
+    assert error.fix == ("roles:role_detail", {"pk": own.pk})
+    own.not_filled, own.not_filled_reason = True, "Aufgabe beim Kreis"
+    assert rules.rule_core_roles_filled(data(roles_, current=without_own)) == []
+
+
 # --- Lotsen ----------------------------------------------------------------------------------
 
 

@@ -1,0 +1,133 @@
+"""The markers by which the role checks recognise a role ("zählt als CDO").
+
+A Kommune names its roles as it likes ("Digitalisierungsbeauftragte(r)" instead of "Chief Digital
+Officer"), so the checks in `rules.py` never look at names: they look at a role's `markers`.
+Catalogue roles bring theirs; an own or adapted role gets them in the role form or the API.
+This module lists the markers a Kommune may set, with the German wording of the form and of the
+role profile, and checks a new list of markers.
+
+Catalogue roles may carry further markers the checks do not read (e.g. `core`, `rat`); a role keeps
+them, but nobody can add them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+MAX_MARKERS = 20
+
+
+@dataclass(frozen=True)
+class CheckMarker:
+    key: str
+    short: Promise  # in running text: "Zählt für die Rollen-Checks als: CDO"
+    label: Promise  # next to the checkbox
+    help: Promise  # one line: what the checks do with a role carrying the marker
+
+
+CHECK_MARKERS: tuple[CheckMarker, ...] = (
+    CheckMarker(
+        "cdo",
+        _("CDO"),
+        _("CDO – Digitalisierungsverantwortung (Chief Digital Officer)"),
+        _(
+            "Kernrolle: muss besetzt oder bewusst nicht besetzt sein; geprüft werden Vertretung, Nähe zur "
+            "Verwaltungsspitze und Bündelung mit CIO und ISB."
+        ),
+    ),
+    CheckMarker(
+        "cio",
+        _("CIO"),
+        _("CIO – IT-Leitung"),
+        _("Kernrolle: muss besetzt oder bewusst nicht besetzt sein und braucht eine Vertretung; nicht zugleich DSB."),
+    ),
+    CheckMarker(
+        "isb",
+        _("ISB"),
+        _("ISB – Informationssicherheitsbeauftragte(r)"),
+        _(
+            "Kernrolle: muss besetzt oder bewusst nicht besetzt sein und braucht eine Vertretung; leitet nicht "
+            "zugleich den IT-Betrieb."
+        ),
+    ),
+    CheckMarker(
+        "dsb",
+        _("DSB"),
+        _("DSB – Datenschutzbeauftragte(r)"),
+        _(
+            "Kernrolle: muss besetzt oder bewusst nicht besetzt sein und braucht eine Vertretung; nicht zugleich "
+            "Verwaltungs-, IT- oder Personalleitung."
+        ),
+    ),
+    CheckMarker(
+        "lotse",
+        _("Digitallotsin/-lotse"),
+        _("Digitallotsin/-lotse"),
+        _(
+            "Zählt für die Lotsen-Abdeckung je Fachbereich/Amt; geprüft werden Zeitanteil und Freigabe der "
+            "Führungskraft."
+        ),
+    ),
+    CheckMarker(
+        "hvb",
+        _("Verwaltungsleitung"),
+        _("Verwaltungsleitung (Hauptverwaltungsbeamtin/-beamter)"),
+        _("Wer diese Rolle hat, darf nicht zugleich DSB sein (Interessenkonflikt)."),
+    ),
+    CheckMarker(
+        "personal",
+        _("Personalleitung"),
+        _("Personalleitung"),
+        _("Wer diese Rolle hat, darf nicht zugleich DSB sein (Interessenkonflikt)."),
+    ),
+    CheckMarker(
+        "it_betrieb",
+        _("IT-Betrieb"),
+        _("Leitung IT-Betrieb"),
+        _("Wer diese Rolle hat, darf nicht zugleich DSB und sollte nicht zugleich ISB sein."),
+    ),
+)
+CHECK_MARKER_KEYS: tuple[str, ...] = tuple(marker.key for marker in CHECK_MARKERS)
+_BY_KEY = {marker.key: marker for marker in CHECK_MARKERS}
+
+
+def check_markers_of(markers: Iterable[str] | None) -> list[CheckMarker]:
+    """The check markers among `markers`, in the fixed order of the form."""
+    present = set(markers or [])
+    return [marker for marker in CHECK_MARKERS if marker.key in present]
+
+
+def short_label(key: str) -> str:
+    marker = _BY_KEY.get(key)
+    return str(marker.short) if marker is not None else key
+
+
+def clean_markers(value: Any, current: Iterable[str] = ()) -> list[str]:
+    """A role's new list of markers: every key is a check marker or one the role already carries.
+
+    Raises a `ValidationError` on the field `markers` otherwise. A list with the same keys as
+    `current` comes back as `current`, so a form that sends them in another order changes nothing.
+    """
+    current = list(current)
+    if not isinstance(value, list | tuple) or not all(isinstance(key, str) for key in value):
+        raise ValidationError({"markers": [gettext("Bitte geben Sie die Markierungen als Liste von Schlüsseln an.")]})
+    keys = list(dict.fromkeys(key.strip() for key in value if key.strip()))
+    unknown = [key for key in keys if key not in CHECK_MARKER_KEYS and key not in current]
+    if unknown:
+        message = gettext("Unbekannte Markierung: %(unknown)s. Erlaubt sind: %(allowed)s.") % {
+            "unknown": ", ".join(f"„{key[:60]}“" for key in unknown[:5]),
+            "allowed": ", ".join(CHECK_MARKER_KEYS),
+        }
+        raise ValidationError({"markers": [message]})
+    if len(keys) > MAX_MARKERS:
+        raise ValidationError(
+            {"markers": [gettext("Höchstens %(max)d Markierungen sind möglich.") % {"max": MAX_MARKERS}]}
+        )
+    return current if set(keys) == set(current) else keys
