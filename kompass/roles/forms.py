@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kompass.org.forms import VersionedForm, use_units_of
 from kompass.org.models import OrgUnit, Person
+from kompass.roles.markers import CHECK_MARKER_KEYS, CHECK_MARKERS
 from kompass.roles.models import CatalogueRole, QualificationStatus, RelationType, Role, RoleKind
 from kompass.roles.selectors import ASSIGNMENT_STATUS
 from kompass.tenancy.models import Kommune
@@ -118,6 +119,13 @@ class CatalogueRoleChoiceForm(forms.Form):
 # --- roles -----------------------------------------------------------------------------------------
 
 
+class CheckboxList(forms.CheckboxSelectMultiple):
+    """Checkboxes whose field points at the first box: the error summary's link needs a target."""
+
+    def id_for_label(self, id_: str, index: str | None = "0") -> str:
+        return super().id_for_label(id_, "0" if index is None else index)
+
+
 class RoleForm(VersionedForm):
     name = forms.CharField(label=_("Name"), max_length=200)
     short_name = forms.CharField(label=_("Kurzname"), max_length=40, required=False, help_text=_("z. B. „CDO“"))
@@ -146,6 +154,17 @@ class RoleForm(VersionedForm):
     source = forms.CharField(
         label=_("Quelle"), required=False, widget=_textarea(2), help_text=_("z. B. Dienstanweisung, Ratsbeschluss")
     )
+    markers = forms.MultipleChoiceField(
+        label=_("Für die Rollen-Checks zählt diese Rolle als"),
+        choices=[(marker.key, marker.label) for marker in CHECK_MARKERS],
+        required=False,
+        widget=CheckboxList,
+        help_text=_(
+            "Die Rollen-Checks erkennen Kernrollen, Lotsinnen und Lotsen und Leitungsrollen an diesen Angaben, "
+            "nicht am Namen der Rolle. Mehrere Rollen dürfen dieselbe Angabe tragen."
+        ),
+        error_messages={"invalid_choice": _("Unbekannte Markierung: %(value)s.")},
+    )
     not_filled = forms.BooleanField(label=_("Bewusst nicht besetzt"), required=False)
     not_filled_reason = forms.CharField(
         label=_("Begründung, warum die Rolle nicht besetzt wird"),
@@ -161,7 +180,14 @@ class RoleForm(VersionedForm):
     def service_data(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         data.pop("version", None)
+        # The form offers only the markers the checks read; others a catalogue role carries stay.
+        kept = [key for key in self.initial.get("markers") or [] if key not in CHECK_MARKER_KEYS]
+        data["markers"] = [*data.get("markers", []), *kept]
         return data
+
+    def marker_options(self) -> list[tuple[Any, Any]]:
+        """Each checkbox of `markers` with its one-line explanation of what the checks do."""
+        return list(zip(self["markers"], [marker.help for marker in CHECK_MARKERS], strict=True))
 
     @classmethod
     def initial_for(cls, role: Role) -> dict[str, Any]:
@@ -170,6 +196,7 @@ class RoleForm(VersionedForm):
         initial.update(
             {
                 "kind": role.kind,
+                "markers": list(role.markers or []),
                 "time_share_percent": role.time_share_percent,
                 "not_filled": role.not_filled,
                 "is_active": role.is_active,

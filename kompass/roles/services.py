@@ -20,6 +20,7 @@ from kompass.audit.models import AuditAction
 from kompass.audit.services import audit_bulk_create, audit_record, snapshot
 from kompass.core.exceptions import ConflictError
 from kompass.org.models import OrgUnit, Person
+from kompass.roles.markers import clean_markers
 from kompass.roles.models import (
     ActivityTemplate,
     Assignment,
@@ -142,8 +143,11 @@ def role_take_catalogue_version(*, kommune: Kommune, actor: Any, role: Role, sou
         raise ValidationError(_("Die Katalogrolle passt nicht zu dieser Rolle."))
     role = Role.objects.for_kommune(kommune).select_for_update().get(pk=role.pk)
     before = snapshot(role, ROLE_AUDIT)
+    # Markers the Kommune set itself ("zählt als CDO") are not part of the diff it decides on: keep them.
+    own_markers = role.catalogue_role is not None and role.markers != role.catalogue_role.markers
     for name, value in _content_from(source).items():
-        setattr(role, name, value)
+        if not (name == "markers" and own_markers):
+            setattr(role, name, value)
     role.catalogue_role = source
     role.version += 1
     role.save()
@@ -199,8 +203,17 @@ def _role_values(data: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _validate_role(role: Role) -> None:
-    errors: dict[str, list[str]] = {}
+def _role_markers(data: Mapping[str, Any], current: list[str], errors: dict[str, list[str]]) -> list[str]:
+    """The markers the role checks read ("zählt als CDO"); unknown keys are a field error."""
+    try:
+        return clean_markers(data["markers"], current)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+        return current
+
+
+def _validate_role(role: Role, errors: dict[str, list[str]] | None = None) -> None:
+    errors = dict(errors or {})
     if not role.name:
         errors["name"] = [_("Bitte geben Sie einen Namen an.")]
     if role.kind not in RoleKind.values:
@@ -222,6 +235,9 @@ def _validate_role(role: Role) -> None:
 def role_create(*, kommune: Kommune, actor: Any, data: Mapping[str, Any]) -> Role:
     """A role of the Kommune's own (not from a catalogue)."""
     values = _role_values(data)
+    errors: dict[str, list[str]] = {}
+    if "markers" in data:
+        values["markers"] = _role_markers(data, [], errors)
     values.setdefault("confidence", Confidence.EIGENE)
     values.setdefault("kind", RoleKind.INTERN)
     base = slugify(data.get("key") or values.get("name", ""))[:50] or "rolle"
@@ -229,7 +245,7 @@ def role_create(*, kommune: Kommune, actor: Any, data: Mapping[str, Any]) -> Rol
     while Role.objects.for_kommune(kommune).filter(key=key).exists():
         key, n = f"{base}-{n}", n + 1
     role = Role(kommune=kommune, key=key, position=Role.objects.for_kommune(kommune).count(), **values)
-    _validate_role(role)
+    _validate_role(role, errors)
     role.save()
     audit_record(
         kommune_id=kommune.pk, actor=actor, action=AuditAction.CREATE, obj=role, after=snapshot(role, ROLE_AUDIT)
@@ -241,15 +257,19 @@ def role_create(*, kommune: Kommune, actor: Any, data: Mapping[str, Any]) -> Rol
 def role_update(
     *, kommune: Kommune, actor: Any, role: Role, data: Mapping[str, Any], expected_version: int | None = None
 ) -> Role:
-    """Adapt a role's texts, mark it deliberately not filled (with reason) or deactivate it."""
+    """Adapt a role's texts and its markers for the checks, mark it deliberately not filled (with
+    reason) or deactivate it. Catalogue-only markers (e.g. `core`) may stay but cannot be added."""
     role = Role.objects.for_kommune(kommune).select_for_update().get(pk=role.pk)
     _check_version(role, expected_version)
     before = snapshot(role, ROLE_AUDIT)
+    errors: dict[str, list[str]] = {}
     for name, value in _role_values(data).items():
         setattr(role, name, value)
+    if "markers" in data:
+        role.markers = _role_markers(data, list(role.markers or []), errors)
     if not role.not_filled:
         role.not_filled_reason = ""
-    _validate_role(role)
+    _validate_role(role, errors)
     after = snapshot(role, ROLE_AUDIT)
     if after == before:
         return role
