@@ -32,6 +32,7 @@ from kompass.core.exceptions import ConflictError
 from kompass.org.imports.report import KIND_ASSIGNMENTS
 from kompass.org.models import Person
 from kompass.roles import access, overview, selectors, services
+from kompass.roles.markers import CHECK_MARKER_KEYS, MAX_MARKERS
 from kompass.roles.models import (
     ActivityTemplate,
     Assignment,
@@ -71,6 +72,16 @@ TextList = Annotated[list[LongText], Field(max_length=50)]
 Percent = Annotated[int, Field(ge=0, le=100)]
 TimeShare = Annotated[Decimal, Field(ge=0, le=100, description="Prozent, 0 bis 100 (eine Nachkommastelle).")]
 Mandate = Annotated[str, Field(max_length=300), AfterValidator(_clean)]
+MarkerKey = Annotated[str, Field(max_length=60), AfterValidator(_clean)]
+Markers = Annotated[
+    list[MarkerKey],
+    Field(
+        max_length=MAX_MARKERS,
+        description="Wofür die Rolle in den Rollen-Checks zählt (die ganze Liste): "
+        + ", ".join(CHECK_MARKER_KEYS)
+        + ". Weitere Markierungen aus dem Katalog (z. B. core) dürfen bleiben, aber nicht neu gesetzt werden.",
+    ),
+]
 Limit = Annotated[int, Field(ge=1, le=500)]
 Offset = Annotated[int, Field(ge=0, le=10**9)]
 
@@ -337,6 +348,7 @@ class RoleCreate(InputSchema):
     competences: TextList = []
     time_share_percent: Percent | None = None
     time_share_note: LongText = ""
+    markers: Markers = []
     not_filled: bool = False
     not_filled_reason: LongText = ""
     is_active: bool = True
@@ -345,7 +357,7 @@ class RoleCreate(InputSchema):
 class RolePatch(PatchSchema):
     NOT_NULL = frozenset(
         {"name", "short_name", "kind", "group", "purpose", "tasks", "responsibilities", "placement"}
-        | {"competences", "time_share_note", "not_filled", "not_filled_reason", "is_active"}
+        | {"competences", "time_share_note", "markers", "not_filled", "not_filled_reason", "is_active"}
     )
 
     name: Name | None = None
@@ -359,6 +371,7 @@ class RolePatch(PatchSchema):
     competences: TextList | None = None
     time_share_percent: Percent | None = None
     time_share_note: LongText | None = None
+    markers: Markers | None = None
     not_filled: bool | None = None
     not_filled_reason: LongText | None = None
     is_active: bool | None = None
@@ -575,7 +588,8 @@ def _detail(ctx: TenantContext, role: Role) -> Role:
     url_name="role_create",
 )
 def role_create(request: HttpRequest, kommune_slug: str, payload: RoleCreate) -> Status[Role]:
-    """Eine Rolle, die es im Katalog nicht gibt (Belegstärke „eigene Festlegung“)."""
+    """Eine Rolle, die es im Katalog nicht gibt (Belegstärke „eigene Festlegung“). Mit `markers` zählt sie
+    für die Rollen-Checks z. B. als CDO (`["cdo"]`)."""
     ctx = tenant(request)
     access.require_model_editor(ctx)
     data = payload.model_dump(exclude_none=True)
@@ -591,8 +605,8 @@ def role_create(request: HttpRequest, kommune_slug: str, payload: RoleCreate) ->
     url_name="role_update",
 )
 def role_update(request: HttpRequest, kommune_slug: str, role_id: int, payload: RolePatch) -> Role:
-    """Ändert nur die gesendeten Felder (Texte anpassen, bewusst nicht besetzen mit Begründung, deaktivieren).
-    `version` muss die zuletzt gelesene sein, sonst 409."""
+    """Ändert nur die gesendeten Felder (Texte anpassen, `markers` für die Rollen-Checks, bewusst nicht besetzen
+    mit Begründung, deaktivieren). `version` muss die zuletzt gelesene sein, sonst 409."""
     ctx = tenant(request)
     with api_change(request):
         role = services.role_update(

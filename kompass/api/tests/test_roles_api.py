@@ -228,6 +228,10 @@ def test_role_marked_not_filled_needs_a_reason(scene: Scene, api: dict[str, ApiC
         ({}, ["body", "name"]),
         ({"name": "X", "time_share_percent": 101}, ["body", "time_share_percent"]),
         ({"name": "X", "kind": "chef"}, ["body", "kind"]),
+        ({"name": "X", "markers": ["chef"]}, ["body", "markers"]),
+        ({"name": "X", "markers": ["core"]}, ["body", "markers"]),
+        ({"name": "X", "markers": "cdo"}, ["body", "markers"]),
+        ({"name": "X", "markers": ["cdo"] * 21}, ["body", "markers"]),
     ],
 )
 def test_invalid_role_input_is_a_field_error(
@@ -237,6 +241,43 @@ def test_invalid_role_input_is_a_field_error(
     response = api["admin"].post(f"{BASE}/rollen", body)
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == loc
+    assert scene.state() == before
+
+
+def test_an_own_role_marked_cdo_through_the_api_counts_for_the_checks(scene: Scene, api: dict[str, ApiClient]) -> None:
+    response = api["admin"].post(f"{BASE}/rollen", {"name": "Digitalisierungsbeauftragte(r)", "markers": ["cdo"]})
+    assert response.status_code == 201, response.json()
+    assert response.json()["markers"] == ["cdo"]
+    entry = api_entries(scene.world).get(object_type="role", action="create")
+    assert entry.changes["markers"] == [None, ["cdo"]]
+    assert api["reader"].get(f"{BASE}/rollen/{response.json()['id']}").json()["markers"] == ["cdo"]
+
+
+def test_role_markers_are_patched_as_a_whole_list_and_unknown_keys_are_a_german_field_error(
+    scene: Scene, api: dict[str, ApiClient]
+) -> None:
+    cdo = scene.roles["cdo"]
+    before = scene.state()
+    for markers in (["cdo", "chef"], None):
+        response = api["admin"].patch(f"{BASE}/rollen/{cdo.pk}", {"markers": markers, "version": cdo.version})
+        assert response.status_code == 422
+        [error] = response.json()["detail"]
+        assert error["loc"] == ["body", "markers"]
+        assert error["msg"].startswith("Unbekannte Markierung: „chef“" if markers else "Dieses Feld darf nicht leer")
+    assert scene.state() == before
+    response = api["admin"].patch(f"{BASE}/rollen/{cdo.pk}", {"markers": ["lotse", "core"], "version": cdo.version})
+    assert response.status_code == 200
+    assert (response.json()["markers"], response.json()["version"]) == (["lotse", "core"], cdo.version + 1)
+    entry = api_entries(scene.world).get(object_type="role", action="update")
+    assert entry.changes == {"markers": [["cdo", "core"], ["lotse", "core"]]}
+
+
+@pytest.mark.parametrize("persona", ["reader", "editor"])
+def test_reader_and_limited_redaktion_cannot_set_markers(scene: Scene, api: dict[str, ApiClient], persona: str) -> None:
+    before = scene.state()
+    role = scene.roles["cio"]
+    response = api[persona].patch(f"{BASE}/rollen/{role.pk}", {"markers": ["cdo"], "version": role.version})
+    assert response.status_code == 403
     assert scene.state() == before
 
 
