@@ -1,4 +1,4 @@
-"""English translation: the catalogue is complete, compiled, and used when a visitor asks for English.
+"""English translation: the catalogue is complete, compiled, and used when a visitor switches to English.
 
 The compiled `.mo` is committed so that a machine without GNU gettext still shows English. Instead
 of comparing file times (a fresh git checkout gives both files arbitrary times), the test reads the
@@ -109,14 +109,59 @@ def test_placeholders_survive_translation() -> None:
 
 
 @pytest.mark.django_db
-def test_login_page_is_german_by_default_and_english_for_accept_language_en() -> None:
-    url = reverse("accounts:login")
-    german = Client().get(url).content.decode()
-    english = Client(headers={"Accept-Language": "en"}).get(url).content.decode()
-    assert '<html lang="de">' in german and "Zum Inhalt springen" in german
+def test_login_page_is_german_even_for_a_browser_that_asks_for_english() -> None:
+    """German is the product language; English is a deliberate switch, not the browser's wish."""
+    response = Client(headers={"Accept-Language": "en-US,en;q=0.9"}).get(reverse("accounts:login"))
+    html = response.content.decode()
+    assert '<html lang="de">' in html and "Zum Inhalt springen" in html
+    assert "Skip to content" not in html
+    assert response["Content-Language"] == "de"
+
+
+@pytest.mark.django_db
+def test_login_page_is_english_with_the_language_cookie() -> None:
+    client = Client(headers={"Accept-Language": "de"})
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(reverse("accounts:login"))
+    english = response.content.decode()
     assert '<html lang="en">' in english
     assert "Skip to content" in english and "Log in" in english and "Accessibility statement" in english
     assert "Zum Inhalt springen" not in english
+    assert response["Content-Language"] == "en"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("cookie", ["fr", "xx", "", "en" * 300, "../en", "en!"])
+def test_an_unknown_language_cookie_gives_german(cookie: str) -> None:
+    client = Client(headers={"Accept-Language": "en"})
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = cookie
+    response = client.get(reverse("accounts:login"))
+    assert response.status_code == 200
+    assert '<html lang="de">' in response.content.decode() and response["Content-Language"] == "de"
+
+
+@pytest.mark.django_db
+def test_a_regional_english_cookie_gives_english() -> None:
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en-GB"
+    assert '<html lang="en">' in client.get(reverse("accounts:login")).content.decode()
+
+
+@pytest.mark.django_db
+def test_pages_vary_by_cookie_and_not_by_accept_language() -> None:
+    """Caches must keep the German and the English page apart by the cookie, and need no Accept-Language key."""
+    response = Client(headers={"Accept-Language": "en"}).get(reverse("core:impressum"))
+    vary = {part.strip().lower() for part in response.get("Vary", "").split(",")}
+    assert "cookie" in vary
+    assert "accept-language" not in vary
+
+
+@pytest.mark.django_db
+def test_api_errors_are_german_for_a_client_that_asks_for_english() -> None:
+    response = Client(headers={"Accept-Language": "en"}).get("/api/v1/kommunen")
+    assert response.status_code == 401
+    assert response.json()["detail"].startswith("Bitte melden Sie sich an")
+    assert response["Content-Language"] == "de"
 
 
 def test_language_cookie_switches_a_kommune_page_to_english(admin_client: Client, world: World) -> None:
