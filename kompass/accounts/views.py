@@ -33,19 +33,19 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
-    # Django's form views treat PUT like POST; pages here answer 405 to anything but GET/POST.
-    http_method_names = ["get", "post"]
+    # Django's form views treat PUT like POST; pages here answer 405 to anything but GET/HEAD/POST.
+    http_method_names = ["get", "head", "post"]
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:password_change_done")
-    http_method_names = ["get", "post"]
+    http_method_names = ["get", "head", "post"]
 
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "accounts/password_change_done.html"
-    http_method_names = ["get"]
+    http_method_names = ["get", "head"]
 
 
 logout_view = require_POST(auth_views.LogoutView.as_view())

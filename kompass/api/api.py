@@ -4,7 +4,7 @@ Every route inside a Kommune goes through the same services and access functions
 authentication (`auth.py`), then the gate (`gate.py`: Kommune 404, objects 404, write right
 403), then body validation (422), then the service (one transaction, audit entry with source
 "api"). OpenAPI (`/api/v1/openapi.json`) and the docs page (`/api/v1/docs`) need no login:
-they describe the API and contain no data.
+they describe the API and contain no data; they answer GET and HEAD only.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, URLResolver, re_path
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 from ninja.renderers import JSONRenderer
@@ -102,6 +103,8 @@ api = KompassAPI(
     urls_namespace="api",
     auth=[TokenAuth(), SessionAuth()],
     docs=DocsPage(),
+    # OpenAPI and the docs page are read-only: GET and HEAD, 405 (as JSON, see _json_errors) otherwise.
+    docs_decorator=require_safe,
     renderer=Renderer(),
 )
 install_handlers(api)
