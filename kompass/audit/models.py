@@ -69,7 +69,8 @@ class AuditEntry(TenantModel):
         verbose_name_plural = _("Protokolleinträge")
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["kommune", "object_type", "object_id"], name="audit_object_idx"),
+            # The "Verlauf" of one object, newest first; also serves lookups by object alone.
+            models.Index(fields=["kommune", "object_type", "object_id", "created_at"], name="audit_object_time_idx"),
             models.Index(fields=["kommune", "-created_at"], name="audit_time_idx"),
         ]
 
