@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from kompass.accounts.capabilities import Capability
-from kompass.audit import selectors
+from kompass.audit import presentation, selectors
 from kompass.audit.forms import AuditFilterForm
 from kompass.core.decorators import tenant_view
 from kompass.core.pagination import paginate, query_without_page
@@ -37,6 +37,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
+            "entries": presentation.present_entries(page.object_list),
             "querystring": query_without_page(request),
             "breadcrumbs": [(_("Protokoll"), None)],
         },
