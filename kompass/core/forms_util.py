@@ -4,7 +4,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 
 from kompass.core.exceptions import ConflictError
 
@@ -40,3 +43,33 @@ def save_form(form: forms.BaseForm, call: Callable[[], Any], rename: dict[str, s
 def form_version(form: forms.BaseForm) -> int | None:
     """The object version the user loaded (optimistic locking), from the form's hidden field."""
     return form.cleaned_data.get("version")
+
+
+def form_page(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    save: Callable[[], Any],
+    *,
+    done: Callable[[Any], HttpResponse],
+    template: str,
+    context: dict[str, Any],
+    rename: dict[str, str] | None = None,
+) -> HttpResponse:
+    """The body of every create, edit and delete page.
+
+    On a valid POST `save` runs (access checks that depend on the input raise inside it) and its
+    result goes to `done`, which says so and redirects. Otherwise – GET, invalid input, a service
+    that refuses or a stale version – the page shows the form with every error next to its field.
+    """
+    if request.method == "POST" and form.is_valid():
+        # Wrapped in a tuple: a delete service returns None, which is a success, not an error.
+        result = save_form(form, lambda: (save(),), rename)
+        if result is not None:
+            return done(result[0])
+    return render(request, template, {"form": form, **context})
+
+
+def success(request: HttpRequest, message: str, to: str, *args: Any) -> HttpResponse:
+    """Confirm a change and go to the page that shows it (post/redirect/get)."""
+    messages.success(request, message)
+    return redirect(to, *args)

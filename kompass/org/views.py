@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from kompass.accounts.capabilities import Capability
 from kompass.audit.selectors import history_for
 from kompass.core.decorators import tenant_view
-from kompass.core.forms_util import form_version, save_form
+from kompass.core.forms_util import form_page, form_version, success
 from kompass.core.pagination import paginate, query_without_page
 from kompass.org import access, selectors, services
 from kompass.org.forms import (
@@ -25,10 +24,9 @@ from kompass.org.forms import (
     PersonForm,
     status_filter,
 )
-from kompass.org.models import OrgUnit
+from kompass.org.models import OrgUnit, Person
 from kompass.roles.overview import attach_role_badges
 
-_save = save_form
 _version = form_version
 
 
@@ -123,29 +121,31 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @tenant_view
 def unit_create(request: HttpRequest) -> HttpResponse:
     ctx = request.tenant  # type: ignore[attr-defined]
+    # A Redaktion member limited to a subtree may create units inside it.
+    ctx.require(Capability.EDIT_ORG, ctx.scope_unit)
     initial: dict[str, Any] = {"is_active": True}
     parent_id = request.GET.get("parent", "")
     if parent_id.isdigit():
         initial["parent"] = access.orgunit_for_view(ctx, parent_id).pk
     form = OrgUnitForm(request.POST or None, kommune=ctx.kommune, initial=initial)
-    if request.method == "GET":
-        # A Redaktion member limited to a subtree may create units inside it.
-        ctx.require(Capability.EDIT_ORG, ctx.scope_unit)
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> OrgUnit:
         access.require_place_unit(ctx, form.cleaned_data["parent"])
-        unit = _save(
-            form, lambda: services.orgunit_create(kommune=ctx.kommune, actor=request.user, data=form.service_data())
-        )
-        if unit is not None:
-            messages.success(request, _("Die Einheit „%(name)s“ wurde angelegt.") % {"name": unit.name})
-            return redirect("org:unit_detail", ctx.kommune.slug, unit.pk)
-    elif request.method == "POST":
-        ctx.require(Capability.EDIT_ORG, ctx.scope_unit)
-    return render(
+        return services.orgunit_create(kommune=ctx.kommune, actor=request.user, data=form.service_data())
+
+    return form_page(
         request,
-        "org/unit_form.html",
-        {
-            "form": form,
+        form,
+        save,
+        done=lambda unit: success(
+            request,
+            _("Die Einheit „%(name)s“ wurde angelegt.") % {"name": unit.name},
+            "org:unit_detail",
+            ctx.kommune.slug,
+            unit.pk,
+        ),
+        template="org/unit_form.html",
+        context={
             "title": _("Neue Organisationseinheit"),
             "breadcrumbs": [*_tree_crumbs(ctx, None), (_("Neue Einheit"), None)],
         },
@@ -158,27 +158,27 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = request.tenant  # type: ignore[attr-defined]
     unit = access.orgunit_for_edit(ctx, pk)
     form = OrgUnitForm(request.POST or None, kommune=ctx.kommune, initial=OrgUnitForm.initial_for(unit))
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> OrgUnit:
         if form.cleaned_data["parent"] != unit.parent:
             access.require_place_unit(ctx, form.cleaned_data["parent"])
-        saved = _save(
-            form,
-            lambda: services.orgunit_update(
-                kommune=ctx.kommune,
-                actor=request.user,
-                unit=unit,
-                data=form.service_data(),
-                expected_version=_version(form),
-            ),
+        return services.orgunit_update(
+            kommune=ctx.kommune,
+            actor=request.user,
+            unit=unit,
+            data=form.service_data(),
+            expected_version=_version(form),
         )
-        if saved is not None:
-            messages.success(request, _("Die Änderungen wurden gespeichert."))
-            return redirect("org:unit_detail", ctx.kommune.slug, unit.pk)
-    return render(
+
+    return form_page(
         request,
-        "org/unit_form.html",
-        {
-            "form": form,
+        form,
+        save,
+        done=lambda _unit: success(
+            request, _("Die Änderungen wurden gespeichert."), "org:unit_detail", ctx.kommune.slug, unit.pk
+        ),
+        template="org/unit_form.html",
+        context={
             "unit": unit,
             "title": _("%(name)s bearbeiten") % {"name": unit.name},
             "breadcrumbs": [*_unit_crumbs(ctx, unit), (_("Bearbeiten"), None)],
@@ -192,24 +192,17 @@ def unit_delete(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = request.tenant  # type: ignore[attr-defined]
     unit = access.orgunit_for_edit(ctx, pk)
     form = DeleteForm(request.POST or None, initial={"version": unit.version})
-    if request.method == "POST" and form.is_valid():
-        done = _save(
-            form,
-            lambda: (
-                services.orgunit_delete(
-                    kommune=ctx.kommune, actor=request.user, unit=unit, expected_version=_version(form)
-                )
-                or True
-            ),
-        )
-        if done:
-            messages.success(request, _("Die Einheit „%(name)s“ wurde gelöscht.") % {"name": unit.name})
-            return redirect("org:tree", ctx.kommune.slug)
-    return render(
+    return form_page(
         request,
-        "org/confirm_delete.html",
-        {
-            "form": form,
+        form,
+        lambda: services.orgunit_delete(
+            kommune=ctx.kommune, actor=request.user, unit=unit, expected_version=_version(form)
+        ),
+        done=lambda _none: success(
+            request, _("Die Einheit „%(name)s“ wurde gelöscht.") % {"name": unit.name}, "org:tree", ctx.kommune.slug
+        ),
+        template="org/confirm_delete.html",
+        context={
             "object": unit,
             "title": _("Einheit „%(name)s“ löschen") % {"name": unit.name},
             "cancel_url": reverse("org:unit_detail", args=[ctx.kommune.slug, unit.pk]),
@@ -285,22 +278,24 @@ def person_create(request: HttpRequest) -> HttpResponse:
     if unit_id.isdigit():
         initial["org_unit"] = access.orgunit_for_view(ctx, unit_id).pk
     form = PersonForm(request.POST or None, kommune=ctx.kommune, initial=initial)
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> Person:
         access.require_place_person(ctx, form.cleaned_data["org_unit"])
-        person = _save(
-            form, lambda: services.person_create(kommune=ctx.kommune, actor=request.user, data=form.service_data())
-        )
-        if person is not None:
-            messages.success(request, _("%(name)s wurde angelegt.") % {"name": person.full_name})
-            return redirect("org:person_detail", ctx.kommune.slug, person.pk)
-    return render(
+        return services.person_create(kommune=ctx.kommune, actor=request.user, data=form.service_data())
+
+    return form_page(
         request,
-        "org/person_form.html",
-        {
-            "form": form,
-            "title": _("Neue Person"),
-            "breadcrumbs": [*_people_crumbs(ctx), (_("Neue Person"), None)],
-        },
+        form,
+        save,
+        done=lambda person: success(
+            request,
+            _("%(name)s wurde angelegt.") % {"name": person.full_name},
+            "org:person_detail",
+            ctx.kommune.slug,
+            person.pk,
+        ),
+        template="org/person_form.html",
+        context={"title": _("Neue Person"), "breadcrumbs": [*_people_crumbs(ctx), (_("Neue Person"), None)]},
     )
 
 
@@ -310,26 +305,23 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = request.tenant  # type: ignore[attr-defined]
     person = access.person_for_edit(ctx, pk)
     form = PersonForm(request.POST or None, kommune=ctx.kommune, initial=PersonForm.initial_for(person))
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> Person:
         access.require_place_person(ctx, form.cleaned_data["org_unit"])
-        saved = _save(
-            form,
-            lambda: services.person_update(
-                kommune=ctx.kommune,
-                actor=request.user,
-                person=person,
-                data=form.service_data(),
-                expected_version=_version(form),
-            ),
-        )
-        if saved is not None:
-            messages.success(request, _("Die Änderungen wurden gespeichert."))
-            return redirect("org:person_detail", ctx.kommune.slug, person.pk)
-    return render(
+        return services.person_update(
+            kommune=ctx.kommune, actor=request.user, person=person, data=form.service_data(),
+            expected_version=_version(form),
+        )  # fmt: skip
+
+    return form_page(
         request,
-        "org/person_form.html",
-        {
-            "form": form,
+        form,
+        save,
+        done=lambda _person: success(
+            request, _("Die Änderungen wurden gespeichert."), "org:person_detail", ctx.kommune.slug, person.pk
+        ),
+        template="org/person_form.html",
+        context={
             "person": person,
             "title": _("%(name)s bearbeiten") % {"name": person.full_name},
             "breadcrumbs": [
@@ -347,24 +339,17 @@ def person_delete(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = request.tenant  # type: ignore[attr-defined]
     person = access.person_for_edit(ctx, pk)
     form = DeleteForm(request.POST or None, initial={"version": person.version})
-    if request.method == "POST" and form.is_valid():
-        done = _save(
-            form,
-            lambda: (
-                services.person_delete(
-                    kommune=ctx.kommune, actor=request.user, person=person, expected_version=_version(form)
-                )
-                or True
-            ),
-        )
-        if done:
-            messages.success(request, _("%(name)s wurde gelöscht.") % {"name": person.full_name})
-            return redirect("org:person_list", ctx.kommune.slug)
-    return render(
+    return form_page(
         request,
-        "org/confirm_delete.html",
-        {
-            "form": form,
+        form,
+        lambda: services.person_delete(
+            kommune=ctx.kommune, actor=request.user, person=person, expected_version=_version(form)
+        ),
+        done=lambda _none: success(
+            request, _("%(name)s wurde gelöscht.") % {"name": person.full_name}, "org:person_list", ctx.kommune.slug
+        ),
+        template="org/confirm_delete.html",
+        context={
             "object": person,
             "title": _("%(name)s löschen") % {"name": person.full_name},
             "cancel_url": reverse("org:person_detail", args=[ctx.kommune.slug, person.pk]),

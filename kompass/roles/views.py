@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from kompass.audit.selectors import history_for
 from kompass.core.decorators import tenant_view
 from kompass.core.exceptions import ConflictError
-from kompass.core.forms_util import form_version, save_form
+from kompass.core.forms_util import form_page, form_version, save_form, success
 from kompass.core.pagination import paginate, query_without_page
 from kompass.org.forms import DeleteForm
 from kompass.roles import access, overview, rules, selectors, services
@@ -215,17 +215,19 @@ def role_create(request: HttpRequest) -> HttpResponse:
     ctx = request.tenant  # type: ignore[attr-defined]
     access.require_model_editor(ctx)
     form = RoleForm(request.POST or None, initial={"is_active": True, "kind": "intern"})
-    if request.method == "POST" and form.is_valid():
-        role = _save(
-            form, lambda: services.role_create(kommune=ctx.kommune, actor=request.user, data=form.service_data())
-        )
-        if role is not None:
-            messages.success(request, _("Die Rolle „%(name)s“ wurde angelegt.") % {"name": role.name})
-            return redirect("roles:role_detail", ctx.kommune.slug, role.pk)
-    return render(
+    return form_page(
         request,
-        "roles/role_form.html",
-        {"form": form, "title": _("Neue eigene Rolle"), "breadcrumbs": [_roles_crumb(ctx), (_("Neue Rolle"), None)]},
+        form,
+        lambda: services.role_create(kommune=ctx.kommune, actor=request.user, data=form.service_data()),
+        done=lambda role: success(
+            request,
+            _("Die Rolle „%(name)s“ wurde angelegt.") % {"name": role.name},
+            "roles:role_detail",
+            ctx.kommune.slug,
+            role.pk,
+        ),
+        template="roles/role_form.html",
+        context={"title": _("Neue eigene Rolle"), "breadcrumbs": [_roles_crumb(ctx), (_("Neue Rolle"), None)]},
     )
 
 
@@ -235,25 +237,21 @@ def role_edit(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = request.tenant  # type: ignore[attr-defined]
     role = access.role_for_edit(ctx, pk)
     form = RoleForm(request.POST or None, initial=RoleForm.initial_for(role))
-    if request.method == "POST" and form.is_valid():
-        saved = _save(
-            form,
-            lambda: services.role_update(
-                kommune=ctx.kommune,
-                actor=request.user,
-                role=role,
-                data=form.service_data(),
-                expected_version=_version(form),
-            ),
-        )
-        if saved is not None:
-            messages.success(request, _("Die Änderungen wurden gespeichert."))
-            return redirect("roles:role_detail", ctx.kommune.slug, role.pk)
-    return render(
+    return form_page(
         request,
-        "roles/role_form.html",
-        {
-            "form": form,
+        form,
+        lambda: services.role_update(
+            kommune=ctx.kommune,
+            actor=request.user,
+            role=role,
+            data=form.service_data(),
+            expected_version=_version(form),
+        ),
+        done=lambda _role: success(
+            request, _("Die Änderungen wurden gespeichert."), "roles:role_detail", ctx.kommune.slug, role.pk
+        ),
+        template="roles/role_form.html",
+        context={
             "role": role,
             "title": _("Rolle „%(name)s“ anpassen") % {"name": role.name},
             "breadcrumbs": [*_role_crumbs(ctx, role), (_("Bearbeiten"), None)],
@@ -267,17 +265,24 @@ def role_delete(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = request.tenant  # type: ignore[attr-defined]
     role = access.role_for_edit(ctx, pk)
     form = DeleteForm(request.POST or None, initial={"version": role.version})
-    if request.method == "POST" and form.is_valid():
+
+    def delete() -> None:
         if not role.is_custom:
-            form.add_error(None, _("Rollen aus dem Katalog werden nicht gelöscht. Setzen Sie sie auf inaktiv."))
-        elif _save(form, lambda: services.role_delete(kommune=ctx.kommune, actor=request.user, role=role) or True):
-            messages.success(request, _("Die Rolle „%(name)s“ wurde gelöscht.") % {"name": role.name})
-            return redirect("roles:role_list", ctx.kommune.slug)
-    return render(
+            raise ValidationError(_("Rollen aus dem Katalog werden nicht gelöscht. Setzen Sie sie auf inaktiv."))
+        services.role_delete(kommune=ctx.kommune, actor=request.user, role=role)
+
+    return form_page(
         request,
-        "roles/role_delete.html",
-        {
-            "form": form,
+        form,
+        delete,
+        done=lambda _none: success(
+            request,
+            _("Die Rolle „%(name)s“ wurde gelöscht.") % {"name": role.name},
+            "roles:role_list",
+            ctx.kommune.slug,
+        ),
+        template="roles/role_delete.html",
+        context={
             "role": role,
             "has_assignments": selectors.assignments(ctx.kommune).filter(role=role).exists(),
             "title": _("Rolle „%(name)s“ löschen") % {"name": role.name},
@@ -441,30 +446,35 @@ def _assignment_initial(ctx: Any, request: HttpRequest) -> dict[str, Any]:
     return initial
 
 
+def _assignment_saved(request: HttpRequest, message: str, assignment: Assignment) -> HttpResponse:
+    _warn_overload(request, assignment)
+    return success(request, message, "roles:role_detail", request.tenant.kommune.slug, assignment.role_id)  # type: ignore[attr-defined]
+
+
+def _assignment_title(text: str, assignment: Assignment) -> str:
+    return text % {"person": assignment.person, "role": assignment.role.name}
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @tenant_view
 def assignment_create(request: HttpRequest) -> HttpResponse:
     ctx = request.tenant  # type: ignore[attr-defined]
     access.require_assignment_editor(ctx)
     form = AssignmentForm(request.POST or None, kommune=ctx.kommune, initial=_assignment_initial(ctx, request))
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> Assignment:
         access.require_assignment_place(ctx, form.cleaned_data["person"], form.cleaned_data["org_unit"])
-        assignment = _save(
-            form, lambda: services.assignment_create(kommune=ctx.kommune, actor=request.user, data=form.service_data())
-        )
-        if assignment is not None:
-            messages.success(
-                request,
-                _("%(person)s ist jetzt als „%(role)s“ zugeordnet.")
-                % {"person": assignment.person, "role": assignment.role.name},
-            )
-            _warn_overload(request, assignment)
-            return redirect("roles:role_detail", ctx.kommune.slug, assignment.role_id)
-    return render(
+        return services.assignment_create(kommune=ctx.kommune, actor=request.user, data=form.service_data())
+
+    return form_page(
         request,
-        "roles/assignment_form.html",
-        {
-            "form": form,
+        form,
+        save,
+        done=lambda a: _assignment_saved(
+            request, _assignment_title(_("%(person)s ist jetzt als „%(role)s“ zugeordnet."), a), a
+        ),
+        template="roles/assignment_form.html",
+        context={
             "title": _("Neue Zuordnung"),
             "breadcrumbs": [_roles_crumb(ctx), _assignments_crumb(ctx), (_("Neue Zuordnung"), None)],
         },
@@ -482,30 +492,26 @@ def assignment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         current_role=assignment.role,
         initial=AssignmentForm.initial_for(assignment),
     )
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> Assignment:
         access.require_assignment_place(ctx, form.cleaned_data["person"], form.cleaned_data["org_unit"])
-        saved = _save(
-            form,
-            lambda: services.assignment_update(
-                kommune=ctx.kommune,
-                actor=request.user,
-                assignment=assignment,
-                data=form.service_data(),
-                expected_version=_version(form),
-            ),
+        return services.assignment_update(
+            kommune=ctx.kommune,
+            actor=request.user,
+            assignment=assignment,
+            data=form.service_data(),
+            expected_version=_version(form),
         )
-        if saved is not None:
-            messages.success(request, _("Die Änderungen wurden gespeichert."))
-            _warn_overload(request, saved)
-            return redirect("roles:role_detail", ctx.kommune.slug, saved.role_id)
-    return render(
+
+    return form_page(
         request,
-        "roles/assignment_form.html",
-        {
-            "form": form,
+        form,
+        save,
+        done=lambda a: _assignment_saved(request, _("Die Änderungen wurden gespeichert."), a),
+        template="roles/assignment_form.html",
+        context={
             "assignment": assignment,
-            "title": _("Zuordnung bearbeiten: %(person)s als %(role)s")
-            % {"person": assignment.person, "role": assignment.role.name},
+            "title": _assignment_title(_("Zuordnung bearbeiten: %(person)s als %(role)s"), assignment),
             "breadcrumbs": [_roles_crumb(ctx), _assignments_crumb(ctx), (_("Bearbeiten"), None)],
         },
     )
@@ -517,33 +523,29 @@ def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = request.tenant  # type: ignore[attr-defined]
     assignment = access.assignment_for_edit(ctx, pk)
     form = AssignmentEndForm(request.POST or None, initial=AssignmentEndForm.initial_for(assignment, selectors.today()))
-    if request.method == "POST" and form.is_valid():
-        saved = _save(
-            form,
-            lambda: services.assignment_end(
-                kommune=ctx.kommune,
-                actor=request.user,
-                assignment=assignment,
-                end=form.cleaned_data["end"],
-                expected_version=_version(form),
-            ),
-            rename={"valid_until": "end"},
-        )
-        if saved is not None:
-            messages.success(
-                request,
-                _("Die Zuordnung endet am %(date)s und bleibt im Verlauf sichtbar.")
-                % {"date": saved.valid_until.strftime("%d.%m.%Y")},
-            )
-            return redirect("roles:role_detail", ctx.kommune.slug, saved.role_id)
-    return render(
+    return form_page(
         request,
-        "roles/assignment_end.html",
-        {
-            "form": form,
+        form,
+        lambda: services.assignment_end(
+            kommune=ctx.kommune,
+            actor=request.user,
+            assignment=assignment,
+            end=form.cleaned_data["end"],
+            expected_version=_version(form),
+        ),
+        rename={"valid_until": "end"},
+        done=lambda a: success(
+            request,
+            _("Die Zuordnung endet am %(date)s und bleibt im Verlauf sichtbar.")
+            % {"date": a.valid_until.strftime("%d.%m.%Y")},
+            "roles:role_detail",
+            ctx.kommune.slug,
+            a.role_id,
+        ),
+        template="roles/assignment_end.html",
+        context={
             "assignment": assignment,
-            "title": _("Zuordnung beenden: %(person)s als %(role)s")
-            % {"person": assignment.person, "role": assignment.role.name},
+            "title": _assignment_title(_("Zuordnung beenden: %(person)s als %(role)s"), assignment),
             "breadcrumbs": [_roles_crumb(ctx), _assignments_crumb(ctx), (_("Beenden"), None)],
         },
     )
@@ -555,21 +557,23 @@ def assignment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = request.tenant  # type: ignore[attr-defined]
     assignment = access.assignment_for_edit(ctx, pk)
     form = DeleteForm(request.POST or None, initial={"version": assignment.version})
-    if request.method == "POST" and form.is_valid():
+
+    def delete() -> None:
         if _version(form) is not None and _version(form) != assignment.version:
-            form.add_error(None, str(ConflictError()))
-        else:
-            services.assignment_delete(kommune=ctx.kommune, actor=request.user, assignment=assignment)
-            messages.success(request, _("Die Zuordnung wurde gelöscht."))
-            return redirect("roles:role_detail", ctx.kommune.slug, assignment.role_id)
-    return render(
+            raise ConflictError
+        services.assignment_delete(kommune=ctx.kommune, actor=request.user, assignment=assignment)
+
+    return form_page(
         request,
-        "roles/assignment_delete.html",
-        {
-            "form": form,
+        form,
+        delete,
+        done=lambda _none: success(
+            request, _("Die Zuordnung wurde gelöscht."), "roles:role_detail", ctx.kommune.slug, assignment.role_id
+        ),
+        template="roles/assignment_delete.html",
+        context={
             "assignment": assignment,
-            "title": _("Zuordnung löschen: %(person)s als %(role)s")
-            % {"person": assignment.person, "role": assignment.role.name},
+            "title": _assignment_title(_("Zuordnung löschen: %(person)s als %(role)s"), assignment),
             "breadcrumbs": [_roles_crumb(ctx), _assignments_crumb(ctx), (_("Löschen"), None)],
         },
     )
