@@ -104,8 +104,8 @@ lock: $(VENV)/bin/python
 
 # Update the translation catalogues after changing texts (needs GNU gettext).
 messages: setup
-	cd kompass && ../$(MANAGE) makemessages -l en --no-obsolete
-	cd kompass && ../$(MANAGE) compilemessages
+	cd kompass && ../$(PY) ../manage.py makemessages -l en --no-obsolete
+	cd kompass && ../$(PY) ../manage.py compilemessages
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .mypy_cache .ruff_cache
