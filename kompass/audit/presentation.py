@@ -49,7 +49,7 @@ FALLBACK_LABELS = {
     "expires_at": gettext_lazy("Gültig bis"),
     "from_role": gettext_lazy("Von Rolle"),
     "letter": gettext_lazy("Zuständigkeit (RACI)"),
-    "markers": gettext_lazy("Merkmale"),
+    "markers": gettext_lazy("Zählt für die Rollen-Checks als"),
     "operator": gettext_lazy("Betreiberkonto"),
     "to_role": gettext_lazy("Zu Rolle"),
     "user": gettext_lazy("Benutzerkonto"),
@@ -292,6 +292,10 @@ def _text(entry: AuditEntry, field: models.Field | None, value: Any, lookups: _L
         typed = _typed_text(field, value)
         if typed is not None:
             return typed
+        # A model may name the items of its list fields (e.g. a role's check markers: "cdo" → "CDO").
+        labeller = getattr(field.model, "audit_item_label", None)
+        if labeller is not None and isinstance(value, list):
+            return ", ".join(str(labeller(field.name, item)) for item in value if item not in (None, ""))
     return _plain(value)
 
 

@@ -126,6 +126,15 @@ def test_lists_are_joined_and_long_texts_are_shortened_with_the_full_text_kept(w
     assert purpose.after.text.endswith("…") and len(purpose.after.text) <= 201
 
 
+def test_a_roles_check_markers_read_by_their_short_labels(world: World) -> None:
+    role = entry(world, "role", {"markers": [["cdo", "core"], ["cdo", "isb", "lotse"]]})
+    assert texts(rows(present_entries([role])[0])["markers"]) == (
+        "Zählt für die Rollen-Checks als",
+        "CDO, core",
+        "CDO, ISB, Digitallotsin/-lotse",
+    )
+
+
 def test_a_new_object_shows_only_its_values_and_a_deleted_one_its_last_values(world: World) -> None:
     created = rows(present_entries([latest(world, world.bruno)])[0])
     assert texts(created["org_unit"]) == ("Organisationseinheit", None, "32.1 Gewerbe")
