@@ -152,3 +152,15 @@ def test_a_server_error_shows_a_german_page_without_internals(world: World) -> N
     assert response["X-Request-ID"] in body
     for leak in ("geheimer Stacktrace", "Traceback", "RuntimeError", "/work/", "key_figures"):
         assert leak not in body
+
+
+def test_a_checkbox_hint_is_rendered_where_aria_describedby_points() -> None:
+    from django import forms
+    from django.template.loader import render_to_string
+
+    class Form(forms.Form):
+        agree = forms.BooleanField(label="Einverstanden", help_text="Gilt für alle Einheiten.", required=False)
+
+    html = render_to_string("includes/field.html", {"field": Form()["agree"]})
+    assert 'aria-describedby="id_agree-hint"' in html
+    assert 'id="id_agree-hint">Gilt für alle Einheiten.</div>' in html
