@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
-from kompass.org.services import ConflictError
+from kompass.core.exceptions import ConflictError
 
 if TYPE_CHECKING:
     from ninja import NinjaAPI

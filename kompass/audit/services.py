@@ -11,6 +11,7 @@ from django.db import models
 
 from kompass.audit import context
 from kompass.audit.models import AuditAction, AuditEntry
+from kompass.core.exceptions import ConflictError
 
 SYSTEM_ACTOR_NAME = "System"
 
@@ -68,6 +69,24 @@ def audit_record(
         changes=changes,
         request_id=ctx.request_id,
     )
+
+
+def check_version(obj: Any, expected_version: int | None) -> None:
+    """Optimistic locking: the user edited the version they loaded, or nothing is written."""
+    if expected_version is not None and obj.version != expected_version:
+        raise ConflictError()
+
+
+def save_update(*, kommune_id: int, actor: Any, obj: Any, fields: Iterable[str], before: dict[str, Any]) -> None:
+    """Finish the update of a versioned, locked object whose fields were set: when the audited
+    `fields` are unchanged nothing is written (a re-import stays silent); otherwise the version
+    goes up, the row is saved and the audit entry written, in the caller's transaction."""
+    after = snapshot(obj, fields)
+    if after == before:
+        return
+    obj.version += 1
+    obj.save()
+    audit_record(kommune_id=kommune_id, actor=actor, action=AuditAction.UPDATE, obj=obj, before=before, after=after)
 
 
 def audit_bulk_create(*, kommune_id: int, actor: Any, objs: Iterable[models.Model], fields: Iterable[str]) -> int:

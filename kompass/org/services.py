@@ -14,18 +14,12 @@ from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
 from kompass.audit.models import AuditAction
-from kompass.audit.services import audit_record, snapshot
-from kompass.core.exceptions import ConflictError
+from kompass.audit.services import audit_record, check_version, save_update, snapshot
 from kompass.org.models import MAX_TREE_DEPTH, OrgUnit, OrgUnitType, Person
 from kompass.tenancy.models import Kommune
 
 ORGUNIT_FIELDS = ("code", "name", "unit_type", "parent", "head", "is_active")
 PERSON_FIELDS = ("first_name", "last_name", "email", "function_title", "org_unit", "is_active", "user")
-
-
-def _check_version(obj: Any, expected_version: int | None) -> None:
-    if expected_version is not None and obj.version != expected_version:
-        raise ConflictError()
 
 
 def _clean_text(value: Any) -> str:
@@ -117,7 +111,7 @@ def orgunit_update(
 ) -> OrgUnit:
     """Change fields of a unit. A changed parent moves the subtree (see `orgunit_move`)."""
     unit = _locked_unit(kommune, unit)
-    _check_version(unit, expected_version)
+    check_version(unit, expected_version)
     before = snapshot(unit, ORGUNIT_FIELDS)
     new_parent = data.get("parent", unit.parent)
     for field in ("code", "name"):
@@ -129,18 +123,7 @@ def orgunit_update(
     _validate_orgunit(kommune, unit)
     if (new_parent.pk if new_parent else None) != unit.parent_id:
         _move(kommune, unit, new_parent)
-    if snapshot(unit, ORGUNIT_FIELDS) == before:
-        return unit
-    unit.version += 1
-    unit.save()
-    audit_record(
-        kommune_id=kommune.pk,
-        actor=actor,
-        action=AuditAction.UPDATE,
-        obj=unit,
-        before=before,
-        after=snapshot(unit, ORGUNIT_FIELDS),
-    )
+    save_update(kommune_id=kommune.pk, actor=actor, obj=unit, fields=ORGUNIT_FIELDS, before=before)
     return unit
 
 
@@ -179,7 +162,7 @@ def orgunit_move(
 def orgunit_delete(*, kommune: Kommune, actor: Any, unit: OrgUnit, expected_version: int | None = None) -> None:
     """Delete a unit that has no sub-units and no people; otherwise say what is in the way."""
     unit = _locked_unit(kommune, unit)
-    _check_version(unit, expected_version)
+    check_version(unit, expected_version)
     if OrgUnit.objects.for_kommune(kommune).filter(parent=unit).exists():
         raise ValidationError(_("Die Einheit hat noch Untereinheiten. Verschieben oder löschen Sie diese zuerst."))
     if Person.objects.for_kommune(kommune).filter(org_unit=unit).exists():
@@ -252,17 +235,12 @@ def person_update(
     *, kommune: Kommune, actor: Any, person: Person, data: Mapping[str, Any], expected_version: int | None = None
 ) -> Person:
     person = Person.objects.for_kommune(kommune).select_for_update().get(pk=person.pk)
-    _check_version(person, expected_version)
+    check_version(person, expected_version)
     before = snapshot(person, PERSON_FIELDS)
     for field, value in _person_values(data).items():
         setattr(person, field, value)
     _validate_person(kommune, person)
-    after = snapshot(person, PERSON_FIELDS)
-    if after == before:
-        return person
-    person.version += 1
-    person.save()
-    audit_record(kommune_id=kommune.pk, actor=actor, action=AuditAction.UPDATE, obj=person, before=before, after=after)
+    save_update(kommune_id=kommune.pk, actor=actor, obj=person, fields=PERSON_FIELDS, before=before)
     return person
 
 
@@ -270,7 +248,7 @@ def person_update(
 def person_delete(*, kommune: Kommune, actor: Any, person: Person, expected_version: int | None = None) -> None:
     """Delete a person; units they led keep no head (shown on the start page as missing)."""
     person = Person.objects.for_kommune(kommune).select_for_update().get(pk=person.pk)
-    _check_version(person, expected_version)
+    check_version(person, expected_version)
     for unit in OrgUnit.objects.for_kommune(kommune).filter(head=person):
         orgunit_update(kommune=kommune, actor=actor, unit=unit, data={"head": None})
     audit_record(

@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from kompass.audit.models import AuditAction
-from kompass.audit.services import audit_bulk_create, audit_record, snapshot
+from kompass.audit.services import audit_bulk_create, audit_record, check_version, save_update, snapshot
 from kompass.core.exceptions import ConflictError
 from kompass.org.models import OrgUnit, Person
 from kompass.roles.markers import clean_markers
@@ -43,11 +43,6 @@ from kompass.tenancy.models import Kommune
 ROLE_AUDIT = Role.AUDIT_FIELDS
 ASSIGNMENT_AUDIT = Assignment.AUDIT_FIELDS
 RELATION_AUDIT = ("from_role", "to_role", "relation_type", "note")
-
-
-def _check_version(obj: Any, expected_version: int | None) -> None:
-    if expected_version is not None and obj.version != expected_version:
-        raise ConflictError()
 
 
 def _text(value: Any, limit: int | None = None) -> str:
@@ -260,7 +255,7 @@ def role_update(
     """Adapt a role's texts and its markers for the checks, mark it deliberately not filled (with
     reason) or deactivate it. Catalogue-only markers (e.g. `core`) may stay but cannot be added."""
     role = Role.objects.for_kommune(kommune).select_for_update().get(pk=role.pk)
-    _check_version(role, expected_version)
+    check_version(role, expected_version)
     before = snapshot(role, ROLE_AUDIT)
     errors: dict[str, list[str]] = {}
     for name, value in _role_values(data).items():
@@ -270,12 +265,7 @@ def role_update(
     if not role.not_filled:
         role.not_filled_reason = ""
     _validate_role(role, errors)
-    after = snapshot(role, ROLE_AUDIT)
-    if after == before:
-        return role
-    role.version += 1
-    role.save()
-    audit_record(kommune_id=kommune.pk, actor=actor, action=AuditAction.UPDATE, obj=role, before=before, after=after)
+    save_update(kommune_id=kommune.pk, actor=actor, obj=role, fields=ROLE_AUDIT, before=before)
     return role
 
 
@@ -426,7 +416,7 @@ def assignment_update(
     expected_version: int | None = None,
 ) -> Assignment:
     assignment = Assignment.objects.for_kommune(kommune).select_for_update().get(pk=assignment.pk)
-    _check_version(assignment, expected_version)
+    check_version(assignment, expected_version)
     before = snapshot(assignment, ASSIGNMENT_AUDIT)
     errors: dict[str, list[str]] = {}
     for name, value in _assignment_values(data, errors).items():
@@ -434,14 +424,7 @@ def assignment_update(
     _validate_assignment(kommune, assignment, errors)
     if errors:
         raise ValidationError(errors)
-    after = snapshot(assignment, ASSIGNMENT_AUDIT)
-    if after == before:
-        return assignment
-    assignment.version += 1
-    assignment.save()
-    audit_record(
-        kommune_id=kommune.pk, actor=actor, action=AuditAction.UPDATE, obj=assignment, before=before, after=after
-    )
+    save_update(kommune_id=kommune.pk, actor=actor, obj=assignment, fields=ASSIGNMENT_AUDIT, before=before)
     return assignment
 
 

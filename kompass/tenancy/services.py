@@ -11,8 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kompass.audit.models import AuditAction
-from kompass.audit.services import audit_record, snapshot
-from kompass.core.exceptions import ConflictError
+from kompass.audit.services import audit_record, check_version, save_update, snapshot
 from kompass.tenancy.models import AGS_LAND_PREFIX, Kommune
 
 KOMMUNE_FIELDS = ("name", "slug", "kommune_type", "bundesland", "population", "ags")
@@ -77,16 +76,10 @@ def kommune_update(
     *, kommune: Kommune, actor: Any, data: Mapping[str, Any], expected_version: int | None = None
 ) -> Kommune:
     kommune = Kommune.objects.select_for_update().get(pk=kommune.pk)
-    if expected_version is not None and kommune.version != expected_version:
-        raise ConflictError()
+    check_version(kommune, expected_version)
     before = snapshot(kommune, KOMMUNE_FIELDS)
     for field, value in _clean(data, EDITABLE_FIELDS).items():
         setattr(kommune, field, value)
     _validate(kommune)
-    after = snapshot(kommune, KOMMUNE_FIELDS)
-    if after == before:
-        return kommune
-    kommune.version += 1
-    kommune.save()
-    audit_record(kommune_id=kommune.pk, actor=actor, action=AuditAction.UPDATE, obj=kommune, before=before, after=after)
+    save_update(kommune_id=kommune.pk, actor=actor, obj=kommune, fields=KOMMUNE_FIELDS, before=before)
     return kommune

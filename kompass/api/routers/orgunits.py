@@ -22,10 +22,10 @@ from kompass.api.schemas import (
     ValidationErrorOut,
     Version,
 )
+from kompass.core.exceptions import ConflictError
 from kompass.org import access, selectors, services
 from kompass.org.models import OrgUnit
 from kompass.org.selectors import TreeNode
-from kompass.org.services import ConflictError
 
 router = Router(tags=["Organisationseinheiten"])
 BASE = "/kommunen/{kommune_slug}/orgunits"

@@ -148,7 +148,7 @@ def test_a_move_that_fails_half_way_changes_nothing(world: World) -> None:
     """R5: the subtree update and the audit entry are one transaction."""
     before, audit = tree_state(world.kommune), AuditEntry.objects.for_kommune(world.kommune).count()
     with (
-        mock.patch("kompass.org.services.audit_record", side_effect=RuntimeError("Ausfall")),
+        mock.patch("kompass.audit.services.audit_record", side_effect=RuntimeError("Ausfall")),
         pytest.raises(RuntimeError),
     ):
         services.orgunit_move(kommune=world.kommune, actor=world.admin, unit=world.ordnungsamt, new_parent=world.root)
