@@ -20,7 +20,7 @@ from kompass.audit.selectors import history_for
 from kompass.core.decorators import tenant_view
 from kompass.core.exceptions import ConflictError
 from kompass.core.forms_util import form_page, form_version, save_form, success
-from kompass.core.pagination import paginate, query_without_page
+from kompass.core.pagination import paginate_by_ids, query_without_page
 from kompass.org.forms import DeleteForm
 from kompass.roles import access, overview, rules, selectors, services
 from kompass.roles.forms import (
@@ -404,7 +404,7 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
         query=filters.get("q", ""),
         sort=sort,
     )
-    page = paginate(request, qs)
+    page = paginate_by_ids(request, qs, lambda ids: selectors.assignments(ctx.kommune).filter(pk__in=ids))
     template = "roles/partials/assignment_table.html" if request.htmx else "roles/assignment_list.html"  # type: ignore[attr-defined]
     return render(
         request,
