@@ -236,7 +236,11 @@ class AssignmentForm(VersionedForm):
     time_share = PercentField(label=_("Zeitanteil (%)"), required=False, help_text=_("0 bis 100, z. B. 12,5"))
     valid_from = date_field(_("Gültig ab"))
     valid_until = date_field(_("Gültig bis"), required=False)
-    deputy = PersonEmailField(label=_("Vertretung (dienstliche E-Mail)"), required=False)
+    deputy = PersonEmailField(
+        label=_("Vertretung (dienstliche E-Mail)"),
+        required=False,
+        help_text=_("Für CDO, CIO, ISB und DSB erwartet der Rollen-Check eine Vertretung."),
+    )
     mandate = forms.CharField(
         label=_("Grundlage / Mandat"),
         required=False,

@@ -596,6 +596,11 @@ def test_the_create_form_is_prefilled_from_the_query_string(adopted: Model, admi
     assert admin_client.get(url("assignment_create") + f"?einheit={w.other_unit.pk}").status_code == 404
 
 
+def test_the_form_says_which_roles_the_check_expects_a_deputy_for(adopted: Model, admin_client: Client) -> None:
+    text = admin_client.get(url("assignment_create")).content.decode()
+    assert 'id="id_deputy-hint">Für CDO, CIO, ISB und DSB erwartet der Rollen-Check eine Vertretung.' in text
+
+
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
@@ -788,6 +793,8 @@ def test_check_page_shows_a_dsb_conflict_and_it_disappears_when_the_conflict_is_
     text = admin_client.get(url("checks")).content.decode()
     assert "Interessenkonflikt: Alice Amtsleiterin ist DSB und Verwaltungsleitung (HVB)" in text
     assert "DSGVO Art. 38 Abs. 6" in text and "Beheben" in text
+    # Each fix link names its finding for screen readers (the visible text is the same for all).
+    assert 'aria-label="Beheben: Interessenkonflikt: Alice Amtsleiterin ist DSB' in text
     assert url("assignment_list") in text
 
     yesterday = (selectors.today() - datetime.timedelta(days=1)).isoformat()
