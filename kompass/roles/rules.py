@@ -293,7 +293,7 @@ def rule_person_overload(data: CheckData) -> list[Finding]:
     findings = []
     for person_id, total in sorted(totals.items()):
         if total > 100:
-            items = roles[person_id]
+            items = sorted(roles[person_id], key=lambda a: (a.role.position, a.pk))  # the same text on every database
             detail = "; ".join(f"{a.role.name} {percent(a.time_share)} %" for a in items)
             findings.append(
                 Finding(

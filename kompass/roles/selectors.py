@@ -174,6 +174,7 @@ def _check_assignments(kommune: Kommune, ids: set[int], role_rows: list[Role]) -
         .filter(pk__in=ids)
         .select_related("person", "person__org_unit", "org_unit")
         .only(*_CHECK_COLUMNS)
+        .order_by("id")  # findings list assignments in a stable order, whatever plan the database picks
     )
     for a in rows:
         a.role = by_id[a.role_id]  # the roles are loaded already

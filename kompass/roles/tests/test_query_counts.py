@@ -129,7 +129,7 @@ def _full_data(kommune: Any) -> CheckData:
     return CheckData(
         today=reduced.today,
         roles=reduced.roles,
-        current=list(selectors.current_assignments(kommune)),
+        current=list(selectors.current_assignments(kommune).order_by("id")),
         recent_past=reduced.recent_past,
         activities=reduced.activities,
         cells=reduced.cells,

@@ -244,6 +244,16 @@ def test_person_above_100_percent_is_listed_with_roles():
     assert "A 70 %" in findings[0].explanation and "B 50 %" in findings[0].explanation
 
 
+def test_overload_lists_the_roles_in_role_order_whatever_order_the_database_returns():
+    p, r1, r2 = person("Max"), role("a"), role("b")
+    r1.position, r2.position = 2, 1
+    first, second = assign(p, r1, 70), assign(p, r2, 50)
+    forward = rules.rule_person_overload(data([r1, r2], current=[first, second]))
+    backward = rules.rule_person_overload(data([r1, r2], current=[second, first]))
+    assert forward == backward
+    assert "B 50 %; A 70 %" in forward[0].explanation and forward[0].fix == ("roles:assignment_edit", {"pk": second.pk})
+
+
 def test_exactly_100_percent_is_fine():
     p, r1, r2 = person("Max"), role("a"), role("b")
     assert rules.rule_person_overload(data([r1, r2], current=[assign(p, r1, 60), assign(p, r2, 40)])) == []
