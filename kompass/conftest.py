@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from kompass.accounts.models import Membership, Role, User
+from kompass.accounts.models import User
 from kompass.factories import KommuneFactory, UserFactory, orgunit, person
 from kompass.org.models import OrgUnit, OrgUnitType, Person
-from kompass.tenancy.models import Kommune
+from kompass.tenancy.models import Kommune, Membership, Role
 
 
 @dataclass

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import factory
 
-from kompass.accounts.models import Membership, Role, User
+from kompass.accounts.models import User
 from kompass.org.models import OrgUnit, OrgUnitType, Person
-from kompass.tenancy.models import Kommune
+from kompass.tenancy.models import Kommune, Membership, Role
 
 
 class KommuneFactory(factory.django.DjangoModelFactory):

@@ -30,21 +30,24 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "ninja",
+    # The apps in their layers, from the ground floor up (docs/architecture.md; checked by `make lint`).
     "kompass.core",
     "kompass.tenancy",
+    "kompass.audit",
     "kompass.accounts",
     "kompass.org",
-    "kompass.audit",
     "kompass.roles",
+    "kompass.ui",
     "kompass.api",
+    "kompass.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "kompass.core.middleware.RequestIdMiddleware",
+    "kompass.audit.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "kompass.core.middleware.LanguageMiddleware",
+    "kompass.ui.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -69,7 +72,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "kompass.core.context_processors.shell",
+                "kompass.ui.context_processors.shell",
             ],
         },
     }
@@ -89,6 +92,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# The unit tree a Redaktion membership can be limited to (tenancy.Membership.scope_unit), named here
+# like the user model so that the tenant layer does not name the org app.
+TENANT_SCOPE_UNIT_MODEL = "org.OrgUnit"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -102,7 +108,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "kompass.accounts.validators.MaximumLengthValidator", "OPTIONS": {"max_length": 512}},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "ui:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Login throttling (ASVS 6.3.1): counted per user name and per IP address together, stored in

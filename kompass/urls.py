@@ -9,11 +9,10 @@ urlpatterns = [
     path("", include("kompass.accounts.urls")),
     path("", include("kompass.org.urls")),
     path("", include("kompass.audit.urls")),
-    path("", include("kompass.tenancy.urls")),
     path("", include("kompass.roles.urls")),
-    path("", include("kompass.core.urls")),
+    path("", include("kompass.ui.urls")),
 ]
 
-handler403 = "kompass.core.errors.permission_denied"
-handler404 = "kompass.core.errors.not_found"
-handler500 = "kompass.core.errors.server_error"
+handler403 = "kompass.ui.errors.permission_denied"
+handler404 = "kompass.ui.errors.not_found"
+handler500 = "kompass.ui.errors.server_error"

@@ -1,11 +1,18 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from kompass.accounts.models import Role
-from kompass.org.models import OrgUnit
+from kompass.tenancy.models import Bundesland, Kommune, KommuneType, Membership, Role
+
+
+def _scope_units() -> Any:
+    """The units a Redaktion membership can be limited to: the model behind `Membership.scope_unit`
+    (named in the settings), so that accounts need not import the org app above it."""
+    return Membership._meta.get_field("scope_unit").related_model._default_manager  # type: ignore[union-attr]
 
 
 class LoginForm(AuthenticationForm):
@@ -37,9 +44,30 @@ class MembershipForm(forms.Form):
     username = forms.CharField(label=_("Benutzername"), max_length=150)
     role = forms.ChoiceField(label=_("Rolle"), choices=Role.choices)
     scope_unit = forms.ModelChoiceField(
-        label=_("Beschränkt auf Organisationseinheit (nur Redaktion)"), queryset=OrgUnit.objects.none(), required=False
+        label=_("Beschränkt auf Organisationseinheit (nur Redaktion)"), queryset=_scope_units().none(), required=False
     )
 
     def __init__(self, *args, kommune=None, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["scope_unit"].queryset = OrgUnit.objects.for_kommune(kommune).order_by("code")
+        self.fields["scope_unit"].queryset = _scope_units().for_kommune(kommune).order_by("code")
+
+
+# --- the Kommune's master data ------------------------------------------------------------
+
+
+class KommuneForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kommune_type = forms.ChoiceField(label=_("Art"), choices=KommuneType.choices)
+    bundesland = forms.ChoiceField(label=_("Bundesland"), choices=Bundesland.choices)
+    population = forms.IntegerField(label=_("Einwohnerzahl"), min_value=1, max_value=10_000_000)
+    ags = forms.CharField(
+        label=_("Amtlicher Gemeindeschlüssel"),
+        max_length=8,
+        min_length=8,
+        help_text=_("8 Ziffern; die ersten beiden bezeichnen das Land"),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    @classmethod
+    def initial_for(cls, kommune: Kommune) -> dict[str, Any]:
+        return {f: getattr(kommune, f) for f in ("name", "kommune_type", "bundesland", "population", "ags", "version")}

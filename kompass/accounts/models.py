@@ -1,8 +1,8 @@
-"""Accounts, memberships in Kommunen, personal API tokens and audited operator access.
+"""Logins and personal API tokens.
 
-A user belongs to one or more Kommunen through a `Membership` with one of three roles.
-Platform operators (superusers) have no membership; they reach a Kommune only through an
-`OperatorAccess` that names a reason and is written to that Kommune's audit log.
+What a user may do in a Kommune lives one floor lower, in the tenant layer
+(`tenancy.models.Membership`, `tenancy.capabilities`); this app holds the accounts themselves,
+login, tokens and the administration pages built on them.
 """
 
 from __future__ import annotations
@@ -10,10 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-from kompass.tenancy.scoping import TenantModel
 
 
 class User(AbstractUser):
@@ -27,36 +24,6 @@ class User(AbstractUser):
     def display_name(self) -> str:
         full = self.get_full_name().strip()
         return full or self.username
-
-
-class Role(models.TextChoices):
-    ADMIN = "admin", _("Administration")
-    EDITOR = "editor", _("Redaktion")
-    READER = "reader", _("Lesend")
-
-
-class Membership(TenantModel):
-    """A user's role in one Kommune; Redaktion may be limited to one org-unit subtree."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(_("Rolle"), max_length=10, choices=Role.choices)
-    scope_unit = models.ForeignKey(
-        "org.OrgUnit",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("Beschränkt auf Organisationseinheit"),
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("Mitgliedschaft")
-        verbose_name_plural = _("Mitgliedschaften")
-        constraints = [models.UniqueConstraint(fields=["user", "kommune"], name="membership_unique_user_kommune")]
-
-    def __str__(self) -> str:
-        return f"{self.user} – {self.get_role_display()}"
 
 
 class ApiToken(models.Model):
@@ -81,18 +48,3 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
-
-
-class OperatorAccess(TenantModel):
-    """A platform operator's time-limited, read-only access to one Kommune, with a reason."""
-
-    operator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    operator_name = models.CharField(max_length=200)
-    reason = models.CharField(_("Begründung"), max_length=500)
-    granted_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-
-    class Meta:
-        verbose_name = _("Betreiberzugriff")
-        verbose_name_plural = _("Betreiberzugriffe")
-        ordering = ["-granted_at"]

@@ -13,6 +13,7 @@ urlpatterns = [
     path("konto/api-tokens/<int:pk>/widerrufen/", views.api_token_revoke, name="api_token_revoke"),
     path("betrieb/zugriff/", views.operator_access, name="operator_access"),
     path("betrieb/zugriff/<slug:kommune_slug>/", views.operator_access, name="operator_access_kommune"),
+    path("k/<slug:kommune_slug>/stammdaten/", views.kommune_settings, name="kommune_settings"),
     path("k/<slug:kommune_slug>/mitglieder/", views.members, name="members"),
     path("k/<slug:kommune_slug>/mitglieder/<int:pk>/beenden/", views.member_remove, name="member_remove"),
 ]

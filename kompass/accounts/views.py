@@ -15,13 +15,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kompass.accounts import services
-from kompass.accounts.capabilities import Capability
-from kompass.accounts.forms import ApiTokenForm, LoginForm, MembershipForm, OperatorAccessForm
-from kompass.accounts.models import ApiToken, Membership, User
-from kompass.core.decorators import tenant_view
+from kompass.accounts.forms import ApiTokenForm, KommuneForm, LoginForm, MembershipForm, OperatorAccessForm
+from kompass.accounts.models import ApiToken, User
+from kompass.audit.selectors import history_for
+from kompass.core.exceptions import ConflictError
 from kompass.core.forms_util import add_service_errors
 from kompass.tenancy.access import fetch
-from kompass.tenancy.models import Kommune
+from kompass.tenancy.capabilities import Capability
+from kompass.tenancy.decorators import tenant_view
+from kompass.tenancy.models import Kommune, Membership
 
 
 def _user(request: HttpRequest) -> User:
@@ -131,7 +133,7 @@ def operator_access(request: HttpRequest, kommune_slug: str | None = None) -> Ht
     if kommune is not None and request.method == "POST" and form.is_valid():
         try:
             services.operator_access_grant(kommune=kommune, operator=request.user, reason=form.cleaned_data["reason"])
-            return redirect("core:dashboard", kommune_slug=kommune.slug)
+            return redirect("ui:dashboard", kommune_slug=kommune.slug)
         except ValidationError as exc:
             add_service_errors(form, exc)
     elif request.method == "POST" and kommune is None:
@@ -146,3 +148,36 @@ def operator_access(request: HttpRequest, kommune_slug: str | None = None) -> Ht
 @require_safe
 def locked(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/locked.html", status=429)
+
+
+# --- the Kommune's master data ------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@tenant_view
+def kommune_settings(request: HttpRequest) -> HttpResponse:
+    """Master data of the Kommune, maintained by its administration."""
+    ctx = request.tenant  # type: ignore[attr-defined]
+    ctx.require(Capability.MANAGE_KOMMUNE)
+    form = KommuneForm(request.POST or None, initial=KommuneForm.initial_for(ctx.kommune))
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.kommune_update(
+                kommune=ctx.kommune, actor=request.user, data=data, expected_version=form.cleaned_data.get("version")
+            )
+            messages.success(request, _("Die Stammdaten wurden gespeichert."))
+            return redirect("accounts:kommune_settings", ctx.kommune.slug)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except ConflictError as exc:
+            form.add_error(None, str(exc))
+    return render(
+        request,
+        "accounts/kommune_settings.html",
+        {
+            "form": form,
+            "history": history_for(ctx, ctx.kommune),
+            "breadcrumbs": [(_("Stammdaten der Kommune"), None)],
+        },
+    )

@@ -20,10 +20,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
-from kompass.accounts.capabilities import ROLE_CAPABILITIES, Capability
 from kompass.org import access
 from kompass.roles import access as role_access
 from kompass.roles.models import Catalogue
+from kompass.tenancy.capabilities import ROLE_CAPABILITIES, Capability
 from kompass.tenancy.context import TenantContext, resolve_tenant
 
 KOMMUNE_PARAM = "kommune_slug"

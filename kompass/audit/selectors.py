@@ -8,8 +8,8 @@ from typing import Any
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
-from kompass.accounts.capabilities import Capability
 from kompass.audit.models import AuditEntry
+from kompass.tenancy.capabilities import Capability
 from kompass.tenancy.context import TenantContext
 
 HISTORY_LIMIT = 20

@@ -5,11 +5,11 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from kompass.accounts.capabilities import Capability
 from kompass.audit import presentation, selectors
 from kompass.audit.forms import AuditFilterForm
-from kompass.core.decorators import tenant_view
 from kompass.core.pagination import paginate, query_without_page
+from kompass.tenancy.capabilities import Capability
+from kompass.tenancy.decorators import tenant_view
 
 
 @require_safe

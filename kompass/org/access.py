@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from kompass.accounts.capabilities import Capability
 from kompass.org.models import OrgUnit, Person
 from kompass.tenancy.access import fetch
+from kompass.tenancy.capabilities import Capability
 from kompass.tenancy.context import TenantContext
 
 

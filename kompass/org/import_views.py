@@ -24,11 +24,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from kompass.accounts.capabilities import Capability
-from kompass.core.decorators import tenant_view
 from kompass.org.exports import FORMATS, export_file
 from kompass.org.importers import KIND_ASSIGNMENTS, KIND_ORGUNITS, KIND_PEOPLE, ImportReport, columns_for, run_import
 from kompass.roles.importers import export_file as export_assignments
+from kompass.tenancy.capabilities import Capability
+from kompass.tenancy.decorators import tenant_view
 
 PREVIEW_ROWS = 200
 SHOWN_ISSUES = 500

@@ -169,7 +169,7 @@ def orgunit_delete(*, kommune: Kommune, actor: Any, unit: OrgUnit, expected_vers
         raise ValidationError(
             _("Der Einheit sind noch Personen zugeordnet. Ordnen Sie diese zuerst einer anderen Einheit zu.")
         )
-    from kompass.accounts.models import Membership
+    from kompass.tenancy.models import Membership
 
     if Membership.objects.for_kommune(kommune).filter(scope_unit=unit).exists():
         raise ValidationError(_("Eine Mitgliedschaft ist auf diese Einheit beschränkt. Ändern Sie diese zuerst."))

@@ -10,12 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from kompass.accounts.capabilities import Capability
 from kompass.audit.selectors import history_for
-from kompass.core.decorators import tenant_view
 from kompass.core.forms_util import form_page, form_version, success
 from kompass.core.pagination import paginate, query_without_page
-from kompass.org import access, selectors, services
+from kompass.org import access, extensions, selectors, services
 from kompass.org.forms import (
     DeleteForm,
     OrgUnitFilterForm,
@@ -25,7 +23,8 @@ from kompass.org.forms import (
     status_filter,
 )
 from kompass.org.models import OrgUnit, Person
-from kompass.roles.overview import attach_role_badges
+from kompass.tenancy.capabilities import Capability
+from kompass.tenancy.decorators import tenant_view
 
 _version = form_version
 
@@ -53,7 +52,7 @@ def _unit_crumbs(ctx: Any, unit: OrgUnit) -> list[tuple[str, str]]:
 def tree(request: HttpRequest) -> HttpResponse:
     ctx = request.tenant  # type: ignore[attr-defined]
     roots = selectors.orgunit_tree(ctx.kommune)
-    attach_role_badges(ctx.kommune, roots)
+    extensions.attach_unit_badges(ctx.kommune, roots)
     return render(
         request,
         "org/tree.html",

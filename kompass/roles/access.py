@@ -13,10 +13,10 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from kompass.accounts.capabilities import Capability
 from kompass.org.models import OrgUnit, Person
 from kompass.roles.models import Assignment, Role, RoleRelation
 from kompass.tenancy.access import fetch
+from kompass.tenancy.capabilities import Capability
 from kompass.tenancy.context import TenantContext
 
 

@@ -20,10 +20,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from kompass.core.decorators import tenant_view
 from kompass.core.exceptions import ConflictError
 from kompass.roles import access, exports, services
 from kompass.roles.models import ActivityTemplate, Raci, Role
+from kompass.tenancy.decorators import tenant_view
 
 LETTER_CHOICES = [("", gettext_lazy("– (leer)")), *Raci.choices]
 LETTERS = {value for value, _label in LETTER_CHOICES}
@@ -47,7 +47,7 @@ def _bad_request(request: HttpRequest, message: str) -> HttpResponse:
     if _wants_json(request):
         return JsonResponse({"message": message}, status=400)
     context = {"status": 400, "title": _("Ungültige Eingabe"), "text": message}
-    return render(request, "core/error.html", context, status=400)
+    return render(request, "ui/error.html", context, status=400)
 
 
 def _error_text(exc: ValidationError) -> str:

@@ -367,7 +367,7 @@ BADGE_LIMIT = 3
 
 
 def attach_role_badges(kommune: Kommune, roots: Iterable[Any]) -> None:
-    """Give every node of the org tree `extra_html`: the holders of the key roles there (CDO, CIO,
+    """Add to every node of the org tree's `extra_html` the holders of the key roles there (CDO, CIO,
     ISB, DSB, Lotse, HVB, heads of HR and IT; at most three) and a link to all role assignments of
     the unit when there are more. Three queries for the whole tree; the markup is built here
     because one template render per unit cost more than the rest of the page at Großstadt scale."""
@@ -397,4 +397,4 @@ def attach_role_badges(kommune: Kommune, roots: Iterable[Any]) -> None:
                 else ngettext("%(n)s Rollenzuordnung", "%(n)s Rollenzuordnungen", more)
             ) % {"n": more}
             parts.append(f' <a class="kern-link kern-link--small" href="{link}{node.unit.pk}">{escape(text)}</a>')
-        node.extra_html = mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+        node.extra_html = mark_safe(node.extra_html + "".join(parts))  # noqa: S308 - every value is escaped

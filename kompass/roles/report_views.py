@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from kompass.core.decorators import tenant_view
 from kompass.roles import access, exports, graph, selectors
 from kompass.roles.models import RelationType, Role
 from kompass.roles.pdf import render_pdf
+from kompass.tenancy.decorators import tenant_view
 
 logger = logging.getLogger(__name__)
 

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kompass.audit.selectors import history_for
-from kompass.core.decorators import tenant_view
 from kompass.core.exceptions import ConflictError
 from kompass.core.forms_util import form_page, form_version, save_form, success
 from kompass.core.pagination import paginate_by_ids, query_without_page
@@ -34,6 +33,7 @@ from kompass.roles.forms import (
     RoleForm,
 )
 from kompass.roles.models import Assignment, Catalogue, CatalogueRole, Role
+from kompass.tenancy.decorators import tenant_view
 
 # --- helpers ---------------------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
-from kompass.accounts.capabilities import Capability
+from kompass.tenancy.capabilities import Capability
 from kompass.tenancy.context import TenantContext
 from kompass.tenancy.scoping import TenantQuerySet
 

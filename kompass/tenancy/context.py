@@ -14,9 +14,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kompass.accounts.capabilities import Capability, role_allows
-from kompass.accounts.models import Membership, OperatorAccess, Role
-from kompass.tenancy.models import Kommune
+from kompass.tenancy.capabilities import Capability, role_allows
+from kompass.tenancy.models import Kommune, Membership, OperatorAccess, Role
 
 if TYPE_CHECKING:
     from kompass.org.models import OrgUnit

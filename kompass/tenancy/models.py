@@ -1,14 +1,21 @@
-"""The Kommune: the tenant of Kommunalkompass.
+"""The Kommune (the tenant of Kommunalkompass), its members and audited operator access.
 
 A Landkreis or municipal IT provider hosts many Kommunen on one instance. Every row of
-tenant data carries a non-null `kommune` (see `scoping.TenantModel`).
+tenant data carries a non-null `kommune` (see `scoping.TenantModel`). A user belongs to one or
+more Kommunen through a `Membership` with one of three roles; platform operators (superusers)
+have no membership and reach a Kommune only through an `OperatorAccess` that names a reason
+and is written to that Kommune's audit log.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from kompass.tenancy.scoping import TenantModel
 
 
 class KommuneType(models.TextChoices):
@@ -83,3 +90,52 @@ class Kommune(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administration")
+    EDITOR = "editor", _("Redaktion")
+    READER = "reader", _("Lesend")
+
+
+class Membership(TenantModel):
+    """A user's role in one Kommune; Redaktion may be limited to one org-unit subtree."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("Rolle"), max_length=10, choices=Role.choices)
+    # The unit model is named by the project settings, the way Django names the user model
+    # (`AUTH_USER_MODEL`): the tenant layer knows that Kommunen have a unit tree, not which app owns it.
+    scope_unit = models.ForeignKey(
+        settings.TENANT_SCOPE_UNIT_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Beschränkt auf Organisationseinheit"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Mitgliedschaft")
+        verbose_name_plural = _("Mitgliedschaften")
+        db_table = "accounts_membership"  # moved from accounts without touching the table
+        constraints = [models.UniqueConstraint(fields=["user", "kommune"], name="membership_unique_user_kommune")]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()}"
+
+
+class OperatorAccess(TenantModel):
+    """A platform operator's time-limited, read-only access to one Kommune, with a reason."""
+
+    operator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    operator_name = models.CharField(max_length=200)
+    reason = models.CharField(_("Begründung"), max_length=500)
+    granted_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("Betreiberzugriff")
+        verbose_name_plural = _("Betreiberzugriffe")
+        db_table = "accounts_operatoraccess"  # moved from accounts without touching the table
+        ordering = ["-granted_at"]

@@ -178,7 +178,7 @@ def test_the_lock_ends_after_the_cool_off_time(world: World) -> None:
 def test_login_with_the_right_password_redirects_into_the_kommune(world: World) -> None:
     client = Client()
     response = client.post(LOGIN, {"username": "admin", "password": PASSWORD}, follow=True)
-    assert response.redirect_chain[-1][0] == reverse("core:dashboard", args=["teststadt"])
+    assert response.redirect_chain[-1][0] == reverse("ui:dashboard", args=["teststadt"])
     assert int(client.session[SESSION_KEY]) == world.admin.pk
 
 
@@ -212,5 +212,5 @@ def test_logout_works_only_by_post(world: World) -> None:
     response = client.post(reverse("accounts:logout"))
     assert response.status_code == 302
     assert SESSION_KEY not in client.session
-    after = client.get(reverse("core:dashboard", args=["teststadt"]))
+    after = client.get(reverse("ui:dashboard", args=["teststadt"]))
     assert after.status_code == 302 and after["Location"].startswith(LOGIN)

@@ -12,11 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kompass.accounts import services
-from kompass.accounts.models import ApiToken, Membership, Role, User
+from kompass.accounts.models import ApiToken, User
 from kompass.audit.models import AuditAction, AuditEntry
 from kompass.conftest import World
 from kompass.factories import UserFactory
 from kompass.org.models import OrgUnit
+from kompass.tenancy.models import Membership, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -159,7 +160,7 @@ def operator(world: World) -> User:
     return UserFactory(username="betrieb", first_name="Olga", last_name="Operator", is_superuser=True, is_staff=True)
 
 
-DASHBOARD = reverse("core:dashboard", args=["teststadt"])
+DASHBOARD = reverse("ui:dashboard", args=["teststadt"])
 GRANT = reverse("accounts:operator_access_kommune", args=["teststadt"])
 
 
@@ -214,7 +215,7 @@ def test_operator_access_ends_after_two_hours(world: World, operator) -> None:
 def test_access_to_one_kommune_does_not_open_another(world: World, operator) -> None:
     client = world.client_for(operator)
     client.post(GRANT, {"reason": "Störungsanalyse zu Ticket 4711"})
-    assert client.get(reverse("core:dashboard", args=["nachbarort"])).status_code == 404
+    assert client.get(reverse("ui:dashboard", args=["nachbarort"])).status_code == 404
 
 
 def test_members_of_a_kommune_cannot_open_the_operator_pages(world: World) -> None:
@@ -235,20 +236,20 @@ def test_the_switcher_lists_only_the_users_own_memberships(world: World) -> None
     third.force_login(both)
     body = third.get(DASHBOARD).content.decode()
     assert "Kommune wechseln" in body
-    assert reverse("core:dashboard", args=["nachbarort"]) in body
+    assert reverse("ui:dashboard", args=["nachbarort"]) in body
     admin_body = world.client_for(world.admin).get(DASHBOARD).content.decode()
     assert "Kommune wechseln" not in admin_body
-    assert reverse("core:dashboard", args=["nachbarort"]) not in admin_body
+    assert reverse("ui:dashboard", args=["nachbarort"]) not in admin_body
     assert "Nachbarort" not in admin_body
 
 
 def test_a_user_with_several_kommunen_chooses_on_the_start_page(world: World) -> None:
     Membership.objects.create(kommune=world.other, user=world.reader, role=Role.READER)
-    response = world.client_for(world.reader).get(reverse("core:home"))
+    response = world.client_for(world.reader).get(reverse("ui:home"))
     assert response.status_code == 200
     body = response.content.decode()
-    assert reverse("core:dashboard", args=["teststadt"]) in body
-    assert reverse("core:dashboard", args=["nachbarort"]) in body
+    assert reverse("ui:dashboard", args=["teststadt"]) in body
+    assert reverse("ui:dashboard", args=["nachbarort"]) in body
 
 
 # --- methods -------------------------------------------------------------------------------------

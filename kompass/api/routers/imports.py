@@ -15,11 +15,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Status, UploadedFile
 
-from kompass.accounts.capabilities import Capability
 from kompass.api.errors import InputError
 from kompass.api.gate import tenant
 from kompass.api.schemas import ErrorOut, ImportRejectedOut, ImportReportOut, ValidationErrorOut, clean_text
 from kompass.org.importers import FILE_ROW, KIND_ORGUNITS, KIND_PEOPLE, ImportReport, run_import
+from kompass.tenancy.capabilities import Capability
 
 router = Router(tags=["Importe"])
 BASE = "/kommunen/{kommune_slug}/imports"

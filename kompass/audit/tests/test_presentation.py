@@ -17,7 +17,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from kompass.accounts import services as account_services
-from kompass.accounts.models import Role as MemberRole
 from kompass.audit.models import AuditAction, AuditEntry
 from kompass.audit.presentation import ChangeRow, PresentedEntry, present_entries
 from kompass.audit.services import diff, snapshot
@@ -26,6 +25,7 @@ from kompass.factories import UserFactory, orgunit, person
 from kompass.org import services
 from kompass.org.models import OrgUnitType
 from kompass.roles.models import Assignment
+from kompass.tenancy.models import Role as MemberRole
 
 pytestmark = pytest.mark.django_db
 

@@ -24,7 +24,7 @@ from kompass.org.models import OrgUnitType
 pytestmark = pytest.mark.django_db
 
 PAGES: dict[str, Callable[[World], str]] = {
-    "start page": lambda w: reverse("core:dashboard", args=[w.kommune.slug]),
+    "start page": lambda w: reverse("ui:dashboard", args=[w.kommune.slug]),
     "org tree": lambda w: reverse("org:tree", args=[w.kommune.slug]),
     "unit list": lambda w: reverse("org:unit_list", args=[w.kommune.slug]),
     "person list": lambda w: reverse("org:person_list", args=[w.kommune.slug]),

@@ -365,7 +365,7 @@ def test_deleting_a_unit_that_still_has_content_is_refused(world: World, which: 
 
 def test_a_unit_limiting_a_membership_cannot_be_deleted(world: World) -> None:
     empty = orgunit(world.kommune, "32.5", "Leer", OrgUnitType.SACHGEBIET, world.ordnungsamt)
-    from kompass.accounts.models import Membership
+    from kompass.tenancy.models import Membership
 
     Membership.objects.for_kommune(world.kommune).filter(user=world.editor).update(scope_unit=empty)
     response = world.client_for(world.admin).post(url("unit_delete", empty.pk), {"version": 1})

@@ -9,12 +9,12 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from kompass.accounts.models import Membership
 from kompass.factories import UserFactory, person
 from kompass.roles import access, services
 from kompass.roles.models import RoleRelation
 from kompass.roles.tests.conftest import Model
 from kompass.tenancy.context import TenantContext, resolve_tenant
+from kompass.tenancy.models import Membership
 
 
 def ctx_of(user: Any, slug: str = "teststadt") -> TenantContext:

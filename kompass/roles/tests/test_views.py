@@ -195,8 +195,8 @@ def test_a_limited_editor_may_not_adopt(world: Any, catalogues: Any, editor_clie
 
 
 def test_an_unlimited_editor_may_adopt(world: Any, catalogues: Any) -> None:
-    from kompass.accounts.models import Membership
     from kompass.factories import UserFactory
+    from kompass.tenancy.models import Membership
 
     user = UserFactory(username="redaktion")
     Membership.objects.create(kommune=world.kommune, user=user, role="editor")
@@ -828,13 +828,13 @@ def test_check_page_says_all_is_well_for_a_complete_role_model(adopted: Model, a
 
 
 def test_dashboard_summarises_the_rollen_check(adopted: Model, admin_client: Client) -> None:
-    text = admin_client.get(reverse("core:dashboard", args=[SLUG])).content.decode()
+    text = admin_client.get(reverse("ui:dashboard", args=[SLUG])).content.decode()
     assert "Was im Rollenmodell fehlt" in text and "Kernrolle nicht besetzt" in text
     assert url("checks") in text
 
 
 def test_dashboard_invites_to_adopt_a_role_model(world: Any, admin_client: Client) -> None:
-    text = admin_client.get(reverse("core:dashboard", args=[SLUG])).content.decode()
+    text = admin_client.get(reverse("ui:dashboard", args=[SLUG])).content.decode()
     assert "noch kein Rollenmodell" in text and url("role_list") in text
 
 
@@ -883,7 +883,7 @@ def _twenty_more(adopted: Model) -> None:
         url("lotsen"),
         url("checks"),
         reverse("org:tree", args=[SLUG]),
-        reverse("core:dashboard", args=[SLUG]),
+        reverse("ui:dashboard", args=[SLUG]),
     ],
 )
 def test_query_count_does_not_grow_with_twenty_more_assignments(

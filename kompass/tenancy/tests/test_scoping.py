@@ -23,7 +23,7 @@ GLOBAL_MODELS = {
     "tenancy.Kommune": "the tenant itself",
     "accounts.User": "a login can belong to several Kommunen through memberships",
     "accounts.ApiToken": "belongs to a user, not a Kommune; the API checks membership per request",
-    "core.Feedback": "accessibility feedback is sent without login and concerns the platform",
+    "ui.Feedback": "accessibility feedback is sent without login and concerns the platform",
     "roles.Catalogue": "shipped, versioned role catalogue shared by all Kommunen (read-only data files)",
     "roles.CatalogueRole": "a role of the shared catalogue; Kommunen copy it into their own roles",
     "roles.CatalogueRelation": "a relation between roles of the shared catalogue",
@@ -59,7 +59,7 @@ def test_every_reviewed_global_model_exists_and_is_not_tenant_owned() -> None:
 
 
 def test_the_core_tenant_models_are_found() -> None:
-    assert {"org.OrgUnit", "org.Person", "accounts.Membership", "accounts.OperatorAccess", "audit.AuditEntry"} <= set(
+    assert {"org.OrgUnit", "org.Person", "tenancy.Membership", "tenancy.OperatorAccess", "audit.AuditEntry"} <= set(
         TENANT_IDS
     )
 

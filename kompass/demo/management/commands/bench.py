@@ -1,0 +1,439 @@
+"""`manage.py bench` (`make bench`): server time of the main pages at Großstadt scale.
+
+The benchmark never touches the developer's database. The command re-runs itself in a child
+process per database: SQLite in `var/bench.sqlite3` always, and PostgreSQL in `<name>_bench`
+when `DATABASE_URL` points to PostgreSQL. The child migrates that database, generates the
+Großstadt profile (`bench_profile`), and measures each page in-process with Django's test
+client (full middleware stack, no network): median and p95 over `--runs` requests after
+warm-ups, plus the SQL queries of one request. Budgets (product brief): every page p95
+≤ 150 ms, a 20,000-row import ≤ 20 s; the role-model pages (issue 3, with 30,000 assignments
+and 300 Lotsen) p95 ≤ 200 ms and a full run of the role checks ≤ 500 ms.
+
+Later issues add their pages to `PAGES` (and their data to `bench_profile.generate_profile`).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import Resolver404, resolve, reverse
+
+from kompass.core.runtime import freeze_startup_heap
+from kompass.demo import bench_profile as profile
+
+PAGE_BUDGET_MS = 150.0
+ROLE_PAGE_BUDGET_MS = 200.0
+CHECK_RUN_BUDGET_MS = 500.0
+IMPORT_BUDGET_S = 20.0
+CHILD_ENV = "KOMPASS_BENCH_DATABASE"
+
+
+# --- what is measured ---------------------------------------------------------------------------
+
+
+@dataclass
+class BenchContext:
+    """The objects the pages are measured on, picked once from the generated profile."""
+
+    slug: str
+    admin: Any
+    kommune: Any
+    amt: Any  # an Amt with Abteilungen below it
+    dezernat: Any  # a Dezernat: a large subtree for the person filter
+    head: Any  # a person who leads a unit
+    api_token: str
+    lotse_role: Any = None  # the Lotsen role of the adopted role model (300 holders)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page to measure: a label and its URL (built from the context)."""
+
+    label: str
+    url: Callable[[BenchContext], str]
+    budget_ms: float = PAGE_BUDGET_MS
+
+
+def _url(name: str, *args: Any, query: dict[str, Any] | None = None) -> Callable[[BenchContext], str]:
+    def build(ctx: BenchContext) -> str:
+        path = reverse(name, args=[ctx.slug, *(arg(ctx) for arg in args)])
+        return f"{path}?{urlencode(query)}" if query else path
+
+    return build
+
+
+def _filtered_people(ctx: BenchContext) -> str:
+    return _url("org:person_list", query={"einheit": ctx.dezernat.pk, "q": "Müller"})(ctx)
+
+
+PAGES: list[Page] = [
+    Page("Startseite der Kommune", _url("ui:dashboard")),
+    Page("Organisationsbaum (1.500 Einheiten)", _url("org:tree")),
+    Page("Einheiten, Liste", _url("org:unit_list")),
+    Page("Personen, Seite 50", _url("org:person_list", query={"page": 50})),
+    Page("Personen, gefiltert (Dezernat + Suche)", _filtered_people),
+    Page("Person, Detail", _url("org:person_detail", lambda c: c.head.pk)),
+    Page("Einheit, Detail", _url("org:unit_detail", lambda c: c.amt.pk)),
+    Page("Protokoll", _url("audit:log")),
+    Page("API: Einheiten, Liste", lambda c: f"/api/v1/kommunen/{c.slug}/orgunits"),
+    Page("API: Personen, Liste", lambda c: f"/api/v1/kommunen/{c.slug}/persons"),
+    # Role model (issue 3): 30,000 assignments, 300 Lotsen.
+    Page("Verantwortungsmatrix", _url("roles:matrix"), ROLE_PAGE_BUDGET_MS),
+    Page("Rollen-Check", _url("roles:checks"), ROLE_PAGE_BUDGET_MS),
+    Page("Lotsen-Netzwerk (300 Lotsen)", _url("roles:lotsen"), ROLE_PAGE_BUDGET_MS),
+    Page("Rollenprofil Lotsen", _url("roles:role_detail", lambda c: c.lotse_role.pk), ROLE_PAGE_BUDGET_MS),
+    Page("Zuordnungen, Seite 50", _url("roles:assignment_list", query={"page": 50}), ROLE_PAGE_BUDGET_MS),
+    Page("API: Rollen-Check", lambda c: f"/api/v1/kommunen/{c.slug}/rollen-check", ROLE_PAGE_BUDGET_MS),
+    Page("API: Zuordnungen, Liste", lambda c: f"/api/v1/kommunen/{c.slug}/zuordnungen", ROLE_PAGE_BUDGET_MS),
+]
+
+
+@dataclass
+class Result:
+    label: str
+    budget: str
+    median: str = "–"
+    p95: str = "–"
+    queries: str = "–"
+    sql_ms: str = "–"
+    cpu: str = "–"  # CPU time of the app process: less sensitive to other load on the machine
+    verdict: str = "OK"
+
+    @property
+    def failed(self) -> bool:
+        return self.verdict not in {"OK", "NICHT VORHANDEN"}
+
+
+def _de(number: int) -> str:
+    """1500 → "1.500" (German thousands separator)."""
+    return f"{number:,}".replace(",", ".")
+
+
+def _percentile(samples: list[float], share: float) -> float:
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def _exists(path: str) -> bool:
+    try:
+        resolve(path.split("?", 1)[0])
+    except Resolver404:
+        return False
+    return True
+
+
+def measure_page(client: Client, page: Page, ctx: BenchContext, runs: int, warmups: int) -> Result:
+    result = Result(page.label, f"{page.budget_ms:.0f} ms")
+    url = page.url(ctx)
+    if not _exists(url):
+        result.verdict = "NICHT VORHANDEN"
+        return result
+    for _ in range(warmups):
+        response = client.get(url, HTTP_AUTHORIZATION=f"Bearer {ctx.api_token}")
+        if response.status_code != 200:
+            result.verdict = f"FEHLER {response.status_code}"
+            return result
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url, HTTP_AUTHORIZATION=f"Bearer {ctx.api_token}")
+    queries = captured.captured_queries  # read now: the next request clears the query log
+    samples, cpu = [], []
+    for _ in range(runs):
+        started, cpu_started = time.perf_counter(), time.process_time()
+        client.get(url, HTTP_AUTHORIZATION=f"Bearer {ctx.api_token}")
+        samples.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - cpu_started) * 1000)
+    p95 = _percentile(samples, 0.95)
+    result.median, result.p95 = f"{statistics.median(samples):.1f}", f"{p95:.1f}"
+    result.cpu = f"{statistics.median(cpu):.1f}"
+    result.queries = str(len(queries))
+    result.sql_ms = f"{sum(float(q['time']) for q in queries) * 1000:.1f}"
+    result.verdict = "OK" if p95 <= page.budget_ms else "ÜBER BUDGET"
+    return result
+
+
+def measure_check_run(ctx: BenchContext, runs: int, warmups: int) -> Result:
+    """A full run of the role checks (`run_checks(check_data(k))`), without rendering."""
+    from kompass.roles.rules import run_checks
+    from kompass.roles.selectors import check_data
+
+    result = Result("Rollen-Check, kompletter Lauf", f"{CHECK_RUN_BUDGET_MS:.0f} ms")
+    for _ in range(warmups):
+        run_checks(check_data(ctx.kommune))
+    with CaptureQueriesContext(connection) as captured:
+        findings = run_checks(check_data(ctx.kommune))
+    samples, cpu = [], []
+    for _ in range(runs):
+        started, cpu_started = time.perf_counter(), time.process_time()
+        run_checks(check_data(ctx.kommune))
+        samples.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - cpu_started) * 1000)
+    p95 = _percentile(samples, 0.95)
+    result.median, result.p95 = f"{statistics.median(samples):.1f}", f"{p95:.1f}"
+    result.cpu, result.queries = f"{statistics.median(cpu):.1f}", str(len(captured.captured_queries))
+    result.sql_ms = f"{sum(float(q['time']) for q in captured.captured_queries) * 1000:.1f}"
+    result.verdict = "OK" if p95 <= CHECK_RUN_BUDGET_MS else "ÜBER BUDGET"
+    result.label += f" ({len(findings)} Befunde)"
+    return result
+
+
+def measure_import(ctx: BenchContext, import_kommune: Any) -> Result:
+    """Import 20,000 people (documented CSV format) into a Kommune that has the 1,500 units."""
+    result = Result(f"Import {_de(profile.PEOPLE)} Personen (CSV)", f"{IMPORT_BUDGET_S:.0f} s")
+    try:
+        from kompass.org.importers import run_import  # type: ignore[attr-defined]
+    except ImportError:
+        result.verdict = "NICHT VORHANDEN"
+        return result
+    from kompass.org.models import Person
+
+    Person.objects.for_kommune(import_kommune).delete()  # a fresh start for every run
+    rows = profile.person_rows(profile.unit_rows(), "importstadt.example", seed="importstadt")
+    data = profile.csv_for_import(rows)
+    started = time.perf_counter()
+    report = run_import(kind="people", kommune=import_kommune, actor=ctx.admin, filename="bench.csv", data=data,
+                        dry_run=False)  # fmt: skip
+    elapsed = time.perf_counter() - started
+    imported = Person.objects.for_kommune(import_kommune).count()
+    result.median = result.p95 = f"{elapsed * 1000:.0f}"
+    if imported != len(rows):
+        issues = "; ".join(str(issue) for issue in getattr(report, "issues", [])[:3])
+        result.verdict = f"FEHLER ({imported} von {len(rows)} importiert) {issues}"[:200]
+    else:
+        result.verdict = "OK" if elapsed <= IMPORT_BUDGET_S else "ÜBER BUDGET"
+    return result
+
+
+# --- the database of the benchmark ---------------------------------------------------------------
+
+
+def _bench_name(name: str) -> str:
+    return name if name.endswith("_bench") else f"{name}_bench"
+
+
+def bench_targets(
+    backend: str, default: dict[str, Any] | None = None, database_url: str | None = None
+) -> list[tuple[str, str]]:
+    """(label, DATABASE_URL) of every database the benchmark runs on; never the developer's own.
+    `default` and `database_url` are the configured database (settings and environment)."""
+    default = default if default is not None else settings.DATABASES["default"]
+    database_url = database_url if database_url is not None else os.environ.get("DATABASE_URL", "")
+    targets: list[tuple[str, str]] = []
+    if backend in {"all", "sqlite"}:
+        path = Path(settings.BASE_DIR) / "var" / "bench.sqlite3"
+        targets.append(("SQLite", f"sqlite:///{path}"))
+    if backend in {"all", "postgresql"} and default["ENGINE"] == "django.db.backends.postgresql":
+        url = urlsplit(database_url)
+        targets.append(("PostgreSQL", url._replace(path="/" + _bench_name(str(default["NAME"]))).geturl()))
+    elif backend == "postgresql":
+        raise CommandError("Für PostgreSQL bitte DATABASE_URL=postgres://… setzen.")
+    return targets
+
+
+def _on_postgres_server(url: str, statements: Callable[[Any, Any, str], None]) -> None:
+    """Run maintenance statements for the benchmark database from the server's `postgres` database."""
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if not name.endswith("_bench"):  # never create or drop anything but a benchmark database
+        raise CommandError(f"{name} ist keine Benchmark-Datenbank.")
+    try:
+        with psycopg.connect(
+            dbname="postgres", host=parts.hostname or None, port=parts.port, user=parts.username,
+            password=parts.password, autocommit=True,
+        ) as conn:  # fmt: skip
+            statements(conn, sql, name)
+    except psycopg.Error as exc:
+        raise CommandError(f"PostgreSQL ist nicht erreichbar oder verweigert die Anlage von {name}: {exc}") from exc
+
+
+def _drop_and_create(conn: Any, sql: Any, name: str) -> None:
+    conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def _create_if_missing(conn: Any, sql: Any, name: str) -> None:
+    if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def reset_database(url: str) -> None:
+    """Start from an empty benchmark database (a separate SQLite file or `<name>_bench`)."""
+    parts = urlsplit(url)
+    if parts.scheme != "sqlite":
+        _on_postgres_server(url, _drop_and_create)
+        return
+    path = Path(parts.path[1:])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def ensure_database(url: str) -> None:
+    """Keep an existing benchmark database (for --skip-generate); create it if it is missing."""
+    parts = urlsplit(url)
+    if parts.scheme != "sqlite":
+        _on_postgres_server(url, _create_if_missing)
+        return
+    Path(parts.path[1:]).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _is_bench_database() -> bool:
+    name = str(settings.DATABASES["default"]["NAME"])
+    return name.endswith(("bench.sqlite3", "_bench"))
+
+
+# --- the command ------------------------------------------------------------------------------
+
+
+class Command(BaseCommand):
+    help = "Misst die Serverzeit der wichtigsten Seiten im Großstadt-Profil (eigene Benchmark-Datenbank)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--runs", type=int, default=30, help="Messungen je Seite (Standard 30)")
+        parser.add_argument("--warmups", type=int, default=3, help="Aufwärmläufe je Seite (Standard 3)")
+        parser.add_argument(
+            "--skip-generate",
+            action="store_true",
+            help="Vorhandene Benchmark-Datenbank wiederverwenden, wenn sie das Profil enthält",
+        )
+        parser.add_argument(
+            "--backend",
+            choices=["all", "sqlite", "postgresql"],
+            default="all",
+            help="Nur auf dieser Datenbank messen (Standard: SQLite und, falls gesetzt, PostgreSQL)",
+        )
+        parser.add_argument("--no-import", action="store_true", help="Den Import von 20.000 Personen auslassen")
+        parser.add_argument("--page", default="", help="Nur Seiten messen, deren Bezeichnung diesen Text enthält")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if os.environ.get(CHILD_ENV):
+            self._measure(**options)
+            return
+        failed = []
+        for label, url in bench_targets(options["backend"]):
+            self.stdout.write(f"\n== {label}: {url.rsplit('/', 1)[-1]} ==")
+            (ensure_database if options["skip_generate"] else reset_database)(url)
+            if self._run_child(url, label, options) != 0:
+                failed.append(label)
+        if failed:
+            raise CommandError(f"Benchmark nicht im Budget oder fehlerhaft: {', '.join(failed)}")
+
+    def _run_child(self, url: str, label: str, options: dict[str, Any]) -> int:
+        argv = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "bench",
+                "--runs", str(options["runs"]), "--warmups", str(options["warmups"])]  # fmt: skip
+        argv += ["--skip-generate"] if options["skip_generate"] else []
+        argv += ["--no-import"] if options["no_import"] else []
+        argv += ["--page", options["page"]] if options["page"] else []
+        # Production-like: DEBUG off, no HTTPS redirect, the test client's host allowed.
+        env = {**os.environ, "DATABASE_URL": url, CHILD_ENV: label, "DJANGO_DEBUG": "false",
+               "DJANGO_SECURE": "false", "DJANGO_ALLOWED_HOSTS": "testserver"}  # fmt: skip
+        self.stdout.flush()
+        return subprocess.run(argv, env=env, check=False).returncode  # noqa: S603 - our own manage.py
+
+    def _measure(self, *, runs: int, warmups: int, no_import: bool, page: str, **options: Any) -> None:
+        if not _is_bench_database():  # belt and braces: never measure on the developer's database
+            raise CommandError("Der Benchmark läuft nur auf einer eigenen Benchmark-Datenbank.")
+        call_command("migrate", verbosity=0, interactive=False)
+        call_command("createcachetable", verbosity=0)
+        started = time.perf_counter()
+        if not profile.profile_present():
+            self.stdout.write("Erzeuge das Großstadt-Profil …")
+            profile.generate_profile()
+            if connection.vendor == "postgresql":  # what autovacuum does shortly after a bulk load
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
+            self.stdout.write(f"  fertig in {time.perf_counter() - started:.1f} s")
+        self._role_profile()
+        ctx, import_kommune = self._context()
+        client = Client()
+        client.force_login(ctx.admin)
+        # As in production (kompass/wsgi.py): start-up objects are kept out of garbage collection.
+        freeze_startup_heap()
+        pages = [p for p in PAGES if page.lower() in p.label.lower()]
+        results = [measure_page(client, p, ctx, runs, warmups) for p in pages]
+        if not page or "check" in page.lower():
+            results.append(measure_check_run(ctx, runs, warmups))
+        if not no_import and not page:
+            results.append(measure_import(ctx, import_kommune))
+        self._print(results, runs, warmups)
+        if any(r.failed for r in results):
+            raise CommandError("Mindestens eine Messung liegt über dem Budget oder ist fehlgeschlagen.")
+
+    def _role_profile(self) -> None:
+        """The role model of the Großstadt (issue 3), added to a profile that does not have it yet."""
+        from kompass.demo import bench_roles as role_profile
+        from kompass.tenancy.models import Kommune
+
+        city = Kommune.objects.get(slug=profile.PROFILE_SLUG)
+        if role_profile.role_profile_present(city):
+            return
+        started = time.perf_counter()
+        self.stdout.write("Erzeuge das Rollenmodell der Großstadt …")
+        role_profile.generate_role_profile(city)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        self.stdout.write(f"  fertig in {time.perf_counter() - started:.1f} s")
+
+    def _context(self) -> tuple[BenchContext, Any]:
+        from kompass.accounts.models import User
+        from kompass.accounts.services import api_token_create
+        from kompass.org.models import OrgUnit, Person
+        from kompass.tenancy.models import Kommune
+
+        kommune = Kommune.objects.get(slug=profile.PROFILE_SLUG)
+        admin = User.objects.get(username=profile.ADMIN_USERNAME)
+        units = OrgUnit.objects.for_kommune(kommune)
+        head = Person.objects.for_kommune(kommune).filter(pk__in=units.values("head")).order_by("pk")[100]
+        _token, secret = api_token_create(user=admin, name="Benchmark")
+        from kompass.roles.models import Role as KommuneRole
+
+        ctx = BenchContext(
+            slug=kommune.slug, admin=admin, kommune=kommune, amt=units.get(code="32"), dezernat=units.get(code="D2"),
+            head=head, api_token=secret, lotse_role=KommuneRole.objects.for_kommune(kommune).get(key="lotse"),
+        )  # fmt: skip
+        return ctx, Kommune.objects.get(slug=profile.IMPORT_SLUG)
+
+    def _print(self, results: list[Result], runs: int, warmups: int) -> None:
+        from kompass.demo.bench_roles import ASSIGNMENTS, LOTSEN
+
+        size = (
+            f"{_de(sum(profile.LEVEL_SIZES))} Einheiten, {_de(profile.PEOPLE)} Personen, "
+            f"{_de(ASSIGNMENTS)} Rollenzuordnungen ({LOTSEN} Lotsen)"
+        )
+        self.stdout.write(
+            f"Großstadt-Profil auf {connection.vendor}: {size} in {len(profile.LEVEL_SIZES)} Ebenen; "
+            f"Serverzeit, {runs} Messungen je Seite nach {warmups} Aufwärmläufen; Start-Objekte wie in "
+            "kompass/wsgi.py von der Speicherbereinigung ausgenommen (gc.freeze)"
+        )
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+        self.stdout.write(
+            f"Systemlast (1 min): {load:.1f} bei {os.cpu_count()} Kernen"
+            + (" – andere Prozesse verfälschen die Zeiten; siehe Spalte CPU ms" if load > (os.cpu_count() or 1) else "")
+        )
+        header = ("Seite", "Median ms", "p95 ms", "CPU ms", "Abfragen", "SQL ms", "Budget", "Ergebnis")
+        rows = [header] + [(r.label, r.median, r.p95, r.cpu, r.queries, r.sql_ms, r.budget, r.verdict) for r in results]
+        widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+        for n, row in enumerate(rows):
+            cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:-1], widths[1:-1], strict=True)]
+            self.stdout.write("  ".join([*cells, row[-1]]))
+            if n == 0:
+                self.stdout.write("-" * (sum(widths) + 2 * len(widths)))

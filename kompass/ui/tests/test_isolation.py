@@ -1,0 +1,599 @@
+"""Tenant isolation and the role matrix, generated from the URL resolver (quality.md T1, T2, T6).
+
+Every route Django knows — pages and the `/api/v1/` routes of Django Ninja — must be listed
+in `url_registry.ROUTES`. For each route the tests check:
+- T6: the expected status for every persona and every method it serves (deny by default);
+- T1: the administrator of Nachbarort gets 404 on Teststadt's URLs, and Teststadt's
+  administrator gets 404 for Nachbarort's object ids under Teststadt's slug; no response
+  ever contains Nachbarort's sentinel `GEHEIM`;
+- a method the route does not serve answers 405.
+T2 (cross-tenant writes through ids in the request body) is tested at the end.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from kompass.accounts import services as account_services
+from kompass.accounts.models import ApiToken, User
+from kompass.audit.models import AuditEntry
+from kompass.conftest import World
+from kompass.factories import UserFactory, orgunit
+from kompass.org.models import OrgUnit, OrgUnitType, Person
+from kompass.tenancy.models import Membership, Role
+from kompass.ui.tests import url_registry as reg
+
+SENTINEL = b"GEHEIM"
+ALL_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+KWARG = re.compile(r"<(?:[^>:]+:)?([^>]+)>")
+
+
+# --- walking the resolver ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Found:
+    name: str
+    pattern: str
+
+    @property
+    def kwargs(self) -> list[str]:
+        return KWARG.findall(self.pattern)
+
+
+def walk(resolver: URLResolver, prefix: str = "", namespace: str = "") -> Iterator[Found]:
+    """Every URL pattern below `resolver`, with its namespaced name and full pattern."""
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = ":".join(part for part in (namespace, entry.namespace or "") if part)
+            yield from walk(entry, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            name = entry.name or f"<unnamed {prefix}{entry.pattern}>"
+            yield Found(f"{namespace}:{name}" if namespace else name, prefix + str(entry.pattern))
+
+
+def resolver_routes() -> dict[str, Found]:
+    return {found.name: found for found in walk(get_resolver())}
+
+
+ROUTES = resolver_routes()
+REGISTERED = sorted(name for name in reg.ROUTES if name in ROUTES)
+
+
+def test_every_url_of_the_resolver_is_in_the_registry() -> None:
+    missing = sorted(set(ROUTES) - set(reg.ROUTES))
+    assert not missing, f"Routes without an entry in kompass/ui/tests/url_registry.py: {missing}"
+
+
+def test_every_registry_entry_still_has_a_route() -> None:
+    gone = sorted(set(reg.ROUTES) - set(ROUTES))
+    assert not gone, f"Registry entries whose route no longer exists: {gone}"
+
+
+def test_every_route_of_the_role_model_app_builds_the_role_model() -> None:
+    assert all(reg.ROUTES[name].role_model for name in reg.ROUTES if name.startswith("roles:"))
+
+
+def test_every_route_has_its_own_name() -> None:
+    """The registry is keyed by name: two patterns under one name would leave one of them untested."""
+    names = [found.name for found in walk(get_resolver())]
+    assert sorted({n for n in names if names.count(n) > 1}) == []
+
+
+def test_the_walker_finds_nested_namespaced_routes() -> None:
+    assert ROUTES["org:unit_edit"].kwargs == ["kommune_slug", "pk"]
+    assert "ui:health" in ROUTES and "set_language" in ROUTES
+
+
+@pytest.mark.parametrize("name", REGISTERED)
+def test_registry_entry_is_complete(name: str) -> None:
+    route = reg.ROUTES[name]
+    assert route.access in reg.ACCESS_KINDS
+    assert route.expect, "a route serves at least one method"
+    for method, row in route.expect.items():
+        assert method in ALL_METHODS
+        assert set(row) == set(reg.PERSONAS), f"{method}: every persona needs an expected status (deny by default)"
+    for kwarg in ROUTES[name].kwargs:
+        fillable = kwarg == "kommune_slug" or kwarg in route.fixed or route.objects.get(kwarg) in reg.OBJECT_KINDS
+        assert fillable, f"cannot fill <{kwarg}>"
+    assert set(route.objects) | set(route.fixed) <= set(ROUTES[name].kwargs)
+    if route.writes:
+        assert route.body is not None, "a write route needs a valid body"
+    if "kommune_slug" in ROUTES[name].kwargs and route.access != reg.OPERATOR_ONLY:
+        assert route.access in (reg.TENANT, reg.API)
+
+
+# Reachable without login, on purpose. Adding a public route means adding it here, too.
+PUBLIC_ROUTES = {
+    "set_language",
+    "accounts:login",
+    "accounts:logout",
+    "ui:impressum",
+    "ui:privacy",
+    "ui:accessibility",
+    "ui:feedback",
+    "ui:health",
+    "api:api-root",
+    "api:not-found",
+    "api:openapi-json",
+    "api:openapi-view",
+}
+
+
+def test_only_the_reviewed_routes_are_public() -> None:
+    assert {name for name, route in reg.ROUTES.items() if route.access == reg.PUBLIC} == PUBLIC_ROUTES
+
+
+@pytest.mark.parametrize("name", REGISTERED)
+def test_deny_by_default_holds_for_every_kommune_route(name: str) -> None:
+    """Inside a Kommune: visitors must log in (401 in the API), operators without access see nothing."""
+    route = reg.ROUTES[name]
+    if "kommune_slug" not in ROUTES[name].kwargs or route.access == reg.OPERATOR_ONLY:
+        return
+    for method, row in route.expect.items():
+        assert row[reg.ANON] == (401 if route.access == reg.API else reg.LOGIN), method
+        assert row[reg.OPERATOR] == 404, method
+        if method != "GET":
+            assert row[reg.READER] in (403, 404), f"{method}: the reader role never writes"
+
+
+# --- the scene: personas and the objects they act on --------------------------------------------
+
+
+@dataclass
+class RoleScene:
+    """The role model of both Kommunen (built only for the routes of the roles app)."""
+
+    catalogue: Any
+    catalogue_role: Any
+    activity: Any
+    # Kommune slug → (own role, second role, relation between them)
+    roles: dict[str, tuple[Any, Any, Any]]
+    # "inside" / "outside" / "foreign" → an assignment of that side's person to the second role
+    assignments: dict[str, Any]
+
+
+def build_role_scene(w: World) -> RoleScene:
+    from kompass.roles import services as role_services
+    from kompass.roles.catalogue_loader import load_catalogues
+    from kompass.roles.models import ActivityTemplate, Catalogue, CatalogueRole
+
+    load_catalogues()
+    catalogue = Catalogue.objects.filter(key="kgst").order_by("-pk").first()
+    roles = {}
+    for kommune, prefix in ((w.kommune, ""), (w.other, "GEHEIM-")):
+        own, second = (
+            role_services.role_create(kommune=kommune, actor=None, data={"name": f"{prefix}{name}", "kind": "intern"})
+            for name in ("Eigene Rolle", "Digitallotsin")
+        )
+        relation = role_services.relation_create(
+            kommune=kommune, actor=None, data={"from_role": own, "to_role": second, "relation_type": "berichtet_an"}
+        )
+        roles[kommune.slug] = (own, second, relation)
+
+    def assign(kommune: Any, holder: Person) -> Any:
+        data = {
+            "person": holder,
+            "role": roles[kommune.slug][1],
+            "time_share": Decimal(10),
+            "valid_from": datetime.date(2025, 1, 1),
+            "qualification": "keine",
+        }
+        return role_services.assignment_create(kommune=kommune, actor=None, data=data)
+
+    return RoleScene(
+        catalogue=catalogue,
+        catalogue_role=CatalogueRole.objects.get(catalogue=catalogue, key="cdo"),
+        activity=ActivityTemplate.objects.order_by("pk").first(),
+        roles=roles,
+        assignments={
+            "inside": assign(w.kommune, w.bruno),
+            "outside": assign(w.kommune, w.alice),
+            "foreign": assign(w.other, w.other_person),
+        },
+    )
+
+
+def needs_roles(name: str) -> bool:
+    return reg.ROUTES[name].role_model
+
+
+def prepare(scene: Scene, name: str) -> None:
+    """Build what the route needs before the first rolled-back request (which would undo it)."""
+    if needs_roles(name):
+        scene.with_roles()
+
+
+@dataclass
+class Scene:
+    world: World
+    leaf_in: OrgUnit
+    leaf_out: OrgUnit
+    guest: Membership
+    newcomer: User
+    operator: User
+    role_scene: RoleScene | None = None
+
+    def with_roles(self) -> RoleScene:
+        if self.role_scene is None:
+            self.role_scene = build_role_scene(self.world)
+        return self.role_scene
+
+    def user(self, persona: str) -> User | None:
+        w = self.world
+        return {
+            reg.ANON: None,
+            reg.READER: w.reader,
+            reg.EDITOR: w.editor,
+            reg.EDITOR_OUT: w.editor,
+            reg.ADMIN: w.admin,
+            reg.OPERATOR: self.operator,
+        }[persona]
+
+    def targets(self, side: str, acting: User | None, roles: bool = False) -> reg.Targets:
+        """Objects inside the editor's subtree, outside it, or in the other Kommune ("foreign")."""
+        w = self.world
+        owner = acting or w.admin
+        if side == "foreign":
+            token_owner, unit, parent, person, membership = (
+                w.outsider,
+                w.other_unit,
+                w.other_unit,
+                w.other_person,
+                (Membership.objects.for_kommune(w.other).get(user=w.outsider)),
+            )
+        elif side == "outside":
+            token_owner, unit, parent, person, membership = owner, self.leaf_out, w.hauptamt, w.alice, self.guest
+        else:
+            token_owner, unit, parent, person, membership = owner, self.leaf_in, w.ordnungsamt, w.bruno, self.guest
+        token, _secret = account_services.api_token_create(user=token_owner, name="Zielobjekt")
+        for obj in (unit, parent, person):
+            obj.refresh_from_db()
+        w.kommune.refresh_from_db()
+        targets = reg.Targets(
+            slug=w.kommune.slug,
+            kommune=w.kommune,
+            unit=unit,
+            person=person,
+            membership=membership,
+            token=token,
+            newcomer=self.newcomer.username,
+            unit_parent=parent,
+        )
+        if roles:
+            self._add_roles(targets, side)
+        return targets
+
+    def _add_roles(self, targets: reg.Targets, side: str) -> None:
+        rs = self.with_roles()
+        kommune = self.world.other if side == "foreign" else self.world.kommune
+        own, second, relation = (
+            type(obj).objects.for_kommune(kommune).get(pk=obj.pk) for obj in rs.roles[kommune.slug]
+        )
+        assignment = rs.assignments[side]
+        targets.role, targets.other_role, targets.relation = own, second, relation
+        targets.assignment = (
+            type(assignment).objects.for_kommune(kommune).select_related("person").get(pk=assignment.pk)
+        )
+        targets.catalogue, targets.catalogue_role, targets.activity = rs.catalogue, rs.catalogue_role, rs.activity
+
+    def client(self, persona: str, route: reg.Route) -> Client:
+        user = self.user(persona)
+        if route.access == reg.API:
+            if user is None:
+                return Client()
+            _token, secret = account_services.api_token_create(user=user, name="Test")
+            return Client(headers={"Authorization": f"Bearer {secret}"})
+        return self.world.client_for(user)
+
+
+@pytest.fixture
+def scene(world: World) -> Scene:
+    leaf_in = orgunit(world.kommune, "32.9", "Leere Stelle im Ordnungsamt", OrgUnitType.SACHGEBIET, world.ordnungsamt)
+    leaf_out = orgunit(world.kommune, "10.9", "Leere Stelle im Hauptamt", OrgUnitType.SACHGEBIET, world.hauptamt)
+    guest = Membership.objects.create(kommune=world.kommune, user=UserFactory(username="gast"), role=Role.READER)
+    return Scene(
+        world,
+        leaf_in,
+        leaf_out,
+        guest,
+        newcomer=UserFactory(username="neuling"),
+        operator=UserFactory(username="betrieb", is_superuser=True, is_staff=True),
+    )
+
+
+def side_of(persona: str) -> str:
+    return "outside" if persona == reg.EDITOR_OUT else "inside"
+
+
+def url_for(name: str, route: reg.Route, targets: reg.Targets) -> str:
+    if route.url:
+        return route.url
+    kwargs: dict[str, Any] = {}
+    for kwarg in ROUTES[name].kwargs:
+        if kwarg == "kommune_slug":
+            kwargs[kwarg] = targets.slug
+        elif kwarg in route.fixed:
+            kwargs[kwarg] = route.fixed[kwarg]
+        else:
+            kwargs[kwarg] = getattr(targets, route.objects[kwarg]).pk
+    return reverse(name, kwargs=kwargs)
+
+
+def send(client: Client, method: str, url: str, route: reg.Route, targets: reg.Targets) -> Any:
+    body = route.body(targets) if route.body is not None and method != "GET" else {}
+    if method == "GET":
+        return client.get(url)
+    if route.access == reg.API and route.multipart:
+        return client.post(url, body)
+    if route.access == reg.API:
+        return client.generic(method, url, data=_json(body), content_type="application/json")
+    if method == "POST":
+        return client.post(url, body)
+    return client.generic(method, url)
+
+
+def _json(body: dict[str, Any]) -> str:
+    import json
+
+    return json.dumps(body)
+
+
+def matches(response: Any, expected: reg.Status) -> bool:
+    if expected == reg.LOGIN:
+        return response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
+    return response.status_code == expected
+
+
+def in_rollback(fn: Any) -> Any:
+    """Run one request in a savepoint that is rolled back, so personas do not see each other's writes."""
+    with transaction.atomic():
+        result = fn()
+        transaction.set_rollback(True)
+    return result
+
+
+# --- T6: the role matrix -------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", REGISTERED)
+def test_route_answers_every_persona_as_the_matrix_says(name: str, scene: Scene) -> None:
+    route = reg.ROUTES[name]
+    prepare(scene, name)
+    wrong = []
+    for method, row in route.expect.items():
+        for persona, expected in row.items():
+
+            def call(method: str = method, persona: str = persona) -> Any:
+                targets = scene.targets(side_of(persona), scene.user(persona), needs_roles(name))
+                return send(scene.client(persona, route), method, url_for(name, route, targets), route, targets)
+
+            response = in_rollback(call)
+            if not matches(response, expected):
+                wrong.append(f"{method} as {persona}: expected {expected}, got {response.status_code}")
+            assert SENTINEL not in response.content, f"{method} as {persona} shows Nachbarort's data"
+    assert not wrong, "\n".join(wrong)
+
+
+# --- T1: another Kommune's URLs and ids ----------------------------------------------------------
+
+TENANT_ROUTES = [n for n in REGISTERED if "kommune_slug" in ROUTES[n].kwargs]
+OBJECT_ROUTES = [n for n in REGISTERED if set(reg.ROUTES[n].objects.values()) - set(reg.GLOBAL_KINDS)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", TENANT_ROUTES)
+def test_admin_of_another_kommune_gets_404_on_every_url_of_teststadt(name: str, scene: Scene) -> None:
+    route = reg.ROUTES[name]
+    prepare(scene, name)
+    outsider = scene.world.outsider
+    for method in route.methods:
+
+        def call(method: str = method) -> Any:
+            targets = scene.targets("inside", outsider, needs_roles(name))
+            client = scene.world.client_for(outsider)
+            if route.access == reg.API:
+                _token, secret = account_services.api_token_create(user=outsider, name="Test")
+                client = Client(headers={"Authorization": f"Bearer {secret}"})
+            return send(client, method, url_for(name, route, targets), route, targets)
+
+        response = in_rollback(call)
+        assert response.status_code == 404, f"{method}: {response.status_code}"
+        assert SENTINEL not in response.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", OBJECT_ROUTES)
+def test_ids_of_another_kommune_give_404_under_the_own_slug(name: str, scene: Scene) -> None:
+    route = reg.ROUTES[name]
+    prepare(scene, name)
+    admin = scene.world.admin
+    for method in route.methods:
+
+        def call(method: str = method) -> Any:
+            targets = scene.targets("foreign", admin, needs_roles(name))
+            return send(scene.client(reg.ADMIN, route), method, url_for(name, route, targets), route, targets)
+
+        response = in_rollback(call)
+        assert response.status_code == 404, f"{method}: {response.status_code}"
+        assert SENTINEL not in response.content
+
+
+# --- wrong HTTP method ---------------------------------------------------------------------------
+
+
+def _able_persona(route: reg.Route) -> str:
+    """A persona that passes the route's access check, so the method check is what answers."""
+    first = route.expect[route.methods[0]]
+    candidates = (reg.ADMIN, reg.OPERATOR, reg.ANON)
+    for persona in candidates:
+        if first[persona] == 200:
+            return persona
+    for persona in candidates:
+        if first[persona] not in (reg.LOGIN, 401, 403, 404):
+            return persona
+    raise AssertionError("no persona may use this route")
+
+
+METHOD_ROUTES = [n for n in REGISTERED if not reg.ROUTES[n].any_method]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", METHOD_ROUTES)
+def test_methods_the_route_does_not_serve_answer_405(name: str, scene: Scene) -> None:
+    route = reg.ROUTES[name]
+    prepare(scene, name)
+    served = {m for n, f in ROUTES.items() if f.pattern == ROUTES[name].pattern for m in reg.ROUTES[n].methods}
+    persona = _able_persona(route)
+    wrong = []
+    for method in sorted(set(ALL_METHODS) - served):
+
+        def call(method: str = method) -> Any:
+            targets = scene.targets(side_of(persona), scene.user(persona), needs_roles(name))
+            client = scene.client(persona, route)
+            return client.generic(method, url_for(name, route, targets))
+
+        response = in_rollback(call)
+        if response.status_code != 405:
+            wrong.append(f"{method}: {response.status_code}")
+    assert not wrong, wrong
+
+
+# --- T2: no cross-tenant writes through ids in the request body ----------------------------------
+
+
+def nachbarort_snapshot(world: World) -> dict[str, Any]:
+    other = world.other
+    return {
+        "units": list(OrgUnit.objects.for_kommune(other).order_by("pk").values()),
+        "people": list(Person.objects.for_kommune(other).order_by("pk").values()),
+        "memberships": list(Membership.objects.for_kommune(other).order_by("pk").values()),
+        "audit": AuditEntry.objects.for_kommune(other).count(),
+        "tokens": list(ApiToken.objects.filter(user=world.outsider).values()),
+    }
+
+
+def counts_in_teststadt(world: World) -> tuple[int, int, int]:
+    k = world.kommune
+    return (
+        OrgUnit.objects.for_kommune(k).count(),
+        Person.objects.for_kommune(k).count(),
+        Membership.objects.for_kommune(k).count(),
+    )
+
+
+def _unit_form(unit: OrgUnit, **changes: Any) -> dict[str, Any]:
+    data = {
+        "code": unit.code,
+        "name": unit.name,
+        "unit_type": unit.unit_type,
+        "parent": unit.parent_id or "",
+        "head_email": "",
+        "is_active": "on",
+        "version": unit.version,
+    }
+    return {**data, **changes}
+
+
+def _person_form(person: Person, **changes: Any) -> dict[str, Any]:
+    data = {
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "email": person.email,
+        "function_title": person.function_title,
+        "org_unit": person.org_unit_id or "",
+        "is_active": "on",
+        "version": person.version,
+    }
+    return {**data, **changes}
+
+
+_NEW_UNIT = {"code": "77", "name": "Fremdamt", "unit_type": "amt", "head_email": "", "is_active": "on"}
+_NEW_PERSON = {"first_name": "Fritz", "last_name": "Fremd", "email": "fritz@teststadt.example", "is_active": "on"}
+
+# Each case: a write in Teststadt whose body names one of Nachbarort's objects.
+CROSS_TENANT: dict[str, Any] = {
+    "unit create with Nachbarort's parent": lambda w: (
+        reverse("org:unit_create", args=["teststadt"]),
+        {**_NEW_UNIT, "parent": w.other_unit.pk},
+    ),
+    "unit create with Nachbarort's head": lambda w: (
+        reverse("org:unit_create", args=["teststadt"]),
+        {**_NEW_UNIT, "head_email": w.other_person.email},
+    ),
+    "unit edit moving below Nachbarort's unit": lambda w: (
+        reverse("org:unit_edit", args=["teststadt", w.hauptamt.pk]),
+        _unit_form(w.hauptamt, parent=w.other_unit.pk),
+    ),
+    "unit edit with Nachbarort's head": lambda w: (
+        reverse("org:unit_edit", args=["teststadt", w.hauptamt.pk]),
+        _unit_form(w.hauptamt, head_email=w.other_person.email),
+    ),
+    "person create in Nachbarort's unit": lambda w: (
+        reverse("org:person_create", args=["teststadt"]),
+        {**_NEW_PERSON, "org_unit": w.other_unit.pk},
+    ),
+    "person edit into Nachbarort's unit": lambda w: (
+        reverse("org:person_edit", args=["teststadt", w.alice.pk]),
+        _person_form(w.alice, org_unit=w.other_unit.pk),
+    ),
+    "membership limited to Nachbarort's unit": lambda w: (
+        reverse("accounts:members", args=["teststadt"]),
+        {"username": "neuling", "role": "editor", "scope_unit": w.other_unit.pk},
+    ),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", sorted(CROSS_TENANT))
+def test_writes_in_teststadt_cannot_reach_nachbarort_through_body_ids(case: str, world: World) -> None:
+    UserFactory(username="neuling")
+    url, data = CROSS_TENANT[case](world)
+    before, counts = nachbarort_snapshot(world), counts_in_teststadt(world)
+    hauptamt_before = OrgUnit.objects.for_kommune(world.kommune).filter(pk=world.hauptamt.pk).values().get()
+    alice_before = Person.objects.for_kommune(world.kommune).filter(pk=world.alice.pk).values().get()
+    response = world.client_for(world.admin).post(url, data)
+    assert response.status_code in (200, 400, 404), response.status_code
+    if response.status_code == 200:
+        assert response.context["form"].errors, "the form must show an error"
+    assert nachbarort_snapshot(world) == before
+    assert counts_in_teststadt(world) == counts
+    assert OrgUnit.objects.for_kommune(world.kommune).filter(pk=world.hauptamt.pk).values().get() == hauptamt_before
+    assert Person.objects.for_kommune(world.kommune).filter(pk=world.alice.pk).values().get() == alice_before
+    assert SENTINEL not in response.content
+
+
+@pytest.mark.django_db
+def test_a_kommune_field_in_the_body_is_ignored(world: World) -> None:
+    """Mass assignment (T6): naming Nachbarort in the body still creates the unit in Teststadt."""
+    response = world.client_for(world.admin).post(
+        reverse("org:unit_create", args=[world.kommune.slug]),
+        {
+            "code": "78",
+            "name": "Neues Amt",
+            "unit_type": "amt",
+            "parent": world.dezernat.pk,
+            "is_active": "on",
+            "kommune": world.other.pk,
+            "kommune_id": world.other.pk,
+            "path": "1/",
+            "depth": 0,
+            "version": 7,
+        },
+    )
+    assert response.status_code == 302
+    unit = OrgUnit.objects.for_kommune(world.kommune).get(code="78")
+    assert unit.path == f"{world.dezernat.path}{unit.pk}/" and unit.depth == world.dezernat.depth + 1
+    assert unit.version == 1
+    assert not OrgUnit.objects.for_kommune(world.other).filter(code="78").exists()

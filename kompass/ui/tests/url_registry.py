@@ -1,0 +1,546 @@
+"""Every URL of Kommunalkompass: how to fill it, and who may do what (quality.md T1, T6).
+
+`test_isolation` walks Django's URL resolver (pages and the `/api/v1/` routes alike) and
+fails for any route that is missing here and for any entry whose route no longer exists,
+so a new view cannot slip past the isolation and role tests. Deny by default: a route is
+only complete with an expected status for every persona and every method it serves.
+
+How a route is filled:
+- `kommune_slug` is always the acting Kommune's slug (Teststadt);
+- every other URL kwarg names an object kind in `objects` ("unit", "person", …); the test
+  picks an object of that kind inside the editor's subtree, outside it, or in Nachbarort.
+
+Personas (columns of the matrix): anonymous, reader (Lesend), editor (Redaktion limited to
+32 Ordnungsamt, acting on objects inside 32), editor_outside (the same editor acting on
+objects outside 32, e.g. 10 Hauptamt), admin (Administration), operator (a platform
+superuser without membership and without granted access).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+ANON = "anonymous"
+READER = "reader"
+EDITOR = "editor"
+EDITOR_OUT = "editor_outside"
+ADMIN = "admin"
+OPERATOR = "operator"
+PERSONAS = (ANON, READER, EDITOR, EDITOR_OUT, ADMIN, OPERATOR)
+
+LOGIN = "login"  # 302 to the login page
+Status = int | str
+
+# Kinds of access a route has.
+PUBLIC = "public"  # reachable without login (legal pages, feedback, login, health, API docs)
+ACCOUNT = "account"  # any logged-in user, about their own account
+OPERATOR_ONLY = "operator"  # platform operators (superusers)
+TENANT = "tenant"  # pages inside one Kommune: /k/<kommune_slug>/…
+API = "api"  # JSON API: tokens, 401 for anonymous
+ACCESS_KINDS = (PUBLIC, ACCOUNT, OPERATOR_ONLY, TENANT, API)
+
+OBJECT_KINDS = ("unit", "person", "membership", "token", "role", "assignment", "catalogue")
+GLOBAL_KINDS = ("catalogue",)  # shipped, read-only data of no Kommune: the same for every side
+
+
+@dataclass
+class Targets:
+    """The objects a persona's request is filled with (see `test_isolation.Scene.targets`)."""
+
+    slug: str
+    kommune: Any
+    unit: Any  # an org unit without children or people
+    person: Any
+    membership: Any
+    token: Any
+    newcomer: str  # username of an account without membership
+    unit_parent: Any = None  # a unit of the same side, to place new units or people in
+    # The role model (only built for routes of the roles app):
+    role: Any = None  # an own role without assignments
+    other_role: Any = None  # a second role of the same Kommune
+    relation: Any = None  # role → other_role
+    assignment: Any = None  # `person` holds `other_role`
+    catalogue: Any = None
+    catalogue_role: Any = None
+    activity: Any = None
+
+
+def expect(
+    anon: Status, reader: Status, editor: Status, editor_out: Status, admin: Status, operator: Status
+) -> dict[str, Status]:
+    return dict(zip(PERSONAS, (anon, reader, editor, editor_out, admin, operator), strict=True))
+
+
+def everyone(status: Status) -> dict[str, Status]:
+    return expect(*([status] * len(PERSONAS)))
+
+
+# Frequent rows.
+TENANT_READ = expect(LOGIN, 200, 200, 200, 200, 404)
+TENANT_ADMIN_PAGE = expect(LOGIN, 403, 403, 403, 200, 404)
+TENANT_ADMIN_WRITE = expect(LOGIN, 403, 403, 403, 302, 404)
+TENANT_EDIT_PAGE = expect(LOGIN, 403, 200, 403, 200, 404)
+TENANT_EDIT_WRITE = expect(LOGIN, 403, 302, 403, 302, 404)
+LOGGED_IN_PAGE = expect(LOGIN, 200, 200, 200, 200, 200)
+API_READ = expect(401, 200, 200, 200, 200, 404)
+API_EDIT_WRITE = expect(401, 403, 200, 403, 200, 404)
+API_EDIT_CREATE = expect(401, 403, 201, 403, 201, 404)
+API_EDIT_DELETE = expect(401, 403, 204, 403, 204, 404)
+# The Kommune-wide role model: Administration and unlimited Redaktion only.
+API_MODEL_WRITE = expect(401, 403, 403, 403, 200, 404)
+API_MODEL_CREATE = expect(401, 403, 403, 403, 201, 404)
+
+
+@dataclass(frozen=True)
+class Route:
+    access: str
+    expect: Mapping[str, Mapping[str, Status]]  # HTTP method → persona → status
+    objects: Mapping[str, str] = field(default_factory=dict)  # URL kwarg → object kind
+    body: Callable[[Targets], dict[str, Any]] | None = None  # a valid body for writes
+    any_method: str = ""  # why the route answers every method (no 405 check)
+    url: str = ""  # a fixed URL for patterns that cannot be reversed (a catch-all)
+    fixed: Mapping[str, str] = field(default_factory=dict)  # URL kwargs that name no object, e.g. a format
+    multipart: bool = False  # the API route takes a file upload, not JSON
+    role_model: bool = False  # needs the role model of both Kommunen (roles, assignments, catalogue)
+
+    @property
+    def methods(self) -> tuple[str, ...]:
+        return tuple(self.expect)
+
+    @property
+    def writes(self) -> tuple[str, ...]:
+        return tuple(m for m in self.expect if m != "GET")
+
+
+def role_route(*args: Any, **kwargs: Any) -> Route:
+    """A route of the role model (issue 3): the test builds roles and assignments for it."""
+    return Route(*args, role_model=True, **kwargs)
+
+
+PASSWORD = "ein-langes-testpasswort"  # kompass.factories.UserFactory
+
+
+def _unit_body(t: Targets) -> dict[str, Any]:
+    return {
+        "code": "99.1",
+        "name": "Neue Stelle",
+        "unit_type": "sachgebiet",
+        "parent": t.unit_parent.pk,
+        "head_email": "",
+        "is_active": "on",
+    }
+
+
+def _unit_edit_body(t: Targets) -> dict[str, Any]:
+    u = t.unit
+    return {
+        "code": u.code,
+        "name": f"{u.name} (neu)",
+        "unit_type": u.unit_type,
+        "parent": u.parent_id or "",
+        "head_email": "",
+        "is_active": "on",
+        "version": u.version,
+    }
+
+
+def _person_body(t: Targets) -> dict[str, Any]:
+    return {
+        "first_name": "Nora",
+        "last_name": "Neu",
+        "email": "nora.neu@teststadt.example",
+        "function_title": "Sachbearbeitung",
+        "org_unit": t.unit_parent.pk,
+        "is_active": "on",
+    }
+
+
+def _person_edit_body(t: Targets) -> dict[str, Any]:
+    p = t.person
+    return {
+        "first_name": p.first_name,
+        "last_name": p.last_name,
+        "email": p.email,
+        "function_title": "Neue Funktion",
+        "org_unit": p.org_unit_id or "",
+        "is_active": "on",
+        "version": p.version,
+    }
+
+
+def _kommune_body(t: Targets) -> dict[str, Any]:
+    k = t.kommune
+    return {
+        "name": k.name,
+        "kommune_type": k.kommune_type,
+        "bundesland": k.bundesland,
+        "population": k.population + 1,
+        "ags": k.ags,
+        "version": k.version,
+    }
+
+
+def _version_of(attr: str) -> Callable[[Targets], dict[str, Any]]:
+    return lambda t: {"version": getattr(t, attr).version}
+
+
+def _empty(t: Targets) -> dict[str, Any]:
+    return {}
+
+
+CSV = {
+    "orgunits": b"kennung;name;typ;uebergeordnet;leitung_email\r\n99;Neue Stelle;amt;;\r\n",
+    "persons": b"email;vorname;nachname;funktion;organisationseinheit\r\nnora.neu@teststadt.example;Nora;Neu;;32\r\n",
+    "assignments": b"email;rolle;organisationseinheit;zeitanteil;von;bis\r\n"
+    b"bruno.ordner@teststadt.example;Digitallotsin;;10;01.01.2026;\r\n",
+}
+
+
+def _csv(kind: str = "orgunits") -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(f"{kind}.csv", CSV[kind], content_type="text/csv")
+
+
+ROUTES: dict[str, Route] = {
+    # --- public -------------------------------------------------------------------------------
+    "set_language": Route(
+        PUBLIC,
+        {"POST": everyone(302)},
+        body=lambda t: {"language": "de", "next": "/impressum/"},
+        any_method="Django's set_language redirects for every method and only switches on POST",
+    ),
+    "accounts:login": Route(
+        PUBLIC,
+        {"GET": expect(200, 302, 302, 302, 302, 302), "POST": everyone(302)},
+        body=lambda t: {"username": "admin", "password": PASSWORD},
+    ),
+    "accounts:logout": Route(PUBLIC, {"POST": everyone(302)}, body=_empty),
+    "ui:impressum": Route(PUBLIC, {"GET": everyone(200)}),
+    "ui:privacy": Route(PUBLIC, {"GET": everyone(200)}),
+    "ui:accessibility": Route(PUBLIC, {"GET": everyone(200)}),
+    "ui:feedback": Route(
+        PUBLIC,
+        {"GET": everyone(200), "POST": everyone(302)},
+        body=lambda t: {"page_url": "/impressum/", "message": "Der Kontrast der Links ist zu gering.", "email": ""},
+    ),
+    "ui:health": Route(PUBLIC, {"GET": everyone(200)}),
+    # --- the user's own account ---------------------------------------------------------------
+    "ui:home": Route(ACCOUNT, {"GET": expect(LOGIN, 302, 302, 302, 302, 200)}),
+    "accounts:password_change": Route(
+        ACCOUNT,
+        {"GET": LOGGED_IN_PAGE, "POST": expect(LOGIN, 302, 302, 302, 302, 302)},
+        body=lambda t: {
+            "old_password": PASSWORD,
+            "new_password1": "korrekt-pferd-batterie-heftklammer",
+            "new_password2": "korrekt-pferd-batterie-heftklammer",
+        },
+    ),
+    "accounts:password_change_done": Route(ACCOUNT, {"GET": LOGGED_IN_PAGE}),
+    "accounts:api_tokens": Route(
+        ACCOUNT,
+        {"GET": LOGGED_IN_PAGE, "POST": LOGGED_IN_PAGE},
+        body=lambda t: {"name": "Abgleich Personalsystem"},
+    ),
+    "accounts:api_token_revoke": Route(
+        ACCOUNT,
+        {"POST": expect(LOGIN, 302, 302, 302, 302, 302)},
+        objects={"pk": "token"},
+        body=_empty,
+    ),
+    # --- platform operators -------------------------------------------------------------------
+    "accounts:operator_access": Route(
+        OPERATOR_ONLY,
+        {"GET": expect(LOGIN, 404, 404, 404, 404, 200), "POST": expect(LOGIN, 404, 404, 404, 404, 403)},
+        body=lambda t: {"reason": "Störungsanalyse zu Ticket 4711"},
+    ),
+    "accounts:operator_access_kommune": Route(
+        OPERATOR_ONLY,
+        {"GET": expect(LOGIN, 404, 404, 404, 404, 200), "POST": expect(LOGIN, 404, 404, 404, 404, 302)},
+        body=lambda t: {"reason": "Störungsanalyse zu Ticket 4711"},
+    ),
+    # --- pages inside a Kommune ---------------------------------------------------------------
+    "ui:dashboard": Route(TENANT, {"GET": TENANT_READ}),
+    "accounts:kommune_settings": Route(
+        TENANT, {"GET": TENANT_ADMIN_PAGE, "POST": TENANT_ADMIN_WRITE}, body=_kommune_body
+    ),
+    "accounts:members": Route(
+        TENANT,
+        {"GET": TENANT_ADMIN_PAGE, "POST": TENANT_ADMIN_WRITE},
+        body=lambda t: {"username": t.newcomer, "role": "reader", "scope_unit": ""},
+    ),
+    "accounts:member_remove": Route(
+        TENANT,
+        {"POST": TENANT_ADMIN_WRITE},
+        objects={"pk": "membership"},
+        body=_empty,
+    ),
+    "audit:log": Route(TENANT, {"GET": TENANT_ADMIN_PAGE}),
+    "org:tree": Route(TENANT, {"GET": TENANT_READ}),
+    "org:unit_list": Route(TENANT, {"GET": TENANT_READ}),
+    "org:unit_detail": Route(TENANT, {"GET": TENANT_READ}, objects={"pk": "unit"}),
+    # The editor's body names a parent inside (editor) or outside (editor_outside) her subtree.
+    "org:unit_create": Route(
+        TENANT,
+        {"GET": expect(LOGIN, 403, 200, 200, 200, 404), "POST": TENANT_EDIT_WRITE},
+        body=_unit_body,
+    ),
+    "org:unit_edit": Route(
+        TENANT,
+        {"GET": TENANT_EDIT_PAGE, "POST": TENANT_EDIT_WRITE},
+        objects={"pk": "unit"},
+        body=_unit_edit_body,
+    ),
+    "org:unit_delete": Route(
+        TENANT,
+        {"GET": TENANT_EDIT_PAGE, "POST": TENANT_EDIT_WRITE},
+        objects={"pk": "unit"},
+        body=_version_of("unit"),
+    ),
+    "org:person_list": Route(TENANT, {"GET": TENANT_READ}),
+    "org:person_detail": Route(TENANT, {"GET": TENANT_READ}, objects={"pk": "person"}),
+    "org:person_create": Route(
+        TENANT,
+        {"GET": expect(LOGIN, 403, 200, 200, 200, 404), "POST": TENANT_EDIT_WRITE},
+        body=_person_body,
+    ),
+    "org:person_edit": Route(
+        TENANT,
+        {"GET": TENANT_EDIT_PAGE, "POST": TENANT_EDIT_WRITE},
+        objects={"pk": "person"},
+        body=_person_edit_body,
+    ),
+    "org:person_delete": Route(
+        TENANT,
+        {"GET": TENANT_EDIT_PAGE, "POST": TENANT_EDIT_WRITE},
+        objects={"pk": "person"},
+        body=_version_of("person"),
+    ),
+    # Every member sees the page and may export; importing needs the Kommune-wide IMPORT capability,
+    # which readers and a subtree-limited editor do not have.
+    "org:import_export": Route(TENANT, {"GET": TENANT_READ}),
+    "org:import_preview": Route(
+        TENANT, {"POST": expect(LOGIN, 403, 403, 403, 200, 404)}, body=lambda t: {"kind": "orgunits", "file": _csv()}
+    ),
+    "org:import_confirm": Route(
+        TENANT, {"POST": TENANT_ADMIN_WRITE}, body=lambda t: {"token": "abgelaufen", "action": "confirm"}
+    ),
+    "org:export": Route(TENANT, {"GET": TENANT_READ}, fixed={"kind": "personen", "fmt": "csv"}),
+    # --- JSON API under /api/v1/ (Django Ninja) -------------------------------------------------
+    "api:api-root": Route(PUBLIC, {"GET": everyone(404)}, any_method="the API root only exists to name the docs"),
+    "api:not-found": Route(
+        PUBLIC, {"GET": everyone(404)}, url="/api/v1/gibt-es-nicht/", any_method="JSON 404 for unknown API paths"
+    ),
+    "api:openapi-json": Route(PUBLIC, {"GET": everyone(200)}),  # and HEAD (test_http_methods)
+    "api:openapi-view": Route(PUBLIC, {"GET": everyone(200)}),
+    "api:kommune_list": Route(API, {"GET": expect(401, 200, 200, 200, 200, 200)}),
+    "api:kommune_detail": Route(API, {"GET": API_READ}),
+    "api:orgunit_list": Route(API, {"GET": API_READ}),
+    "api:orgunit_create": Route(
+        API,
+        {"POST": API_EDIT_CREATE},
+        body=lambda t: {
+            "code": "99.1",
+            "name": "Neue Stelle",
+            "unit_type": "sachgebiet",
+            "parent_id": t.unit_parent.pk,
+        },
+    ),
+    "api:orgunit_detail": Route(API, {"GET": API_READ}, objects={"unit_id": "unit"}),
+    "api:orgunit_subtree": Route(API, {"GET": API_READ}, objects={"unit_id": "unit"}),
+    "api:orgunit_update": Route(
+        API,
+        {"PATCH": API_EDIT_WRITE},
+        objects={"unit_id": "unit"},
+        body=lambda t: {"name": f"{t.unit.name} (neu)", "version": t.unit.version},
+    ),
+    "api:orgunit_move": Route(
+        API,
+        {"POST": API_EDIT_WRITE},
+        objects={"unit_id": "unit"},
+        body=lambda t: {"parent_id": t.unit.parent_id, "version": t.unit.version},
+    ),
+    "api:orgunit_delete": Route(API, {"DELETE": API_EDIT_DELETE}, objects={"unit_id": "unit"}, body=_empty),
+    "api:person_list": Route(API, {"GET": API_READ}),
+    "api:person_create": Route(
+        API,
+        {"POST": API_EDIT_CREATE},
+        body=lambda t: {
+            "first_name": "Nora",
+            "last_name": "Neu",
+            "email": "nora.neu@teststadt.example",
+            "org_unit_id": t.unit_parent.pk,
+        },
+    ),
+    "api:person_detail": Route(API, {"GET": API_READ}, objects={"person_id": "person"}),
+    "api:person_update": Route(
+        API,
+        {"PATCH": API_EDIT_WRITE},
+        objects={"person_id": "person"},
+        body=lambda t: {"function_title": "Neue Funktion", "version": t.person.version},
+    ),
+    "api:person_delete": Route(API, {"DELETE": API_EDIT_DELETE}, objects={"person_id": "person"}, body=_empty),
+    # Importing needs IMPORT: a limited editor passes the API's write gate but not the capability.
+    "api:import_orgunits": Route(
+        API,
+        {"POST": expect(401, 403, 403, 403, 200, 404)},
+        body=lambda t: {"file": _csv(), "dry_run": "true"},
+        multipart=True,
+    ),
+    "api:import_persons": Route(
+        API,
+        {"POST": expect(401, 403, 403, 403, 200, 404)},
+        body=lambda t: {"file": _csv("persons"), "dry_run": "true"},
+        multipart=True,
+    ),
+    # --- role model (issue 3): Kommune-wide model for Administration and unlimited Redaktion; ------
+    # assignments belong to a place in the tree, so the editor limited to 32 keeps those inside it.
+    "roles:role_list": role_route(TENANT, {"GET": TENANT_READ}),
+    "roles:catalogue_list": role_route(TENANT, {"GET": TENANT_READ}),
+    "roles:catalogue_role": role_route(
+        TENANT, {"GET": TENANT_READ}, objects={"catalogue_id": "catalogue"}, fixed={"role_key": "cdo"}
+    ),
+    "roles:catalogue_adopt": role_route(
+        TENANT, {"POST": TENANT_ADMIN_WRITE}, body=lambda t: {"catalogue": t.catalogue.pk}
+    ),
+    "roles:catalogue_updates": role_route(TENANT, {"GET": TENANT_READ}),
+    "roles:role_add_from_catalogue": role_route(
+        TENANT, {"POST": TENANT_ADMIN_WRITE}, body=lambda t: {"catalogue_role": t.catalogue_role.pk}
+    ),
+    "roles:role_take_catalogue_version": role_route(
+        TENANT, {"POST": TENANT_ADMIN_WRITE}, objects={"pk": "role"}, body=_empty
+    ),
+    "roles:role_create": role_route(
+        TENANT,
+        {"GET": TENANT_ADMIN_PAGE, "POST": TENANT_ADMIN_WRITE},
+        body=lambda t: {"name": "Neue Rolle", "kind": "intern", "is_active": "on"},
+    ),
+    "roles:role_detail": role_route(TENANT, {"GET": TENANT_READ}, objects={"pk": "role"}),
+    "roles:role_pdf": role_route(TENANT, {"GET": TENANT_READ}, objects={"pk": "role"}),
+    "roles:role_edit": role_route(
+        TENANT,
+        {"GET": TENANT_ADMIN_PAGE, "POST": TENANT_ADMIN_WRITE},
+        objects={"pk": "role"},
+        body=lambda t: {
+            "name": f"{t.role.name} (neu)",
+            "kind": t.role.kind,
+            "is_active": "on",
+            "version": t.role.version,
+        },
+    ),
+    "roles:role_delete": role_route(
+        TENANT,
+        {"GET": TENANT_ADMIN_PAGE, "POST": TENANT_ADMIN_WRITE},
+        objects={"pk": "role"},
+        body=_version_of("role"),
+    ),
+    "roles:relation_create": role_route(
+        TENANT,
+        {"POST": TENANT_ADMIN_WRITE},
+        objects={"pk": "role"},
+        body=lambda t: {"relation_type": "berichtet_an", "to_role": t.other_role.pk, "note": ""},
+    ),
+    "roles:relation_delete": role_route(
+        TENANT, {"POST": TENANT_ADMIN_WRITE}, objects={"pk": "role"}, body=lambda t: {"relation": t.relation.pk}
+    ),
+    "roles:assignment_list": role_route(TENANT, {"GET": TENANT_READ}),
+    "roles:assignment_create": role_route(
+        TENANT,
+        {"GET": expect(LOGIN, 403, 200, 200, 200, 404), "POST": TENANT_EDIT_WRITE},
+        body=lambda t: {
+            "person": t.person.email,
+            "role": t.role.pk,
+            "org_unit": "",
+            "time_share": "10",
+            "valid_from": "2026-01-01",
+            "qualification": "keine",
+        },
+    ),
+    "roles:assignment_edit": role_route(
+        TENANT,
+        {"GET": TENANT_EDIT_PAGE, "POST": TENANT_EDIT_WRITE},
+        objects={"pk": "assignment"},
+        body=lambda t: {
+            "person": t.assignment.person.email,
+            "role": t.assignment.role_id,
+            "org_unit": "",
+            "time_share": "20",
+            "valid_from": t.assignment.valid_from.isoformat(),
+            "qualification": t.assignment.qualification,
+            "version": t.assignment.version,
+        },
+    ),
+    "roles:assignment_end": role_route(
+        TENANT,
+        {"GET": TENANT_EDIT_PAGE, "POST": TENANT_EDIT_WRITE},
+        objects={"pk": "assignment"},
+        body=lambda t: {"end": "2026-12-31", "version": t.assignment.version},
+    ),
+    "roles:assignment_delete": role_route(
+        TENANT,
+        {"GET": TENANT_EDIT_PAGE, "POST": TENANT_EDIT_WRITE},
+        objects={"pk": "assignment"},
+        body=_version_of("assignment"),
+    ),
+    "roles:lotsen": role_route(TENANT, {"GET": TENANT_READ}),
+    "roles:checks": role_route(TENANT, {"GET": TENANT_READ}),
+    "roles:graph": role_route(TENANT, {"GET": TENANT_READ}),
+    "roles:matrix": role_route(TENANT, {"GET": TENANT_READ}),
+    "roles:matrix_csv": role_route(TENANT, {"GET": TENANT_READ}),
+    "roles:matrix_xlsx": role_route(TENANT, {"GET": TENANT_READ}),
+    "roles:matrix_pdf": role_route(TENANT, {"GET": TENANT_READ}),
+    "roles:matrix_cell": role_route(
+        TENANT,
+        {"POST": TENANT_ADMIN_WRITE},
+        body=lambda t: {"activity": t.activity.pk, "role": t.role.pk, "letter": "R", "expected": ""},
+    ),
+    "roles:matrix_row": role_route(
+        TENANT, {"GET": TENANT_ADMIN_PAGE, "POST": TENANT_ADMIN_WRITE}, body=lambda t: {"aktivitaet": t.activity.pk}
+    ),
+    # --- role model in the API: the same rules as the pages --------------------------------------
+    "api:role_catalogue_list": role_route(API, {"GET": API_READ}),
+    "api:role_catalogue_detail": role_route(API, {"GET": API_READ}, objects={"catalogue_id": "catalogue"}),
+    "api:role_model_adopt": role_route(
+        API, {"POST": API_MODEL_CREATE}, body=lambda t: {"catalogue_id": t.catalogue.pk}
+    ),
+    "api:role_list": role_route(API, {"GET": API_READ}),
+    "api:role_detail": role_route(API, {"GET": API_READ}, objects={"role_id": "role"}),
+    "api:role_create": role_route(API, {"POST": API_MODEL_CREATE}, body=lambda t: {"name": "Neue Rolle"}),
+    "api:role_update": role_route(
+        API,
+        {"PATCH": API_MODEL_WRITE},
+        objects={"role_id": "role"},
+        body=lambda t: {"name": f"{t.role.name} (neu)", "version": t.role.version},
+    ),
+    "api:assignment_list": role_route(API, {"GET": API_READ}),
+    "api:assignment_detail": role_route(API, {"GET": API_READ}, objects={"assignment_id": "assignment"}),
+    "api:assignment_create": role_route(
+        API,
+        {"POST": API_EDIT_CREATE},
+        body=lambda t: {"person_id": t.person.pk, "role_id": t.role.pk, "time_share": 10, "valid_from": "2026-01-01"},
+    ),
+    "api:assignment_update": role_route(
+        API,
+        {"PATCH": API_EDIT_WRITE},
+        objects={"assignment_id": "assignment"},
+        body=lambda t: {"time_share": 20, "version": t.assignment.version},
+    ),
+    "api:assignment_delete": role_route(
+        API, {"DELETE": API_EDIT_DELETE}, objects={"assignment_id": "assignment"}, body=_empty
+    ),
+    "api:import_assignments": role_route(
+        API,
+        {"POST": expect(401, 403, 403, 403, 200, 404)},
+        body=lambda t: {"file": _csv("assignments"), "dry_run": "true"},
+        multipart=True,
+    ),
+    "api:matrix_detail": role_route(API, {"GET": API_READ}),
+    "api:matrix_cell_set": role_route(
+        API,
+        {"PUT": API_MODEL_WRITE},
+        body=lambda t: {"activity_id": t.activity.pk, "role_id": t.role.pk, "letter": "R", "expected": None},
+    ),
+    "api:role_checks": role_route(API, {"GET": API_READ}),
+}

@@ -1,0 +1,87 @@
+"""Pages of the shell: start, Kommune dashboard, legal pages, feedback, health."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.mail import mail_admins
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from kompass.org import selectors as org_selectors
+from kompass.roles import overview as role_overview
+from kompass.tenancy.capabilities import Capability
+from kompass.tenancy.context import memberships_of
+from kompass.tenancy.decorators import tenant_view
+from kompass.ui.forms import FeedbackForm
+
+
+@require_safe
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    memberships = memberships_of(request.user)
+    if len(memberships) == 1:
+        return redirect("ui:dashboard", kommune_slug=memberships[0].kommune.slug)
+    return render(request, "ui/home.html", {"memberships": memberships})
+
+
+@require_safe
+@tenant_view
+def dashboard(request: HttpRequest) -> HttpResponse:
+    ctx = request.tenant  # type: ignore[attr-defined]
+    figures = org_selectors.key_figures(ctx.kommune)
+    return render(
+        request,
+        "ui/dashboard.html",
+        {
+            "figures": figures,
+            "role_check": role_overview.check_summary(ctx.kommune, ctx.kommune.slug),
+            "can_edit": ctx.can(Capability.EDIT_ORG),
+            "can_import": ctx.can(Capability.IMPORT),
+            "can_audit": ctx.can(Capability.VIEW_AUDIT),
+        },
+    )
+
+
+def _legal(template: str, title: str):  # type: ignore[no-untyped-def]
+    @require_safe
+    def view(request: HttpRequest) -> HttpResponse:
+        return render(request, template, {"page_title": title})
+
+    return view
+
+
+impressum = _legal("ui/impressum.html", "Impressum")
+privacy = _legal("ui/datenschutz.html", "Datenschutzerklärung")
+accessibility = _legal("ui/barrierefreiheit.html", "Erklärung zur Barrierefreiheit")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def feedback(request: HttpRequest) -> HttpResponse:
+    form = FeedbackForm(request.POST or None, initial={"page_url": request.GET.get("seite", "")[:500]})
+    if request.method == "POST" and form.is_valid():
+        entry = form.save()
+        mail_admins(
+            "Rückmeldung zur Barrierefreiheit",
+            f"Seite: {entry.page_url}\nAntwort an: {entry.email or '-'}\n\n{entry.message}",
+            fail_silently=True,
+        )
+        messages.success(request, _("Vielen Dank! Ihre Rückmeldung ist eingegangen."))
+        return redirect(reverse("ui:feedback"))
+    return render(request, "ui/feedback.html", {"form": form, "feedback_email": settings.FEEDBACK_EMAIL})
+
+
+@require_safe
+def health(request: HttpRequest) -> JsonResponse:
+    """Liveness and database readiness for the reverse proxy or orchestrator (R7)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return JsonResponse({"status": "ok"})
+    except Exception:  # any database failure means "not ready"
+        return JsonResponse({"status": "database unavailable"}, status=503)
