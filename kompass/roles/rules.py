@@ -3,6 +3,11 @@
 Every rule reads a `CheckData` snapshot (loaded in a fixed number of queries by
 `selectors.check_data`) and returns findings. A finding carries a severity, a German explanation
 that names the rule and its source, and where to fix it.
+
+The rules are items of the registry `CHECK_RULES`; apps above the role model (the digital agenda,
+for instance) add their own rules there in `AppConfig.ready`, together with a `CheckDataLoader`
+that loads what their rules read into `CheckData.extra[<loader key>]` — so the Rollen-Check shows
+their findings without the roles app importing them.
 """
 
 from __future__ import annotations
@@ -14,8 +19,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 
+from kompass.core.registry import Registry
 from kompass.org.models import OrgUnit, OrgUnitType
 from kompass.roles.markers import short_label
 from kompass.roles.models import ActivityTemplate, Assignment, RaciCell, Role
@@ -63,6 +70,8 @@ class CheckData:
     cells: list[RaciCell]
     units: list[OrgUnit]
     filled: set[tuple[int, int | None]] | None = None
+    # What registered loaders of other apps added, by loader key (see `CHECK_DATA_LOADERS`).
+    extra: dict[str, Any] = field(default_factory=dict)
     _by_marker: dict[str, list[Role]] = field(default_factory=dict, init=False)
 
     def roles_with(self, marker: str) -> list[Role]:
@@ -470,21 +479,60 @@ def rule_key_roles_deputy(data: CheckData) -> list[Finding]:
     ]
 
 
-RULES: list[Callable[[CheckData], list[Finding]]] = [
-    rule_raci_one_accountable,
-    rule_core_roles_filled,
-    rule_lotse_coverage,
-    rule_lotse_time_and_approval,
-    rule_person_overload,
-    rule_dsb_conflict,
-    rule_isb_not_it_operations,
-    rule_cdo_cio_isb_one_person,
-    rule_cdo_placement,
-    rule_assignment_expiry,
-    rule_key_roles_deputy,
-]
+@dataclass(frozen=True)
+class CheckRule:
+    """A rule of the Rollen-Check: `check` reads the snapshot and returns findings. Its docstring
+    names the rule's source (a law, the KGSt report, a practice example)."""
+
+    key: str
+    check: Callable[[CheckData], list[Finding]]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class CheckDataLoader:
+    """Loads what another app's rules read, in a fixed number of queries, into
+    `CheckData.extra[key]`; called by `selectors.check_data` with the Kommune and the check date."""
+
+    key: str
+    load: Callable[[Any, datetime.date], Any]
+    order: int = 100
+
+
+def _validate_rule(rule: CheckRule) -> None:
+    if not callable(rule.check):
+        raise ImproperlyConfigured(f"check rule {rule.key!r}: check is not callable")
+    if not (rule.check.__doc__ or "").strip():
+        raise ImproperlyConfigured(f"check rule {rule.key!r}: the rule's docstring must name its source")
+
+
+def _validate_loader(loader: CheckDataLoader) -> None:
+    if not callable(loader.load):
+        raise ImproperlyConfigured(f"check data loader {loader.key!r}: load is not callable")
+
+
+CHECK_RULES: Registry[CheckRule] = Registry("roles.check_rules", _validate_rule)
+CHECK_DATA_LOADERS: Registry[CheckDataLoader] = Registry("roles.check_data_loaders", _validate_loader)
+
+# The role model's own rules, in the order the Rollen-Check lists their findings within a severity.
+for _position, _rule in enumerate(
+    (
+        rule_raci_one_accountable,
+        rule_core_roles_filled,
+        rule_lotse_coverage,
+        rule_lotse_time_and_approval,
+        rule_person_overload,
+        rule_dsb_conflict,
+        rule_isb_not_it_operations,
+        rule_cdo_cio_isb_one_person,
+        rule_cdo_placement,
+        rule_assignment_expiry,
+        rule_key_roles_deputy,
+    )
+):
+    CHECK_RULES.register(CheckRule(key=_rule.__name__.removeprefix("rule_"), check=_rule, order=_position))
 
 
 def run_checks(data: CheckData) -> list[Finding]:
-    findings = [finding for rule in RULES for finding in rule(data)]
+    findings = [finding for rule in CHECK_RULES for finding in rule.check(data)]
     return sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.rule, f.title))

@@ -14,6 +14,7 @@ from django.utils import timezone
 from kompass.org.models import OrgUnit
 from kompass.roles.models import ActivityTemplate, Assignment, RaciCell, Role, RoleModel, RoleRelation
 from kompass.roles.rules import (
+    CHECK_DATA_LOADERS,
     CHECKED_UNIT_TYPES,
     EXPIRY_WINDOW_DAYS,
     RECENTLY_EXPIRED_DAYS,
@@ -204,7 +205,7 @@ def check_data(kommune: Kommune, on: datetime.date | None = None) -> CheckData:
         valid_until__lt=on, valid_until__gte=on - datetime.timedelta(days=RECENTLY_EXPIRED_DAYS)
     )
     units = OrgUnit.objects.for_kommune(kommune).filter(is_active=True, unit_type__in=CHECKED_UNIT_TYPES)
-    return CheckData(
+    data = CheckData(
         today=on,
         roles=role_rows,
         current=_check_assignments(kommune, ids, role_rows),
@@ -214,6 +215,8 @@ def check_data(kommune: Kommune, on: datetime.date | None = None) -> CheckData:
         units=list(units.order_by("path")),
         filled=set(current.order_by().values_list("role_id", "org_unit_id").distinct()),
     )
+    data.extra = {loader.key: loader.load(kommune, on) for loader in CHECK_DATA_LOADERS}
+    return data
 
 
 @dataclass(frozen=True)
