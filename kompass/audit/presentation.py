@@ -27,6 +27,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kompass.audit import extensions
 from kompass.audit.models import AuditAction, AuditEntry
 from kompass.tenancy.scoping import TenantModel
 
@@ -39,19 +40,11 @@ LONG_TEXT = 200
 SENSITIVE_FIELDS = frozenset({"password", "token", "token_hash", "secret", "api_key", "session_key"})
 _SENSITIVE_PARTS = ("password", "secret", "token_hash")
 
-# Global tables shared by all Kommunen (reviewed in tenancy/tests/test_scoping.py): their rows may
-# be named in any Kommune's log. Any other global table is shown by id only.
-SHARED_MODELS = frozenset({"roles.catalogue", "roles.cataloguerole", "roles.activitytemplate"})
-
-# Audited fields whose model gives no German verbose_name (or that are not model fields).
+# Audited fields of the lower floors whose model gives no German verbose_name. Apps above add
+# theirs, and the global tables whose rows any Kommune's log may name, in `extensions.AUDIT_LABELS`.
 FALLBACK_LABELS = {
-    "catalogue": gettext_lazy("Rollenkatalog"),
     "expires_at": gettext_lazy("Gültig bis"),
-    "from_role": gettext_lazy("Von Rolle"),
-    "letter": gettext_lazy("Zuständigkeit (RACI)"),
-    "markers": gettext_lazy("Zählt für die Rollen-Checks als"),
     "operator": gettext_lazy("Betreiberkonto"),
-    "to_role": gettext_lazy("Zu Rolle"),
     "user": gettext_lazy("Benutzerkonto"),
     "version": gettext_lazy("Version"),
 }
@@ -133,7 +126,7 @@ def _label(field: models.Field | None, name: str) -> str:
         return str(field.verbose_name)
     if name in FALLBACK_LABELS:
         return str(FALLBACK_LABELS[name])
-    return name
+    return extensions.field_label(name) or name
 
 
 def _target(field: models.Field | None) -> type[models.Model] | None:
@@ -186,7 +179,7 @@ def _scoped(kommune_id: int, model: type[models.Model]) -> models.QuerySet[Any] 
     if model is get_user_model():
         # SECURITY: logins are global; only members of this Kommune are named in its log.
         return manager.filter(memberships__kommune_id=kommune_id)
-    if model._meta.label_lower in SHARED_MODELS:
+    if extensions.is_shared(model):  # global tables (reviewed in tenancy/tests/test_scoping.py)
         return manager.all()
     return None
 
