@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     # The apps in their layers, from the ground floor up (docs/architecture.md; checked by `make lint`).
     "kompass.core",
     "kompass.tenancy",
@@ -155,6 +157,10 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+
+# Background tasks (docs/operations.md, "Hintergrundaufgaben"): queued in the database, run by
+# `manage.py db_worker`, so every app process and worker shares one queue.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 CACHES = {
     "default": {

@@ -29,6 +29,7 @@ class AuditSource(models.TextChoices):
     IMPORT = "import", _("Import")
     COMMAND = "command", _("Befehl")
     SYSTEM = "system", _("System")
+    TASK = "task", _("Hintergrundaufgabe")
 
 
 class AppendOnlyError(RuntimeError):
