@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import get_resolver, reverse
 
+from kompass.api.api import api
 from kompass.api.gate import KOMMUNE_PARAM, PATH_OBJECTS
 from kompass.api.routes import api_route_patterns
 
@@ -57,3 +58,24 @@ def test_every_write_route_inside_a_kommune_is_listed():
         ("POST", "import_assignments"),
         ("PUT", "matrix_cell_set"),
     }
+
+
+def _documented_operations() -> dict[tuple[str, str], str]:
+    schema = api.get_openapi_schema()
+    return {
+        (method.upper(), path): op["operationId"] for path, ops in schema["paths"].items() for method, op in ops.items()
+    }
+
+
+def test_route_list_has_exactly_the_methods_and_paths_of_the_openapi_document():
+    assert {(r.method, r.path) for r in api_route_patterns()} == set(_documented_operations())
+
+
+def test_operation_ids_are_unique_and_named_after_the_router_not_its_file():
+    ids = list(_documented_operations().values())
+    assert len(ids) == len(set(ids))
+    # The roles router is a package of sub-routers; its public ids keep the router's name.
+    assert "kompass_api_routers_roles_assignment_create" in ids
+    assert "kompass_api_routers_roles_matrix_cell_set" in ids
+    assert "kompass_api_routers_orgunits_orgunit_update" in ids
+    assert not [i for i in ids if i.startswith("kompass_api_routers_roles_assignments_")]
