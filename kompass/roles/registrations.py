@@ -2,16 +2,101 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from kompass.audit.extensions import AUDIT_LABELS, AuditLabels
+from kompass.core.extensions import (
+    DASHBOARD_PANELS,
+    NAV_ENTRIES,
+    NAV_GROUPS,
+    PERSONAL_DATA,
+    DashboardPanel,
+    NavEntry,
+    NavGroup,
+    PersonalData,
+)
 from kompass.org.extensions import UNIT_BADGES, UnitBadges
+
+
+def _in_roles(match: Any) -> bool:
+    return match is not None and match.namespace == "roles"
+
+
+def _roles_current(match: Any, path: str, url: str) -> bool:
+    return _in_roles(match) and match.url_name not in ("lotsen", "checks") and "assignment" not in match.url_name
+
+
+def _assignments_current(match: Any, path: str, url: str) -> bool:
+    return _in_roles(match) and "assignment" in match.url_name
+
+
+def _page_current(url_name: str) -> Any:
+    return lambda match, path, url: _in_roles(match) and match.url_name == url_name
+
+
+def _dashboard(tenant: Any) -> dict[str, Any]:
+    from kompass.roles import overview
+
+    return {"role_check": overview.check_summary(tenant.kommune, tenant.kommune.slug)}
+
+
+def _navigation() -> None:
+    NAV_GROUPS.register(NavGroup(key="rollenmodell", label=_("Rollenmodell"), order=20))
+    for order, (key, label, url_name, current) in enumerate(
+        (
+            ("roles.roles", _("Rollen"), "roles:role_list", _roles_current),
+            ("roles.assignments", _("Zuordnungen"), "roles:assignment_list", _assignments_current),
+            ("roles.lotsen", _("Lotsen"), "roles:lotsen", _page_current("lotsen")),
+            ("roles.checks", _("Rollen-Check"), "roles:checks", _page_current("checks")),
+        )
+    ):
+        NAV_ENTRIES.register(
+            NavEntry(key=key, group="rollenmodell", label=label, url_name=url_name, order=order, current=current)
+        )
+
+
+def _personal_data() -> None:
+    from kompass.roles.models import Assignment
+
+    PERSONAL_DATA.register(
+        PersonalData(
+            key="roles.Assignment",
+            model=Assignment,
+            purpose=_(
+                "Festhalten, wer welche Rolle der Digitalisierung mit welchem Zeitanteil wahrnimmt, wer vertritt "
+                "und wer die Freistellung genehmigt hat; keine Leistungs- oder Verhaltenskontrolle."
+            ),
+            legal_basis=_(
+                "Art. 6 Abs. 1 lit. e und Art. 88 DSGVO i. V. m. dem Beschäftigtendatenschutz des Landes "
+                "(Organisation der Verwaltung)"
+            ),
+            retention=_(
+                "Beendete Zuordnungen bleiben als Verlauf, bis die Redaktion sie löscht; eine feste Frist "
+                "folgt mit dem Löschkonzept."
+            ),
+            fields=("person", "deputy", "approved_by", "time_share", "qualification", "mandate"),
+            categories=_("Beschäftigte der Kommune"),
+        )
+    )
 
 
 def register() -> None:
     from kompass.roles import overview
     from kompass.roles.models import ActivityTemplate, Catalogue, CatalogueRole
 
+    _navigation()
+    _personal_data()
+    DASHBOARD_PANELS.register(
+        DashboardPanel(
+            key="roles.check",
+            title=_("Rollenmodell"),
+            template="roles/partials/dashboard_panel.html",
+            context=_dashboard,
+            order=20,
+        )
+    )
     UNIT_BADGES.register(UnitBadges(key="roles.key_roles", attach=overview.attach_role_badges))
     AUDIT_LABELS.register(
         AuditLabels(

@@ -7,3 +7,8 @@ class UiConfig(AppConfig):
     name = "kompass.ui"
     label = "ui"
     verbose_name = "Oberfläche"
+
+    def ready(self) -> None:
+        from kompass.ui import registrations
+
+        registrations.register()

@@ -13,8 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from kompass.org import selectors as org_selectors
-from kompass.roles import overview as role_overview
+from kompass.core.extensions import DASHBOARD_PANELS
 from kompass.tenancy.capabilities import Capability
 from kompass.tenancy.context import memberships_of
 from kompass.tenancy.decorators import tenant_view
@@ -34,13 +33,16 @@ def home(request: HttpRequest) -> HttpResponse:
 @tenant_view
 def dashboard(request: HttpRequest) -> HttpResponse:
     ctx = request.tenant  # type: ignore[attr-defined]
-    figures = org_selectors.key_figures(ctx.kommune)
+    panels = [
+        {"template": panel.template, **panel.context(ctx)}
+        for panel in DASHBOARD_PANELS
+        if panel.capability is None or ctx.can(Capability(panel.capability))
+    ]
     return render(
         request,
         "ui/dashboard.html",
         {
-            "figures": figures,
-            "role_check": role_overview.check_summary(ctx.kommune, ctx.kommune.slug),
+            "panels": panels,
             "can_edit": ctx.can(Capability.EDIT_ORG),
             "can_import": ctx.can(Capability.IMPORT),
             "can_audit": ctx.can(Capability.VIEW_AUDIT),

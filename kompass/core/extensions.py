@@ -1,0 +1,149 @@
+"""The extension points of the page shell and of privacy, filled by every app in `AppConfig.ready`.
+
+They live on the ground floor because the apps that fill them (org, roles and the modules to come)
+sit below the shell (`ui`) that reads them: a domain app must not import `ui`.
+
+- `NAV_ENTRIES`: the main navigation of a Kommune, grouped by module (`NavGroup`).
+- `DASHBOARD_PANELS`: the sections of a Kommune's start page.
+- `PERSONAL_DATA`: for every table that holds personal data, its purpose, legal basis and
+  retention — what the Datenschutz page, the Verzeichnis von Verarbeitungstätigkeiten and the
+  retention job read (the trust issue builds on it).
+
+Capabilities are named by their string value (`"view_audit"`), so this module needs no import
+of the tenant layer; `ui` checks them with the acting member's `TenantContext`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kompass.core.registry import Registry
+
+
+def _require_text(key: str, **texts: Any) -> None:
+    for name, value in texts.items():
+        if not str(value or "").strip():
+            raise ImproperlyConfigured(f"{key}: {name} is empty")
+
+
+# --- navigation ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    """A module's place in the main navigation ("Organisation", "Rollenmodell", "Verwaltung")."""
+
+    key: str
+    label: Any  # German, lazily translated
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """A link of the main navigation. `url_name` takes the Kommune's slug as its only argument.
+    `current(match, path, url)` says whether the page shown belongs to this entry (default: the
+    page's path starts with the entry's URL)."""
+
+    key: str
+    group: str
+    label: Any
+    url_name: str
+    order: int = 100
+    capability: str | None = None  # shown only to members who hold it Kommune-wide
+    current: Callable[[Any, str, str], bool] | None = None
+
+
+def _validate_group(item: NavGroup) -> None:
+    _require_text(item.key, label=item.label)
+
+
+def _validate_entry(item: NavEntry) -> None:
+    _require_text(item.key, label=item.label, url_name=item.url_name, group=item.group)
+    if item.current is not None and not callable(item.current):
+        raise ImproperlyConfigured(f"nav entry {item.key!r}: current is not callable")
+
+
+NAV_GROUPS: Registry[NavGroup] = Registry("core.nav_groups", _validate_group)
+NAV_ENTRIES: Registry[NavEntry] = Registry("core.nav_entries", _validate_entry)
+
+# The administration of a Kommune (imports, log, members, master data) is no module of its own:
+# the apps that offer such pages put them here.
+NAV_GROUPS.register(NavGroup(key="verwaltung", label=_("Verwaltung"), order=900))
+
+
+def navigation() -> list[tuple[NavGroup, list[NavEntry]]]:
+    """The groups in order with their entries in order; an entry of an unknown group is an error."""
+    groups = {group.key: group for group in NAV_GROUPS}
+    unknown = [entry.key for entry in NAV_ENTRIES if entry.group not in groups]
+    if unknown:
+        raise ImproperlyConfigured(f"nav entries of unknown groups: {unknown}")
+    return [(group, [e for e in NAV_ENTRIES if e.group == group.key]) for group in groups.values()]
+
+
+# --- dashboard -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DashboardPanel:
+    """A section of a Kommune's start page: `template` is rendered with the page's context plus
+    what `context(tenant)` returns (one call per page view; keep its queries constant in N)."""
+
+    key: str
+    title: Any
+    template: str
+    context: Callable[[Any], dict[str, Any]]
+    order: int = 100
+    capability: str | None = None
+
+
+def _validate_panel(item: DashboardPanel) -> None:
+    _require_text(item.key, title=item.title, template=item.template)
+    if not callable(item.context):
+        raise ImproperlyConfigured(f"dashboard panel {item.key!r}: context is not callable")
+
+
+DASHBOARD_PANELS: Registry[DashboardPanel] = Registry("core.dashboard_panels", _validate_panel)
+
+
+# --- personal data -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """A table with personal data and why it is kept (DSGVO Art. 5, 6 and 30).
+
+    `key` is the model's label ("org.Person"); `retention` says in words how long rows are kept
+    and what ends them; `fields` names the columns that carry personal data."""
+
+    key: str
+    model: type[models.Model]
+    purpose: Any
+    legal_basis: Any
+    retention: Any
+    fields: tuple[str, ...]
+    categories: Any = ""  # whose data: "Beschäftigte", "Nutzerinnen und Nutzer der Plattform" …
+
+
+def _validate_personal_data(item: PersonalData) -> None:
+    _require_text(
+        item.key,
+        purpose=item.purpose,
+        legal_basis=item.legal_basis,
+        retention=item.retention,
+        categories=item.categories,
+    )
+    if item.key != item.model._meta.label:
+        raise ImproperlyConfigured(f"personal data {item.key!r}: the key must be {item.model._meta.label!r}")
+    names = {f.name for f in item.model._meta.get_fields()}
+    unknown = [name for name in item.fields if name not in names]
+    if not item.fields or unknown:
+        raise ImproperlyConfigured(f"personal data {item.key!r}: unknown or no fields {unknown}")
+
+
+PERSONAL_DATA: Registry[PersonalData] = Registry("core.personal_data", _validate_personal_data)

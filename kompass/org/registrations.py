@@ -1,0 +1,90 @@
+"""What the org app registers in the extension points of the floors below it (called from `ready`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from kompass.core.extensions import (
+    DASHBOARD_PANELS,
+    NAV_ENTRIES,
+    NAV_GROUPS,
+    PERSONAL_DATA,
+    DashboardPanel,
+    NavEntry,
+    NavGroup,
+    PersonalData,
+)
+
+EMPLOYEE_DATA = _(
+    "Art. 6 Abs. 1 lit. e und Art. 88 DSGVO i. V. m. dem Beschäftigtendatenschutz des Landes "
+    "(Organisation der Verwaltung)"
+)
+
+
+def _dashboard(tenant: Any) -> dict[str, Any]:
+    from kompass.org import selectors
+
+    return {"figures": selectors.key_figures(tenant.kommune)}
+
+
+def register() -> None:
+    NAV_GROUPS.register(NavGroup(key="organisation", label=_("Organisation"), order=10))
+    NAV_ENTRIES.register(
+        NavEntry(key="org.tree", group="organisation", label=_("Organisation"), url_name="org:tree", order=10)
+    )
+    NAV_ENTRIES.register(
+        NavEntry(key="org.people", group="organisation", label=_("Personen"), url_name="org:person_list", order=20)
+    )
+    NAV_ENTRIES.register(
+        NavEntry(
+            key="org.import_export",
+            group="verwaltung",
+            label=_("Import und Export"),
+            url_name="org:import_export",
+            order=10,
+        )
+    )
+    DASHBOARD_PANELS.register(
+        DashboardPanel(
+            key="org.figures",
+            title=_("Kennzahlen und was noch fehlt"),
+            template="org/partials/dashboard_panel.html",
+            context=_dashboard,
+            order=10,
+        )
+    )
+    _personal_data()
+
+
+def _personal_data() -> None:
+    from kompass.org.models import OrgUnit, Person
+
+    PERSONAL_DATA.register(
+        PersonalData(
+            key="org.Person",
+            model=Person,
+            purpose=_(
+                "Leitungen von Organisationseinheiten und Inhaberinnen und Inhaber von Rollen benennen; "
+                "keine Leistungs- oder Verhaltenskontrolle."
+            ),
+            legal_basis=EMPLOYEE_DATA,
+            retention=_(
+                "Solange die Person in der Kommune beschäftigt ist und gepflegt wird; Löschen durch die Redaktion."
+            ),
+            fields=("first_name", "last_name", "email", "function_title", "org_unit", "user"),
+            categories=_("Beschäftigte der Kommune"),
+        )
+    )
+    PERSONAL_DATA.register(
+        PersonalData(
+            key="org.OrgUnit",
+            model=OrgUnit,
+            purpose=_("Die Leitung einer Organisationseinheit nennen."),
+            legal_basis=EMPLOYEE_DATA,
+            retention=_("Bis die Leitung wechselt oder die Einheit gelöscht wird."),
+            fields=("head",),
+            categories=_("Beschäftigte der Kommune (Leitungen)"),
+        )
+    )
