@@ -7,3 +7,8 @@ class TasksConfig(AppConfig):
     name = "kompass.tasks"
     label = "kompass_tasks"  # "tasks" is taken by nothing today, but the backport's apps are close by
     verbose_name = "Hintergrundaufgaben"
+
+    def ready(self) -> None:
+        from kompass.tasks import housekeeping
+
+        housekeeping.register()
