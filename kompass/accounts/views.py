@@ -22,7 +22,7 @@ from kompass.core.exceptions import ConflictError
 from kompass.core.forms_util import add_service_errors
 from kompass.tenancy.access import fetch
 from kompass.tenancy.capabilities import Capability
-from kompass.tenancy.decorators import tenant_view
+from kompass.tenancy.decorators import TenantRequest, tenant_view
 from kompass.tenancy.models import Kommune, Membership
 
 
@@ -79,8 +79,8 @@ def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @tenant_view
-def members(request: HttpRequest) -> HttpResponse:
-    ctx = request.tenant  # type: ignore[attr-defined]
+def members(request: TenantRequest) -> HttpResponse:
+    ctx = request.tenant
     ctx.require(Capability.MANAGE_MEMBERS)
     form = MembershipForm(request.POST or None, kommune=ctx.kommune)
     if request.method == "POST" and form.is_valid():
@@ -110,8 +110,8 @@ def members(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @tenant_view
-def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    ctx = request.tenant  # type: ignore[attr-defined]
+def member_remove(request: TenantRequest, pk: int) -> HttpResponse:
+    ctx = request.tenant
     membership = fetch(ctx, Membership.objects.select_related("user"), pk)
     ctx.require(Capability.MANAGE_MEMBERS)
     try:
@@ -155,9 +155,9 @@ def locked(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @tenant_view
-def kommune_settings(request: HttpRequest) -> HttpResponse:
+def kommune_settings(request: TenantRequest) -> HttpResponse:
     """Master data of the Kommune, maintained by its administration."""
-    ctx = request.tenant  # type: ignore[attr-defined]
+    ctx = request.tenant
     ctx.require(Capability.MANAGE_KOMMUNE)
     form = KommuneForm(request.POST or None, initial=KommuneForm.initial_for(ctx.kommune))
     if request.method == "POST" and form.is_valid():

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -9,13 +9,13 @@ from kompass.audit import presentation, selectors
 from kompass.audit.forms import AuditFilterForm
 from kompass.core.pagination import paginate, query_without_page
 from kompass.tenancy.capabilities import Capability
-from kompass.tenancy.decorators import tenant_view
+from kompass.tenancy.decorators import TenantRequest, tenant_view
 
 
 @require_safe
 @tenant_view
-def audit_log(request: HttpRequest) -> HttpResponse:
-    ctx = request.tenant  # type: ignore[attr-defined]
+def audit_log(request: TenantRequest) -> HttpResponse:
+    ctx = request.tenant
     ctx.require(Capability.VIEW_AUDIT)
     form = AuditFilterForm(request.GET or None, object_types=selectors.object_types(ctx))
     filters = form.cleaned_data if form.is_valid() else {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,12 +24,13 @@ from kompass.org.forms import (
 )
 from kompass.org.models import OrgUnit, Person
 from kompass.tenancy.capabilities import Capability
-from kompass.tenancy.decorators import tenant_view
+from kompass.tenancy.context import TenantContext
+from kompass.tenancy.decorators import TenantRequest, tenant_view
 
 _version = form_version
 
 
-def _tree_crumbs(ctx: Any, unit: OrgUnit | None) -> list[tuple[str, str]]:
+def _tree_crumbs(ctx: TenantContext, unit: OrgUnit | None) -> list[tuple[str, str]]:
     slug = ctx.kommune.slug
     crumbs = [(_("Organisation"), reverse("org:tree", args=[slug]))]
     if unit is not None:
@@ -38,7 +39,7 @@ def _tree_crumbs(ctx: Any, unit: OrgUnit | None) -> list[tuple[str, str]]:
     return crumbs
 
 
-def _unit_crumbs(ctx: Any, unit: OrgUnit) -> list[tuple[str, str]]:
+def _unit_crumbs(ctx: TenantContext, unit: OrgUnit) -> list[tuple[str, str]]:
     """Crumbs down to and including `unit` itself (for its edit and delete pages)."""
     link = reverse("org:unit_detail", args=[ctx.kommune.slug, unit.pk])
     return [*_tree_crumbs(ctx, unit), (f"{unit.code} {unit.name}", link)]
@@ -49,8 +50,8 @@ def _unit_crumbs(ctx: Any, unit: OrgUnit) -> list[tuple[str, str]]:
 
 @require_safe
 @tenant_view
-def tree(request: HttpRequest) -> HttpResponse:
-    ctx = request.tenant  # type: ignore[attr-defined]
+def tree(request: TenantRequest) -> HttpResponse:
+    ctx = request.tenant
     roots = selectors.orgunit_tree(ctx.kommune)
     extensions.attach_unit_badges(ctx.kommune, roots)
     return render(
@@ -66,8 +67,8 @@ def tree(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @tenant_view
-def unit_list(request: HttpRequest) -> HttpResponse:
-    ctx = request.tenant  # type: ignore[attr-defined]
+def unit_list(request: TenantRequest) -> HttpResponse:
+    ctx = request.tenant
     form = OrgUnitFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     sort = filters.get("sort") or "code"
@@ -96,8 +97,8 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @tenant_view
-def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    ctx = request.tenant  # type: ignore[attr-defined]
+def unit_detail(request: TenantRequest, pk: int) -> HttpResponse:
+    ctx = request.tenant
     unit = access.orgunit_for_view(ctx, pk)
     children = selectors.orgunits(ctx.kommune).filter(parent=unit).select_related("head").order_by("code")
     members = selectors.person_list(ctx.kommune, unit=unit, include_subunits=False)
@@ -118,8 +119,8 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @tenant_view
-def unit_create(request: HttpRequest) -> HttpResponse:
-    ctx = request.tenant  # type: ignore[attr-defined]
+def unit_create(request: TenantRequest) -> HttpResponse:
+    ctx = request.tenant
     # A Redaktion member limited to a subtree may create units inside it.
     ctx.require(Capability.EDIT_ORG, ctx.scope_unit)
     initial: dict[str, Any] = {"is_active": True}
@@ -153,8 +154,8 @@ def unit_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @tenant_view
-def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    ctx = request.tenant  # type: ignore[attr-defined]
+def unit_edit(request: TenantRequest, pk: int) -> HttpResponse:
+    ctx = request.tenant
     unit = access.orgunit_for_edit(ctx, pk)
     form = OrgUnitForm(request.POST or None, kommune=ctx.kommune, initial=OrgUnitForm.initial_for(unit))
 
@@ -187,8 +188,8 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @tenant_view
-def unit_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    ctx = request.tenant  # type: ignore[attr-defined]
+def unit_delete(request: TenantRequest, pk: int) -> HttpResponse:
+    ctx = request.tenant
     unit = access.orgunit_for_edit(ctx, pk)
     form = DeleteForm(request.POST or None, initial={"version": unit.version})
     return form_page(
@@ -213,14 +214,14 @@ def unit_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # --- people --------------------------------------------------------------------------------
 
 
-def _people_crumbs(ctx: Any) -> list[tuple[str, str | None]]:
+def _people_crumbs(ctx: TenantContext) -> list[tuple[str, str | None]]:
     return [(_("Personen"), reverse("org:person_list", args=[ctx.kommune.slug]))]
 
 
 @require_safe
 @tenant_view
-def person_list(request: HttpRequest) -> HttpResponse:
-    ctx = request.tenant  # type: ignore[attr-defined]
+def person_list(request: TenantRequest) -> HttpResponse:
+    ctx = request.tenant
     form = PersonFilterForm(request.GET or None, kommune=ctx.kommune)
     filters = form.cleaned_data if form.is_valid() else {}
     sort = filters.get("sort") or "name"
@@ -249,8 +250,8 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @tenant_view
-def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    ctx = request.tenant  # type: ignore[attr-defined]
+def person_detail(request: TenantRequest, pk: int) -> HttpResponse:
+    ctx = request.tenant
     person = access.person_for_view(ctx, pk)
     led_units = selectors.orgunits(ctx.kommune).filter(head=person).order_by("code")
     return render(
@@ -268,8 +269,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @tenant_view
-def person_create(request: HttpRequest) -> HttpResponse:
-    ctx = request.tenant  # type: ignore[attr-defined]
+def person_create(request: TenantRequest) -> HttpResponse:
+    ctx = request.tenant
     # A Redaktion member limited to a subtree may add people inside it.
     ctx.require(Capability.EDIT_PEOPLE, ctx.scope_unit)
     initial: dict[str, Any] = {"is_active": True}
@@ -300,8 +301,8 @@ def person_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @tenant_view
-def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    ctx = request.tenant  # type: ignore[attr-defined]
+def person_edit(request: TenantRequest, pk: int) -> HttpResponse:
+    ctx = request.tenant
     person = access.person_for_edit(ctx, pk)
     form = PersonForm(request.POST or None, kommune=ctx.kommune, initial=PersonForm.initial_for(person))
 
@@ -334,8 +335,8 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @tenant_view
-def person_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    ctx = request.tenant  # type: ignore[attr-defined]
+def person_delete(request: TenantRequest, pk: int) -> HttpResponse:
+    ctx = request.tenant
     person = access.person_for_edit(ctx, pk)
     form = DeleteForm(request.POST or None, initial={"version": person.version})
     return form_page(
