@@ -248,7 +248,7 @@ def test_role_profile_shows_texts_relations_both_ways_holders_and_history(
 
 
 def test_role_profile_shows_the_first_fifty_holders_and_links_all_of_them(adopted: Model, admin_client: Client) -> None:
-    from kompass.roles.views import HOLDERS_SHOWN
+    from kompass.roles.views.model import HOLDERS_SHOWN
 
     w = adopted.world
     for i in range(HOLDERS_SHOWN + 2):

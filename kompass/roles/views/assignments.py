@@ -1,0 +1,220 @@
+"""Who holds which role: the assignment list and creating, changing, ending, deleting assignments.
+
+An assignment has a place in the tree (its unit, else the person's unit); it is changed by whoever
+holds `EDIT_ASSIGNMENTS` there (`access.assignment_for_edit`, `access.require_assignment_place`),
+so a Redaktion limited to a unit keeps the assignments of its subtree.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from kompass.core.exceptions import ConflictError
+from kompass.core.forms_util import form_page, form_version, success
+from kompass.core.pagination import paginate_by_ids, query_without_page
+from kompass.org.forms import DeleteForm
+from kompass.roles import access, rules, selectors, services
+from kompass.roles.forms import (
+    AssignmentEndForm,
+    AssignmentFilterForm,
+    AssignmentForm,
+)
+from kompass.roles.models import Assignment
+from kompass.roles.views.common import assignments_crumb, roles_crumb
+from kompass.tenancy.decorators import tenant_view
+
+
+@require_safe
+@tenant_view
+def assignment_list(request: HttpRequest) -> HttpResponse:
+    ctx = request.tenant  # type: ignore[attr-defined]
+    form = AssignmentFilterForm(request.GET or None, kommune=ctx.kommune)
+    filters = form.cleaned_data if form.is_valid() else {}
+    sort = filters.get("sort") or "person"
+    qs = selectors.assignment_list(
+        ctx.kommune,
+        status=filters.get("status") or "aktuell",
+        role=filters.get("rolle"),
+        unit=filters.get("einheit"),
+        query=filters.get("q", ""),
+        sort=sort,
+    )
+    page = paginate_by_ids(request, qs, lambda ids: selectors.assignments(ctx.kommune).filter(pk__in=ids))
+    template = "roles/partials/assignment_table.html" if request.htmx else "roles/assignment_list.html"  # type: ignore[attr-defined]
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "page": page,
+            "rows": [(a, access.can_edit_assignment(ctx, a)) for a in page],
+            "sort": sort,
+            "querystring": query_without_page(request),
+            "can_add": access.can_add_assignments(ctx),
+            "breadcrumbs": [roles_crumb(ctx), (_("Zuordnungen"), None)],
+        },
+    )
+
+
+def _warn_overload(request: HttpRequest, assignment: Assignment) -> None:
+    """Tell the editor when the person now holds more than 100 % across all current roles."""
+    kommune = request.tenant.kommune  # type: ignore[attr-defined]
+    total = selectors.person_time_shares(kommune, [assignment.person_id]).get(assignment.person_id)
+    if total is not None and total > 100:
+        messages.warning(
+            request,
+            _(
+                "Achtung: %(person)s hat jetzt insgesamt %(total)s %% Zeitanteil über alle aktuellen Rollen "
+                "(mehr als 100 %%). Bitte prüfen Sie die Zeitanteile."
+            )
+            % {"person": assignment.person, "total": rules.percent(total)},
+        )
+
+
+def _assignment_initial(ctx: Any, request: HttpRequest) -> dict[str, Any]:
+    initial: dict[str, Any] = {"valid_from": selectors.today(), "qualification": "keine"}
+    role_id, unit_id = request.GET.get("rolle", ""), request.GET.get("einheit", "")
+    if role_id.isdigit():
+        initial["role"] = access.role_for_view(ctx, role_id).pk
+    if unit_id.isdigit():
+        initial["org_unit"] = access.unit_for_view(ctx, unit_id).pk
+    return initial
+
+
+def _assignment_saved(request: HttpRequest, message: str, assignment: Assignment) -> HttpResponse:
+    _warn_overload(request, assignment)
+    return success(request, message, "roles:role_detail", request.tenant.kommune.slug, assignment.role_id)  # type: ignore[attr-defined]
+
+
+def _assignment_title(text: str, assignment: Assignment) -> str:
+    return text % {"person": assignment.person, "role": assignment.role.name}
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@tenant_view
+def assignment_create(request: HttpRequest) -> HttpResponse:
+    ctx = request.tenant  # type: ignore[attr-defined]
+    access.require_assignment_editor(ctx)
+    form = AssignmentForm(request.POST or None, kommune=ctx.kommune, initial=_assignment_initial(ctx, request))
+
+    def save() -> Assignment:
+        access.require_assignment_place(ctx, form.cleaned_data["person"], form.cleaned_data["org_unit"])
+        return services.assignment_create(kommune=ctx.kommune, actor=request.user, data=form.service_data())
+
+    return form_page(
+        request,
+        form,
+        save,
+        done=lambda a: _assignment_saved(
+            request, _assignment_title(_("%(person)s ist jetzt als „%(role)s“ zugeordnet."), a), a
+        ),
+        template="roles/assignment_form.html",
+        context={
+            "title": _("Neue Zuordnung"),
+            "breadcrumbs": [roles_crumb(ctx), assignments_crumb(ctx), (_("Neue Zuordnung"), None)],
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@tenant_view
+def assignment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    ctx = request.tenant  # type: ignore[attr-defined]
+    assignment = access.assignment_for_edit(ctx, pk)
+    form = AssignmentForm(
+        request.POST or None,
+        kommune=ctx.kommune,
+        current_role=assignment.role,
+        initial=AssignmentForm.initial_for(assignment),
+    )
+
+    def save() -> Assignment:
+        access.require_assignment_place(ctx, form.cleaned_data["person"], form.cleaned_data["org_unit"])
+        return services.assignment_update(
+            kommune=ctx.kommune,
+            actor=request.user,
+            assignment=assignment,
+            data=form.service_data(),
+            expected_version=form_version(form),
+        )
+
+    return form_page(
+        request,
+        form,
+        save,
+        done=lambda a: _assignment_saved(request, _("Die Änderungen wurden gespeichert."), a),
+        template="roles/assignment_form.html",
+        context={
+            "assignment": assignment,
+            "title": _assignment_title(_("Zuordnung bearbeiten: %(person)s als %(role)s"), assignment),
+            "breadcrumbs": [roles_crumb(ctx), assignments_crumb(ctx), (_("Bearbeiten"), None)],
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@tenant_view
+def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
+    ctx = request.tenant  # type: ignore[attr-defined]
+    assignment = access.assignment_for_edit(ctx, pk)
+    form = AssignmentEndForm(request.POST or None, initial=AssignmentEndForm.initial_for(assignment, selectors.today()))
+    return form_page(
+        request,
+        form,
+        lambda: services.assignment_end(
+            kommune=ctx.kommune,
+            actor=request.user,
+            assignment=assignment,
+            end=form.cleaned_data["end"],
+            expected_version=form_version(form),
+        ),
+        rename={"valid_until": "end"},
+        done=lambda a: success(
+            request,
+            _("Die Zuordnung endet am %(date)s und bleibt im Verlauf sichtbar.")
+            % {"date": a.valid_until.strftime("%d.%m.%Y")},
+            "roles:role_detail",
+            ctx.kommune.slug,
+            a.role_id,
+        ),
+        template="roles/assignment_end.html",
+        context={
+            "assignment": assignment,
+            "title": _assignment_title(_("Zuordnung beenden: %(person)s als %(role)s"), assignment),
+            "breadcrumbs": [roles_crumb(ctx), assignments_crumb(ctx), (_("Beenden"), None)],
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@tenant_view
+def assignment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    ctx = request.tenant  # type: ignore[attr-defined]
+    assignment = access.assignment_for_edit(ctx, pk)
+    form = DeleteForm(request.POST or None, initial={"version": assignment.version})
+
+    def delete() -> None:
+        if form_version(form) is not None and form_version(form) != assignment.version:
+            raise ConflictError
+        services.assignment_delete(kommune=ctx.kommune, actor=request.user, assignment=assignment)
+
+    return form_page(
+        request,
+        form,
+        delete,
+        done=lambda _none: success(
+            request, _("Die Zuordnung wurde gelöscht."), "roles:role_detail", ctx.kommune.slug, assignment.role_id
+        ),
+        template="roles/assignment_delete.html",
+        context={
+            "assignment": assignment,
+            "title": _assignment_title(_("Zuordnung löschen: %(person)s als %(role)s"), assignment),
+            "breadcrumbs": [roles_crumb(ctx), assignments_crumb(ctx), (_("Löschen"), None)],
+        },
+    )

@@ -1,0 +1,41 @@
+"""The Lotsen network and the Rollen-Check: read-only overviews for every member."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from kompass.roles import access, overview
+from kompass.roles.views.common import roles_crumb
+from kompass.tenancy.decorators import tenant_view
+
+
+@require_safe
+@tenant_view
+def lotsen(request: HttpRequest) -> HttpResponse:
+    ctx = request.tenant  # type: ignore[attr-defined]
+    return render(
+        request,
+        "roles/lotsen.html",
+        {
+            "network": overview.lotsen_network(ctx.kommune),
+            "can_add": access.can_add_assignments(ctx),
+            "breadcrumbs": [roles_crumb(ctx), (_("Lotsen-Netzwerk"), None)],
+        },
+    )
+
+
+@require_safe
+@tenant_view
+def checks(request: HttpRequest) -> HttpResponse:
+    ctx = request.tenant  # type: ignore[attr-defined]
+    return render(
+        request,
+        "roles/checks.html",
+        {
+            "summary": overview.check_summary(ctx.kommune, ctx.kommune.slug),
+            "breadcrumbs": [roles_crumb(ctx), (_("Rollen-Check"), None)],
+        },
+    )
