@@ -7,21 +7,18 @@ request from the Kommune's own data and never cached across Kommunen.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from kompass.roles import access, exports, graph, selectors
-from kompass.roles.models import RelationType, Role
-from kompass.roles.pdf import render_pdf
+from kompass.roles import access, exports, graph, pdf
+from kompass.roles.models import RelationType
 from kompass.tenancy.decorators import tenant_view
 
 logger = logging.getLogger(__name__)
@@ -53,49 +50,14 @@ def matrix_csv(request: HttpRequest) -> HttpResponse:
     return _file(exports.matrix_csv(exports.matrix_table(request.tenant.kommune)))  # type: ignore[attr-defined]
 
 
-PDF_COLUMNS = 12  # roles per table on a landscape A4 page; more roles continue in a further table
-
-
 @require_safe
 @tenant_view
 def matrix_pdf(request: HttpRequest) -> HttpResponse:
     kommune = request.tenant.kommune  # type: ignore[attr-defined]
-    table = exports.matrix_table(kommune)
-    parts = [list(range(i, min(i + PDF_COLUMNS, len(table.roles)))) for i in range(0, len(table.roles), PDF_COLUMNS)]
-    chunks = [
-        {
-            "roles": [table.roles[i] for i in part],
-            "rows": [(row, [row.letters[i] for i in part]) for row in table.rows],
-        }
-        for part in parts
-    ]
-    context = {"table": table, "chunks": chunks, "legend": exports.letter_meanings(), **_stamp(kommune)}
-    pdf = render_pdf("roles/pdf/matrix.html", context)
-    return _download(pdf, exports.CONTENT_TYPES["pdf"], exports.filename(kommune, "pdf"))
-
-
-def _stamp(kommune: Any) -> dict[str, Any]:
-    return {"kommune": kommune, "today": timezone.localdate()}
+    return _download(pdf.matrix_pdf(kommune), exports.CONTENT_TYPES["pdf"], exports.filename(kommune, "pdf"))
 
 
 # --- the role profile ------------------------------------------------------------------------
-
-
-def role_profile(kommune: Any, role: Role) -> dict[str, Any]:
-    """What the printed role profile shows: the role's texts, relations and current holders."""
-    relations = list(selectors.relations(kommune).filter(from_role__is_active=True, to_role__is_active=True))
-    catalogue_role = role.catalogue_role
-    outgoing = [r for r in relations if r.from_role_id == role.pk]
-    incoming = [r for r in relations if r.to_role_id == role.pk]
-    return {
-        "role": role,
-        "holders": list(selectors.role_holders(kommune, role)),
-        "outgoing": outgoing,
-        "incoming": incoming,
-        "relation_count": len(outgoing) + len(incoming),
-        "catalogue": catalogue_role.catalogue if catalogue_role is not None else None,
-        **_stamp(kommune),
-    }
 
 
 @require_safe
@@ -104,9 +66,8 @@ def role_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The printable role profile (tasks, responsibilities, relations, current holders)."""
     ctx = request.tenant  # type: ignore[attr-defined]
     role = access.role_for_view(ctx, pk)
-    pdf = render_pdf("roles/pdf/role_profile.html", role_profile(ctx.kommune, role))
     key = slugify(role.key)[:60] or str(role.pk)
-    return _download(pdf, exports.CONTENT_TYPES["pdf"], f"rollenprofil-{key}.pdf")
+    return _download(pdf.role_profile_pdf(ctx.kommune, role), exports.CONTENT_TYPES["pdf"], f"rollenprofil-{key}.pdf")
 
 
 # --- the role network graph ------------------------------------------------------------------

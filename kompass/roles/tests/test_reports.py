@@ -15,7 +15,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from kompass.conftest import World
-from kompass.roles import graph, pdf, services
+from kompass.roles import graph, services
 from kompass.roles.models import ActivityTemplate, Confidence, Role
 
 INJECTION = '=HYPERLINK("http://angriff.example/","Klick")'
@@ -143,17 +143,6 @@ def test_outsider_and_anonymous_get_no_role_profile(rw: ReportWorld, outsider_cl
     assert outsider_client.get(rw.url("role_pdf", pk=rw.cdo.pk)).status_code == 404
     response = Client().get(rw.url("role_pdf", pk=rw.cdo.pk))
     assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
-
-
-def test_pdf_renderer_reads_only_local_static_files(tmp_path: Any) -> None:
-    _faces, print_css, roots = pdf._assets()
-    assert pdf.allowed_file(print_css.as_uri(), roots)
-    assert pdf.allowed_file("data:text/plain,hallo", roots)
-    assert not pdf.allowed_file("http://angriff.example/x.png", roots)
-    assert not pdf.allowed_file("https://127.0.0.1/intern", roots)
-    assert not pdf.allowed_file("file:///etc/passwd", roots)
-    assert not pdf.allowed_file((print_css.parent / ".." / ".." / ".." / "settings.py").as_uri(), roots)
-    assert not pdf.allowed_file("file://fremder-host/share/x.css", roots)
 
 
 def test_markup_in_role_texts_is_printed_as_text_not_fetched(rw: ReportWorld, admin_client: Client) -> None:
