@@ -6,34 +6,24 @@ external roles and bodies (Bürger:innen, Rat) as ellipses. Each node label also
 words, so the picture never relies on colour or shape alone. Relation types differ by line style,
 arrow head and a text label on every edge. The page shows the same facts as a text list next to it.
 
-Graphviz (`dot`) runs as a subprocess without a shell and with a timeout. Its SVG is cleaned
-(no comments, no Graphviz titles or ids) and given a `<title>` and `<desc>` for assistive
-technology. Rendered SVGs are cached by the hash of the DOT source: the same input always gives the
-same picture, so the cache needs no invalidation and cannot mix up Kommunen (their names are part
-of the input).
+This module only describes the picture (nodes, edges, styles, labels) as DOT source; running
+Graphviz safely, cleaning its SVG for assistive technology and caching it is the shared
+`kompass.reports.graphs`. Role names are the Kommune's own text and go through `dot_quote`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
-import shutil
-import subprocess
-import xml.etree.ElementTree as ET
 from collections import defaultdict
 from dataclasses import dataclass, field
 from textwrap import wrap
 
-from django.core.cache import cache
 from django.utils.translation import gettext as _
 
+from kompass.reports.graphs import dot_quote, render_dot
 from kompass.roles import selectors
 from kompass.roles.models import RelationType, Role, RoleKind, RoleRelation
 from kompass.tenancy.models import Kommune
 
-SVG_NS = "http://www.w3.org/2000/svg"
-DOT_TIMEOUT_SECONDS = 10
-CACHE_SECONDS = 24 * 3600
 FONT = "DejaVu Sans"  # metrics font installed with fonts-dejavu-core; the page may show Fira Sans
 INK = "#1b1b1b"
 
@@ -86,10 +76,6 @@ def state_labels() -> dict[str, str]:
         EXTERNAL: _("extern"),
         BODY: _("Gremium"),
     }
-
-
-class GraphError(RuntimeError):
-    """Graphviz is missing, failed or took too long; the page falls back to the text list."""
 
 
 # --- the network as data ---------------------------------------------------------------------
@@ -155,16 +141,6 @@ def role_network(kommune: Kommune, types: list[str] | None = None) -> Network:
 
 # --- DOT source ------------------------------------------------------------------------------
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def dot_quote(text: str) -> str:
-    """SECURITY: a DOT string literal for any user text. Backslashes are doubled so Graphviz's
-    escape sequences (\\N, \\G, \\l …) cannot be smuggled in; quotes are escaped; control
-    characters (newlines) become spaces."""
-    clean = _CONTROL.sub(" ", text).replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{clean}"'
-
 
 def _label_lines(text: str, width: int = 26) -> list[str]:
     # Long words stay whole ("Informationssicherheitsbeauftragte(r)"): a wider node reads better.
@@ -206,73 +182,11 @@ def dot_source(network: Network) -> str:
 # --- rendering -------------------------------------------------------------------------------
 
 
-def run_dot(source: str) -> str:
-    """Graphviz's SVG for `source` (no shell, 10 s timeout)."""
-    dot = shutil.which("dot")
-    if dot is None:
-        raise GraphError("Graphviz (dot) ist nicht installiert.")
-    try:
-        result = subprocess.run(  # noqa: S603 - fixed argument list, user text only on stdin, no shell
-            [dot, "-Tsvg"],
-            input=source.encode("utf-8"),
-            capture_output=True,
-            timeout=DOT_TIMEOUT_SECONDS,
-            check=True,
-        )
-    except (OSError, subprocess.SubprocessError) as exc:
-        raise GraphError(str(exc)) from exc
-    return result.stdout.decode("utf-8")
-
-
-def clean_svg(raw: str, *, title: str, desc: str, id_prefix: str = "rollennetz") -> str:
-    """Graphviz SVG without prolog, comments, titles and ids; with our own accessible name.
-
-    The picture is one image (`role="img"`) named by its `<title>` and described by `<desc>`.
-    """
-    start = raw.find("<svg")
-    if start < 0:
-        raise GraphError("Graphviz lieferte kein SVG.")
-    root = ET.fromstring(raw[start:])  # noqa: S314 - our own Graphviz output, no DTD left
-    _strip(root)
-    for attr in ("width", "height"):
-        value = root.get(attr, "")
-        if value.endswith("pt"):
-            # Keep the natural size in CSS pixels (1pt = 4/3 px) so text keeps its size.
-            root.set(attr, f"{float(value[:-2]) * 4 / 3:.0f}")
-    root.set("role", "img")
-    root.set("aria-labelledby", f"{id_prefix}-titel {id_prefix}-beschreibung")
-    root.set("focusable", "false")
-    root.set("class", "kk-graph__svg")
-    title_el = ET.Element("title", {"id": f"{id_prefix}-titel"})
-    title_el.text = title
-    desc_el = ET.Element("desc", {"id": f"{id_prefix}-beschreibung"})
-    desc_el.text = desc
-    root.insert(0, desc_el)
-    root.insert(0, title_el)
-    root.set("xmlns", SVG_NS)
-    return ET.tostring(root, encoding="unicode")
-
-
-def _strip(element: ET.Element) -> None:
-    """Remove Graphviz's titles and ids and the namespace prefixes (inline SVG in HTML needs none)."""
-    for child in list(element):
-        if child.tag == f"{{{SVG_NS}}}title":
-            element.remove(child)
-        else:
-            _strip(child)
-    element.attrib.pop("id", None)
-    element.tag = element.tag.removeprefix(f"{{{SVG_NS}}}")
-
-
 def render_svg(network: Network, *, title: str, desc: str) -> str:
-    """The cleaned SVG of the network, cached by the hash of everything that goes into it."""
-    source = dot_source(network)
-    key = "roles:graph:" + hashlib.sha256("\x00".join((source, title, desc)).encode("utf-8")).hexdigest()
-    svg = cache.get(key)
-    if svg is None:
-        svg = clean_svg(run_dot(source), title=title, desc=desc)
-        cache.set(key, svg, CACHE_SECONDS)
-    return svg
+    """The network as accessible SVG (Graphviz, cached by the hash of everything that goes into it)."""
+    return render_dot(
+        dot_source(network), title=title, desc=desc, id_prefix="rollennetz", cache_namespace="roles:graph"
+    )
 
 
 def describe(network: Network) -> str:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
+from kompass.reports.graphs import GraphError
 from kompass.roles import access, exports, graph, pdf
 from kompass.roles.models import RelationType
 from kompass.tenancy.decorators import tenant_view
@@ -96,7 +97,7 @@ def graph_page(request: HttpRequest) -> HttpResponse:
         title = _("Rollennetz der Kommune %(name)s") % {"name": ctx.kommune.name}
         try:
             svg = graph.render_svg(network, title=title, desc=graph.describe(network))
-        except graph.GraphError:
+        except GraphError:
             logger.exception("role network graph failed")
             failed = True
     context = {

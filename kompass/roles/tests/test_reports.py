@@ -15,6 +15,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from kompass.conftest import World
+from kompass.reports import graphs
 from kompass.roles import graph, services
 from kompass.roles.models import ActivityTemplate, Confidence, Role
 
@@ -292,8 +293,8 @@ def test_role_names_cannot_inject_graphviz_syntax(rw: ReportWorld) -> None:
 def test_graph_page_falls_back_to_the_list_when_graphviz_fails(
     rw: ReportWorld, admin_client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(graph.shutil, "which", lambda name: None)
-    monkeypatch.setattr(graph.cache, "get", lambda key: None)
+    monkeypatch.setattr(graphs.shutil, "which", lambda name: None)
+    monkeypatch.setattr(graphs.cache, "get", lambda key: None)
     response = admin_client.get(rw.url("graph"))
     assert response.status_code == 200
     html = response.content.decode()
