@@ -154,7 +154,7 @@ def test_the_405_answer_is_not_a_server_error(world: World) -> None:
 def test_a_server_error_shows_a_german_page_without_internals(world: World) -> None:
     client = Client(raise_request_exception=False)
     client.force_login(world.reader)
-    with mock.patch("kompass.ui.views.org_selectors.key_figures", side_effect=RuntimeError("geheimer Stacktrace")):
+    with mock.patch("kompass.org.selectors.key_figures", side_effect=RuntimeError("geheimer Stacktrace")):
         response = client.get(DASHBOARD)
     body = response.content.decode()
     assert response.status_code == 500
