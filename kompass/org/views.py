@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -12,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from kompass.audit.selectors import history_for
 from kompass.core.forms_util import form_page, form_version, success
-from kompass.core.pagination import paginate, query_without_page
+from kompass.core.listing import ListPage
 from kompass.org import access, extensions, selectors, services
 from kompass.org.forms import (
     DeleteForm,
@@ -65,30 +67,33 @@ def tree(request: TenantRequest) -> HttpResponse:
     )
 
 
+UNITS = ListPage(
+    template="org/unit_list.html",
+    partial="org/partials/unit_table.html",
+    form=OrgUnitFilterForm,
+    sorts=selectors.ORGUNIT_SORTS,
+    default_sort="code",
+)
+
+
 @require_safe
 @tenant_view
 def unit_list(request: TenantRequest) -> HttpResponse:
     ctx = request.tenant
-    form = OrgUnitFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    sort = filters.get("sort") or "code"
-    qs = selectors.orgunit_list(
-        ctx.kommune,
-        query=filters.get("q", ""),
-        unit_type=filters.get("typ", ""),
-        active=status_filter(filters.get("status", "")),
-        sort=sort,
-    )
-    page = paginate(request, qs)
-    template = "org/partials/unit_table.html" if request.htmx else "org/unit_list.html"  # type: ignore[attr-defined]
-    return render(
+
+    def rows(filters: Mapping[str, Any], sort: str) -> QuerySet[OrgUnit]:
+        return selectors.orgunit_list(
+            ctx.kommune,
+            query=filters.get("q", ""),
+            unit_type=filters.get("typ", ""),
+            active=status_filter(filters.get("status", "")),
+            sort=sort,
+        )
+
+    return UNITS.render(
         request,
-        template,
-        {
-            "form": form,
-            "page": page,
-            "sort": sort,
-            "querystring": query_without_page(request),
+        rows,
+        context={
             "can_edit": ctx.can(Capability.EDIT_ORG),
             "breadcrumbs": [(_("Organisation"), reverse("org:tree", args=[ctx.kommune.slug])), (_("Einheiten"), None)],
         },
@@ -218,33 +223,34 @@ def _people_crumbs(ctx: TenantContext) -> list[tuple[str, str | None]]:
     return [(_("Personen"), reverse("org:person_list", args=[ctx.kommune.slug]))]
 
 
+PEOPLE = ListPage(
+    template="org/person_list.html",
+    partial="org/partials/person_table.html",
+    form=PersonFilterForm,
+    sorts=selectors.PERSON_SORTS,
+    default_sort="name",
+)
+
+
 @require_safe
 @tenant_view
 def person_list(request: TenantRequest) -> HttpResponse:
     ctx = request.tenant
-    form = PersonFilterForm(request.GET or None, kommune=ctx.kommune)
-    filters = form.cleaned_data if form.is_valid() else {}
-    sort = filters.get("sort") or "name"
-    qs = selectors.person_list(
-        ctx.kommune,
-        query=filters.get("q", ""),
-        unit=filters.get("einheit"),
-        active=status_filter(filters.get("status", "")),
-        sort=sort,
-    )
-    page = paginate(request, qs)
-    template = "org/partials/person_table.html" if request.htmx else "org/person_list.html"  # type: ignore[attr-defined]
-    return render(
+
+    def rows(filters: Mapping[str, Any], sort: str) -> QuerySet[Person]:
+        return selectors.person_list(
+            ctx.kommune,
+            query=filters.get("q", ""),
+            unit=filters.get("einheit"),
+            active=status_filter(filters.get("status", "")),
+            sort=sort,
+        )
+
+    return PEOPLE.render(
         request,
-        template,
-        {
-            "form": form,
-            "page": page,
-            "sort": sort,
-            "querystring": query_without_page(request),
-            "can_edit": ctx.can(Capability.EDIT_PEOPLE),
-            "breadcrumbs": [(_("Personen"), None)],
-        },
+        rows,
+        form_kwargs={"kommune": ctx.kommune},
+        context={"can_edit": ctx.can(Capability.EDIT_PEOPLE), "breadcrumbs": [(_("Personen"), None)]},
     )
 
 
