@@ -1,0 +1,84 @@
+"""The ground floor's extension points, as the installed apps filled them."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.conf import settings
+from django.db import models
+from django.urls import NoReverseMatch, reverse
+
+from kompass.core.extensions import DASHBOARD_PANELS, NAV_ENTRIES, NAV_GROUPS, PERSONAL_DATA, navigation
+from kompass.tenancy.capabilities import Capability
+
+# Column names that carry personal data wherever they appear.
+PERSONAL_NAMES = {"username", "first_name", "last_name", "actor_name", "operator_name", "user_agent", "session_data"}
+
+
+def _personal_columns(model: type[models.Model]) -> list[str]:
+    people = {apps.get_model(settings.AUTH_USER_MODEL), apps.get_model("org.Person")}
+    return [
+        f.name
+        for f in model._meta.concrete_fields
+        if isinstance(f, models.EmailField | models.GenericIPAddressField)
+        or f.name in PERSONAL_NAMES
+        or (f.is_relation and f.related_model in people)
+    ]
+
+
+def test_every_table_with_personal_data_is_in_the_register() -> None:
+    missing = {
+        model._meta.label: columns
+        for model in apps.get_models()
+        if (columns := _personal_columns(model)) and model._meta.label not in PERSONAL_DATA
+    }
+    assert not missing, f"Tabellen mit personenbezogenen Daten ohne Eintrag in PERSONAL_DATA: {missing}"
+
+
+def test_every_personal_data_entry_is_valid_and_names_its_personal_columns() -> None:
+    for entry in PERSONAL_DATA.check():
+        assert set(_personal_columns(entry.model)) <= set(entry.fields) | {"email", "ip_address"} | set(
+            entry.fields
+        ), entry.key
+        assert str(entry.purpose).endswith("."), entry.key
+
+
+def test_every_navigation_entry_is_valid_reversible_and_in_a_known_group() -> None:
+    NAV_GROUPS.check()
+    for group, entries in navigation():
+        for entry in NAV_ENTRIES.check():
+            if entry.group != group.key:
+                continue
+            try:
+                reverse(entry.url_name, args=["teststadt"])
+            except NoReverseMatch as exc:  # pragma: no cover - the assertion message is the point
+                raise AssertionError(f"{entry.key}: {exc}") from exc
+            if entry.capability is not None:
+                Capability(entry.capability)  # raises for an unknown capability
+        assert entries, f"group {group.key} has no entries"
+
+
+def test_the_main_navigation_keeps_its_order_by_module() -> None:
+    labels = [str(entry.label) for _group, entries in navigation() for entry in entries]
+    assert labels == [
+        "Start",
+        "Organisation",
+        "Personen",
+        "Rollen",
+        "Zuordnungen",
+        "Lotsen",
+        "Rollen-Check",
+        "Import und Export",
+        "Protokoll",
+        "Mitglieder",
+        "Stammdaten",
+    ]
+
+
+def test_every_dashboard_panel_is_valid_and_its_template_exists() -> None:
+    from django.template.loader import get_template
+
+    for panel in DASHBOARD_PANELS.check():
+        get_template(panel.template)
+        if panel.capability is not None:
+            Capability(panel.capability)
+    assert [p.key for p in DASHBOARD_PANELS] == ["org.figures", "roles.check"]
