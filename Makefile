@@ -17,7 +17,7 @@ CHROMIUM ?= /usr/bin/chromium
 help:
 	@echo "make run    – set up (venv, npm, SQLite, demo data) and start http://$(HOST):$(PORT)"
 	@echo "make test   – set up and run the whole test suite"
-	@echo "make lint   – ruff, mypy, missing migrations"
+	@echo "make lint   – import layers, ruff, mypy, missing migrations"
 	@echo "make bench  – benchmark at Großstadt scale (SQLite; also PostgreSQL when DATABASE_URL is set)"
 
 $(VENV)/bin/python:
@@ -60,7 +60,12 @@ run: setup
 	$(MANAGE) load_catalogues
 	$(MANAGE) load_demo --if-empty
 	$(MANAGE) demo_logins
-	$(MANAGE) runserver $(HOST):$(PORT)
+	$(MANAGE) start_scheduler
+	@# The task worker runs beside the server and stops with it (Ctrl-C, SIGTERM or the server exiting).
+	@$(MANAGE) db_worker & worker=$$!; \
+	$(MANAGE) runserver $(HOST):$(PORT) & server=$$!; \
+	trap 'kill $$server $$worker 2>/dev/null || true; wait' INT TERM EXIT; \
+	wait $$server
 
 # Where Debian's Chromium is missing, `make test` skips the browser tests with a message;
 # .ci/run installs Chromium and sets KOMPASS_REQUIRE_BROWSER=1 so they can never be skipped there.
@@ -84,6 +89,7 @@ _pytest:
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing."; exit 1; fi; exit $$status
 
 lint: setup
+	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DJANGO_SECRET_KEY=lint $(VENV)/bin/mypy kompass

@@ -18,9 +18,8 @@ class Command(BaseCommand):
             queued = ensure_scheduler()
         except ImproperlyConfigured as exc:
             raise CommandError(str(exc)) from exc
-        if queued:
-            self.stdout.write("Scheduler eingereiht.")
-        else:
-            self.stdout.write("Scheduler wartet bereits.")
+        if options["verbosity"] < 1:
+            return
+        self.stdout.write("Scheduler eingereiht." if queued else "Scheduler wartet bereits.")
         for schedule in schedules:
             self.stdout.write(f"  {schedule.key}: alle {schedule.interval} – {schedule.description}")
