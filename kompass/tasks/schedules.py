@@ -51,6 +51,16 @@ class Schedule:
     description: str  # German, for operators: what the job does
 
 
+def describe_interval(interval: datetime.timedelta) -> str:
+    """The interval in words for operators: "täglich", "alle 6 Stunden", "alle 15 Minuten"."""
+    minutes = int(interval / datetime.timedelta(minutes=1))
+    for size, one, many in ((24 * 60, "täglich", "Tage"), (60, "stündlich", "Stunden"), (1, "minütlich", "Minuten")):
+        if minutes % size == 0:
+            count = minutes // size
+            return one if count == 1 else f"alle {count} {many}"
+    return str(interval)
+
+
 def _validate(schedule: Schedule) -> None:
     if not _KEY_RE.match(schedule.key) or schedule.key == SCHEDULER_LOCK_KEY:
         raise ImproperlyConfigured(f"Zeitplan {schedule.key!r}: Schlüssel aus Kleinbuchstaben, Ziffern, Bindestrich.")

@@ -18,6 +18,7 @@ from django_tasks_db.models import DBTaskResult
 from kompass.tasks.models import TaskRun
 from kompass.tasks.schedules import (
     Schedule,
+    describe_interval,
     ensure_scheduler,
     run_due_schedules,
     scheduler_tick,
@@ -133,10 +134,24 @@ def test_start_scheduler_leaves_exactly_one_waiting_tick(database_backend: None)
     call_command("start_scheduler", stdout=out)
     assert _waiting_ticks() == 1
     assert "Scheduler eingereiht." in out.getvalue() and "Scheduler wartet bereits." in out.getvalue()
-    assert "clear-sessions" in out.getvalue()
+    assert "clear-sessions: täglich – Abgelaufene Anmeldesitzungen löschen" in out.getvalue()
     assert ensure_scheduler() is False
 
 
 def test_start_scheduler_refuses_a_queue_without_a_database() -> None:
     with pytest.raises(CommandError, match="Datenbank-Backend"):
         call_command("start_scheduler", stdout=StringIO())
+
+
+@pytest.mark.parametrize(
+    ("interval", "text"),
+    [
+        (DAY, "täglich"),
+        (7 * DAY, "alle 7 Tage"),
+        (datetime.timedelta(hours=1), "stündlich"),
+        (datetime.timedelta(hours=6), "alle 6 Stunden"),
+        (datetime.timedelta(minutes=15), "alle 15 Minuten"),
+    ],
+)
+def test_an_interval_reads_in_german(interval: datetime.timedelta, text: str) -> None:
+    assert describe_interval(interval) == text

@@ -14,7 +14,7 @@ from io import StringIO
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -24,6 +24,7 @@ from kompass.factories import KommuneFactory
 from kompass.tasks.models import TaskRun
 from kompass.tasks.runner import enqueue_once
 from kompass.tasks.schedules import TICK, ensure_scheduler, scheduler_tick, slot_start
+from kompass.tasks.tests import sample_tasks
 from kompass.tasks.tests.sample_tasks import flaky, note_in_log
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("database_backend")]
@@ -90,3 +91,22 @@ def test_the_real_worker_process_runs_one_batch_against_the_test_database() -> N
     assert done.returncode == 0, done.stderr
     assert DBTaskResult.objects.get().status == TaskResultStatus.SUCCESSFUL
     assert AuditEntry.objects.for_kommune(kommune).get(object_label="Notiz").source == "task"
+
+
+def test_an_operator_lists_a_failed_task_and_retries_it() -> None:
+    kommune = KommuneFactory()
+    enqueue_once(flaky, kommune, "flaky:1", label="Wackelig")
+    _run_worker_batch()
+    out = StringIO()
+    call_command("failed_tasks", stdout=out)
+    failed = DBTaskResult.objects.get()
+    assert str(failed.id) in out.getvalue() and "RuntimeError: Dienst nicht erreichbar" in out.getvalue()
+
+    sample_tasks.FLAKY["fail"] = False
+    call_command("failed_tasks", retry=str(failed.id), stdout=out)
+    assert "Erneut eingereiht" in out.getvalue()
+    _run_worker_batch()
+    assert TaskRun.objects.get().state == "done"
+    assert AuditEntry.objects.for_kommune(kommune).filter(object_label="Wackelig").count() == 1
+    with pytest.raises(CommandError, match="Kein fehlgeschlagener Eintrag"):
+        call_command("failed_tasks", retry="keine-id", stdout=out)

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
-from kompass.tasks.schedules import ensure_scheduler, schedules
+from kompass.tasks.schedules import describe_interval, ensure_scheduler, schedules
 
 
 class Command(BaseCommand):
@@ -22,4 +22,4 @@ class Command(BaseCommand):
             return
         self.stdout.write("Scheduler eingereiht." if queued else "Scheduler wartet bereits.")
         for schedule in schedules:
-            self.stdout.write(f"  {schedule.key}: alle {schedule.interval} – {schedule.description}")
+            self.stdout.write(f"  {schedule.key}: {describe_interval(schedule.interval)} – {schedule.description}")
