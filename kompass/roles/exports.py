@@ -8,17 +8,13 @@ in the header, because role names are the Kommune's own text.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, TYPE_STRING
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from kompass.org.exports import escape_formula, to_csv
+from kompass.reports import workbooks
 from kompass.roles import selectors
 from kompass.roles.models import ActivityTemplate, Raci, RaciCell, Role
 from kompass.tenancy.models import Kommune
@@ -125,45 +121,15 @@ def matrix_csv(table: MatrixTable) -> ExportFile:
     return ExportFile(to_csv(header, _rows(table)), CONTENT_TYPES["csv"], filename(table.kommune, "csv"))
 
 
-def _text(value: str) -> str:
-    return escape_formula(ILLEGAL_CHARACTERS_RE.sub("", value))
-
-
-def _put(sheet: object, row: int, column: int, value: str, *, bold: bool = False) -> None:
-    # Always a string cell: never a formula, whatever the text starts with.
-    cell = sheet.cell(row=row, column=column)  # type: ignore[attr-defined]
-    cell.value = _text(value)
-    cell.data_type = TYPE_STRING
-    if bold:
-        cell.font = Font(bold=True)
-
-
 def matrix_xlsx(table: MatrixTable) -> ExportFile:
     """Sheet 1 the matrix (header row and activity column frozen), sheet 2 the legend."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Verantwortungsmatrix")[:31]
-    for column, value in enumerate(_header(table), start=1):
-        _put(sheet, 1, column, value, bold=True)
-        sheet.cell(row=1, column=column).alignment = Alignment(wrap_text=True, vertical="top")
-    for row_number, values in enumerate(_rows(table), start=2):
-        for column, value in enumerate(values, start=1):
-            if value:
-                _put(sheet, row_number, column, value)
-    sheet.freeze_panes = "C2"
-    sheet.column_dimensions["A"].width = 38
-    sheet.column_dimensions["B"].width = 50
-    for column in range(3, len(table.roles) + 3):
-        sheet.column_dimensions[get_column_letter(column)].width = 14
-    sheet.column_dimensions[get_column_letter(len(table.roles) + 3)].width = 22
-    _legend_sheet(workbook, table)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return ExportFile(buffer.getvalue(), CONTENT_TYPES["xlsx"], filename(table.kommune, "xlsx"))
+    widths = [38, 50, *[14] * len(table.roles), 22]
+    matrix = workbooks.Sheet(_("Verantwortungsmatrix"), _header(table), _rows(table), widths, frozen_columns=2)
+    content = workbooks.workbook([matrix], _legend(table))
+    return ExportFile(content, CONTENT_TYPES["xlsx"], filename(table.kommune, "xlsx"))
 
 
-def _legend_sheet(workbook: Workbook, table: MatrixTable) -> None:
-    sheet = workbook.create_sheet(_("Legende"))
+def _legend(table: MatrixTable) -> workbooks.Legend:
     lines: list[tuple[str, str]] = [
         (_("Kommune"), table.kommune.name),
         (_("Stand"), f"{timezone.localdate():%d.%m.%Y}"),
@@ -173,9 +139,4 @@ def _legend_sheet(workbook: Workbook, table: MatrixTable) -> None:
         (_("Kurzname"), _("Rolle")),
         *[(role.short_name or role.name, role.name) for role in table.roles],
     ]
-    for number, (key, text) in enumerate(lines, start=1):
-        if key or text:
-            _put(sheet, number, 1, key, bold=True)
-            _put(sheet, number, 2, text)
-    sheet.column_dimensions["A"].width = 24
-    sheet.column_dimensions["B"].width = 60
+    return workbooks.Legend(lines, name=_("Legende"))
