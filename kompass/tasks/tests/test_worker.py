@@ -5,6 +5,7 @@ test database whichever engine the suite runs on."""
 
 from __future__ import annotations
 
+import datetime
 import os
 import signal
 import subprocess
@@ -16,6 +17,7 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -110,3 +112,17 @@ def test_an_operator_lists_a_failed_task_and_retries_it() -> None:
     assert AuditEntry.objects.for_kommune(kommune).filter(object_label="Wackelig").count() == 1
     with pytest.raises(CommandError, match="Kein fehlgeschlagener Eintrag"):
         call_command("failed_tasks", retry="keine-id", stdout=out)
+
+
+def test_an_entry_lost_with_a_killed_worker_is_listed_after_an_hour() -> None:
+    kommune = KommuneFactory()
+    enqueue_once(note_in_log, kommune, "note:1", label="Notiz")
+    DBTaskResult.objects.update(
+        status=TaskResultStatus.RUNNING, started_at=timezone.now() - datetime.timedelta(minutes=30)
+    )
+    out = StringIO()
+    call_command("failed_tasks", stdout=out)
+    assert "Keine fehlgeschlagenen" in out.getvalue()
+    DBTaskResult.objects.update(started_at=timezone.now() - datetime.timedelta(minutes=61))
+    call_command("failed_tasks", stdout=out)
+    assert "Worker verloren" in out.getvalue()

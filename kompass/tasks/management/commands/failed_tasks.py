@@ -1,4 +1,7 @@
-"""Failed background tasks for operators: list them, or queue one again with its arguments."""
+"""Failed background tasks for operators: list them, or queue one again with its arguments.
+
+Entries still "running" long after they started were lost with a killed worker (SIGKILL, power
+cut); they are listed and can be queued again like failed ones."""
 
 from __future__ import annotations
 
@@ -6,8 +9,17 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import Q
+from django.utils import timezone
 from django_tasks import TaskResultStatus
-from django_tasks_db.models import DBTaskResult
+from django_tasks_db.models import DBTaskResult, DBTaskResultQuerySet
+
+from kompass.tasks.services import STALE_AFTER
+
+
+def _failed_or_lost() -> DBTaskResultQuerySet:
+    lost = Q(status=TaskResultStatus.RUNNING, started_at__lt=timezone.now() - STALE_AFTER)
+    return DBTaskResult.objects.filter(Q(status=TaskResultStatus.FAILED) | lost)
 
 
 class Command(BaseCommand):
@@ -21,16 +33,19 @@ class Command(BaseCommand):
         if options["retry"]:
             self._retry(options["retry"])
             return
-        failed = DBTaskResult.objects.failed().order_by("-finished_at")[: options["limit"]]
+        failed = _failed_or_lost().order_by("-started_at")[: options["limit"]]
         for result in failed:
-            last_line = (result.traceback.strip().splitlines() or [""])[-1]
-            self.stdout.write(f"{result.id}  {result.finished_at:%Y-%m-%d %H:%M}  {result.task_path}  {last_line}")
+            if result.status == TaskResultStatus.RUNNING:
+                reason = "Worker verloren (läuft seit über einer Stunde)"
+            else:
+                reason = (result.traceback.strip().splitlines() or [""])[-1]
+            self.stdout.write(f"{result.id}  {result.started_at:%Y-%m-%d %H:%M}  {result.task_path}  {reason}")
         if not failed:
             self.stdout.write("Keine fehlgeschlagenen Hintergrundaufgaben.")
 
     def _retry(self, result_id: str) -> None:
         try:
-            result = DBTaskResult.objects.failed().get(id=result_id)
+            result = _failed_or_lost().get(id=result_id)
         except (DBTaskResult.DoesNotExist, ValidationError) as exc:
             raise CommandError(f"Kein fehlgeschlagener Eintrag mit der ID {result_id}.") from exc
         # A kommune_task claims its key again because its run is "failed"; a done key stays done.
