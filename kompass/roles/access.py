@@ -1,11 +1,13 @@
 """Who may read and change the role model: the one choke point for views, API and exports.
 
 The role model (roles, relations, catalogue adoption and updates, the responsibility matrix) is
-Kommune-wide: only the Administration or a Redaktion member *without* a unit limit may change
-it. Assignments belong to a place in the Verwaltungsgliederung (the assignment's unit, else the
-person's unit): a Redaktion member limited to a subtree maintains the assignments inside it (a
-Lotsin keeps her Fachbereich up to date), the Administration all of them. Everyone who is a
-member reads. Objects of another Kommune are not found (404), never forbidden (403).
+Kommune-wide: changed by whoever holds `Capability.EDIT_ROLE_MODEL`, which the capability map
+gives to the Administration and to a Redaktion *without* a unit limit. Assignments belong to a
+place in the Verwaltungsgliederung (the assignment's unit, else the person's unit): changed by
+whoever holds `Capability.EDIT_ASSIGNMENTS` there, so a Redaktion member limited to a subtree
+maintains the assignments inside it (a Lotsin keeps her Fachbereich up to date), the
+Administration all of them. Everyone who is a member reads. Objects of another Kommune are not
+found (404), never forbidden (403).
 """
 
 from __future__ import annotations
@@ -22,9 +24,9 @@ from kompass.tenancy.context import TenantContext
 
 def can_edit_model(ctx: TenantContext) -> bool:
     """May the member change the Kommune-wide role model (Administration, unlimited Redaktion)?"""
-    # SECURITY: a subtree-limited Redaktion holds EDIT_ORG for its subtree only; the role model has
-    # no place in the tree, so the limit must exclude it explicitly.
-    return ctx.scope_unit is None and ctx.can(Capability.EDIT_ORG)
+    # SECURITY: the role model has no place in the tree; EDIT_ROLE_MODEL is in KOMMUNE_WIDE, so a
+    # subtree-limited Redaktion never gets it (asked without a unit, `can` refuses every limited member).
+    return ctx.can(Capability.EDIT_ROLE_MODEL)
 
 
 def require_model_editor(ctx: TenantContext) -> None:
@@ -61,8 +63,8 @@ def can_edit_assignment_at(ctx: TenantContext, person: Person | None, org_unit: 
     unit = assignment_place(person, org_unit)
     if unit is None:
         # Without a place only members without a unit limit may decide.
-        return ctx.scope_unit is None and ctx.can(Capability.EDIT_PEOPLE)
-    return ctx.can(Capability.EDIT_PEOPLE, unit)
+        return ctx.scope_unit is None and ctx.can(Capability.EDIT_ASSIGNMENTS)
+    return ctx.can(Capability.EDIT_ASSIGNMENTS, unit)
 
 
 def can_edit_assignment(ctx: TenantContext, assignment: Assignment) -> bool:
@@ -77,11 +79,11 @@ def require_assignment_place(ctx: TenantContext, person: Person | None, org_unit
 
 def can_add_assignments(ctx: TenantContext) -> bool:
     """May the member open the form for a new assignment (somewhere in her area)?"""
-    return ctx.can(Capability.EDIT_PEOPLE, ctx.scope_unit)
+    return ctx.can(Capability.EDIT_ASSIGNMENTS, ctx.scope_unit)
 
 
 def require_assignment_editor(ctx: TenantContext) -> None:
-    ctx.require(Capability.EDIT_PEOPLE, ctx.scope_unit)
+    ctx.require(Capability.EDIT_ASSIGNMENTS, ctx.scope_unit)
 
 
 def assignment_for_view(ctx: TenantContext, pk: object) -> Assignment:

@@ -1,8 +1,8 @@
 """The one capability map: which role may do what in a Kommune (deny by default, T6).
 
 Redaktion may be limited to an org-unit subtree (a Lotse edits only her Fachbereich); then
-edits are allowed only for objects inside that subtree, and Kommune-wide actions (imports)
-are not allowed at all.
+edits are allowed only for objects inside that subtree, and Kommune-wide actions (imports,
+the role model) are not allowed at all.
 """
 
 from __future__ import annotations
@@ -14,20 +14,50 @@ from kompass.tenancy.models import Role
 
 class Capability(StrEnum):
     VIEW = "view"
+    """Die Daten der Kommune lesen."""
     EDIT_ORG = "edit_org"
+    """Die Verwaltungsgliederung pflegen (Organisationseinheiten anlegen, ändern, verschieben, löschen)."""
     EDIT_PEOPLE = "edit_people"
+    """Personen anlegen, ändern und löschen."""
     IMPORT = "import"
+    """Dateien importieren (Organisationseinheiten, Personen, Zuordnungen)."""
     VIEW_AUDIT = "view_audit"
+    """Das Änderungsprotokoll der Kommune lesen."""
     MANAGE_MEMBERS = "manage_members"
+    """Mitglieder einladen, ihre Rolle und ihre Beschränkung festlegen."""
     MANAGE_KOMMUNE = "manage_kommune"
+    """Die Stammdaten der Kommune ändern."""
+    EDIT_ROLE_MODEL = "edit_role_model"
+    """Das Rollenmodell der Kommune ändern: einen Rollenkatalog übernehmen, Rollen anlegen, ändern,
+    deaktivieren und löschen, Beziehungen zwischen Rollen, die Verantwortungsmatrix (RACI) und
+    Aktualisierungen aus dem Katalog. Gilt für die ganze Kommune: das Rollenmodell hat keinen Ort in
+    der Verwaltungsgliederung."""
+    EDIT_ASSIGNMENTS = "edit_assignments"
+    """Personen Rollen zuordnen, Zuordnungen ändern, beenden und löschen. Mit Beschränkung nur
+    Zuordnungen im eigenen Teilbaum (Ort: die Einheit der Zuordnung, sonst die Einheit der Person)."""
 
 
 # Capabilities that need the whole Kommune; a subtree-limited editor does not get them.
-KOMMUNE_WIDE = {Capability.IMPORT, Capability.VIEW_AUDIT, Capability.MANAGE_MEMBERS, Capability.MANAGE_KOMMUNE}
+KOMMUNE_WIDE = {
+    Capability.IMPORT,
+    Capability.VIEW_AUDIT,
+    Capability.MANAGE_MEMBERS,
+    Capability.MANAGE_KOMMUNE,
+    Capability.EDIT_ROLE_MODEL,
+}
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.ADMIN: frozenset(Capability),
-    Role.EDITOR: frozenset({Capability.VIEW, Capability.EDIT_ORG, Capability.EDIT_PEOPLE, Capability.IMPORT}),
+    Role.EDITOR: frozenset(
+        {
+            Capability.VIEW,
+            Capability.EDIT_ORG,
+            Capability.EDIT_PEOPLE,
+            Capability.IMPORT,
+            Capability.EDIT_ROLE_MODEL,
+            Capability.EDIT_ASSIGNMENTS,
+        }
+    ),
     Role.READER: frozenset({Capability.VIEW}),
 }
 

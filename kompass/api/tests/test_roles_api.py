@@ -23,11 +23,14 @@ from kompass.api.routes import api_route_patterns
 from kompass.api.tests.helpers import BASE, ApiClient, api_entries, token_for
 from kompass.audit.models import AuditEntry
 from kompass.conftest import World
-from kompass.factories import person
+from kompass.factories import UserFactory, person
 from kompass.roles import services
 from kompass.roles.catalogue_loader import load_catalogues
 from kompass.roles.models import ActivityTemplate, Assignment, Catalogue, RaciCell, Role, RoleModel
 from kompass.roles.tests.conftest import write_catalogues
+from kompass.tenancy.capabilities import ROLE_CAPABILITIES, Capability
+from kompass.tenancy.models import Membership
+from kompass.tenancy.models import Role as MemberRole
 
 ROLE_ROUTES = {
     "role_catalogue_list",
@@ -189,6 +192,55 @@ def test_reader_and_limited_redaktion_cannot_change_the_role_model(
     )
     assert response.status_code == 403
     assert "Rollenmodell" in response.json()["detail"] or persona == "reader"
+    assert scene.state() == before
+
+
+def _without(monkeypatch: pytest.MonkeyPatch, capability: Capability) -> None:
+    """The capability map with the Redaktion lacking `capability` (it keeps EDIT_ORG and EDIT_PEOPLE)."""
+    editor = ROLE_CAPABILITIES[MemberRole.EDITOR]
+    monkeypatch.setitem(ROLE_CAPABILITIES, MemberRole.EDITOR, editor - {capability})
+
+
+def test_the_role_model_routes_ask_for_edit_role_model_not_edit_org(
+    scene: Scene, api: dict[str, ApiClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    w = scene.world
+    user = UserFactory(username="redaktion")
+    Membership.objects.create(kommune=w.kommune, user=user, role="editor")  # without unit limit
+    client = ApiClient(token_for(user))
+    assert client.post(f"{BASE}/rollen", {"name": "Erlaubte Rolle"}).status_code == 201
+    _without(monkeypatch, Capability.EDIT_ROLE_MODEL)
+    before = scene.state()
+    role = scene.roles["cio"]
+    assert client.post(f"{BASE}/rollen", {"name": "Neue Rolle"}).status_code == 403
+    assert client.patch(f"{BASE}/rollen/{role.pk}", {"name": "X", "version": 1}).status_code == 403
+    cell = {"activity_id": ActivityTemplate.objects.first().pk, "role_id": role.pk, "letter": "C", "expected": None}
+    assert put(client, f"{BASE}/matrix/zellen", cell).status_code == 403
+    assert (
+        client.post(
+            f"{BASE}/rollenmodell", {"catalogue_id": scene.roles["cdo"].catalogue_role.catalogue_id}
+        ).status_code
+        == 403
+    )
+    assert scene.state() == before
+    # Assignments are another right, which the Redaktion still holds.
+    assigned = client.post(f"{BASE}/zuordnungen", {"person_id": w.alice.pk, "role_id": scene.roles["isb"].pk})
+    assert assigned.status_code == 201
+
+
+def test_the_assignment_routes_ask_for_edit_assignments_not_edit_people(
+    scene: Scene, api: dict[str, ApiClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    w, editor = scene.world, api["editor"]  # limited to 32; Bruno and the Lotse assignment are inside
+    _without(monkeypatch, Capability.EDIT_ASSIGNMENTS)
+    before = scene.state()
+    assert (
+        editor.post(f"{BASE}/zuordnungen", {"person_id": w.bruno.pk, "role_id": scene.roles["isb"].pk}).status_code
+        == 403
+    )
+    assert editor.patch(f"{BASE}/zuordnungen/{scene.lotse.pk}", {"time_share": 15, "version": 1}).status_code == 403
+    assert editor.delete(f"{BASE}/zuordnungen/{scene.lotse.pk}").status_code == 403
+    assert editor.get(f"{BASE}/zuordnungen/{scene.lotse.pk}").status_code == 200
     assert scene.state() == before
 
 

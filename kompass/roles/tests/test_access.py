@@ -13,8 +13,10 @@ from kompass.factories import UserFactory, person
 from kompass.roles import access, services
 from kompass.roles.models import RoleRelation
 from kompass.roles.tests.conftest import Model
+from kompass.tenancy.capabilities import ROLE_CAPABILITIES, Capability, role_allows
 from kompass.tenancy.context import TenantContext, resolve_tenant
 from kompass.tenancy.models import Membership
+from kompass.tenancy.models import Role as MemberRole
 
 
 def ctx_of(user: Any, slug: str = "teststadt") -> TenantContext:
@@ -133,3 +135,101 @@ def test_an_assignment_of_another_kommune_is_not_found(adopted: Model, other_rol
         access.assignment_for_view(ctx_of(w.admin), foreign.pk)
     with pytest.raises(Http404):
         access.unit_for_view(ctx_of(w.admin), w.other_unit.pk)
+
+
+# --- the role model's own capabilities -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("member_role", list(MemberRole))
+@pytest.mark.parametrize("scope", [None, "0001"])
+@pytest.mark.parametrize("target", [None, "0001", "00010002", "0002"])
+def test_role_model_and_assignment_rights_are_what_edit_org_and_edit_people_allowed(
+    member_role: str, scope: str | None, target: str | None
+) -> None:
+    """EDIT_ROLE_MODEL and EDIT_ASSIGNMENTS replaced EDIT_ORG (unlimited) and EDIT_PEOPLE with the same outcome."""
+    edit_org_unlimited = scope is None and role_allows(
+        member_role, Capability.EDIT_ORG, scope_path=None, target_path=None
+    )
+    assert (
+        role_allows(member_role, Capability.EDIT_ROLE_MODEL, scope_path=scope, target_path=None) is edit_org_unlimited
+    )
+    assert role_allows(member_role, Capability.EDIT_ASSIGNMENTS, scope_path=scope, target_path=target) is role_allows(
+        member_role, Capability.EDIT_PEOPLE, scope_path=scope, target_path=target
+    )
+
+
+def test_a_limited_redaktion_holds_the_assignment_right_in_her_subtree_but_never_the_role_model(
+    adopted: Model,
+) -> None:
+    w = adopted.world
+    ctx = ctx_of(w.editor)  # limited to 32 Ordnungsamt
+    assert ctx.can(Capability.EDIT_ASSIGNMENTS, w.ordnungsamt) is True
+    assert ctx.can(Capability.EDIT_ASSIGNMENTS, w.hauptamt) is False
+    assert ctx.can(Capability.EDIT_ROLE_MODEL) is False
+    assert ctx.can(Capability.EDIT_ROLE_MODEL, w.ordnungsamt) is False
+    assert {"edit_role_model", "edit_assignments"} <= ctx_of(w.admin).capabilities
+
+
+def _without(monkeypatch: pytest.MonkeyPatch, member_role: str, capability: Capability) -> None:
+    monkeypatch.setitem(ROLE_CAPABILITIES, member_role, ROLE_CAPABILITIES[member_role] - {capability})
+
+
+def _reader_with(monkeypatch: pytest.MonkeyPatch, capability: Capability) -> None:
+    monkeypatch.setitem(ROLE_CAPABILITIES, MemberRole.READER, frozenset({Capability.VIEW, capability}))
+
+
+def test_a_redaktion_with_edit_org_but_without_edit_role_model_cannot_change_the_role_model(
+    adopted: Model, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    w = adopted.world
+    unlimited = UserFactory(username="redaktion")
+    Membership.objects.create(kommune=w.kommune, user=unlimited, role="editor")
+    _without(monkeypatch, MemberRole.EDITOR, Capability.EDIT_ROLE_MODEL)
+    ctx = ctx_of(unlimited)
+    assert ctx.can(Capability.EDIT_ORG) is True
+    assert access.can_edit_model(ctx) is False
+    with pytest.raises(PermissionDenied):
+        access.role_for_edit(ctx, adopted.roles["cdo"].pk)
+    with pytest.raises(PermissionDenied):
+        access.relation_for_edit(ctx, RoleRelation.objects.for_kommune(w.kommune).first().pk)
+
+
+def test_a_member_with_only_edit_role_model_changes_the_role_model(
+    adopted: Model, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _reader_with(monkeypatch, Capability.EDIT_ROLE_MODEL)
+    ctx = ctx_of(adopted.world.reader)
+    assert ctx.can(Capability.EDIT_ORG) is False
+    assert access.can_edit_model(ctx) is True
+    assert access.role_for_edit(ctx, adopted.roles["cdo"].pk) == adopted.roles["cdo"]
+    with pytest.raises(PermissionDenied):  # the role model's right is not the assignments' right
+        access.require_assignment_editor(ctx)
+
+
+def test_a_redaktion_with_edit_people_but_without_edit_assignments_changes_no_assignment(
+    adopted: Model, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    w = adopted.world
+    inside = adopted.assign(w.bruno, "lotse", 10)  # Bruno: 32.1, inside the editor's 32
+    _without(monkeypatch, MemberRole.EDITOR, Capability.EDIT_ASSIGNMENTS)
+    ctx = ctx_of(w.editor)
+    assert ctx.can(Capability.EDIT_PEOPLE, w.sachgebiet) is True
+    assert access.can_add_assignments(ctx) is False
+    assert access.can_edit_assignment(ctx, inside) is False
+    with pytest.raises(PermissionDenied):
+        access.assignment_for_edit(ctx, inside.pk)
+    with pytest.raises(PermissionDenied):
+        access.require_assignment_editor(ctx)
+
+
+def test_a_member_with_only_edit_assignments_maintains_assignments(
+    adopted: Model, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    w = adopted.world
+    a = adopted.assign(w.bruno, "lotse", 10)
+    _reader_with(monkeypatch, Capability.EDIT_ASSIGNMENTS)
+    ctx = ctx_of(w.reader)
+    assert ctx.can(Capability.EDIT_PEOPLE, w.sachgebiet) is False
+    assert access.assignment_for_edit(ctx, a.pk) == a
+    access.require_assignment_place(ctx, person(w.kommune, "Frei", "Schwebend"), None)
+    assert access.can_edit_model(ctx) is False

@@ -20,6 +20,8 @@ from kompass.roles import selectors
 from kompass.roles.catalogue_loader import load_catalogues
 from kompass.roles.models import Assignment, Catalogue, CatalogueRole, RelationType, Role, RoleModel, RoleRelation
 from kompass.roles.tests.conftest import KGST_ROLES, Model, role_toml, write_catalogues
+from kompass.tenancy.capabilities import ROLE_CAPABILITIES, Capability
+from kompass.tenancy.models import Role as MemberRole
 
 SLUG = "teststadt"
 TODAY = datetime.date.today()
@@ -450,6 +452,49 @@ def test_a_limited_editor_may_not_change_the_role_model(adopted: Model, editor_c
     assert editor_client.post(url("role_create"), {"name": "X", "kind": "intern"}).status_code == 403
     cdo.refresh_from_db()
     assert cdo.name == "Chief Digital Officer"
+
+
+def _editor_without(monkeypatch: pytest.MonkeyPatch, capability: Capability) -> None:
+    """The capability map with the Redaktion lacking `capability` (it keeps EDIT_ORG and EDIT_PEOPLE)."""
+    editor = ROLE_CAPABILITIES[MemberRole.EDITOR]
+    monkeypatch.setitem(ROLE_CAPABILITIES, MemberRole.EDITOR, editor - {capability})
+
+
+def test_the_role_model_pages_ask_for_edit_role_model_not_edit_org(
+    adopted: Model, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kompass.factories import UserFactory
+    from kompass.tenancy.models import Membership
+
+    w, cdo = adopted.world, adopted.roles["cdo"]
+    user = UserFactory(username="redaktion")
+    Membership.objects.create(kommune=w.kommune, user=user, role="editor")  # without unit limit
+    client = w.client_for(user)
+    assert client.get(url("role_edit", cdo.pk)).status_code == 200
+    assert url("role_create") in client.get(url("role_list")).content.decode()
+    assert "data-matrix-edit" in client.get(url("matrix")).content.decode()
+    _editor_without(monkeypatch, Capability.EDIT_ROLE_MODEL)
+    assert client.get(url("role_edit", cdo.pk)).status_code == 403
+    assert client.post(url("role_create"), {"name": "X", "kind": "intern"}).status_code == 403
+    assert client.post(url("role_add_from_catalogue"), {}).status_code == 403
+    assert url("role_create") not in client.get(url("role_list")).content.decode()
+    assert "data-matrix-edit" not in client.get(url("matrix")).content.decode()
+    assert client.get(url("assignment_create")).status_code == 200  # assignments are another right
+    assert not Role.objects.for_kommune(w.kommune).filter(name="X").exists()
+
+
+def test_the_assignment_pages_ask_for_edit_assignments_not_edit_people(
+    adopted: Model, lotse: Assignment, editor_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert url("assignment_create") in editor_client.get(url("assignment_list")).content.decode()
+    _editor_without(monkeypatch, Capability.EDIT_ASSIGNMENTS)
+    assert editor_client.get(url("assignment_create")).status_code == 403
+    assert editor_client.get(url("assignment_edit", lotse.pk)).status_code == 403
+    assert editor_client.post(url("assignment_end", lotse.pk), {"version": 1}).status_code == 403
+    text = editor_client.get(url("assignment_list")).content.decode()
+    assert url("assignment_create") not in text and url("assignment_edit", lotse.pk) not in text
+    lotse.refresh_from_db()
+    assert lotse.valid_until is None
 
 
 # --- catalogue updates (diff) ----------------------------------------------------------------------
