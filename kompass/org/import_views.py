@@ -24,27 +24,27 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from kompass.org.exports import FORMATS, export_file
-from kompass.org.importers import KIND_ASSIGNMENTS, KIND_ORGUNITS, KIND_PEOPLE, ImportReport, columns_for, run_import
-from kompass.roles.importers import export_file as export_assignments
+from kompass.org.importers import KIND_ORGUNITS
+from kompass.tabular.importing import run_import
+from kompass.tabular.kinds import TABLE_KINDS, by_slug
+from kompass.tabular.report import ImportReport
+from kompass.tabular.writing import FORMATS
 from kompass.tenancy.capabilities import Capability
 from kompass.tenancy.decorators import tenant_view
 
 PREVIEW_ROWS = 200
 SHOWN_ISSUES = 500
-KIND_CHOICES = [
-    (KIND_ORGUNITS, gettext_lazy("Organisationseinheiten")),
-    (KIND_PEOPLE, gettext_lazy("Personen")),
-    (KIND_ASSIGNMENTS, gettext_lazy("Rollenzuordnungen")),
-]
-# Export URLs use German words: …/export/organisationseinheiten.csv
-EXPORT_SLUGS = {"organisationseinheiten": KIND_ORGUNITS, "personen": KIND_PEOPLE, "rollenzuordnungen": KIND_ASSIGNMENTS}
+
+
+def kind_choices() -> list[tuple[str, Any]]:
+    """Every registered import kind (org units, people, and those of higher apps), read per request."""
+    return [(kind.key, kind.label) for kind in TABLE_KINDS]
 
 
 class ImportForm(forms.Form):
     kind = forms.ChoiceField(
         label=gettext_lazy("Was möchten Sie importieren?"),
-        choices=KIND_CHOICES,
+        choices=kind_choices,
         initial=KIND_ORGUNITS,
         widget=forms.RadioSelect,
     )
@@ -115,13 +115,11 @@ def _page(
     """The page; like every form page of the app, a rejected upload is shown with status 200."""
     ctx = request.tenant  # type: ignore[attr-defined]
     slug = ctx.kommune.slug
+    kinds = list(TABLE_KINDS)
+    # Export URLs use German words: …/export/organisationseinheiten.csv
     exports = [
-        (label, [(fmt.upper(), reverse("org:export", args=[slug, url_kind, fmt])) for fmt in FORMATS])
-        for url_kind, label in (
-            ("organisationseinheiten", _("Organisationseinheiten")),
-            ("personen", _("Personen")),
-            ("rollenzuordnungen", _("Rollenzuordnungen")),
-        )
+        (kind.label, [(fmt.upper(), reverse("org:export", args=[slug, kind.slug, fmt])) for fmt in FORMATS])
+        for kind in kinds
     ]
     return render(
         request,
@@ -132,7 +130,7 @@ def _page(
             "token": token,
             "exports": exports,
             "can_import": ctx.can(Capability.IMPORT),
-            "columns": [(label, columns_for(kind)) for kind, label in KIND_CHOICES],
+            "columns": [(kind.label, kind.columns) for kind in kinds],
             "preview_rows": report.rows[:PREVIEW_ROWS] if report else [],
             "shown_issues": report.issues[:SHOWN_ISSUES] if report else [],
             "preview_limit": PREVIEW_ROWS,
@@ -208,14 +206,13 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
 @require_safe
 @tenant_view
 def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
-    """Download the org units, people or role assignments of the Kommune as CSV or XLSX (every member may)."""
+    """Download the data of a registered kind (org units, people, role assignments …) of the Kommune
+    as CSV or XLSX (every member may); `kind` is the kind's German slug."""
     ctx = request.tenant  # type: ignore[attr-defined]
-    if kind not in EXPORT_SLUGS or fmt not in FORMATS:
+    table_kind = by_slug(kind)
+    if table_kind is None or fmt not in FORMATS:
         raise Http404
-    if EXPORT_SLUGS[kind] == KIND_ASSIGNMENTS:
-        result = export_assignments(kommune=ctx.kommune, fmt=fmt)
-    else:
-        result = export_file(kind=EXPORT_SLUGS[kind], kommune=ctx.kommune, fmt=fmt)
+    result = table_kind.export(ctx.kommune, fmt)
     response = HttpResponse(result.content, content_type=result.content_type)
     response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
     response["Cache-Control"] = "no-store"

@@ -16,6 +16,7 @@ from kompass.core.extensions import (
     NavGroup,
     PersonalData,
 )
+from kompass.tabular.kinds import TABLE_KINDS, TableKind
 
 EMPLOYEE_DATA = _(
     "Art. 6 Abs. 1 lit. e und Art. 88 DSGVO i. V. m. dem Beschäftigtendatenschutz des Landes "
@@ -56,6 +57,35 @@ def register() -> None:
         )
     )
     _personal_data()
+    _table_kinds()
+
+
+def _table_kinds() -> None:
+    """Org units and people on the import and export page, in the API and the commands."""
+    from kompass.org import exports, importers
+
+    TABLE_KINDS.register(
+        TableKind(
+            key=importers.KIND_ORGUNITS,
+            label=_("Organisationseinheiten"),
+            slug=exports.FILE_STEMS[importers.KIND_ORGUNITS],
+            columns=importers.COLUMNS[importers.KIND_ORGUNITS],
+            check_and_apply=importers.check_and_apply_orgunits,
+            export=exports.export_orgunits,
+            order=10,
+        )
+    )
+    TABLE_KINDS.register(
+        TableKind(
+            key=importers.KIND_PEOPLE,
+            label=_("Personen"),
+            slug=exports.FILE_STEMS[importers.KIND_PEOPLE],
+            columns=importers.COLUMNS[importers.KIND_PEOPLE],
+            check_and_apply=importers.check_and_apply_people,
+            export=exports.export_people,
+            order=20,
+        )
+    )
 
 
 def _personal_data() -> None:

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kompass.org.exports import escape_formula, to_csv
 from kompass.reports import workbooks
 from kompass.roles import selectors
 from kompass.roles.models import ActivityTemplate, Raci, RaciCell, Role
+from kompass.tabular.writing import escape_formula, to_csv
 from kompass.tenancy.models import Kommune
 
 CONTENT_TYPES = {

@@ -10,10 +10,10 @@ An assignment is identified by (email, rolle, organisationseinheit, von): the sa
 hold the same role again later (a new `von`), and that is history, not a change. An import only
 creates assignments and changes `zeitanteil`/`bis` of existing ones; it never deletes.
 
-The importer plugs into the foundation's `run_import(kind="assignments", …)` (file reading, size
-and zip-bomb checks, header matching, dry run, one transaction, change context "import"); the
-export uses the foundation's formula-safe CSV/XLSX writers, so an exported file imports again
-without any change.
+The kind is registered in the tabular layer (`kompass.tabular.kinds.TABLE_KINDS`), whose
+`run_import(kind="assignments", …)` does the file reading, size and zip-bomb checks, header
+matching, dry run, one transaction and change context "import"; the export uses its formula-safe
+CSV/XLSX writers, so an exported file imports again without any change.
 """
 
 from __future__ import annotations
@@ -27,29 +27,29 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kompass.audit.services import audit_bulk_create
 from kompass.core.exceptions import ConflictError
-from kompass.org.exports import CONTENT_TYPES, FORMATS, ExportFile, to_csv, to_xlsx
-from kompass.org.imports import ImportKind
-from kompass.org.imports.columns import Columns, Record
-from kompass.org.imports.report import (
-    ACTION_CHANGED,
-    ACTION_NEW,
-    ACTION_UNCHANGED,
-    FILE_ROW,
-    KIND_ASSIGNMENTS,
-    ImportReport,
-    ImportRow,
-)
 from kompass.org.models import OrgUnit, Person
 from kompass.roles import services
 from kompass.roles.models import Assignment, Role
 from kompass.roles.rules import percent
+from kompass.tabular.columns import Columns, Record
+from kompass.tabular.kinds import TableKind
+from kompass.tabular.report import (
+    ACTION_CHANGED,
+    ACTION_NEW,
+    ACTION_UNCHANGED,
+    FILE_ROW,
+    ImportReport,
+    ImportRow,
+)
+from kompass.tabular.writing import ExportFile, table_file
 from kompass.tenancy.models import Kommune
 
+KIND_ASSIGNMENTS = "assignments"
 COLUMNS = Columns(("email", "rolle", "von"), ("organisationseinheit", "zeitanteil", "bis"))
 # The documented order; exports write it, imports accept any order.
 HEADER = ("email", "rolle", "organisationseinheit", "zeitanteil", "von", "bis")
@@ -405,7 +405,7 @@ def apply(kommune: Kommune, actor: Any, changes: list[AssignmentChange]) -> None
 
 
 def check_and_apply(kommune: Kommune, actor: Any, records: list[Record], report: ImportReport) -> None:
-    """The `ImportKind` step: check every row; write only if all rows are fine and it is no dry run."""
+    """The `TableKind` step: check every row; write only if all rows are fine and it is no dry run."""
     state = load_state(kommune, lock=not report.dry_run)
     changes = validate(records, state, report)
     report.record(actions(changes))
@@ -427,9 +427,6 @@ def check_and_apply(kommune: Kommune, actor: Any, records: list[Record], report:
         )
 
 
-IMPORT_KIND = ImportKind(columns=COLUMNS, check_and_apply=check_and_apply)
-
-
 # --- export --------------------------------------------------------------------------------------
 
 
@@ -448,12 +445,23 @@ def assignment_rows(kommune: Kommune) -> list[list[str]]:
 
 def export_file(*, kommune: Kommune, fmt: str) -> ExportFile:
     """The Kommune's assignments as CSV or XLSX; cells that look like formulas are escaped."""
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown export format {fmt}")
-    rows = assignment_rows(kommune)
-    content = to_csv(HEADER, rows) if fmt == "csv" else to_xlsx(HEADER, rows, "Rollenzuordnungen")
-    filename = f"{FILE_STEM}-{kommune.slug}-{timezone.localdate():%Y-%m-%d}.{fmt}"
-    return ExportFile(content=content, content_type=CONTENT_TYPES[fmt], filename=filename)
+    return table_file(header=HEADER, rows=assignment_rows(kommune), fmt=fmt, stem=FILE_STEM, kommune=kommune)
 
 
-__all__ = ["COLUMNS", "HEADER", "IMPORT_KIND", "KIND_ASSIGNMENTS", "export_file", "parse_date", "parse_time_share"]
+def _export(kommune: Kommune, fmt: str) -> ExportFile:
+    return export_file(kommune=kommune, fmt=fmt)
+
+
+# Registered in the tabular layer's kinds by `kompass.roles.registrations`.
+TABLE_KIND = TableKind(
+    key=KIND_ASSIGNMENTS,
+    label=gettext_lazy("Rollenzuordnungen"),
+    slug=FILE_STEM,
+    columns=COLUMNS,
+    check_and_apply=check_and_apply,
+    export=_export,
+    order=30,
+)
+
+
+__all__ = ["COLUMNS", "HEADER", "KIND_ASSIGNMENTS", "TABLE_KIND", "export_file", "parse_date", "parse_time_share"]

@@ -18,6 +18,7 @@ from kompass.core.extensions import (
     PersonalData,
 )
 from kompass.org.extensions import UNIT_BADGES, UnitBadges
+from kompass.tabular.kinds import TABLE_KINDS
 
 
 def _in_roles(match: Any) -> bool:
@@ -83,7 +84,7 @@ def _personal_data() -> None:
 
 
 def register() -> None:
-    from kompass.roles import overview
+    from kompass.roles import importers, overview
     from kompass.roles.models import ActivityTemplate, Catalogue, CatalogueRole
 
     _navigation()
@@ -98,6 +99,7 @@ def register() -> None:
         )
     )
     UNIT_BADGES.register(UnitBadges(key="roles.key_roles", attach=overview.attach_role_badges))
+    TABLE_KINDS.register(importers.TABLE_KIND)
     AUDIT_LABELS.register(
         AuditLabels(
             key="roles",

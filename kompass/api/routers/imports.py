@@ -18,7 +18,9 @@ from ninja import File, Form, Router, Status, UploadedFile
 from kompass.api.errors import InputError
 from kompass.api.gate import tenant
 from kompass.api.schemas import ErrorOut, ImportRejectedOut, ImportReportOut, ValidationErrorOut, clean_text
-from kompass.org.importers import FILE_ROW, KIND_ORGUNITS, KIND_PEOPLE, ImportReport, run_import
+from kompass.org.importers import KIND_ORGUNITS, KIND_PEOPLE
+from kompass.tabular.importing import run_import
+from kompass.tabular.report import FILE_ROW, ImportReport
 from kompass.tenancy.capabilities import Capability
 
 router = Router(tags=["Importe"])

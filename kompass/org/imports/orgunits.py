@@ -14,9 +14,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from kompass.org.import_services import OrgUnitState, UnitChange
-from kompass.org.imports.columns import Record, max_length
-from kompass.org.imports.report import ACTION_CHANGED, ACTION_NEW, ACTION_UNCHANGED, ImportReport, ImportRow
 from kompass.org.models import MAX_TREE_DEPTH, OrgUnit, OrgUnitType, code_validator
+from kompass.tabular.columns import Record, max_length
+from kompass.tabular.report import ACTION_CHANGED, ACTION_NEW, ACTION_UNCHANGED, ImportReport, ImportRow
 
 CODE_MAX = max_length(OrgUnit, "code")
 NAME_MAX = max_length(OrgUnit, "name")

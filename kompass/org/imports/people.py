@@ -13,9 +13,9 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from kompass.org.import_services import PersonChange, PersonState
-from kompass.org.imports.columns import Record, max_length
-from kompass.org.imports.report import ACTION_CHANGED, ACTION_NEW, ACTION_UNCHANGED, ImportReport, ImportRow
 from kompass.org.models import Person
+from kompass.tabular.columns import Record, max_length
+from kompass.tabular.report import ACTION_CHANGED, ACTION_NEW, ACTION_UNCHANGED, ImportReport, ImportRow
 
 LIMITS = {
     "email": max_length(Person, "email"),

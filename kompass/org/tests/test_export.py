@@ -7,17 +7,14 @@ import io
 from typing import Any
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from kompass.audit.models import AuditEntry
 from kompass.factories import orgunit, person
 from kompass.org import services
-from kompass.org.exports import escape_formula, export_file
-from kompass.org.importers import run_import
-from kompass.org.imports.files import clean_cell
 from kompass.org.models import OrgUnitType
+from kompass.tabular.importing import run_import
+from kompass.tabular.kinds import export_file
 
 DANGEROUS = ['=HYPERLINK("http://x";"y")', "+1", "-2+3", "@SUM(A1)", "=1+1;2"]
 
@@ -85,11 +82,6 @@ def test_xlsx_cells_that_look_like_formulas_are_text_with_an_apostrophe(world, d
     assert not any(cell.data_type == "f" for row in cells for cell in row)
 
 
-def test_leading_tab_or_carriage_return_are_escaped():
-    assert escape_formula("\tx") == "'\tx" and escape_formula("\rx") == "'\rx"
-    assert escape_formula("Hauptamt") == "Hauptamt" and escape_formula("") == ""
-
-
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 @pytest.mark.parametrize("kind", ["orgunits", "people"])
 def test_an_exported_file_imports_again_without_any_change(world, dangerous, kind, fmt):
@@ -117,12 +109,6 @@ def test_unknown_kind_or_format_is_refused(world):
         export_file(kind="rollen", kommune=world.kommune, fmt="csv")
     with pytest.raises(ValueError):
         export_file(kind="people", kommune=world.kommune, fmt="pdf")
-
-
-@given(st.text(alphabet=st.characters(blacklist_categories=["Cs", "Cc"]) | st.sampled_from("'=+-@\t"), max_size=12))
-def test_escaping_and_the_importers_unescaping_give_back_every_stored_value(value):
-    stored = value.strip()  # the services store values without surrounding blanks
-    assert clean_cell(escape_formula(stored)) == stored
 
 
 def test_a_name_that_starts_with_an_apostrophe_survives_the_round_trip(world):

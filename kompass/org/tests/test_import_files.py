@@ -10,9 +10,8 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 
-from kompass.org.importers import run_import
-from kompass.org.imports.files import FileRejected, read_table
 from kompass.org.models import Person
+from kompass.tabular.importing import run_import
 
 HEADER = ["email", "vorname", "nachname", "funktion", "organisationseinheit"]
 ROWS = [
@@ -257,14 +256,3 @@ def test_control_characters_and_values_without_heading_are_rejected(world):
 
 def test_trailing_empty_columns_from_excel_are_ignored(world):
     assert import_people(world, b"email;vorname;nachname;;\r\na@teststadt.example;Anna;Alt;;\r\n").ok
-
-
-def test_read_table_counts_blank_lines_for_row_numbers():
-    table = read_table(b"\r\nemail;vorname\r\n\r\na@b.example;A\r\n")
-    assert table.header_row == 2
-    assert table.records == [(4, ["a@b.example", "A"])]
-
-
-def test_read_table_refuses_unknown_encodings_with_file_rejected():
-    with pytest.raises(FileRejected):
-        read_table("email;vorname\r\nä;ö\r\n".encode("cp500"))

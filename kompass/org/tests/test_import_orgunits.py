@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from kompass.audit.models import AuditEntry
-from kompass.org.importers import run_import
 from kompass.org.models import OrgUnit, OrgUnitType, Person
+from kompass.tabular.importing import run_import
 
 HEADER = "kennung;name;typ;uebergeordnet;leitung_email"
 

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from kompass.audit.models import AuditEntry
-from kompass.org.importers import run_import
 from kompass.org.models import OrgUnit, Person
+from kompass.tabular.importing import run_import
 
 HEADER = "email;vorname;nachname;funktion;organisationseinheit"
 

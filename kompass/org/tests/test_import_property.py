@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from kompass.audit.models import AuditEntry
-from kompass.org.importers import ImportReport, run_import
 from kompass.org.models import OrgUnit, Person
+from kompass.tabular.importing import run_import
+from kompass.tabular.report import ImportReport
 
 PROPERTY_SETTINGS = settings(
     max_examples=150,

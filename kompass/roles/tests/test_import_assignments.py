@@ -18,11 +18,12 @@ from openpyxl import Workbook, load_workbook
 
 from kompass.audit.models import AuditEntry
 from kompass.factories import person
-from kompass.org.importers import columns_for, run_import
 from kompass.roles import services
 from kompass.roles.importers import export_file, parse_date, parse_time_share
 from kompass.roles.models import Assignment
 from kompass.roles.tests.conftest import Model
+from kompass.tabular.importing import run_import
+from kompass.tabular.kinds import columns_for
 
 HEADER = "email;rolle;organisationseinheit;zeitanteil;von;bis"
 ALICE = "alice.amtsleiterin@teststadt.example"

@@ -196,7 +196,7 @@ def measure_import(ctx: BenchContext, import_kommune: Any) -> Result:
     """Import 20,000 people (documented CSV format) into a Kommune that has the 1,500 units."""
     result = Result(f"Import {_de(profile.PEOPLE)} Personen (CSV)", f"{IMPORT_BUDGET_S:.0f} s")
     try:
-        from kompass.org.importers import run_import  # type: ignore[attr-defined]
+        from kompass.tabular.importing import run_import
     except ImportError:
         result.verdict = "NICHT VORHANDEN"
         return result

@@ -1,4 +1,8 @@
-"""Shared code of the import and export commands (the leading underscore hides it from `manage.py help`)."""
+"""Shared code of the import and export commands (the leading underscore hides it from `manage.py help`).
+
+Every registered table kind (`kompass.tabular.kinds.TABLE_KINDS`) gets its two commands by
+subclassing these with its `kind`; the roles app does so for its assignments.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from kompass.org.exports import FORMATS, export_file
-from kompass.org.importers import run_import
+from kompass.tabular.importing import run_import
+from kompass.tabular.kinds import export_file
+from kompass.tabular.writing import FORMATS
 from kompass.tenancy.models import Kommune
 
 

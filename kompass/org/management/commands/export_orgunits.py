@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from kompass.org.importers import KIND_ORGUNITS
 from kompass.org.management.commands._import_export import ExportCommand
 
 
 class Command(ExportCommand):
     help = "Exportiert die Organisationseinheiten einer Kommune als CSV oder XLSX (Spalten wie beim Import)."
-    kind = "orgunits"
+    kind = KIND_ORGUNITS

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kompass.org.imports.report import KIND_ASSIGNMENTS
 from kompass.org.management.commands._import_export import ImportCommand
+from kompass.roles.importers import KIND_ASSIGNMENTS
 
 
 class Command(ImportCommand):

@@ -1,4 +1,4 @@
-"""The columns of each import file and how a header row is matched against them.
+"""The columns of an import file, how its header row is matched against them, and its data rows.
 
 Column names are case-insensitive and their order is free. A column the importer does not
 know, a column that appears twice, or a missing required column rejects the file: silently
@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
-from kompass.org.imports.files import CONTROL_CHARS, Table
-from kompass.org.imports.report import KIND_ORGUNITS, KIND_PEOPLE, ImportReport
+from kompass.tabular.reading import CONTROL_CHARS, Table
+from kompass.tabular.report import ImportReport
 
 
 @dataclass(frozen=True)
@@ -26,12 +26,6 @@ class Columns:
     @property
     def all(self) -> tuple[str, ...]:
         return self.required + self.optional
-
-
-COLUMNS = {
-    KIND_ORGUNITS: Columns(("kennung", "name", "typ", "uebergeordnet"), ("leitung_email",)),
-    KIND_PEOPLE: Columns(("email", "vorname", "nachname"), ("funktion", "organisationseinheit")),
-}
 
 
 def max_length(model: type[Model], field_name: str) -> int:

@@ -17,12 +17,14 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
+from xml.parsers import expat
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
 
-from kompass.org.imports.report import FILE_ROW, ImportIssue
+from kompass.tabular.report import FILE_ROW, ImportIssue
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +36,12 @@ XLSX_MAX_UNCOMPRESSED = 200 * 1024 * 1024
 XLSX_MAX_RATIO = 100
 XLSX_RATIO_MIN_SIZE = 1024 * 1024
 MAX_HEADER_COLUMNS = 64
+# SECURITY: a shared strings table of millions of short entries that no cell uses compresses
+# well below the ratio limit and yet cost 20 s and 600 MB when openpyxl read it in full. Only the
+# entries the first sheet uses are kept, reading stops after the last of them, and at most this
+# many entries and characters are read (a 50,000-row import uses a few hundred thousand at most).
+XLSX_MAX_SHARED_STRINGS = 1_000_000
+XLSX_MAX_SHARED_CHARACTERS = 50_000_000
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -286,11 +294,15 @@ def _check_zip(data: bytes) -> None:
 def _read_xlsx(data: bytes) -> Table:
     _check_zip(data)
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        reader = _SparseStringsReader(io.BytesIO(data), read_only=True, data_only=True)
+        reader.read()
+        workbook = reader.wb
     except Exception as exc:  # a third-party parser on untrusted input: any failure means a bad file
         logger.info("XLSX import rejected: %s", type(exc).__name__)
         raise FileRejected(_("Die XLSX-Datei ist beschädigt und kann nicht gelesen werden.")) from exc
     try:
+        if workbook.worksheets:
+            reader.attach_strings(workbook.worksheets[0])
         return _xlsx_table(workbook)
     except FileRejected:
         raise
@@ -299,6 +311,136 @@ def _read_xlsx(data: bytes) -> Table:
         raise FileRejected(_("Die XLSX-Datei ist beschädigt und kann nicht gelesen werden.")) from exc
     finally:
         workbook.close()
+
+
+class _SparseStringsReader(ExcelReader):  # type: ignore[misc]
+    """openpyxl's reader, but the shared strings are read only for the cells of the first sheet
+    (openpyxl reads the whole table into a list before it looks at any sheet)."""
+
+    def read_strings(self) -> None:
+        self.shared_strings: dict[int, str] = {}
+
+    def attach_strings(self, sheet: Any) -> None:
+        part = self.package.find(SHARED_STRINGS)
+        if part is None or not hasattr(sheet, "_worksheet_path"):
+            return
+        with self.archive.open(sheet._worksheet_path) as source:
+            used = shared_string_indices(source)
+        with self.archive.open(part.PartName[1:]) as source:
+            sheet._shared_strings = read_shared_strings(source, used)
+
+
+# The parts are scanned with expat and small handlers (no element tree): a million entries take
+# about two seconds instead of twelve. SECURITY: an XLSX part has no DTD; one with a DTD or an
+# entity declaration is refused, so no entity can expand.
+_NS = f"{SHEET_MAIN_NS}}}"
+_CHUNK = 64 * 1024
+
+
+class _Enough(Exception):
+    """Raised by a handler: everything needed has been read."""
+
+
+def _scan(source: Any, parser: Any) -> None:
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.StartDoctypeDeclHandler = _refuse_dtd
+    parser.EntityDeclHandler = _refuse_dtd
+    try:
+        while chunk := source.read(_CHUNK):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except _Enough:
+        pass
+
+
+def _refuse_dtd(*args: Any) -> None:
+    raise ValueError("DTD in an XLSX part")
+
+
+def shared_string_indices(sheet_xml: Any) -> set[int]:
+    """The indices of the shared strings the sheet's cells use; one past the budget refuses the file."""
+    used: set[int] = set()
+    state = {"shared": False, "value": False}
+    digits: list[str] = []
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        if name == _NS + "c":
+            state["shared"] = attrs.get("t") == "s"
+        elif name == _NS + "v" and state["shared"]:
+            state["value"] = True
+            digits.clear()
+
+    def end(name: str) -> None:
+        if name == _NS + "v" and state["value"]:
+            state["value"] = False
+            index = int("".join(digits))
+            if not 0 <= index < XLSX_MAX_SHARED_STRINGS:
+                raise _too_many_strings()
+            used.add(index)
+
+    def text(data: str) -> None:
+        if state["value"]:
+            digits.append(data)
+
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, text
+    _scan(sheet_xml, parser)
+    return used
+
+
+def read_shared_strings(strings_xml: Any, used: set[int]) -> dict[int, str]:
+    """The shared strings at the `used` indices, read up to the last of them and never past the
+    character budget; the rest of the table is not even decompressed."""
+    strings: dict[int, str] = {}
+    if not used:
+        return strings
+    last = max(used)
+    path: list[str] = []
+    parts: list[str] = []
+    counts = {"index": 0, "characters": 0}
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        path.append(name)
+        if name == _NS + "si":
+            parts.clear()
+
+    def end(name: str) -> None:
+        path.pop()
+        if name == _NS + "si":
+            index = counts["index"]
+            if index in used:
+                # As openpyxl's `read_string_table`: plain text and rich-text runs, no phonetic hints.
+                strings[index] = "".join(parts).replace("x005F_", "")
+            counts["index"] = index + 1
+            if index >= last:
+                raise _Enough
+
+    def text(data: str) -> None:
+        counts["characters"] += len(data)
+        if counts["characters"] > XLSX_MAX_SHARED_CHARACTERS:
+            raise _too_many_strings()
+        if path[-1:] == [_NS + "t"] and (len(path) == 3 or path[-2] == _NS + "r"):
+            parts.append(data)
+
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, text
+    parser.buffer_text = True
+    _scan(strings_xml, parser)
+    return strings
+
+
+def _too_many_strings() -> FileRejected:
+    return FileRejected(
+        _(
+            "Die XLSX-Datei enthält zu viele oder zu lange Texteinträge (höchstens %(count)s Einträge und "
+            "%(chars)s Zeichen). Sie wurde nicht eingelesen; bitte speichern Sie nur die Tabelle in einer "
+            "neuen Arbeitsmappe oder als CSV."
+        )
+        % {
+            "count": f"{XLSX_MAX_SHARED_STRINGS:,}".replace(",", "."),
+            "chars": f"{XLSX_MAX_SHARED_CHARACTERS:,}".replace(",", "."),
+        }
+    )
 
 
 def _xlsx_table(workbook: Any) -> Table:

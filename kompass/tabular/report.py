@@ -1,0 +1,95 @@
+"""What an import run tells its caller: counts, the action per row, and every problem found.
+
+The report is the same for a dry run and a real run, so the preview a user confirms is
+exactly what the import then does (I1, I2).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+ACTION_NEW = "neu"
+ACTION_CHANGED = "geändert"
+ACTION_UNCHANGED = "unverändert"
+
+# Row 0 stands for the file as a whole (encoding, size, format), not a line in it.
+FILE_ROW = 0
+
+
+@dataclass
+class ImportIssue:
+    """One reason to reject the file: where (row as the user sees it, header = row 1; column) and why."""
+
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        if self.row == FILE_ROW:
+            return _("Datei: %(message)s") % {"message": self.message}
+        if not self.column:
+            return _("Zeile %(row)d: %(message)s") % {"row": self.row, "message": self.message}
+        return _("Zeile %(row)d, Spalte %(column)s: %(message)s") % {
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+        }
+
+
+@dataclass
+class ImportRow:
+    """What the import does (or would do) with one row of the file."""
+
+    row: int
+    key: str
+    action: str
+    changed: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportReport:
+    """The outcome of one import run (or dry run) of one file of one kind."""
+
+    kind: str
+    dry_run: bool
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    issues: list[ImportIssue] = field(default_factory=list)
+    rows: list[ImportRow] = field(default_factory=list)
+    import_id: str = ""
+    filename: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.issues
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+    def summary(self) -> str:
+        """One German sentence with the counts, for messages and command output."""
+        values = {"new": self.created, "changed": self.updated, "same": self.unchanged, "id": self.import_id}
+        if self.dry_run:
+            return _("Probelauf, nichts gespeichert: %(new)d neu, %(changed)d geändert, %(same)d unverändert.") % values
+        return (
+            _("Import abgeschlossen: %(new)d neu, %(changed)d geändert, %(same)d unverändert (Import-ID %(id)s).")
+            % values
+        )
+
+    def add(self, row: int, column: str, message: str) -> None:
+        self.issues.append(ImportIssue(row, column, message))
+
+    def record(self, rows: list[ImportRow]) -> None:
+        """Take over the per-row actions and count them."""
+        self.rows = rows
+        self.created = sum(1 for r in rows if r.action == ACTION_NEW)
+        self.updated = sum(1 for r in rows if r.action == ACTION_CHANGED)
+        self.unchanged = sum(1 for r in rows if r.action == ACTION_UNCHANGED)
+
+    def clear_actions(self) -> None:
+        """A rejected file changes nothing: the counts say so."""
+        self.rows, self.created, self.updated, self.unchanged = [], 0, 0, 0
