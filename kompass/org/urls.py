@@ -1,31 +1,43 @@
-from django.urls import path
+"""Pages of the Verwaltungsgliederung below `/k/<kommune_slug>/`, each declaring who may use it.
 
-from kompass.org import views
+The declarations (`kompass.tenancy.routes`) are what the isolation test derives every persona's
+expected answer from; the views enforce them.
+"""
+
+from __future__ import annotations
+
+from kompass.org import import_views, views
+from kompass.tenancy.capabilities import Capability
+from kompass.tenancy.routes import edits, posts, reads, tenant_path
 
 app_name = "org"
 
+UNITS = "organisation/einheiten/"
+UNIT = {"pk": "unit"}
+PERSON = {"pk": "person"}
+EDIT_ORG = edits(Capability.EDIT_ORG)
+EDIT_PEOPLE = edits(Capability.EDIT_PEOPLE)
+IMPORT = posts(Capability.IMPORT)
+
 urlpatterns = [
-    path("k/<slug:kommune_slug>/organisation/", views.tree, name="tree"),
-    path("k/<slug:kommune_slug>/organisation/einheiten/", views.unit_list, name="unit_list"),
-    path("k/<slug:kommune_slug>/organisation/einheiten/neu/", views.unit_create, name="unit_create"),
-    path("k/<slug:kommune_slug>/organisation/einheiten/<int:pk>/", views.unit_detail, name="unit_detail"),
-    path("k/<slug:kommune_slug>/organisation/einheiten/<int:pk>/bearbeiten/", views.unit_edit, name="unit_edit"),
-    path("k/<slug:kommune_slug>/organisation/einheiten/<int:pk>/loeschen/", views.unit_delete, name="unit_delete"),
-    path("k/<slug:kommune_slug>/personen/", views.person_list, name="person_list"),
-    path("k/<slug:kommune_slug>/personen/neu/", views.person_create, name="person_create"),
-    path("k/<slug:kommune_slug>/personen/<int:pk>/", views.person_detail, name="person_detail"),
-    path("k/<slug:kommune_slug>/personen/<int:pk>/bearbeiten/", views.person_edit, name="person_edit"),
-    path("k/<slug:kommune_slug>/personen/<int:pk>/loeschen/", views.person_delete, name="person_delete"),
-]
-
-from kompass.org import import_views  # noqa: E402
-
-urlpatterns += [
-    path("k/<slug:kommune_slug>/import-export/", import_views.import_export, name="import_export"),
-]
-
-urlpatterns += [
-    path("k/<slug:kommune_slug>/import-export/vorschau/", import_views.import_preview, name="import_preview"),
-    path("k/<slug:kommune_slug>/import-export/bestaetigen/", import_views.import_confirm, name="import_confirm"),
-    path("k/<slug:kommune_slug>/import-export/export/<slug:kind>.<slug:fmt>", import_views.export, name="export"),
+    tenant_path("organisation/", views.tree, name="tree", access=reads()),
+    tenant_path(UNITS, views.unit_list, name="unit_list", access=reads()),
+    tenant_path(UNITS + "neu/", views.unit_create, name="unit_create", access=EDIT_ORG),
+    tenant_path(UNITS + "<int:pk>/", views.unit_detail, name="unit_detail", access=reads(), objects=UNIT),
+    tenant_path(UNITS + "<int:pk>/bearbeiten/", views.unit_edit, name="unit_edit", access=EDIT_ORG, objects=UNIT),
+    tenant_path(UNITS + "<int:pk>/loeschen/", views.unit_delete, name="unit_delete", access=EDIT_ORG, objects=UNIT),
+    tenant_path("personen/", views.person_list, name="person_list", access=reads()),
+    tenant_path("personen/neu/", views.person_create, name="person_create", access=EDIT_PEOPLE),
+    tenant_path("personen/<int:pk>/", views.person_detail, name="person_detail", access=reads(), objects=PERSON),
+    tenant_path(
+        "personen/<int:pk>/bearbeiten/", views.person_edit, name="person_edit", access=EDIT_PEOPLE, objects=PERSON
+    ),
+    tenant_path(
+        "personen/<int:pk>/loeschen/", views.person_delete, name="person_delete", access=EDIT_PEOPLE, objects=PERSON
+    ),
+    # Every member sees the page and may export; importing needs the Kommune-wide IMPORT capability.
+    tenant_path("import-export/", import_views.import_export, name="import_export", access=reads()),
+    tenant_path("import-export/vorschau/", import_views.import_preview, name="import_preview", access=IMPORT),
+    tenant_path("import-export/bestaetigen/", import_views.import_confirm, name="import_confirm", access=IMPORT),
+    tenant_path("import-export/export/<slug:kind>.<slug:fmt>", import_views.export, name="export", access=reads()),
 ]

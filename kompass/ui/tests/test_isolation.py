@@ -30,7 +30,9 @@ from kompass.audit.models import AuditEntry
 from kompass.conftest import World
 from kompass.factories import UserFactory, orgunit
 from kompass.org.models import OrgUnit, OrgUnitType, Person
+from kompass.tenancy.capabilities import Capability
 from kompass.tenancy.models import Membership, Role
+from kompass.tenancy.routes import edits, posts, reads
 from kompass.ui.tests import url_registry as reg
 
 SENTINEL = b"GEHEIM"
@@ -45,6 +47,7 @@ KWARG = re.compile(r"<(?:[^>:]+:)?([^>]+)>")
 class Found:
     name: str
     pattern: str
+    declared: Any = None  # the `tenancy.routes.TenantRoute` of a route declared with `tenant_path`
 
     @property
     def kwargs(self) -> list[str]:
@@ -59,7 +62,8 @@ def walk(resolver: URLResolver, prefix: str = "", namespace: str = "") -> Iterat
             yield from walk(entry, prefix + str(entry.pattern), ns)
         elif isinstance(entry, URLPattern):
             name = entry.name or f"<unnamed {prefix}{entry.pattern}>"
-            yield Found(f"{namespace}:{name}" if namespace else name, prefix + str(entry.pattern))
+            full_name = f"{namespace}:{name}" if namespace else name
+            yield Found(full_name, prefix + str(entry.pattern), getattr(entry, "tenant_route", None))
 
 
 def resolver_routes() -> dict[str, Found]:
@@ -78,6 +82,75 @@ def test_every_url_of_the_resolver_is_in_the_registry() -> None:
 def test_every_registry_entry_still_has_a_route() -> None:
     gone = sorted(set(reg.ROUTES) - set(ROUTES))
     assert not gone, f"Registry entries whose route no longer exists: {gone}"
+
+
+# --- declared routes (tenancy.routes.tenant_path) ------------------------------------------------
+
+
+def test_every_declared_route_is_known_to_the_resolver_under_its_declared_name() -> None:
+    declared = {found.name: found.declared for found in ROUTES.values() if found.declared is not None}
+    assert declared, "the org app declares its routes"
+    assert all(spec.key == name for name, spec in declared.items()), "namespace and app label differ"
+    assert set(declared) == set(reg.DECLARED)
+    assert all(ROUTES[name].pattern.endswith(spec.route) for name, spec in declared.items())
+
+
+def test_the_org_app_declares_all_its_routes() -> None:
+    assert {name for name in ROUTES if name.startswith("org:")} <= set(reg.DECLARED)
+
+
+def test_a_declared_route_and_its_hand_written_entry_agree() -> None:
+    """Routes may move from the hand-written registry to a declaration one app at a time: where both
+    exist, the derived matrix must equal the reviewed one."""
+    for name in set(reg.DECLARED) & set(reg.HAND_WRITTEN):
+        declared, written = reg.DECLARED[name], reg.HAND_WRITTEN[name]
+        assert declared.expect == written.expect, name
+        assert (declared.access, dict(declared.objects), dict(declared.fixed)) == (
+            written.access,
+            dict(written.objects),
+            dict(written.fixed),
+        ), name
+
+
+def test_every_fill_belongs_to_a_declared_route() -> None:
+    assert set(reg.FILLS) <= set(reg.DECLARED)
+
+
+def test_every_declared_write_has_a_body_to_send() -> None:
+    assert [name for name, route in reg.DECLARED.items() if route.writes and route.body is None] == []
+
+
+def _derived(access: Any, has_object: bool = False, **ok: Any) -> dict[str, Any]:
+    return reg.derive_expect(access, has_object=has_object, ok=ok)
+
+
+def test_a_page_for_every_member_is_derived_as_open_to_every_member() -> None:
+    assert _derived(reads()) == {"GET": reg.TENANT_READ}
+    assert _derived(reads(), has_object=True) == {"GET": reg.TENANT_READ}
+
+
+def test_an_object_edit_page_is_derived_as_open_inside_the_editors_subtree_only() -> None:
+    expected = {"GET": reg.TENANT_EDIT_PAGE, "POST": reg.TENANT_EDIT_WRITE}
+    assert _derived(edits(Capability.EDIT_ORG), has_object=True) == expected
+
+
+def test_a_create_form_is_open_to_the_limited_editor_but_the_write_only_inside_her_subtree() -> None:
+    assert _derived(edits(Capability.EDIT_PEOPLE)) == {
+        "GET": reg.expect(reg.LOGIN, 403, 200, 200, 200, 404),
+        "POST": reg.TENANT_EDIT_WRITE,
+    }
+
+
+def test_a_kommune_wide_capability_is_derived_as_administration_only() -> None:
+    assert _derived(edits(Capability.MANAGE_KOMMUNE)) == {
+        "GET": reg.TENANT_ADMIN_PAGE,
+        "POST": reg.TENANT_ADMIN_WRITE,
+    }
+    assert _derived(posts(Capability.MANAGE_MEMBERS), has_object=True) == {"POST": reg.TENANT_ADMIN_WRITE}
+
+
+def test_a_write_that_answers_with_a_page_keeps_its_declared_success_status() -> None:
+    assert _derived(posts(Capability.IMPORT), POST=200) == {"POST": reg.expect(reg.LOGIN, 403, 403, 403, 200, 404)}
 
 
 def test_every_route_of_the_role_model_app_builds_the_role_model() -> None:

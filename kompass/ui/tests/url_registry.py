@@ -204,7 +204,7 @@ def _csv(kind: str = "orgunits") -> Any:
     return SimpleUploadedFile(f"{kind}.csv", CSV[kind], content_type="text/csv")
 
 
-ROUTES: dict[str, Route] = {
+HAND_WRITTEN: dict[str, Route] = {
     # --- public -------------------------------------------------------------------------------
     "set_language": Route(
         PUBLIC,
@@ -544,3 +544,91 @@ ROUTES: dict[str, Route] = {
     ),
     "api:role_checks": role_route(API, {"GET": API_READ}),
 }
+
+
+# --- routes declared with `tenancy.routes.tenant_path`: the matrix follows from the declaration ---
+#
+# A declaration says which capability a route needs, which methods it serves and what its ids name;
+# the expected answer of every persona follows from the capability map. What a declaration cannot
+# know is test data: the body of a valid write, fixed URL kwargs, and a success status other than
+# 200 for GET and 302 (Post/Redirect/Get) for POST. That goes into `FILLS`.
+
+
+@dataclass(frozen=True)
+class Fill:
+    body: Callable[[Targets], dict[str, Any]] | None = None
+    fixed: Mapping[str, str] = field(default_factory=dict)
+    ok: Mapping[str, Status] = field(default_factory=dict)  # method → status of an allowed request
+    role_model: bool = False
+
+
+FILLS: dict[str, Fill] = {
+    # The editor's body names a parent inside (editor) or outside (editor_outside) her subtree.
+    "org:unit_create": Fill(body=_unit_body),
+    "org:unit_edit": Fill(body=_unit_edit_body),
+    "org:unit_delete": Fill(body=_version_of("unit")),
+    "org:person_create": Fill(body=_person_body),
+    "org:person_edit": Fill(body=_person_edit_body),
+    "org:person_delete": Fill(body=_version_of("person")),
+    "org:import_preview": Fill(body=lambda t: {"kind": "orgunits", "file": _csv()}, ok={"POST": 200}),
+    "org:import_confirm": Fill(body=lambda t: {"token": "abgelaufen", "action": "confirm"}),
+    "org:export": Fill(fixed={"kind": "personen", "fmt": "csv"}),
+}
+
+# The personas as members: role, the subtree they are limited to, the object they act on.
+# Symbolic tree paths: S/ is the editor's subtree (32 Ordnungsamt), O/ lies outside it (10 Hauptamt).
+SCOPE, INSIDE, OUTSIDE = "S/", "S/9/", "O/9/"
+MEMBERS = {
+    READER: ("reader", None, INSIDE),
+    EDITOR: ("editor", SCOPE, INSIDE),
+    EDITOR_OUT: ("editor", SCOPE, OUTSIDE),
+    ADMIN: ("admin", None, INSIDE),
+}
+SUCCESS: dict[str, Status] = {"GET": 200, "POST": 302}
+
+
+def derive_expect(access: Any, *, has_object: bool, ok: Mapping[str, Status]) -> dict[str, dict[str, Status]]:
+    """Every persona's answer to a declared route, from the one capability map (`role_allows`).
+
+    Visitors must log in, operators without granted access see nothing (404). A member gets the
+    success status if her role allows the capability where she acts, else 403: on the object of
+    the address or the place in the body (inside or outside the editor's subtree) — or, for a form
+    page without object, anywhere in her own subtree.
+    """
+    from kompass.tenancy.capabilities import role_allows
+
+    expect_: dict[str, dict[str, Status]] = {}
+    for method in access.methods:
+        row: dict[str, Status] = {ANON: LOGIN, OPERATOR: 404}
+        for persona, (role, scope, target) in MEMBERS.items():
+            where = target if has_object or method != "GET" else scope
+            allowed = access.capability is None or role_allows(
+                role, access.capability, scope_path=scope, target_path=where
+            )
+            row[persona] = ok.get(method, SUCCESS[method]) if allowed else 403
+        expect_[method] = row
+    return expect_
+
+
+def declared_entry(spec: Any) -> Route:
+    fill = FILLS.get(spec.key, Fill())
+    return Route(
+        TENANT,
+        derive_expect(spec.access, has_object=bool(spec.objects), ok=fill.ok),
+        objects=dict(spec.objects),
+        body=fill.body,
+        fixed=dict(fill.fixed),
+        role_model=fill.role_model,
+    )
+
+
+def _declared() -> dict[str, Route]:
+    from kompass.tenancy.routes import declared_routes
+
+    return {spec.key: declared_entry(spec) for spec in declared_routes()}
+
+
+DECLARED: dict[str, Route] = _declared()
+# Hand-written entries keep working for routes not declared yet; where both exist they must agree
+# (test_isolation.test_a_declared_route_and_its_hand_written_entry_agree).
+ROUTES: dict[str, Route] = {**HAND_WRITTEN, **DECLARED}
