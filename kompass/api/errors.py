@@ -1,4 +1,4 @@
-"""Every API error is JSON with a German message; bad input is never a 500 (quality.md S2).
+"""Every API error is JSON with a German message; bad input is never a 500 (docs/security.md S2).
 
 Shapes:
 - 422 `{"detail": [{"loc": ["body", "code"], "msg": "…", "type": "…"}]}` for invalid input,

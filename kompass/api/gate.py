@@ -1,7 +1,7 @@
 """The gate of every API route inside a Kommune: the Kommune, the objects in the URL, the right to write.
 
 It runs right after authentication and before Ninja reads the request body, so the order of
-answers is fixed for every route (quality.md T1, T6): a caller who is not a member of the
+answers is fixed for every route (docs/security.md T1, T6): a caller who is not a member of the
 Kommune, or who names another Kommune's object, gets 404 whatever the body says; a member
 without the right to change that object gets 403; only then is the body validated (422).
 Views take what the gate resolved from the request: `tenant(request)`, `path_object(request, …)`.

@@ -1,4 +1,4 @@
-"""The append-only audit log (quality.md decision 5, check L1).
+"""The append-only audit log (docs/security.md, decision 5, check L1).
 
 One entry per create/update/delete of tenant data, written in the same transaction as the
 change by `audit.services.audit_record`. The actor's name is stored as a snapshot so the

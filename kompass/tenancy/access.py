@@ -1,4 +1,4 @@
-"""The choke point for fetching tenant objects for a user (quality.md decision 1).
+"""The choke point for fetching tenant objects for a user (docs/security.md, decision 1).
 
 Objects are looked up only inside the acting Kommune, so another Kommune's id is a 404.
 With a capability, the acting member must hold it for that object, or gets 403.

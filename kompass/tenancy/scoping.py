@@ -1,4 +1,4 @@
-"""Fail-closed scoping of tenant-owned querysets (quality.md T3).
+"""Fail-closed scoping of tenant-owned querysets (docs/security.md T3).
 
 A query on a tenant-owned model must name its Kommune: `Model.objects.for_kommune(k)` or a
 filter on `kommune`. A query that does neither raises `ScopeError` when it reaches the

@@ -1,4 +1,4 @@
-"""Every table of Kommunalkompass is tenant-scoped or on a reviewed global list (quality.md T3).
+"""Every table of Kommunalkompass is tenant-scoped or on a reviewed global list (docs/security.md T3).
 
 A tenant-owned model inherits `TenantModel`: a non-null `kommune`, a default manager whose
 queries fail closed without a Kommune (`ScopeError`), and an unscoped base manager for

@@ -1,4 +1,4 @@
-"""Random input to every form and API write route never gives a server error (quality.md S2).
+"""Random input to every form and API write route never gives a server error (docs/security.md S2).
 
 The routes come from `url_registry.ROUTES`: every route that accepts a write is fuzzed as a
 persona allowed to use it. Hypothesis sends the route's own field names and random ones,
