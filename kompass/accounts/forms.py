@@ -47,9 +47,11 @@ class MembershipForm(forms.Form):
         label=_("Beschränkt auf Organisationseinheit (nur Redaktion)"), queryset=_scope_units().none(), required=False
     )
 
-    def __init__(self, *args, kommune=None, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, kommune: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["scope_unit"].queryset = _scope_units().for_kommune(kommune).order_by("code")
+        scope_unit = self.fields["scope_unit"]
+        assert isinstance(scope_unit, forms.ModelChoiceField)
+        scope_unit.queryset = _scope_units().for_kommune(kommune).order_by("code")
 
 
 # --- the Kommune's master data ------------------------------------------------------------
