@@ -130,7 +130,8 @@ def _page(
             "token": token,
             "exports": exports,
             "can_import": ctx.can(Capability.IMPORT),
-            "columns": [(kind.label, kind.columns) for kind in kinds],
+            "kinds": kinds,
+            "key_label": _key_label(report),
             "preview_rows": report.rows[:PREVIEW_ROWS] if report else [],
             "shown_issues": report.issues[:SHOWN_ISSUES] if report else [],
             "preview_limit": PREVIEW_ROWS,
@@ -138,6 +139,11 @@ def _page(
             "breadcrumbs": [(_("Import und Export"), None)],
         },
     )
+
+
+def _key_label(report: ImportReport | None) -> str:
+    kind = TABLE_KINDS.get(report.kind) if report else None
+    return str(kind.key_label) if kind and kind.key_label else _("Kennung")
 
 
 @require_safe

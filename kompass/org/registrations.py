@@ -73,6 +73,13 @@ def _table_kinds() -> None:
             check_and_apply=importers.check_and_apply_orgunits,
             export=exports.export_orgunits,
             order=10,
+            key_label=_("Kennung"),
+            description=_(
+                "Organisationseinheiten: „uebergeordnet“ ist die Kennung der übergeordneten Einheit (leer für "
+                "die oberste Ebene); die Zeilen dürfen in beliebiger Reihenfolge stehen. „typ“ ist z. B. "
+                "Dezernat, Fachbereich, Amt, Abteilung oder Sachgebiet. „leitung_email“ muss eine Person dieser "
+                "Kommune sein – importieren Sie die Personen vorher."
+            ),
         )
     )
     TABLE_KINDS.register(
@@ -84,6 +91,11 @@ def _table_kinds() -> None:
             check_and_apply=importers.check_and_apply_people,
             export=exports.export_people,
             order=20,
+            key_label=_("E-Mail"),
+            description=_(
+                "Personen: die dienstliche E-Mail-Adresse ist der Schlüssel. „organisationseinheit“ ist die "
+                "Kennung einer bestehenden Einheit und darf leer sein."
+            ),
         )
     )
 

@@ -461,6 +461,14 @@ TABLE_KIND = TableKind(
     check_and_apply=check_and_apply,
     export=_export,
     order=30,
+    key_label=gettext_lazy("Zuordnung (E-Mail · Rolle · Einheit · von)"),
+    description=gettext_lazy(
+        "Rollenzuordnungen: „rolle“ ist der Schlüssel, der Name oder der Kurzname einer Rolle Ihres "
+        "Rollenmodells; „organisationseinheit“ die Kennung einer Einheit (leer: die Einheit der Person). "
+        "„zeitanteil“ ist eine Prozentzahl von 0 bis 100 (z. B. 12,5), „von“ und „bis“ sind Daten als "
+        "TT.MM.JJJJ; „bis“ darf leer sein. Eine Zuordnung wird an E-Mail, Rolle, Einheit und Beginn erkannt; der "
+        "Import legt neue an und ändert Zeitanteil und Ende bestehender, er löscht keine."
+    ),
 )
 
 

@@ -40,7 +40,9 @@ class TableKind:
 
     `key`: the kind's name in code, reports and the API (`"orgunits"`); `label`: German, plural
     (`"Organisationseinheiten"`); `slug`: the German word of the export URL and file name
-    (`…/export/organisationseinheiten.csv`); `order`: position on the page.
+    (`…/export/organisationseinheiten.csv`); `order`: position on the page; `key_label`: the
+    heading of the preview's column that names each row (`"Kennung"`); `description`: how the
+    columns are filled, in German and starting with the label, for the page's "Aufbau der Dateien".
     """
 
     key: str
@@ -50,6 +52,8 @@ class TableKind:
     check_and_apply: CheckAndApply
     export: Export
     order: int = 0
+    key_label: _StrOrPromise = ""
+    description: _StrOrPromise = ""
 
 
 def _validate(kind: TableKind) -> None:

@@ -10,6 +10,10 @@ from django.urls import reverse
 
 from kompass.audit.models import AuditEntry
 from kompass.org.models import OrgUnit, Person
+from kompass.tabular.columns import Columns
+from kompass.tabular.kinds import TABLE_KINDS, TableKind
+from kompass.tabular.report import ACTION_NEW, ImportRow
+from kompass.tabular.writing import table_file
 
 GOOD = "kennung;name;typ;uebergeordnet;leitung_email\r\n62;Vermessungsamt;Amt;D1;\r\n62.1;Kataster;Sachgebiet;62;\r\n"
 BAD = GOOD + "63;Bauamt;Amt;GIBT-ES-NICHT;\r\n"
@@ -197,3 +201,58 @@ def test_readers_can_download_exports_as_attachments(world, reader_client, kind,
 def test_unknown_export_kinds_and_formats_are_404(world, reader_client):
     assert reader_client.get(reverse("org:export", args=["teststadt", "rollen", "csv"])).status_code == 404
     assert reader_client.get(reverse("org:export", args=["teststadt", "personen", "pdf"])).status_code == 404
+
+
+# --- kinds come from the tabular layer's registry ---------------------------------------------------
+
+
+@pytest.fixture
+def glossary_kind() -> Any:
+    """A kind another app could register: it only records what it was given."""
+    seen: list[Any] = []
+
+    def check_and_apply(kommune: Any, actor: Any, rows: list[Any], report: Any) -> None:
+        seen.extend(rows)
+        report.record([ImportRow(r.row, r.get("begriff"), ACTION_NEW) for r in rows])
+
+    def export(kommune: Any, fmt: str) -> Any:
+        return table_file(header=("begriff",), rows=[["Lotse"]], fmt=fmt, stem="glossar", kommune=kommune)
+
+    kind = TableKind(
+        key="glossary",
+        label="Glossarbegriffe",
+        slug="glossar",
+        columns=Columns(("begriff",), ("erklaerung",)),
+        check_and_apply=check_and_apply,
+        export=export,
+        order=99,
+        key_label="Begriff",
+        description="Glossarbegriffe: ein Begriff je Zeile.",
+    )
+    TABLE_KINDS.register(kind)
+    yield seen
+    TABLE_KINDS.unregister(kind.key)
+
+
+def test_a_registered_kind_appears_on_the_page_imports_and_exports(world, admin_client, glossary_kind):
+    content = admin_client.get(page()).content.decode()
+    assert 'value="glossary"' in content and "Glossarbegriffe" in content
+    assert "Glossarbegriffe: ein Begriff je Zeile." in content and "begriff" in content
+    assert reverse("org:export", args=["teststadt", "glossar", "csv"]) in content
+    response = upload(admin_client, "begriff;erklaerung\r\nLotse;begleitet\r\n", kind="glossary")
+    assert response.context["report"].ok and response.context["token"]
+    assert '<th scope="col" class="kern-table__header">Begriff</th>' in response.content.decode()
+    assert [r.values for r in glossary_kind] == [{"begriff": "Lotse", "erklaerung": "begleitet"}]
+    download = admin_client.get(reverse("org:export", args=["teststadt", "glossar", "csv"]))
+    assert download["Content-Disposition"].startswith('attachment; filename="glossar-teststadt-')
+
+
+def test_an_unregistered_kind_is_gone_from_the_page_and_refused(world, admin_client, glossary_kind):
+    TABLE_KINDS.unregister("glossary")
+    content = admin_client.get(page()).content.decode()
+    assert "Glossarbegriffe" not in content and 'value="glossary"' not in content
+    response = upload(admin_client, "begriff\r\nLotse\r\n", kind="glossary")
+    assert response.status_code == 200 and "Import ausführen" not in response.content.decode()
+    assert response.context["form"].errors["kind"]
+    assert glossary_kind == []
+    assert admin_client.get(reverse("org:export", args=["teststadt", "glossar", "csv"])).status_code == 404
