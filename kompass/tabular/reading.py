@@ -324,8 +324,10 @@ class _SparseStringsReader(ExcelReader):  # type: ignore[misc]
         part = self.package.find(SHARED_STRINGS)
         if part is None or not hasattr(sheet, "_worksheet_path"):
             return
+        # The header may be in any of the first IMPORT_MAX_ROWS rows, followed by at most as many data rows.
+        max_row = 2 * settings.IMPORT_MAX_ROWS + 2
         with self.archive.open(sheet._worksheet_path) as source:
-            used = shared_string_indices(source)
+            used = shared_string_indices(source, max_row)
         with self.archive.open(part.PartName[1:]) as source:
             sheet._shared_strings = read_shared_strings(source, used)
 
@@ -357,14 +359,20 @@ def _refuse_dtd(*args: Any) -> None:
     raise ValueError("DTD in an XLSX part")
 
 
-def shared_string_indices(sheet_xml: Any) -> set[int]:
-    """The indices of the shared strings the sheet's cells use; one past the budget refuses the file."""
+def shared_string_indices(sheet_xml: Any, max_row: int | None = None) -> set[int]:
+    """The indices of the shared strings the sheet's cells use up to row `max_row` (the last row
+    the reader may get to before the row limit stops it); one past the budget refuses the file."""
     used: set[int] = set()
-    state = {"shared": False, "value": False}
+    state = {"shared": False, "value": False, "row": 0}
     digits: list[str] = []
 
     def start(name: str, attrs: dict[str, str]) -> None:
-        if name == _NS + "c":
+        if name == _NS + "row":
+            # Numbered as openpyxl numbers rows: by their `r` attribute, else one after the last.
+            state["row"] = int(attrs.get("r") or state["row"] + 1)
+            if max_row is not None and state["row"] > max_row:
+                raise _Enough
+        elif name == _NS + "c":
             state["shared"] = attrs.get("t") == "s"
         elif name == _NS + "v" and state["shared"]:
             state["value"] = True

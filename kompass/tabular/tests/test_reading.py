@@ -138,3 +138,18 @@ def test_only_shared_string_cells_are_collected():
         "</sheetData></worksheet>".encode()
     )
     assert shared_string_indices(sheet) == {3, 7}
+
+
+def test_the_sheet_is_scanned_only_as_far_as_the_row_limit_lets_the_reader_go():
+    sheet = io.BytesIO(
+        f'<worksheet xmlns="{MAIN_NS}"><sheetData>'
+        '<row r="1"><c t="s"><v>1</v></c></row><row><c t="s"><v>2</v></c></row>'
+        '<row r="9"><c t="s"><v>9</v></c></row></sheetData></worksheet>'.encode()
+    )
+    assert shared_string_indices(sheet, max_row=8) == {1, 2}
+
+
+def test_a_workbook_over_the_row_limit_is_refused_for_its_rows_not_as_damaged(settings):
+    settings.IMPORT_MAX_ROWS = 3
+    with pytest.raises(FileRejected, match="mehr als 3 Datenzeilen"):
+        read_table(workbook([["", ""]] * 3 + people_rows(10)))
