@@ -1,9 +1,15 @@
-"""Every URL of Kommunalkompass: how to fill it, and who may do what (quality.md T1, T6).
+"""Every URL of Kommunalkompass: how to fill it, and who may do what (docs/security.md T1, T6).
 
 `test_isolation` walks Django's URL resolver (pages and the `/api/v1/` routes alike) and
 fails for any route that is missing here and for any entry whose route no longer exists,
 so a new view cannot slip past the isolation and role tests. Deny by default: a route is
 only complete with an expected status for every persona and every method it serves.
+
+Two sources fill `ROUTES`:
+- `DECLARED`: routes declared with `kompass.tenancy.routes.tenant_path` (today the org app) and
+  the public pages of `kompass.tenancy.public.public_path`; their matrix is derived from the
+  declaration, and only their test data (a valid body, fixed kwargs) is written here, in `FILLS`;
+- `HAND_WRITTEN`: every other route, with its matrix written out. A route in both must agree.
 
 How a route is filled:
 - `kommune_slug` is always the acting Kommune's slug (Teststadt);
@@ -278,56 +284,7 @@ HAND_WRITTEN: dict[str, Route] = {
         body=_empty,
     ),
     "audit:log": Route(TENANT, {"GET": TENANT_ADMIN_PAGE}),
-    "org:tree": Route(TENANT, {"GET": TENANT_READ}),
-    "org:unit_list": Route(TENANT, {"GET": TENANT_READ}),
-    "org:unit_detail": Route(TENANT, {"GET": TENANT_READ}, objects={"pk": "unit"}),
-    # The editor's body names a parent inside (editor) or outside (editor_outside) her subtree.
-    "org:unit_create": Route(
-        TENANT,
-        {"GET": expect(LOGIN, 403, 200, 200, 200, 404), "POST": TENANT_EDIT_WRITE},
-        body=_unit_body,
-    ),
-    "org:unit_edit": Route(
-        TENANT,
-        {"GET": TENANT_EDIT_PAGE, "POST": TENANT_EDIT_WRITE},
-        objects={"pk": "unit"},
-        body=_unit_edit_body,
-    ),
-    "org:unit_delete": Route(
-        TENANT,
-        {"GET": TENANT_EDIT_PAGE, "POST": TENANT_EDIT_WRITE},
-        objects={"pk": "unit"},
-        body=_version_of("unit"),
-    ),
-    "org:person_list": Route(TENANT, {"GET": TENANT_READ}),
-    "org:person_detail": Route(TENANT, {"GET": TENANT_READ}, objects={"pk": "person"}),
-    "org:person_create": Route(
-        TENANT,
-        {"GET": expect(LOGIN, 403, 200, 200, 200, 404), "POST": TENANT_EDIT_WRITE},
-        body=_person_body,
-    ),
-    "org:person_edit": Route(
-        TENANT,
-        {"GET": TENANT_EDIT_PAGE, "POST": TENANT_EDIT_WRITE},
-        objects={"pk": "person"},
-        body=_person_edit_body,
-    ),
-    "org:person_delete": Route(
-        TENANT,
-        {"GET": TENANT_EDIT_PAGE, "POST": TENANT_EDIT_WRITE},
-        objects={"pk": "person"},
-        body=_version_of("person"),
-    ),
-    # Every member sees the page and may export; importing needs the Kommune-wide IMPORT capability,
-    # which readers and a subtree-limited editor do not have.
-    "org:import_export": Route(TENANT, {"GET": TENANT_READ}),
-    "org:import_preview": Route(
-        TENANT, {"POST": expect(LOGIN, 403, 403, 403, 200, 404)}, body=lambda t: {"kind": "orgunits", "file": _csv()}
-    ),
-    "org:import_confirm": Route(
-        TENANT, {"POST": TENANT_ADMIN_WRITE}, body=lambda t: {"token": "abgelaufen", "action": "confirm"}
-    ),
-    "org:export": Route(TENANT, {"GET": TENANT_READ}, fixed={"kind": "personen", "fmt": "csv"}),
+    # The pages of the org app are declared with `tenant_path` (kompass/org/urls.py): see DECLARED.
     # --- JSON API under /api/v1/ (Django Ninja) -------------------------------------------------
     "api:api-root": Route(PUBLIC, {"GET": everyone(404)}, any_method="the API root only exists to name the docs"),
     "api:not-found": Route(
