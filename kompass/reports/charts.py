@@ -24,7 +24,7 @@ What this module makes of pygal's SVG, so that it is safe on the page and in the
   two different charts on one page never share an id).
 
 Use: build the chart from plain data in the view or the PDF context, show it with the partial
-(pages also link the static file "reports/charts.css")::
+(pages also link the static file "reports/figures.css")::
 
     chart = radar_chart(title="Reifegrad", description="Ist und Soll je Dimension.",
                         labels=["Strategie", "Personal"], series={"Ist": [2, 3], "Soll": [4, 4]},
