@@ -221,7 +221,8 @@ def line_chart(
 ) -> Chart:
     """Lines over time (labels are the points in time), each series in its own line style."""
     label_header = label_header or _("Zeitpunkt")
-    chart = pygal.Line(**_config(decimals, unit, value_range, ticks, width=800, height=480))
+    # Room on the right: the last point in time is labelled centred under it.
+    chart = pygal.Line(**_config(decimals, unit, value_range, ticks, width=800, height=480), margin_right=48)
     chart.x_labels = list(labels)
     for index, (name, values) in enumerate(_checked(labels, series)):
         chart.add(name, values, stroke_style=_stroke(index), dots_size=4)
