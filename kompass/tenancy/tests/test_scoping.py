@@ -28,6 +28,11 @@ GLOBAL_MODELS = {
     "roles.CatalogueRole": "a role of the shared catalogue; Kommunen copy it into their own roles",
     "roles.CatalogueRelation": "a relation between roles of the shared catalogue",
     "roles.ActivityTemplate": "a shared digitalisation activity template of the responsibility matrix",
+    "kompass_tasks.TaskRun": (
+        "operator record of background work (key, state, error); platform jobs have no Kommune, so the "
+        "Kommune is nullable; shown to no member, only to operators (failed_tasks)"
+    ),
+    "kompass_tasks.ScheduleSlot": "the last started slot of a platform schedule; holds no Kommune's data",
 }
 
 
