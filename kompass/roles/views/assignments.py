@@ -20,11 +20,7 @@ from kompass.core.forms_util import form_page, form_version, success
 from kompass.core.pagination import paginate_by_ids, query_without_page
 from kompass.org.forms import DeleteForm
 from kompass.roles import access, rules, selectors, services
-from kompass.roles.forms import (
-    AssignmentEndForm,
-    AssignmentFilterForm,
-    AssignmentForm,
-)
+from kompass.roles.forms import AssignmentEndForm, AssignmentFilterForm, AssignmentForm
 from kompass.roles.models import Assignment
 from kompass.roles.views.common import assignments_crumb, roles_crumb
 from kompass.tenancy.decorators import tenant_view

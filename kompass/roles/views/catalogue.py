@@ -15,10 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from kompass.roles import access, overview, selectors, services
-from kompass.roles.forms import (
-    AdoptForm,
-    CatalogueRoleChoiceForm,
-)
+from kompass.roles.forms import AdoptForm, CatalogueRoleChoiceForm
 from kompass.roles.models import Catalogue, CatalogueRole
 from kompass.roles.views.common import roles_crumb
 from kompass.tenancy.decorators import tenant_view

@@ -20,11 +20,7 @@ from kompass.audit.selectors import history_for
 from kompass.core.forms_util import form_page, form_version, save_form, success
 from kompass.org.forms import DeleteForm
 from kompass.roles import access, overview, selectors, services
-from kompass.roles.forms import (
-    RelationDeleteForm,
-    RelationForm,
-    RoleForm,
-)
+from kompass.roles.forms import RelationDeleteForm, RelationForm, RoleForm
 from kompass.roles.models import Role
 from kompass.roles.views.common import optional_url, role_crumbs, roles_crumb
 from kompass.tenancy.decorators import tenant_view
