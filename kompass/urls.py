@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("kompass.audit.urls")),
     path("", include("kompass.roles.urls")),
     path("", include("kompass.ui.urls")),
+    path("", include("kompass.tenancy.public_urls")),  # namespace "public": /p/<kommune_slug>/…, anonymous
 ]
 
 handler403 = "kompass.ui.errors.permission_denied"

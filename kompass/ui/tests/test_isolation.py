@@ -1,4 +1,4 @@
-"""Tenant isolation and the role matrix, generated from the URL resolver (quality.md T1, T2, T6).
+"""Tenant isolation and the role matrix, generated from the URL resolver (docs/security.md T1, T2, T6).
 
 Every route Django knows — pages and the `/api/v1/` routes of Django Ninja — must be listed
 in `url_registry.ROUTES`. For each route the tests check:
@@ -32,6 +32,7 @@ from kompass.factories import UserFactory, orgunit
 from kompass.org.models import OrgUnit, OrgUnitType, Person
 from kompass.tenancy.capabilities import Capability
 from kompass.tenancy.models import Membership, Role
+from kompass.tenancy.public import Publication, publications
 from kompass.tenancy.routes import edits, posts, reads
 from kompass.ui.tests import url_registry as reg
 
@@ -47,7 +48,7 @@ KWARG = re.compile(r"<(?:[^>:]+:)?([^>]+)>")
 class Found:
     name: str
     pattern: str
-    declared: Any = None  # the `tenancy.routes.TenantRoute` of a route declared with `tenant_path`
+    declared: Any = None  # the declaration of a route made with `tenant_path` or `public_path`
 
     @property
     def kwargs(self) -> list[str]:
@@ -63,7 +64,8 @@ def walk(resolver: URLResolver, prefix: str = "", namespace: str = "") -> Iterat
         elif isinstance(entry, URLPattern):
             name = entry.name or f"<unnamed {prefix}{entry.pattern}>"
             full_name = f"{namespace}:{name}" if namespace else name
-            yield Found(full_name, prefix + str(entry.pattern), getattr(entry, "tenant_route", None))
+            declared = getattr(entry, "tenant_route", None) or getattr(entry, "public_route", None)
+            yield Found(full_name, prefix + str(entry.pattern), declared)
 
 
 def resolver_routes() -> dict[str, Found]:
@@ -89,7 +91,7 @@ def test_every_registry_entry_still_has_a_route() -> None:
 
 def test_every_declared_route_is_known_to_the_resolver_under_its_declared_name() -> None:
     declared = {found.name: found.declared for found in ROUTES.values() if found.declared is not None}
-    assert declared, "the org app declares its routes"
+    assert "org:tree" in declared and "public:kommune" in declared
     assert all(spec.key == name for name, spec in declared.items()), "namespace and app label differ"
     assert set(declared) == set(reg.DECLARED)
     assert all(ROUTES[name].pattern.endswith(spec.route) for name, spec in declared.items())
@@ -183,7 +185,7 @@ def test_registry_entry_is_complete(name: str) -> None:
     if route.writes:
         assert route.body is not None, "a write route needs a valid body"
     if "kommune_slug" in ROUTES[name].kwargs and route.access != reg.OPERATOR_ONLY:
-        assert route.access in (reg.TENANT, reg.API)
+        assert route.access in (reg.TENANT, reg.API, reg.PUBLIC_KOMMUNE)
 
 
 # Reachable without login, on purpose. Adding a public route means adding it here, too.
@@ -207,11 +209,20 @@ def test_only_the_reviewed_routes_are_public() -> None:
     assert {name for name, route in reg.ROUTES.items() if route.access == reg.PUBLIC} == PUBLIC_ROUTES
 
 
+def test_the_public_pages_of_a_kommune_are_exactly_the_public_namespace_and_declared_with_public_path() -> None:
+    """Anonymous pages of a Kommune exist only as `public:` routes declared with `public_path`, whose
+    view is a `public_view` (kompass/tenancy/public.py); test_public_isolation checks each of them."""
+    public_kommune = {name for name, route in reg.ROUTES.items() if route.access == reg.PUBLIC_KOMMUNE}
+    namespace = {name for name in ROUTES if name.startswith("public:")}
+    assert public_kommune == namespace and namespace
+    assert namespace <= set(reg.DECLARED), "public pages are declared with public_path"
+
+
 @pytest.mark.parametrize("name", REGISTERED)
 def test_deny_by_default_holds_for_every_kommune_route(name: str) -> None:
     """Inside a Kommune: visitors must log in (401 in the API), operators without access see nothing."""
     route = reg.ROUTES[name]
-    if "kommune_slug" not in ROUTES[name].kwargs or route.access == reg.OPERATOR_ONLY:
+    if "kommune_slug" not in ROUTES[name].kwargs or route.access in (reg.OPERATOR_ONLY, reg.PUBLIC_KOMMUNE):
         return
     for method, row in route.expect.items():
         assert row[reg.ANON] == (401 if route.access == reg.API else reg.LOGIN), method
@@ -371,7 +382,16 @@ class Scene:
 
 
 @pytest.fixture
-def scene(world: World) -> Scene:
+def scene(world: World) -> Iterator[Scene]:
+    """The personas and their objects; both Kommunen publish, so their public pages answer."""
+    publications.register(Publication("isolation-test", lambda kommune: True))
+    try:
+        yield _build_scene(world)
+    finally:
+        publications.unregister("isolation-test")
+
+
+def _build_scene(world: World) -> Scene:
     leaf_in = orgunit(world.kommune, "32.9", "Leere Stelle im Ordnungsamt", OrgUnitType.SACHGEBIET, world.ordnungsamt)
     leaf_out = orgunit(world.kommune, "10.9", "Leere Stelle im Hauptamt", OrgUnitType.SACHGEBIET, world.hauptamt)
     guest = Membership.objects.create(kommune=world.kommune, user=UserFactory(username="gast"), role=Role.READER)
@@ -461,7 +481,10 @@ def test_route_answers_every_persona_as_the_matrix_says(name: str, scene: Scene)
 
 # --- T1: another Kommune's URLs and ids ----------------------------------------------------------
 
-TENANT_ROUTES = [n for n in REGISTERED if "kommune_slug" in ROUTES[n].kwargs]
+# The public pages of a Kommune answer everyone alike; test_public_isolation checks them.
+TENANT_ROUTES = [
+    n for n in REGISTERED if "kommune_slug" in ROUTES[n].kwargs and reg.ROUTES[n].access != reg.PUBLIC_KOMMUNE
+]
 OBJECT_ROUTES = [n for n in REGISTERED if set(reg.ROUTES[n].objects.values()) - set(reg.GLOBAL_KINDS)]
 
 

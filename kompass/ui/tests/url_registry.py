@@ -45,7 +45,8 @@ ACCOUNT = "account"  # any logged-in user, about their own account
 OPERATOR_ONLY = "operator"  # platform operators (superusers)
 TENANT = "tenant"  # pages inside one Kommune: /k/<kommune_slug>/…
 API = "api"  # JSON API: tokens, 401 for anonymous
-ACCESS_KINDS = (PUBLIC, ACCOUNT, OPERATOR_ONLY, TENANT, API)
+PUBLIC_KOMMUNE = "public_kommune"  # anonymous pages of one Kommune: /p/<kommune_slug>/… (namespace "public")
+ACCESS_KINDS = (PUBLIC, ACCOUNT, OPERATOR_ONLY, TENANT, API, PUBLIC_KOMMUNE)
 
 OBJECT_KINDS = ("unit", "person", "membership", "token", "role", "assignment", "catalogue")
 GLOBAL_KINDS = ("catalogue",)  # shipped, read-only data of no Kommune: the same for every side
@@ -579,10 +580,19 @@ def declared_entry(spec: Any) -> Route:
     )
 
 
+def public_entry(spec: Any) -> Route:
+    """A public page of a Kommune answers everyone alike: logged in or not, member or not."""
+    fill = FILLS.get(spec.key, Fill())
+    expect_ = {method: everyone(fill.ok.get(method, SUCCESS[method])) for method in spec.methods}
+    return Route(PUBLIC_KOMMUNE, expect_, body=fill.body, fixed=dict(fill.fixed))
+
+
 def _declared() -> dict[str, Route]:
+    from kompass.tenancy.public import declared_public_routes
     from kompass.tenancy.routes import declared_routes
 
-    return {spec.key: declared_entry(spec) for spec in declared_routes()}
+    routes = {spec.key: declared_entry(spec) for spec in declared_routes()}
+    return routes | {spec.key: public_entry(spec) for spec in declared_public_routes()}
 
 
 DECLARED: dict[str, Route] = _declared()

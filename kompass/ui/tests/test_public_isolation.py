@@ -1,0 +1,132 @@
+"""Public pages of a Kommune (`/p/<kommune_slug>/…`), generated from the URL resolver.
+
+Every route of the URL namespace `public` is checked:
+- anonymous visitors reach it (no login) once the Kommune publishes;
+- an unknown Kommune and a Kommune that publishes nothing answer 404;
+- it shows no data of another Kommune (Nachbarort's sentinel `GEHEIM`, its name) and none of the
+  Kommune's internal data (the sentinel `INTERN` in Teststadt's organisation);
+- a logged-in member of Teststadt, the administrator of Nachbarort and a platform operator get
+  exactly the page an anonymous visitor gets (apart from the CSRF token, which differs per visitor);
+- a page that holds a CSRF token is not kept by shared caches.
+A new public route needs no entry here; a route with more URL kwargs than the Kommune's slug
+fails until `FILL` says how to fill them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from kompass.conftest import World
+from kompass.factories import UserFactory, orgunit, person
+from kompass.org.models import OrgUnitType
+from kompass.tenancy.public import Publication, publications
+from kompass.ui.tests.test_isolation import ROUTES
+
+PUBLIC = sorted(name for name in ROUTES if name.startswith("public:"))
+FILL: dict[str, dict[str, Any]] = {}  # route → URL kwargs other than kommune_slug
+CSRF_TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name: str, slug: str) -> str:
+    return reverse(name, kwargs={"kommune_slug": slug, **FILL.get(name, {})})
+
+
+def anonymous_view(content: bytes) -> bytes:
+    return CSRF_TOKEN.sub(b'name="csrfmiddlewaretoken" value=""', content)
+
+
+@pytest.fixture
+def published(world: World) -> Iterator[World]:
+    """Teststadt and Nachbarort publish; Teststadt has internal data that must stay inside."""
+    internal = orgunit(world.kommune, "99", "INTERN-Stabsstelle", OrgUnitType.AMT, world.dezernat)
+    person(world.kommune, "Ina", "INTERN-Leitung", internal)
+    publications.register(Publication("public-isolation-test", lambda kommune: True))
+    try:
+        yield world
+    finally:
+        publications.unregister("public-isolation-test")
+
+
+def test_the_public_namespace_has_pages_and_each_can_be_filled() -> None:
+    assert PUBLIC, "the public namespace has at least the page about the Kommune"
+    for name in PUBLIC:
+        missing = set(ROUTES[name].kwargs) - {"kommune_slug"} - set(FILL.get(name, {}))
+        assert not missing, f"{name}: say in FILL how to fill {sorted(missing)}"
+
+
+def test_public_pages_live_below_p_and_the_kommune_slug() -> None:
+    assert all(ROUTES[name].pattern.startswith("p/<slug:kommune_slug>/") for name in PUBLIC)
+
+
+@pytest.mark.parametrize("name", PUBLIC)
+def test_an_anonymous_visitor_reaches_the_public_page(name: str, published: World) -> None:
+    response = Client().get(url(name, "teststadt"))
+    assert response.status_code == 200
+    assert b"Teststadt" in response.content
+
+
+@pytest.mark.parametrize("name", PUBLIC)
+def test_an_unknown_kommune_answers_404(name: str, published: World) -> None:
+    assert Client().get(url(name, "gibt-es-nicht")).status_code == 404
+
+
+@pytest.mark.parametrize("name", PUBLIC)
+def test_a_kommune_that_publishes_nothing_answers_404_like_an_unknown_one(name: str, world: World) -> None:
+    publications.register(Publication("only-nachbarort", lambda kommune: kommune.slug == "nachbarort"))
+    try:
+        assert Client().get(url(name, "teststadt")).status_code == 404
+        assert Client().get(url(name, "nachbarort")).status_code == 200
+    finally:
+        publications.unregister("only-nachbarort")
+    assert Client().get(url(name, "nachbarort")).status_code == 404, "nothing published, no public page"
+
+
+@pytest.mark.parametrize("name", PUBLIC)
+def test_the_public_page_shows_no_data_of_another_kommune_and_no_internal_data(name: str, published: World) -> None:
+    for client in (Client(), published.client_for(published.admin), published.client_for(published.outsider)):
+        content = anonymous_view(client.get(url(name, "teststadt")).content)
+        for sentinel in (b"GEHEIM", b"Nachbarort", b"INTERN", b"05111000", b"45000", b"45.000"):
+            assert sentinel not in content, sentinel
+
+
+@pytest.mark.parametrize("name", PUBLIC)
+def test_a_logged_in_member_gets_the_same_page_as_an_anonymous_visitor(name: str, published: World) -> None:
+    operator = UserFactory(username="betrieb", is_superuser=True, is_staff=True)
+    anonymous = Client().get(url(name, "teststadt"))
+    for user in (published.admin, published.outsider, published.reader, operator):
+        response = published.client_for(user).get(url(name, "teststadt"))
+        assert response.status_code == anonymous.status_code, user.username
+        assert anonymous_view(response.content) == anonymous_view(anonymous.content), user.username
+        assert user.username.encode() not in response.content
+
+
+@pytest.mark.parametrize("name", PUBLIC)
+def test_the_member_of_another_kommune_sees_nothing_of_her_own_on_its_page(name: str, published: World) -> None:
+    """The administrator of Nachbarort on Teststadt's page: no switcher, no menu, no Nachbarort."""
+    content = published.client_for(published.outsider).get(url(name, "teststadt")).content
+    assert b"Nachbarort" not in content and b"Abmelden" not in content
+
+
+@pytest.mark.parametrize("name", PUBLIC)
+def test_a_public_page_with_a_csrf_token_is_not_kept_by_shared_caches(name: str, published: World) -> None:
+    for client in (Client(), published.client_for(published.admin)):
+        response = client.get(url(name, "teststadt"))
+        cache_control = response["Cache-Control"]
+        if b"csrfmiddlewaretoken" in response.content:
+            assert "private" in cache_control and "public" not in cache_control
+        assert "Cookie" in response["Vary"]
+
+
+@pytest.mark.parametrize("name", PUBLIC)
+def test_the_session_of_a_member_survives_a_visit_to_a_public_page(name: str, published: World) -> None:
+    client = published.client_for(published.admin)
+    client.get(url(name, "teststadt"))
+    assert client.get(reverse("ui:dashboard", args=["teststadt"])).status_code == 200
