@@ -30,9 +30,9 @@ from kompass.api.routers.roles.schemas import (
 )
 from kompass.api.schemas import Version
 from kompass.core.exceptions import ConflictError
-from kompass.org.imports.report import KIND_ASSIGNMENTS
 from kompass.org.models import Person
 from kompass.roles import access, selectors, services
+from kompass.roles.importers import KIND_ASSIGNMENTS
 from kompass.roles.models import Assignment
 from kompass.tenancy.context import TenantContext
 
