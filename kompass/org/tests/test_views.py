@@ -136,6 +136,38 @@ def test_htmx_requests_get_only_the_table(world: World, name: str) -> None:
     assert b"<html" not in partial.content and b"<table" in partial.content
 
 
+@pytest.mark.parametrize("name", ["unit_list", "person_list"])
+def test_an_htmx_history_restore_gets_the_whole_list_page(world: World, name: str) -> None:
+    """After Back, htmx may ask again for the address it pushed: it must get the page, not the table."""
+    response = world.client_for(world.reader).get(
+        url(name), HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
+    assert b"<html" in response.content
+
+
+@pytest.mark.parametrize("name", ["unit_list", "person_list"])
+def test_list_pages_tell_caches_that_they_vary_with_the_htmx_header(world: World, name: str) -> None:
+    assert "HX-Request" in world.client_for(world.reader).get(url(name))["Vary"]
+
+
+def test_an_unknown_sort_key_sorts_by_the_default_and_marks_that_column(world: World) -> None:
+    response = world.client_for(world.reader).get(url("unit_list"), {"sort": "pfad"})
+    assert [u.code for u in response.context["page"]] == ["10", "32", "32.1", "D1", "VV"]
+    assert response.context["sort"] == "code"
+    assert 'aria-sort="ascending"><a href="?sort=-code">' in response.content.decode()
+
+
+def test_the_sort_holds_while_a_filter_is_invalid(world: World) -> None:
+    response = world.client_for(world.reader).get(url("unit_list"), {"q": "x" * 101, "sort": "-code"})
+    assert response.context["form"].errors
+    assert [u.code for u in response.context["page"]] == ["VV", "D1", "32.1", "32", "10"]
+
+
+def test_the_person_list_sorts_by_unit(world: World) -> None:
+    response = world.client_for(world.reader).get(url("person_list"), {"sort": "-unit"})
+    assert [p.last_name for p in response.context["page"]] == ["Ordner", "Amtsleiterin"]
+
+
 @pytest.mark.parametrize("name", ["tree", "unit_list", "person_list"])
 def test_the_number_of_queries_does_not_grow_with_the_data(world: World, name: str) -> None:
     client = world.client_for(world.reader)
