@@ -44,8 +44,8 @@ def wants_fragment(request: HttpRequest) -> bool:
 
     A history-restore request (htmx found no snapshot after Back) needs the whole page.
     """
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request  # type: ignore[union-attr]
+    htmx = getattr(request, "htmx", None)  # set by django_htmx's middleware
+    return htmx is not None and bool(htmx) and not htmx.history_restore_request
 
 
 @dataclass(frozen=True)
