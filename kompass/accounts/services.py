@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from kompass.accounts.models import ApiToken, User
 from kompass.audit.models import AuditAction
 from kompass.audit.services import audit_record, check_version, save_update, snapshot
+from kompass.core.actors import Actor
 from kompass.tenancy.models import AGS_LAND_PREFIX, Kommune, Membership, OperatorAccess, Role
 
 TOKEN_PREFIX = "kk_"  # noqa: S105 - a public marker that makes leaked tokens easy to find, not a secret
@@ -77,7 +78,7 @@ def _validate_membership(kommune: Kommune, membership: Membership) -> None:
 
 
 @transaction.atomic
-def membership_create(*, kommune: Kommune, actor: Any, user: User, role: str, scope_unit: Any = None) -> Membership:
+def membership_create(*, kommune: Kommune, actor: Actor, user: User, role: str, scope_unit: Any = None) -> Membership:
     if Membership.objects.for_kommune(kommune).filter(user=user).exists():
         raise ValidationError({"user": [_("Dieses Konto ist bereits Mitglied der Kommune.")]})
     membership = Membership(kommune=kommune, user=user, role=role, scope_unit=scope_unit)
@@ -96,7 +97,7 @@ def membership_create(*, kommune: Kommune, actor: Any, user: User, role: str, sc
 
 @transaction.atomic
 def membership_update(
-    *, kommune: Kommune, actor: Any, membership: Membership, role: str, scope_unit: Any = None
+    *, kommune: Kommune, actor: Actor, membership: Membership, role: str, scope_unit: Any = None
 ) -> Membership:
     before = snapshot(membership, MEMBERSHIP_FIELDS)
     membership.role, membership.scope_unit = role, scope_unit
@@ -116,7 +117,7 @@ def membership_update(
 
 
 @transaction.atomic
-def membership_delete(*, kommune: Kommune, actor: Any, membership: Membership) -> None:
+def membership_delete(*, kommune: Kommune, actor: Actor, membership: Membership) -> None:
     _keep_one_admin(kommune, membership, leaving=True)
     audit_record(
         kommune_id=kommune.pk,
@@ -212,7 +213,7 @@ def _clean(data: Mapping[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def kommune_create(*, actor: Any, data: Mapping[str, Any]) -> Kommune:
+def kommune_create(*, actor: Actor, data: Mapping[str, Any]) -> Kommune:
     kommune = Kommune(**_clean(data, KOMMUNE_FIELDS))
     _validate(kommune)
     kommune.save()
@@ -228,7 +229,7 @@ def kommune_create(*, actor: Any, data: Mapping[str, Any]) -> Kommune:
 
 @transaction.atomic
 def kommune_update(
-    *, kommune: Kommune, actor: Any, data: Mapping[str, Any], expected_version: int | None = None
+    *, kommune: Kommune, actor: Actor, data: Mapping[str, Any], expected_version: int | None = None
 ) -> Kommune:
     kommune = Kommune.objects.select_for_update().get(pk=kommune.pk)
     check_version(kommune, expected_version)

@@ -91,7 +91,7 @@ def members(request: TenantRequest) -> HttpResponse:
             try:
                 services.membership_create(
                     kommune=ctx.kommune,
-                    actor=request.user,
+                    actor=ctx.user,
                     user=user,
                     role=form.cleaned_data["role"],
                     scope_unit=form.cleaned_data["scope_unit"],
@@ -115,7 +115,7 @@ def member_remove(request: TenantRequest, pk: int) -> HttpResponse:
     membership = fetch(ctx, Membership.objects.select_related("user"), pk)
     ctx.require(Capability.MANAGE_MEMBERS)
     try:
-        services.membership_delete(kommune=ctx.kommune, actor=request.user, membership=membership)
+        services.membership_delete(kommune=ctx.kommune, actor=ctx.user, membership=membership)
         messages.success(request, _("Die Mitgliedschaft wurde beendet."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -164,7 +164,7 @@ def kommune_settings(request: TenantRequest) -> HttpResponse:
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
             services.kommune_update(
-                kommune=ctx.kommune, actor=request.user, data=data, expected_version=form.cleaned_data.get("version")
+                kommune=ctx.kommune, actor=ctx.user, data=data, expected_version=form.cleaned_data.get("version")
             )
             messages.success(request, _("Die Stammdaten wurden gespeichert."))
             return redirect("accounts:kommune_settings", ctx.kommune.slug)

@@ -11,6 +11,7 @@ from django.db import models
 
 from kompass.audit import context
 from kompass.audit.models import AuditAction, AuditEntry
+from kompass.core.actors import Actor
 from kompass.core.exceptions import ConflictError
 
 SYSTEM_ACTOR_NAME = "System"
@@ -41,10 +42,20 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     return {k: [before.get(k), after.get(k)] for k in sorted(keys) if before.get(k) != after.get(k)}
 
 
+def actor_fields(actor: Actor) -> dict[str, Any]:
+    """Who an entry names: the actor's id and a snapshot of the name (kept when the account goes);
+    an actor without id — the system, a command run without a login — is named "System"."""
+    user = actor if actor is not None and actor.pk else None
+    return {
+        "actor_id": user.pk if user is not None else None,
+        "actor_name": (user.display_name if user is not None else SYSTEM_ACTOR_NAME)[:200],
+    }
+
+
 def audit_record(
     *,
     kommune_id: int,
-    actor: Any,
+    actor: Actor,
     action: str,
     obj: models.Model,
     before: dict[str, Any] | None = None,
@@ -56,11 +67,9 @@ def audit_record(
     if action == AuditAction.UPDATE and not changes:
         return None
     ctx = context.current()
-    user = actor if getattr(actor, "pk", None) else None
     return AuditEntry.objects.create(
         kommune_id=kommune_id,
-        actor=user,
-        actor_name=(user.display_name if user else SYSTEM_ACTOR_NAME)[:200],
+        **actor_fields(actor),
         action=action,
         source=ctx.source,
         object_type=obj._meta.model_name or "",
@@ -77,7 +86,7 @@ def check_version(obj: Any, expected_version: int | None) -> None:
         raise ConflictError()
 
 
-def save_update(*, kommune_id: int, actor: Any, obj: Any, fields: Iterable[str], before: dict[str, Any]) -> None:
+def save_update(*, kommune_id: int, actor: Actor, obj: Any, fields: Iterable[str], before: dict[str, Any]) -> None:
     """Finish the update of a versioned, locked object whose fields were set: when the audited
     `fields` are unchanged nothing is written (a re-import stays silent); otherwise the version
     goes up, the row is saved and the audit entry written, in the caller's transaction."""
@@ -89,17 +98,15 @@ def save_update(*, kommune_id: int, actor: Any, obj: Any, fields: Iterable[str],
     audit_record(kommune_id=kommune_id, actor=actor, action=AuditAction.UPDATE, obj=obj, before=before, after=after)
 
 
-def audit_bulk_create(*, kommune_id: int, actor: Any, objs: Iterable[models.Model], fields: Iterable[str]) -> int:
+def audit_bulk_create(*, kommune_id: int, actor: Actor, objs: Iterable[models.Model], fields: Iterable[str]) -> int:
     """One "create" entry per object, written with a single INSERT (adoption, bulk operations)."""
     ctx = context.current()
-    user = actor if getattr(actor, "pk", None) else None
-    name = (user.display_name if user else SYSTEM_ACTOR_NAME)[:200]
+    who = actor_fields(actor)
     field_list = list(fields)
     entries = [
         AuditEntry(
             kommune_id=kommune_id,
-            actor=user,
-            actor_name=name,
+            **who,
             action=AuditAction.CREATE,
             source=ctx.source,
             object_type=obj._meta.model_name or "",

@@ -20,7 +20,8 @@ from django.utils import timezone
 
 from kompass.audit import context
 from kompass.audit.models import AuditAction, AuditEntry
-from kompass.audit.services import SYSTEM_ACTOR_NAME, diff, snapshot
+from kompass.audit.services import actor_fields, diff, snapshot
+from kompass.core.actors import Actor
 from kompass.org.models import OrgUnit, Person
 from kompass.org.services import ORGUNIT_FIELDS, PERSON_FIELDS
 from kompass.tenancy.models import Kommune
@@ -90,7 +91,7 @@ def load_person_state(kommune: Kommune, *, lock: bool) -> PersonState:
 
 def _audit_entry(
     kommune: Kommune,
-    actor: Any,
+    actor: Actor,
     action: str,
     obj: models.Model,
     before: dict[str, Any] | None,
@@ -98,11 +99,9 @@ def _audit_entry(
 ) -> AuditEntry:
     """An unsaved entry shaped exactly like the one `audit.services.audit_record` writes."""
     ctx = context.current()
-    user = actor if getattr(actor, "pk", None) else None
     return AuditEntry(
         kommune_id=kommune.pk,
-        actor=user,
-        actor_name=(user.display_name if user else SYSTEM_ACTOR_NAME)[:200],
+        **actor_fields(actor),
         action=action,
         source=ctx.source,
         object_type=obj._meta.model_name or "",
@@ -232,7 +231,7 @@ class UnitChange:
 
 
 @transaction.atomic
-def orgunits_apply(*, kommune: Kommune, actor: Any, state: OrgUnitState, changes: list[UnitChange]) -> None:
+def orgunits_apply(*, kommune: Kommune, actor: Actor, state: OrgUnitState, changes: list[UnitChange]) -> None:
     """Create and update units as validated by the importer; rewrite tree paths; audit each change."""
     now = timezone.now()
     befores = {c.code: snapshot(c.unit, ORGUNIT_FIELDS) for c in changes if c.unit is not None}
@@ -329,7 +328,7 @@ class PersonChange:
 
 
 @transaction.atomic
-def people_apply(*, kommune: Kommune, actor: Any, changes: list[PersonChange]) -> None:
+def people_apply(*, kommune: Kommune, actor: Actor, changes: list[PersonChange]) -> None:
     """Create and update people as validated by the importer; audit each change."""
     now = timezone.now()
     new = [_new_person(kommune, c, now) for c in changes if c.person is None]

@@ -166,9 +166,7 @@ def import_preview(request: HttpRequest) -> HttpResponse:
     upload = form.cleaned_data["file"]
     data = upload.read()
     kind = form.cleaned_data["kind"]
-    report = run_import(
-        kind=kind, kommune=ctx.kommune, actor=request.user, filename=upload.name, data=data, dry_run=True
-    )
+    report = run_import(kind=kind, kommune=ctx.kommune, actor=ctx.user, filename=upload.name, data=data, dry_run=True)
     if not report.ok:
         form.add_error(
             "file",
@@ -197,7 +195,7 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
     report = run_import(
         kind=pending["kind"],
         kommune=ctx.kommune,
-        actor=request.user,
+        actor=ctx.user,
         filename=pending["filename"],
         data=pending["data"],
         dry_run=False,

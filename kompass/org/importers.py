@@ -8,8 +8,7 @@ against the Kommune's units and people (`kompass.org.imports`) and writes them i
 
 from __future__ import annotations
 
-from typing import Any
-
+from kompass.core.actors import Actor
 from kompass.org import import_services
 from kompass.org.imports import orgunits, people
 from kompass.tabular.columns import Columns, Record
@@ -25,7 +24,7 @@ COLUMNS = {
 }
 
 
-def check_and_apply_orgunits(kommune: Kommune, actor: Any, rows: list[Record], report: ImportReport) -> None:
+def check_and_apply_orgunits(kommune: Kommune, actor: Actor, rows: list[Record], report: ImportReport) -> None:
     """Check the units as rows and as a tree; write them all if nothing is wrong and it is no dry run."""
     state = import_services.load_orgunit_state(kommune, lock=not report.dry_run)
     unit_rows = orgunits.validate(rows, state, report)
@@ -35,7 +34,7 @@ def check_and_apply_orgunits(kommune: Kommune, actor: Any, rows: list[Record], r
         import_services.orgunits_apply(kommune=kommune, actor=actor, state=state, changes=changes)
 
 
-def check_and_apply_people(kommune: Kommune, actor: Any, rows: list[Record], report: ImportReport) -> None:
+def check_and_apply_people(kommune: Kommune, actor: Actor, rows: list[Record], report: ImportReport) -> None:
     """Check the people rows; write them all if nothing is wrong and it is no dry run."""
     state = import_services.load_person_state(kommune, lock=not report.dry_run)
     person_rows = people.validate(rows, state, report)

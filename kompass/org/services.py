@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from kompass.audit.models import AuditAction
 from kompass.audit.services import audit_record, check_version, save_update, snapshot
+from kompass.core.actors import Actor
 from kompass.org.models import MAX_TREE_DEPTH, OrgUnit, OrgUnitType, Person
 from kompass.tenancy.models import Kommune
 
@@ -71,7 +72,7 @@ def _place_in_tree(unit: OrgUnit) -> None:
 
 
 @transaction.atomic
-def orgunit_create(*, kommune: Kommune, actor: Any, data: Mapping[str, Any]) -> OrgUnit:
+def orgunit_create(*, kommune: Kommune, actor: Actor, data: Mapping[str, Any]) -> OrgUnit:
     unit = OrgUnit(
         kommune=kommune,
         code=_clean_text(data.get("code")),
@@ -107,7 +108,7 @@ def _current_parent(kommune: Kommune, parent: OrgUnit) -> OrgUnit:
 
 @transaction.atomic
 def orgunit_update(
-    *, kommune: Kommune, actor: Any, unit: OrgUnit, data: Mapping[str, Any], expected_version: int | None = None
+    *, kommune: Kommune, actor: Actor, unit: OrgUnit, data: Mapping[str, Any], expected_version: int | None = None
 ) -> OrgUnit:
     """Change fields of a unit. A changed parent moves the subtree (see `orgunit_move`)."""
     unit = _locked_unit(kommune, unit)
@@ -151,7 +152,7 @@ def _move(kommune: Kommune, unit: OrgUnit, new_parent: OrgUnit | None) -> None:
 
 @transaction.atomic
 def orgunit_move(
-    *, kommune: Kommune, actor: Any, unit: OrgUnit, new_parent: OrgUnit | None, expected_version: int | None = None
+    *, kommune: Kommune, actor: Actor, unit: OrgUnit, new_parent: OrgUnit | None, expected_version: int | None = None
 ) -> OrgUnit:
     return orgunit_update(
         kommune=kommune, actor=actor, unit=unit, data={"parent": new_parent}, expected_version=expected_version
@@ -159,7 +160,7 @@ def orgunit_move(
 
 
 @transaction.atomic
-def orgunit_delete(*, kommune: Kommune, actor: Any, unit: OrgUnit, expected_version: int | None = None) -> None:
+def orgunit_delete(*, kommune: Kommune, actor: Actor, unit: OrgUnit, expected_version: int | None = None) -> None:
     """Delete a unit that has no sub-units and no people; otherwise say what is in the way."""
     unit = _locked_unit(kommune, unit)
     check_version(unit, expected_version)
@@ -220,7 +221,7 @@ def _person_values(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def person_create(*, kommune: Kommune, actor: Any, data: Mapping[str, Any]) -> Person:
+def person_create(*, kommune: Kommune, actor: Actor, data: Mapping[str, Any]) -> Person:
     person = Person(kommune=kommune, **_person_values(data))
     _validate_person(kommune, person)
     person.save()
@@ -232,7 +233,7 @@ def person_create(*, kommune: Kommune, actor: Any, data: Mapping[str, Any]) -> P
 
 @transaction.atomic
 def person_update(
-    *, kommune: Kommune, actor: Any, person: Person, data: Mapping[str, Any], expected_version: int | None = None
+    *, kommune: Kommune, actor: Actor, person: Person, data: Mapping[str, Any], expected_version: int | None = None
 ) -> Person:
     person = Person.objects.for_kommune(kommune).select_for_update().get(pk=person.pk)
     check_version(person, expected_version)
@@ -245,7 +246,7 @@ def person_update(
 
 
 @transaction.atomic
-def person_delete(*, kommune: Kommune, actor: Any, person: Person, expected_version: int | None = None) -> None:
+def person_delete(*, kommune: Kommune, actor: Actor, person: Person, expected_version: int | None = None) -> None:
     """Delete a person; units they led keep no head (shown on the start page as missing)."""
     person = Person.objects.for_kommune(kommune).select_for_update().get(pk=person.pk)
     check_version(person, expected_version)

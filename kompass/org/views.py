@@ -136,7 +136,7 @@ def unit_create(request: TenantRequest) -> HttpResponse:
 
     def save() -> OrgUnit:
         access.require_place_unit(ctx, form.cleaned_data["parent"])
-        return services.orgunit_create(kommune=ctx.kommune, actor=request.user, data=form.service_data())
+        return services.orgunit_create(kommune=ctx.kommune, actor=ctx.user, data=form.service_data())
 
     return form_page(
         request,
@@ -169,7 +169,7 @@ def unit_edit(request: TenantRequest, pk: int) -> HttpResponse:
             access.require_place_unit(ctx, form.cleaned_data["parent"])
         return services.orgunit_update(
             kommune=ctx.kommune,
-            actor=request.user,
+            actor=ctx.user,
             unit=unit,
             data=form.service_data(),
             expected_version=_version(form),
@@ -201,7 +201,7 @@ def unit_delete(request: TenantRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda: services.orgunit_delete(
-            kommune=ctx.kommune, actor=request.user, unit=unit, expected_version=_version(form)
+            kommune=ctx.kommune, actor=ctx.user, unit=unit, expected_version=_version(form)
         ),
         done=lambda _none: success(
             request, _("Die Einheit „%(name)s“ wurde gelöscht.") % {"name": unit.name}, "org:tree", ctx.kommune.slug
@@ -287,7 +287,7 @@ def person_create(request: TenantRequest) -> HttpResponse:
 
     def save() -> Person:
         access.require_place_person(ctx, form.cleaned_data["org_unit"])
-        return services.person_create(kommune=ctx.kommune, actor=request.user, data=form.service_data())
+        return services.person_create(kommune=ctx.kommune, actor=ctx.user, data=form.service_data())
 
     return form_page(
         request,
@@ -315,7 +315,7 @@ def person_edit(request: TenantRequest, pk: int) -> HttpResponse:
     def save() -> Person:
         access.require_place_person(ctx, form.cleaned_data["org_unit"])
         return services.person_update(
-            kommune=ctx.kommune, actor=request.user, person=person, data=form.service_data(),
+            kommune=ctx.kommune, actor=ctx.user, person=person, data=form.service_data(),
             expected_version=_version(form),
         )  # fmt: skip
 
@@ -349,7 +349,7 @@ def person_delete(request: TenantRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda: services.person_delete(
-            kommune=ctx.kommune, actor=request.user, person=person, expected_version=_version(form)
+            kommune=ctx.kommune, actor=ctx.user, person=person, expected_version=_version(form)
         ),
         done=lambda _none: success(
             request, _("%(name)s wurde gelöscht.") % {"name": person.full_name}, "org:person_list", ctx.kommune.slug

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kompass.audit.services import audit_bulk_create
+from kompass.core.actors import Actor
 from kompass.core.exceptions import ConflictError
 from kompass.org.models import OrgUnit, Person
 from kompass.roles import services
@@ -363,7 +364,7 @@ def actions(changes: list[AssignmentChange]) -> list[ImportRow]:
 # --- writing -------------------------------------------------------------------------------------
 
 
-def _create(kommune: Kommune, actor: Any, changes: list[AssignmentChange]) -> None:
+def _create(kommune: Kommune, actor: Actor, changes: list[AssignmentChange]) -> None:
     """Insert the new assignments in batches, each with the "created" audit entry `assignment_create` writes."""
     new = [
         Assignment(
@@ -383,7 +384,7 @@ def _create(kommune: Kommune, actor: Any, changes: list[AssignmentChange]) -> No
     audit_bulk_create(kommune_id=kommune.pk, actor=actor, objs=new, fields=services.ASSIGNMENT_AUDIT)
 
 
-def _update(kommune: Kommune, actor: Any, change: AssignmentChange) -> None:
+def _update(kommune: Kommune, actor: Actor, change: AssignmentChange) -> None:
     existing = change.existing
     assert existing is not None
     data: dict[str, Any] = {}
@@ -396,7 +397,7 @@ def _update(kommune: Kommune, actor: Any, change: AssignmentChange) -> None:
     )
 
 
-def apply(kommune: Kommune, actor: Any, changes: list[AssignmentChange]) -> None:
+def apply(kommune: Kommune, actor: Actor, changes: list[AssignmentChange]) -> None:
     """Create the new assignments and update the changed ones (through `assignment_update`)."""
     _create(kommune, actor, [c for c in changes if c.existing is None])
     for change in changes:
@@ -404,7 +405,7 @@ def apply(kommune: Kommune, actor: Any, changes: list[AssignmentChange]) -> None
             _update(kommune, actor, change)
 
 
-def check_and_apply(kommune: Kommune, actor: Any, records: list[Record], report: ImportReport) -> None:
+def check_and_apply(kommune: Kommune, actor: Actor, records: list[Record], report: ImportReport) -> None:
     """The `TableKind` step: check every row; write only if all rows are fine and it is no dry run."""
     state = load_state(kommune, lock=not report.dry_run)
     changes = validate(records, state, report)

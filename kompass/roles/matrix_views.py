@@ -123,7 +123,7 @@ def matrix_cell(request: HttpRequest) -> HttpResponse:
     status, message = 200, ""
     try:
         services.raci_set(
-            kommune=ctx.kommune, actor=request.user, activity=activity, role=role, letter=letter, expected=expected
+            kommune=ctx.kommune, actor=ctx.user, activity=activity, role=role, letter=letter, expected=expected
         )
         message = _("Gespeichert: %(role)s bei „%(activity)s“: %(letter)s.") % {
             "role": role.short_name or role.name,
@@ -222,7 +222,7 @@ def matrix_row(request: HttpRequest) -> HttpResponse:
     form = MatrixRowForm(request.POST or None, roles=table.roles, shown=shown)
     if request.method == "POST" and form.is_valid():
         try:
-            services.raci_set_row(kommune=ctx.kommune, actor=request.user, activity=activity, changes=form.changes())
+            services.raci_set_row(kommune=ctx.kommune, actor=ctx.user, activity=activity, changes=form.changes())
         except ConflictError as exc:
             messages.error(request, str(exc))
             return redirect(reverse("roles:matrix_row", args=[ctx.kommune.slug]) + f"?aktivitaet={activity.pk}")

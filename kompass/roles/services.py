@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from kompass.audit.models import AuditAction
 from kompass.audit.services import audit_bulk_create, audit_record, check_version, save_update, snapshot
+from kompass.core.actors import Actor
 from kompass.core.exceptions import ConflictError
 from kompass.org.models import OrgUnit, Person
 from kompass.roles.markers import clean_markers
@@ -64,7 +65,7 @@ def _content_from(source: RoleContent) -> dict[str, Any]:
 
 
 @transaction.atomic
-def catalogue_adopt(*, kommune: Kommune, actor: Any, catalogue: Catalogue) -> RoleModel:
+def catalogue_adopt(*, kommune: Kommune, actor: Actor, catalogue: Catalogue) -> RoleModel:
     """Copy a catalogue version into the Kommune's model, with relations and the default matrix."""
     if RoleModel.objects.for_kommune(kommune).exists():
         raise ValidationError(_("Diese Kommune hat bereits ein Rollenmodell übernommen."))
@@ -84,7 +85,7 @@ def catalogue_adopt(*, kommune: Kommune, actor: Any, catalogue: Catalogue) -> Ro
     return model
 
 
-def _copy_roles(kommune: Kommune, actor: Any, sources: list[CatalogueRole], start: int = 0) -> dict[str, Role]:
+def _copy_roles(kommune: Kommune, actor: Actor, sources: list[CatalogueRole], start: int = 0) -> dict[str, Role]:
     taken = set(Role.objects.for_kommune(kommune).values_list("key", flat=True))
     new_roles = []
     for position, source in enumerate(sources, start=start):
@@ -99,7 +100,7 @@ def _copy_roles(kommune: Kommune, actor: Any, sources: list[CatalogueRole], star
     return {role.key: role for role in created}
 
 
-def _copy_relations(kommune: Kommune, actor: Any, catalogue: Catalogue, roles: dict[str, Role]) -> None:
+def _copy_relations(kommune: Kommune, actor: Actor, catalogue: Catalogue, roles: dict[str, Role]) -> None:
     relations = [
         RoleRelation(
             kommune=kommune,
@@ -118,7 +119,7 @@ def _copy_relations(kommune: Kommune, actor: Any, catalogue: Catalogue, roles: d
     audit_bulk_create(kommune_id=kommune.pk, actor=actor, objs=created, fields=RELATION_AUDIT)
 
 
-def _default_matrix(kommune: Kommune, actor: Any, roles: dict[str, Role]) -> None:
+def _default_matrix(kommune: Kommune, actor: Actor, roles: dict[str, Role]) -> None:
     cells = [
         RaciCell(kommune=kommune, activity=activity, role=roles[key], letter=letter)
         for activity in ActivityTemplate.objects.all()
@@ -132,7 +133,7 @@ def _default_matrix(kommune: Kommune, actor: Any, roles: dict[str, Role]) -> Non
 
 
 @transaction.atomic
-def role_take_catalogue_version(*, kommune: Kommune, actor: Any, role: Role, source: CatalogueRole) -> Role:
+def role_take_catalogue_version(*, kommune: Kommune, actor: Actor, role: Role, source: CatalogueRole) -> Role:
     """Take the newer catalogue text of a role (the Kommune decides role by role)."""
     if role.key != source.key:
         raise ValidationError(_("Die Katalogrolle passt nicht zu dieser Rolle."))
@@ -158,7 +159,7 @@ def role_take_catalogue_version(*, kommune: Kommune, actor: Any, role: Role, sou
 
 
 @transaction.atomic
-def role_add_from_catalogue(*, kommune: Kommune, actor: Any, source: CatalogueRole) -> Role:
+def role_add_from_catalogue(*, kommune: Kommune, actor: Actor, source: CatalogueRole) -> Role:
     """Add a role that is new in a catalogue version (or comes from a second catalogue)."""
     if Role.objects.for_kommune(kommune).filter(key=source.key).exists():
         raise ValidationError(_("Eine Rolle mit dem Schlüssel „%(key)s“ gibt es bereits.") % {"key": source.key})
@@ -227,7 +228,7 @@ def _validate_role(role: Role, errors: dict[str, list[str]] | None = None) -> No
 
 
 @transaction.atomic
-def role_create(*, kommune: Kommune, actor: Any, data: Mapping[str, Any]) -> Role:
+def role_create(*, kommune: Kommune, actor: Actor, data: Mapping[str, Any]) -> Role:
     """A role of the Kommune's own (not from a catalogue)."""
     values = _role_values(data)
     errors: dict[str, list[str]] = {}
@@ -250,7 +251,7 @@ def role_create(*, kommune: Kommune, actor: Any, data: Mapping[str, Any]) -> Rol
 
 @transaction.atomic
 def role_update(
-    *, kommune: Kommune, actor: Any, role: Role, data: Mapping[str, Any], expected_version: int | None = None
+    *, kommune: Kommune, actor: Actor, role: Role, data: Mapping[str, Any], expected_version: int | None = None
 ) -> Role:
     """Adapt a role's texts and its markers for the checks, mark it deliberately not filled (with
     reason) or deactivate it. Catalogue-only markers (e.g. `core`) may stay but cannot be added."""
@@ -270,7 +271,7 @@ def role_update(
 
 
 @transaction.atomic
-def role_delete(*, kommune: Kommune, actor: Any, role: Role) -> None:
+def role_delete(*, kommune: Kommune, actor: Actor, role: Role) -> None:
     """Delete a role without any assignment (ever); otherwise deactivate it to keep history."""
     if Assignment.objects.for_kommune(kommune).filter(role=role).exists():
         raise ValidationError(
@@ -289,7 +290,7 @@ def role_delete(*, kommune: Kommune, actor: Any, role: Role) -> None:
 
 
 @transaction.atomic
-def relation_create(*, kommune: Kommune, actor: Any, data: Mapping[str, Any]) -> RoleRelation:
+def relation_create(*, kommune: Kommune, actor: Actor, data: Mapping[str, Any]) -> RoleRelation:
     from_role, to_role = data.get("from_role"), data.get("to_role")
     errors: dict[str, list[str]] = {}
     for name, role in (("from_role", from_role), ("to_role", to_role)):
@@ -321,7 +322,7 @@ def relation_create(*, kommune: Kommune, actor: Any, data: Mapping[str, Any]) ->
 
 
 @transaction.atomic
-def relation_delete(*, kommune: Kommune, actor: Any, relation: RoleRelation) -> None:
+def relation_delete(*, kommune: Kommune, actor: Actor, relation: RoleRelation) -> None:
     audit_record(
         kommune_id=kommune.pk,
         actor=actor,
@@ -388,7 +389,7 @@ def _assignment_values(data: Mapping[str, Any], errors: dict[str, list[str]]) ->
 
 
 @transaction.atomic
-def assignment_create(*, kommune: Kommune, actor: Any, data: Mapping[str, Any]) -> Assignment:
+def assignment_create(*, kommune: Kommune, actor: Actor, data: Mapping[str, Any]) -> Assignment:
     errors: dict[str, list[str]] = {}
     values = _assignment_values(data, errors)
     assignment = Assignment(kommune=kommune, **values)
@@ -410,7 +411,7 @@ def assignment_create(*, kommune: Kommune, actor: Any, data: Mapping[str, Any]) 
 def assignment_update(
     *,
     kommune: Kommune,
-    actor: Any,
+    actor: Actor,
     assignment: Assignment,
     data: Mapping[str, Any],
     expected_version: int | None = None,
@@ -430,7 +431,7 @@ def assignment_update(
 
 @transaction.atomic
 def assignment_end(
-    *, kommune: Kommune, actor: Any, assignment: Assignment, end: datetime.date, expected_version: int | None = None
+    *, kommune: Kommune, actor: Actor, assignment: Assignment, end: datetime.date, expected_version: int | None = None
 ) -> Assignment:
     """End an assignment on a date; it stays visible as history."""
     return assignment_update(
@@ -443,7 +444,7 @@ def assignment_end(
 
 
 @transaction.atomic
-def assignment_delete(*, kommune: Kommune, actor: Any, assignment: Assignment) -> None:
+def assignment_delete(*, kommune: Kommune, actor: Actor, assignment: Assignment) -> None:
     """Remove an assignment entered by mistake (ending it is the normal way)."""
     audit_record(
         kommune_id=kommune.pk,
@@ -462,7 +463,7 @@ def assignment_delete(*, kommune: Kommune, actor: Any, assignment: Assignment) -
 def raci_set(
     *,
     kommune: Kommune,
-    actor: Any,
+    actor: Actor,
     activity: ActivityTemplate,
     role: Role,
     letter: str | None,
@@ -544,7 +545,7 @@ def raci_set(
 
 @transaction.atomic
 def raci_set_row(
-    *, kommune: Kommune, actor: Any, activity: ActivityTemplate, changes: list[tuple[Role, str | None, str | None]]
+    *, kommune: Kommune, actor: Actor, activity: ActivityTemplate, changes: list[tuple[Role, str | None, str | None]]
 ) -> None:
     """Change several cells of one activity's row, all or none: (role, new letter, letter shown).
 

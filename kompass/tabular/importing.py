@@ -11,12 +11,12 @@ changed. Permissions are the caller's job (`ctx.require(Capability.IMPORT)`).
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from kompass.audit.context import change_context, new_request_id
+from kompass.core.actors import Actor
 from kompass.tabular.columns import Record, match_header, records
 from kompass.tabular.kinds import TABLE_KINDS, TableKind
 from kompass.tabular.reading import FileRejected, read_table
@@ -26,7 +26,7 @@ from kompass.tenancy.models import Kommune
 logger = logging.getLogger(__name__)
 
 
-def run_import(*, kind: str, kommune: Kommune, actor: Any, filename: str, data: bytes, dry_run: bool) -> ImportReport:
+def run_import(*, kind: str, kommune: Kommune, actor: Actor, filename: str, data: bytes, dry_run: bool) -> ImportReport:
     """Import (or, with `dry_run`, only check) the file `data` of the given kind into `kommune`."""
     import_id = new_request_id()
     report = ImportReport(kind=kind, dry_run=dry_run, import_id=import_id, filename=filename)
@@ -64,7 +64,7 @@ def run_import(*, kind: str, kommune: Kommune, actor: Any, filename: str, data: 
     return report
 
 
-def _check_and_apply(kind: TableKind, kommune: Kommune, actor: Any, rows: list[Record], report: ImportReport) -> None:
+def _check_and_apply(kind: TableKind, kommune: Kommune, actor: Actor, rows: list[Record], report: ImportReport) -> None:
     """Validate against the Kommune's data and, if all is well and it is no dry run, write."""
     with transaction.atomic():
         kind.check_and_apply(kommune, actor, rows, report)

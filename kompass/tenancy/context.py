@@ -14,6 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kompass.core.actors import ActingUser
 from kompass.tenancy.capabilities import Capability, role_allows
 from kompass.tenancy.models import Kommune, Membership, OperatorAccess, Role
 
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class TenantContext:
     kommune: Kommune
-    user: Any
+    user: ActingUser  # the member (or operator) acting; services take it as their `actor`
     role: str
     scope_unit: OrgUnit | None = None
     is_operator: bool = False

@@ -64,7 +64,7 @@ def _import(request: HttpRequest, kind: str, file: UploadedFile, dry_run: bool) 
     report = run_import(
         kind=kind,
         kommune=ctx.kommune,
-        actor=request.user,
+        actor=ctx.user,
         filename=filename,
         data=file.read(max_bytes + 1),
         dry_run=dry_run,

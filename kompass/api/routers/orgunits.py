@@ -90,7 +90,7 @@ def orgunit_create(request: HttpRequest, kommune_slug: str, payload: OrgUnitCrea
         "is_active": payload.is_active,
     }
     with api_change(request):
-        unit = services.orgunit_create(kommune=ctx.kommune, actor=request.user, data=data)
+        unit = services.orgunit_create(kommune=ctx.kommune, actor=ctx.user, data=data)
     return Status(201, unit)
 
 
@@ -109,7 +109,7 @@ def orgunit_update(request: HttpRequest, kommune_slug: str, unit_id: int, payloa
         data["head"] = person_ref(ctx, data.pop("head_id"), "head_id")
     with api_change(request):
         return services.orgunit_update(
-            kommune=ctx.kommune, actor=request.user, unit=unit, data=data, expected_version=payload.version
+            kommune=ctx.kommune, actor=ctx.user, unit=unit, data=data, expected_version=payload.version
         )
 
 
@@ -124,7 +124,7 @@ def orgunit_move(request: HttpRequest, kommune_slug: str, unit_id: int, payload:
     with api_change(request):
         return services.orgunit_move(
             kommune=ctx.kommune,
-            actor=request.user,
+            actor=ctx.user,
             unit=path_object(request, "unit_id"),
             new_parent=new_parent,
             expected_version=payload.version,
@@ -141,7 +141,7 @@ def orgunit_delete(
     try:
         with api_change(request):
             services.orgunit_delete(
-                kommune=ctx.kommune, actor=request.user, unit=path_object(request, "unit_id"), expected_version=version
+                kommune=ctx.kommune, actor=ctx.user, unit=path_object(request, "unit_id"), expected_version=version
             )
     except ValidationError as exc:
         raise ConflictError(" ".join(exc.messages)) from None

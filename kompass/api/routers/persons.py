@@ -48,7 +48,7 @@ def person_create(request: HttpRequest, kommune_slug: str, payload: PersonCreate
     access.require_place_person(ctx, unit)
     data = payload.model_dump(exclude={"org_unit_id"}) | {"org_unit": unit}
     with api_change(request):
-        person = services.person_create(kommune=ctx.kommune, actor=request.user, data=data)
+        person = services.person_create(kommune=ctx.kommune, actor=ctx.user, data=data)
     return Status(201, person)
 
 
@@ -63,7 +63,7 @@ def person_update(request: HttpRequest, kommune_slug: str, person_id: int, paylo
         access.require_place_person(ctx, data["org_unit"])
     with api_change(request):
         return services.person_update(
-            kommune=ctx.kommune, actor=request.user, person=person, data=data, expected_version=payload.version
+            kommune=ctx.kommune, actor=ctx.user, person=person, data=data, expected_version=payload.version
         )
 
 
@@ -75,6 +75,6 @@ def person_delete(
     ctx = tenant(request)
     with api_change(request):
         services.person_delete(
-            kommune=ctx.kommune, actor=request.user, person=path_object(request, "person_id"), expected_version=version
+            kommune=ctx.kommune, actor=ctx.user, person=path_object(request, "person_id"), expected_version=version
         )
     return Status(204, None)

@@ -101,7 +101,7 @@ def assignment_create(request: HttpRequest) -> HttpResponse:
 
     def save() -> Assignment:
         access.require_assignment_place(ctx, form.cleaned_data["person"], form.cleaned_data["org_unit"])
-        return services.assignment_create(kommune=ctx.kommune, actor=request.user, data=form.service_data())
+        return services.assignment_create(kommune=ctx.kommune, actor=ctx.user, data=form.service_data())
 
     return form_page(
         request,
@@ -134,7 +134,7 @@ def assignment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         access.require_assignment_place(ctx, form.cleaned_data["person"], form.cleaned_data["org_unit"])
         return services.assignment_update(
             kommune=ctx.kommune,
-            actor=request.user,
+            actor=ctx.user,
             assignment=assignment,
             data=form.service_data(),
             expected_version=form_version(form),
@@ -165,7 +165,7 @@ def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
         form,
         lambda: services.assignment_end(
             kommune=ctx.kommune,
-            actor=request.user,
+            actor=ctx.user,
             assignment=assignment,
             end=form.cleaned_data["end"],
             expected_version=form_version(form),
@@ -198,7 +198,7 @@ def assignment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     def delete() -> None:
         if form_version(form) is not None and form_version(form) != assignment.version:
             raise ConflictError
-        services.assignment_delete(kommune=ctx.kommune, actor=request.user, assignment=assignment)
+        services.assignment_delete(kommune=ctx.kommune, actor=ctx.user, assignment=assignment)
 
     return form_page(
         request,

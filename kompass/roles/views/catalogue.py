@@ -85,7 +85,7 @@ def catalogue_adopt(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Bitte wählen Sie einen der angebotenen Rollenkataloge."))
         return redirect("roles:role_list", ctx.kommune.slug)
     try:
-        services.catalogue_adopt(kommune=ctx.kommune, actor=request.user, catalogue=catalogue)
+        services.catalogue_adopt(kommune=ctx.kommune, actor=ctx.user, catalogue=catalogue)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("roles:role_list", ctx.kommune.slug)
@@ -126,7 +126,7 @@ def role_take_catalogue_version(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Für „%(name)s“ gibt es keine neuere Katalogfassung.") % {"name": role.name})
         return redirect("roles:catalogue_updates", ctx.kommune.slug)
     try:
-        services.role_take_catalogue_version(kommune=ctx.kommune, actor=request.user, role=role, source=source)
+        services.role_take_catalogue_version(kommune=ctx.kommune, actor=ctx.user, role=role, source=source)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -150,7 +150,7 @@ def role_add_from_catalogue(request: HttpRequest) -> HttpResponse:
         return redirect("roles:catalogue_updates", ctx.kommune.slug)
     source = form.cleaned_data["catalogue_role"]
     try:
-        role = services.role_add_from_catalogue(kommune=ctx.kommune, actor=request.user, source=source)
+        role = services.role_add_from_catalogue(kommune=ctx.kommune, actor=ctx.user, source=source)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("roles:catalogue_updates", ctx.kommune.slug)

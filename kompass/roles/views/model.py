@@ -96,7 +96,7 @@ def role_create(request: HttpRequest) -> HttpResponse:
     return form_page(
         request,
         form,
-        lambda: services.role_create(kommune=ctx.kommune, actor=request.user, data=form.service_data()),
+        lambda: services.role_create(kommune=ctx.kommune, actor=ctx.user, data=form.service_data()),
         done=lambda role: success(
             request,
             _("Die Rolle „%(name)s“ wurde angelegt.") % {"name": role.name},
@@ -120,7 +120,7 @@ def role_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form,
         lambda: services.role_update(
             kommune=ctx.kommune,
-            actor=request.user,
+            actor=ctx.user,
             role=role,
             data=form.service_data(),
             expected_version=form_version(form),
@@ -147,7 +147,7 @@ def role_delete(request: HttpRequest, pk: int) -> HttpResponse:
     def delete() -> None:
         if not role.is_custom:
             raise ValidationError(_("Rollen aus dem Katalog werden nicht gelöscht. Setzen Sie sie auf inaktiv."))
-        services.role_delete(kommune=ctx.kommune, actor=request.user, role=role)
+        services.role_delete(kommune=ctx.kommune, actor=ctx.user, role=role)
 
     return form_page(
         request,
@@ -177,7 +177,7 @@ def relation_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = RelationForm(request.POST, kommune=ctx.kommune, role=role)
     if form.is_valid():
         data = {**form.cleaned_data, "from_role": role}
-        relation = save_form(form, lambda: services.relation_create(kommune=ctx.kommune, actor=request.user, data=data))
+        relation = save_form(form, lambda: services.relation_create(kommune=ctx.kommune, actor=ctx.user, data=data))
         if relation is not None:
             messages.success(request, _("Die Beziehung „%(relation)s“ wurde angelegt.") % {"relation": relation})
             return redirect("roles:role_detail", ctx.kommune.slug, role.pk)
@@ -195,6 +195,6 @@ def relation_delete(request: HttpRequest, pk: int) -> HttpResponse:
     relation = access.relation_for_edit(ctx, form.cleaned_data["relation"])
     if role.pk not in (relation.from_role_id, relation.to_role_id):
         raise Http404
-    services.relation_delete(kommune=ctx.kommune, actor=request.user, relation=relation)
+    services.relation_delete(kommune=ctx.kommune, actor=ctx.user, relation=relation)
     messages.success(request, _("Die Beziehung „%(relation)s“ wurde entfernt.") % {"relation": relation})
     return redirect("roles:role_detail", ctx.kommune.slug, role.pk)

@@ -122,9 +122,7 @@ def assignment_create(request: HttpRequest, kommune_slug: str, payload: Assignme
     data["valid_from"] = payload.valid_from or selectors.today()
     access.require_assignment_place(ctx, data["person"], data["org_unit"])
     with api_change(request):
-        assignment = _service_call(
-            lambda: services.assignment_create(kommune=ctx.kommune, actor=request.user, data=data)
-        )
+        assignment = _service_call(lambda: services.assignment_create(kommune=ctx.kommune, actor=ctx.user, data=data))
     return Status(201, access.assignment_for_view(ctx, assignment.pk))
 
 
@@ -151,7 +149,7 @@ def assignment_update(
         _service_call(
             lambda: services.assignment_update(
                 kommune=ctx.kommune,
-                actor=request.user,
+                actor=ctx.user,
                 assignment=assignment,
                 data=data,
                 expected_version=payload.version,
@@ -175,7 +173,7 @@ def assignment_delete(
     if version is not None and version != assignment.version:
         raise ConflictError()
     with api_change(request):
-        services.assignment_delete(kommune=ctx.kommune, actor=request.user, assignment=assignment)
+        services.assignment_delete(kommune=ctx.kommune, actor=ctx.user, assignment=assignment)
     return Status(204, None)
 
 

@@ -54,7 +54,7 @@ def matrix_cell_set(request: HttpRequest, kommune_slug: str, payload: CellIn) ->
     with api_change(request):
         cell = services.raci_set(
             kommune=ctx.kommune,
-            actor=request.user,
+            actor=ctx.user,
             activity=activity,
             role=role,
             letter=payload.letter,

@@ -53,7 +53,7 @@ def role_model_adopt(request: HttpRequest, kommune_slug: str, payload: AdoptIn) 
     catalogue = _latest_catalogue(payload.catalogue_id)
     try:
         with api_change(request):
-            model = services.catalogue_adopt(kommune=ctx.kommune, actor=request.user, catalogue=catalogue)
+            model = services.catalogue_adopt(kommune=ctx.kommune, actor=ctx.user, catalogue=catalogue)
     except ValidationError as exc:
         raise ConflictError(" ".join(exc.messages)) from None
     body = {
@@ -118,7 +118,7 @@ def role_create(request: HttpRequest, kommune_slug: str, payload: RoleCreate) ->
     access.require_model_editor(ctx)
     data = payload.model_dump(exclude_none=True)
     with api_change(request):
-        role = services.role_create(kommune=ctx.kommune, actor=request.user, data=data)
+        role = services.role_create(kommune=ctx.kommune, actor=ctx.user, data=data)
     return Status(201, _detail(ctx, _with_catalogue(selectors.roles(ctx.kommune)).get(pk=role.pk)))
 
 
@@ -135,7 +135,7 @@ def role_update(request: HttpRequest, kommune_slug: str, role_id: int, payload: 
     with api_change(request):
         role = services.role_update(
             kommune=ctx.kommune,
-            actor=request.user,
+            actor=ctx.user,
             role=path_object(request, "role_id"),
             data=payload.changes(),
             expected_version=payload.version,
