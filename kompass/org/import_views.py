@@ -16,7 +16,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import number_format
@@ -30,7 +30,7 @@ from kompass.tabular.kinds import TABLE_KINDS, by_slug
 from kompass.tabular.report import ImportReport
 from kompass.tabular.writing import FORMATS
 from kompass.tenancy.capabilities import Capability
-from kompass.tenancy.decorators import tenant_view
+from kompass.tenancy.decorators import TenantRequest, tenant_view
 
 PREVIEW_ROWS = 200
 SHOWN_ISSUES = 500
@@ -77,9 +77,9 @@ def _session_key(ctx: Any) -> str:
     return f"kompass.import.{ctx.kommune.pk}"
 
 
-def _keep_pending(request: HttpRequest, kind: str, filename: str, data: bytes) -> str:
+def _keep_pending(request: TenantRequest, kind: str, filename: str, data: bytes) -> str:
     token = secrets.token_urlsafe(16)
-    request.session[_session_key(request.tenant)] = {  # type: ignore[attr-defined]
+    request.session[_session_key(request.tenant)] = {
         "token": token,
         "kind": kind,
         "filename": filename[:200],
@@ -89,9 +89,9 @@ def _keep_pending(request: HttpRequest, kind: str, filename: str, data: bytes) -
     return token
 
 
-def _take_pending(request: HttpRequest, token: str) -> dict[str, Any] | None:
+def _take_pending(request: TenantRequest, token: str) -> dict[str, Any] | None:
     """The pending upload for this token (removed from the session), or None."""
-    pending = request.session.pop(_session_key(request.tenant), None)  # type: ignore[attr-defined]
+    pending = request.session.pop(_session_key(request.tenant), None)
     if not isinstance(pending, dict):
         return None
     expected = str(pending.get("token", ""))
@@ -107,13 +107,13 @@ def _take_pending(request: HttpRequest, token: str) -> dict[str, Any] | None:
 
 
 def _page(
-    request: HttpRequest,
+    request: TenantRequest,
     form: ImportForm | None,
     report: ImportReport | None = None,
     token: str = "",
 ) -> HttpResponse:
     """The page; like every form page of the app, a rejected upload is shown with status 200."""
-    ctx = request.tenant  # type: ignore[attr-defined]
+    ctx = request.tenant
     slug = ctx.kommune.slug
     kinds = list(TABLE_KINDS)
     # Export URLs use German words: …/export/organisationseinheiten.csv
@@ -148,17 +148,17 @@ def _key_label(report: ImportReport | None) -> str:
 
 @require_safe
 @tenant_view
-def import_export(request: HttpRequest) -> HttpResponse:
+def import_export(request: TenantRequest) -> HttpResponse:
     """The page: export links for every member, the upload form for those who may import."""
-    ctx = request.tenant  # type: ignore[attr-defined]
+    ctx = request.tenant
     return _page(request, ImportForm() if ctx.can(Capability.IMPORT) else None)
 
 
 @require_POST
 @tenant_view
-def import_preview(request: HttpRequest) -> HttpResponse:
+def import_preview(request: TenantRequest) -> HttpResponse:
     """Check the uploaded file without saving anything and show what the import would do."""
-    ctx = request.tenant  # type: ignore[attr-defined]
+    ctx = request.tenant
     ctx.require(Capability.IMPORT)
     form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -180,9 +180,9 @@ def import_preview(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @tenant_view
-def import_confirm(request: HttpRequest) -> HttpResponse:
+def import_confirm(request: TenantRequest) -> HttpResponse:
     """Run the previewed import: the kept file is checked again and imported in one transaction."""
-    ctx = request.tenant  # type: ignore[attr-defined]
+    ctx = request.tenant
     ctx.require(Capability.IMPORT)
     pending = _take_pending(request, request.POST.get("token", ""))
     target = reverse("org:import_export", args=[ctx.kommune.slug])
@@ -209,10 +209,10 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @tenant_view
-def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+def export(request: TenantRequest, kind: str, fmt: str) -> HttpResponse:
     """Download the data of a registered kind (org units, people, role assignments …) of the Kommune
     as CSV or XLSX (every member may); `kind` is the kind's German slug."""
-    ctx = request.tenant  # type: ignore[attr-defined]
+    ctx = request.tenant
     table_kind = by_slug(kind)
     if table_kind is None or fmt not in FORMATS:
         raise Http404

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from kompass.core.exceptions import ConflictError
 from kompass.roles import access, exports, services
 from kompass.roles.models import ActivityTemplate, Raci, Role
-from kompass.tenancy.decorators import tenant_view
+from kompass.tenancy.decorators import TenantRequest, tenant_view
 
 LETTER_CHOICES = [("", gettext_lazy("– (leer)")), *Raci.choices]
 LETTERS = {value for value, _label in LETTER_CHOICES}
@@ -59,9 +59,9 @@ def _error_text(exc: ValidationError) -> str:
 
 @require_safe
 @tenant_view
-def matrix(request: HttpRequest) -> HttpResponse:
+def matrix(request: TenantRequest) -> HttpResponse:
     """Activities × roles with R/A/C/I, a check per row, the legend and the exports."""
-    ctx = request.tenant  # type: ignore[attr-defined]
+    ctx = request.tenant
     table = exports.matrix_table(ctx.kommune)
     context = {
         "table": table,
@@ -109,9 +109,9 @@ def _active_role(ctx: Any, pk: int) -> Role:
 
 @require_POST
 @tenant_view
-def matrix_cell(request: HttpRequest) -> HttpResponse:
+def matrix_cell(request: TenantRequest) -> HttpResponse:
     """Set or clear one cell (from the grid's script as JSON, or from a plain form: redirect)."""
-    ctx = request.tenant  # type: ignore[attr-defined]
+    ctx = request.tenant
     access.require_model_editor(ctx)
     form = CellForm(request.POST)
     problem = _cell_form_problem(form, request.POST)
@@ -206,9 +206,9 @@ def _parse_activity_param(request: HttpRequest) -> int | str | None:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @tenant_view
-def matrix_row(request: HttpRequest) -> HttpResponse:
+def matrix_row(request: TenantRequest) -> HttpResponse:
     """Edit one activity's row with an ordinary form: the keyboard-grid alternative without script."""
-    ctx = request.tenant  # type: ignore[attr-defined]
+    ctx = request.tenant
     access.require_model_editor(ctx)
     parsed = _parse_activity_param(request)
     if isinstance(parsed, str):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from kompass.core.extensions import DASHBOARD_PANELS
 from kompass.tenancy.capabilities import Capability
 from kompass.tenancy.context import memberships_of
-from kompass.tenancy.decorators import tenant_view
+from kompass.tenancy.decorators import TenantRequest, tenant_view
 from kompass.ui.forms import FeedbackForm
 
 
@@ -31,8 +33,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @tenant_view
-def dashboard(request: HttpRequest) -> HttpResponse:
-    ctx = request.tenant  # type: ignore[attr-defined]
+def dashboard(request: TenantRequest) -> HttpResponse:
+    ctx = request.tenant
     panels = [
         {"template": panel.template, **panel.context(ctx)}
         for panel in DASHBOARD_PANELS
@@ -50,7 +52,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _legal(template: str, title: str):  # type: ignore[no-untyped-def]
+def _legal(template: str, title: str) -> Callable[[HttpRequest], HttpResponse]:
     @require_safe
     def view(request: HttpRequest) -> HttpResponse:
         return render(request, template, {"page_title": title})

@@ -23,13 +23,13 @@ from kompass.roles import access, rules, selectors, services
 from kompass.roles.forms import AssignmentEndForm, AssignmentFilterForm, AssignmentForm
 from kompass.roles.models import Assignment
 from kompass.roles.views.common import assignments_crumb, roles_crumb
-from kompass.tenancy.decorators import tenant_view
+from kompass.tenancy.decorators import TenantRequest, tenant_view
 
 
 @require_safe
 @tenant_view
-def assignment_list(request: HttpRequest) -> HttpResponse:
-    ctx = request.tenant  # type: ignore[attr-defined]
+def assignment_list(request: TenantRequest) -> HttpResponse:
+    ctx = request.tenant
     form = AssignmentFilterForm(request.GET or None, kommune=ctx.kommune)
     filters = form.cleaned_data if form.is_valid() else {}
     sort = filters.get("sort") or "person"
@@ -42,7 +42,7 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
         sort=sort,
     )
     page = paginate_by_ids(request, qs, lambda ids: selectors.assignments(ctx.kommune).filter(pk__in=ids))
-    template = "roles/partials/assignment_table.html" if request.htmx else "roles/assignment_list.html"  # type: ignore[attr-defined]
+    template = "roles/partials/assignment_table.html" if request.htmx else "roles/assignment_list.html"
     return render(
         request,
         template,
@@ -58,9 +58,9 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _warn_overload(request: HttpRequest, assignment: Assignment) -> None:
+def _warn_overload(request: TenantRequest, assignment: Assignment) -> None:
     """Tell the editor when the person now holds more than 100 % across all current roles."""
-    kommune = request.tenant.kommune  # type: ignore[attr-defined]
+    kommune = request.tenant.kommune
     total = selectors.person_time_shares(kommune, [assignment.person_id]).get(assignment.person_id)
     if total is not None and total > 100:
         messages.warning(
@@ -83,9 +83,9 @@ def _assignment_initial(ctx: Any, request: HttpRequest) -> dict[str, Any]:
     return initial
 
 
-def _assignment_saved(request: HttpRequest, message: str, assignment: Assignment) -> HttpResponse:
+def _assignment_saved(request: TenantRequest, message: str, assignment: Assignment) -> HttpResponse:
     _warn_overload(request, assignment)
-    return success(request, message, "roles:role_detail", request.tenant.kommune.slug, assignment.role_id)  # type: ignore[attr-defined]
+    return success(request, message, "roles:role_detail", request.tenant.kommune.slug, assignment.role_id)
 
 
 def _assignment_title(text: str, assignment: Assignment) -> str:
@@ -94,8 +94,8 @@ def _assignment_title(text: str, assignment: Assignment) -> str:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @tenant_view
-def assignment_create(request: HttpRequest) -> HttpResponse:
-    ctx = request.tenant  # type: ignore[attr-defined]
+def assignment_create(request: TenantRequest) -> HttpResponse:
+    ctx = request.tenant
     access.require_assignment_editor(ctx)
     form = AssignmentForm(request.POST or None, kommune=ctx.kommune, initial=_assignment_initial(ctx, request))
 
@@ -120,8 +120,8 @@ def assignment_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @tenant_view
-def assignment_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    ctx = request.tenant  # type: ignore[attr-defined]
+def assignment_edit(request: TenantRequest, pk: int) -> HttpResponse:
+    ctx = request.tenant
     assignment = access.assignment_for_edit(ctx, pk)
     form = AssignmentForm(
         request.POST or None,
@@ -156,8 +156,8 @@ def assignment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @tenant_view
-def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
-    ctx = request.tenant  # type: ignore[attr-defined]
+def assignment_end(request: TenantRequest, pk: int) -> HttpResponse:
+    ctx = request.tenant
     assignment = access.assignment_for_edit(ctx, pk)
     form = AssignmentEndForm(request.POST or None, initial=AssignmentEndForm.initial_for(assignment, selectors.today()))
     return form_page(
@@ -190,8 +190,8 @@ def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @tenant_view
-def assignment_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    ctx = request.tenant  # type: ignore[attr-defined]
+def assignment_delete(request: TenantRequest, pk: int) -> HttpResponse:
+    ctx = request.tenant
     assignment = access.assignment_for_edit(ctx, pk)
     form = DeleteForm(request.POST or None, initial={"version": assignment.version})
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,13 +18,13 @@ from kompass.roles import access, overview, selectors, services
 from kompass.roles.forms import AdoptForm, CatalogueRoleChoiceForm
 from kompass.roles.models import Catalogue, CatalogueRole
 from kompass.roles.views.common import roles_crumb
-from kompass.tenancy.decorators import tenant_view
+from kompass.tenancy.decorators import TenantRequest, tenant_view
 
 
 @require_safe
 @tenant_view
-def catalogue_list(request: HttpRequest) -> HttpResponse:
-    ctx = request.tenant  # type: ignore[attr-defined]
+def catalogue_list(request: TenantRequest) -> HttpResponse:
+    ctx = request.tenant
     latest = overview.latest_catalogues()
     catalogues = list(Catalogue.objects.all())
     roles_by_catalogue: dict[int, list[CatalogueRole]] = {c.pk: [] for c in latest.values()}
@@ -46,8 +46,8 @@ def catalogue_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @tenant_view
-def catalogue_role(request: HttpRequest, catalogue_id: int, role_key: str) -> HttpResponse:
-    ctx = request.tenant  # type: ignore[attr-defined]
+def catalogue_role(request: TenantRequest, catalogue_id: int, role_key: str) -> HttpResponse:
+    ctx = request.tenant
     catalogue = Catalogue.objects.filter(pk=catalogue_id).first()  # global catalogue, no Kommune data
     if catalogue is None:
         raise Http404
@@ -75,8 +75,8 @@ def catalogue_role(request: HttpRequest, catalogue_id: int, role_key: str) -> Ht
 
 @require_POST
 @tenant_view
-def catalogue_adopt(request: HttpRequest) -> HttpResponse:
-    ctx = request.tenant  # type: ignore[attr-defined]
+def catalogue_adopt(request: TenantRequest) -> HttpResponse:
+    ctx = request.tenant
     access.require_model_editor(ctx)
     form = AdoptForm(request.POST)
     latest = {c.pk: c for c in overview.latest_catalogues().values()}
@@ -99,8 +99,8 @@ def catalogue_adopt(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @tenant_view
-def catalogue_updates(request: HttpRequest) -> HttpResponse:
-    ctx = request.tenant  # type: ignore[attr-defined]
+def catalogue_updates(request: TenantRequest) -> HttpResponse:
+    ctx = request.tenant
     model = selectors.role_model(ctx.kommune)
     updates = overview.catalogue_updates(ctx.kommune, model.catalogue) if model is not None else None
     return render(
@@ -118,8 +118,8 @@ def catalogue_updates(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @tenant_view
-def role_take_catalogue_version(request: HttpRequest, pk: int) -> HttpResponse:
-    ctx = request.tenant  # type: ignore[attr-defined]
+def role_take_catalogue_version(request: TenantRequest, pk: int) -> HttpResponse:
+    ctx = request.tenant
     role = access.role_for_edit(ctx, pk)
     source = overview.newest_catalogue_role(role)
     if source is None or source.pk == role.catalogue_role_id:
@@ -140,8 +140,8 @@ def role_take_catalogue_version(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @tenant_view
-def role_add_from_catalogue(request: HttpRequest) -> HttpResponse:
-    ctx = request.tenant  # type: ignore[attr-defined]
+def role_add_from_catalogue(request: TenantRequest) -> HttpResponse:
+    ctx = request.tenant
     access.require_model_editor(ctx)
     latest = list(overview.latest_catalogues().values())
     form = CatalogueRoleChoiceForm(request.POST, queryset=CatalogueRole.objects.filter(catalogue__in=latest))

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from kompass.roles import access, overview
 from kompass.roles.views.common import roles_crumb
-from kompass.tenancy.decorators import tenant_view
+from kompass.tenancy.decorators import TenantRequest, tenant_view
 
 
 @require_safe
 @tenant_view
-def lotsen(request: HttpRequest) -> HttpResponse:
-    ctx = request.tenant  # type: ignore[attr-defined]
+def lotsen(request: TenantRequest) -> HttpResponse:
+    ctx = request.tenant
     return render(
         request,
         "roles/lotsen.html",
@@ -29,8 +29,8 @@ def lotsen(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @tenant_view
-def checks(request: HttpRequest) -> HttpResponse:
-    ctx = request.tenant  # type: ignore[attr-defined]
+def checks(request: TenantRequest) -> HttpResponse:
+    ctx = request.tenant
     return render(
         request,
         "roles/checks.html",

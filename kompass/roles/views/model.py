@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -23,17 +23,17 @@ from kompass.roles import access, overview, selectors, services
 from kompass.roles.forms import RelationDeleteForm, RelationForm, RoleForm
 from kompass.roles.models import Role
 from kompass.roles.views.common import optional_url, role_crumbs, roles_crumb
-from kompass.tenancy.decorators import tenant_view
+from kompass.tenancy.decorators import TenantRequest, tenant_view
 
 HOLDERS_SHOWN = 50
 
 
 @require_safe
 @tenant_view
-def role_list(request: HttpRequest) -> HttpResponse:
-    ctx = request.tenant  # type: ignore[attr-defined]
+def role_list(request: TenantRequest) -> HttpResponse:
+    ctx = request.tenant
     model = selectors.role_model(ctx.kommune)
-    rows = [(role, overview.role_status(role, role.holder_count)) for role in selectors.role_list(ctx.kommune)]  # type: ignore[attr-defined]
+    rows = [(role, overview.role_status(role, role.holder_count)) for role in selectors.role_list(ctx.kommune)]  # type: ignore[attr-defined]  # annotated by the selector
     offers = list(overview.latest_catalogues().values()) if model is None else []
     updates = overview.catalogue_updates(ctx.kommune, model.catalogue) if model is not None else None
     return render(
@@ -81,16 +81,16 @@ def _role_context(ctx: Any, role: Role, relation_form: RelationForm | None = Non
 
 @require_safe
 @tenant_view
-def role_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    ctx = request.tenant  # type: ignore[attr-defined]
+def role_detail(request: TenantRequest, pk: int) -> HttpResponse:
+    ctx = request.tenant
     role = access.role_for_view(ctx, pk)
     return render(request, "roles/role_detail.html", _role_context(ctx, role))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @tenant_view
-def role_create(request: HttpRequest) -> HttpResponse:
-    ctx = request.tenant  # type: ignore[attr-defined]
+def role_create(request: TenantRequest) -> HttpResponse:
+    ctx = request.tenant
     access.require_model_editor(ctx)
     form = RoleForm(request.POST or None, initial={"is_active": True, "kind": "intern"})
     return form_page(
@@ -111,8 +111,8 @@ def role_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @tenant_view
-def role_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    ctx = request.tenant  # type: ignore[attr-defined]
+def role_edit(request: TenantRequest, pk: int) -> HttpResponse:
+    ctx = request.tenant
     role = access.role_for_edit(ctx, pk)
     form = RoleForm(request.POST or None, initial=RoleForm.initial_for(role))
     return form_page(
@@ -139,8 +139,8 @@ def role_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @tenant_view
-def role_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    ctx = request.tenant  # type: ignore[attr-defined]
+def role_delete(request: TenantRequest, pk: int) -> HttpResponse:
+    ctx = request.tenant
     role = access.role_for_edit(ctx, pk)
     form = DeleteForm(request.POST or None, initial={"version": role.version})
 
@@ -171,8 +171,8 @@ def role_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @tenant_view
-def relation_create(request: HttpRequest, pk: int) -> HttpResponse:
-    ctx = request.tenant  # type: ignore[attr-defined]
+def relation_create(request: TenantRequest, pk: int) -> HttpResponse:
+    ctx = request.tenant
     role = access.role_for_edit(ctx, pk)
     form = RelationForm(request.POST, kommune=ctx.kommune, role=role)
     if form.is_valid():
@@ -186,8 +186,8 @@ def relation_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @tenant_view
-def relation_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    ctx = request.tenant  # type: ignore[attr-defined]
+def relation_delete(request: TenantRequest, pk: int) -> HttpResponse:
+    ctx = request.tenant
     role = access.role_for_edit(ctx, pk)
     form = RelationDeleteForm(request.POST)
     if not form.is_valid():
