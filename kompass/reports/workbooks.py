@@ -6,9 +6,8 @@ way for every report, so a council member finds the same kind of file wherever i
 SECURITY: every text cell is stored as a string, never as a formula, and a text that a spreadsheet
 program would run as a formula (starting with `=`, `+`, `-`, `@`, tab or CR) gets a leading
 apostrophe (I4) – in the header and the legend too, because names there are the Kommune's own
-text. Characters that XLSX cannot hold (control characters) are dropped. The tabular layer
-applies the same rule to its data exports; the shared layers do not import each other, so the
-few lines are repeated here with the same cases.
+text. Characters that XLSX cannot hold (control characters) are dropped. The rule is
+`core.formulas`, the same as for the tabular layer's data exports.
 """
 
 from __future__ import annotations
@@ -23,22 +22,12 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kompass.core.formulas import escape_formula
+
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-# After an apostrophe these would be read back as an escaped formula: such a text gets one more.
-ESCAPED_AFTER_APOSTROPHE = ("=", "+", "-", "@", "\t", "\r", "\n", "'")
 SHEET_NAME_LENGTH = 31  # Excel's limit
 
 Cell = str | int | float | None
-
-
-def escape_formula(value: str) -> str:
-    """SECURITY: a text that starts like a formula is prefixed with `'` so it stays text (I4).
-    A text that already starts with `'` before such a character gets one more, so that an importer
-    that removes one gives back exactly the stored text."""
-    if value.startswith(FORMULA_PREFIXES) or (value[:1] == "'" and value[1:2] in ESCAPED_AFTER_APOSTROPHE):
-        return f"'{value}"
-    return value
 
 
 def cell_text(value: str) -> str:

@@ -13,17 +13,15 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kompass.core.formulas import escape_formula
 from kompass.reports import workbooks
 from kompass.roles import selectors
 from kompass.roles.models import ActivityTemplate, Raci, RaciCell, Role
-from kompass.tabular.writing import escape_formula, to_csv
+from kompass.tabular.writing import CONTENT_TYPES as TABLE_CONTENT_TYPES
+from kompass.tabular.writing import ExportFile, to_csv
 from kompass.tenancy.models import Kommune
 
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pdf": "application/pdf",
-}
+CONTENT_TYPES = {**TABLE_CONTENT_TYPES, "pdf": "application/pdf"}
 
 
 def letter_meanings() -> list[tuple[str, str]]:
@@ -94,13 +92,6 @@ def row_status(kommune: Kommune, activity: ActivityTemplate) -> MatrixRow:
 
 
 # --- files -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ExportFile:
-    content: bytes
-    content_type: str
-    filename: str
 
 
 def filename(kommune: Kommune, fmt: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_safe
 from kompass.reports.graphs import GraphError
 from kompass.roles import access, exports, graph, pdf
 from kompass.roles.models import RelationType
-from kompass.tenancy.decorators import tenant_view
+from kompass.tenancy.decorators import TenantRequest, tenant_view
 
 logger = logging.getLogger(__name__)
 
@@ -41,20 +41,20 @@ def _file(export: exports.ExportFile) -> HttpResponse:
 
 @require_safe
 @tenant_view
-def matrix_xlsx(request: HttpRequest) -> HttpResponse:
-    return _file(exports.matrix_xlsx(exports.matrix_table(request.tenant.kommune)))  # type: ignore[attr-defined]
+def matrix_xlsx(request: TenantRequest) -> HttpResponse:
+    return _file(exports.matrix_xlsx(exports.matrix_table(request.tenant.kommune)))
 
 
 @require_safe
 @tenant_view
-def matrix_csv(request: HttpRequest) -> HttpResponse:
-    return _file(exports.matrix_csv(exports.matrix_table(request.tenant.kommune)))  # type: ignore[attr-defined]
+def matrix_csv(request: TenantRequest) -> HttpResponse:
+    return _file(exports.matrix_csv(exports.matrix_table(request.tenant.kommune)))
 
 
 @require_safe
 @tenant_view
-def matrix_pdf(request: HttpRequest) -> HttpResponse:
-    kommune = request.tenant.kommune  # type: ignore[attr-defined]
+def matrix_pdf(request: TenantRequest) -> HttpResponse:
+    kommune = request.tenant.kommune
     return _download(pdf.matrix_pdf(kommune), exports.CONTENT_TYPES["pdf"], exports.filename(kommune, "pdf"))
 
 
@@ -63,9 +63,9 @@ def matrix_pdf(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @tenant_view
-def role_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def role_pdf(request: TenantRequest, pk: int) -> HttpResponse:
     """The printable role profile (tasks, responsibilities, relations, current holders)."""
-    ctx = request.tenant  # type: ignore[attr-defined]
+    ctx = request.tenant
     role = access.role_for_view(ctx, pk)
     key = slugify(role.key)[:60] or str(role.pk)
     return _download(pdf.role_profile_pdf(ctx.kommune, role), exports.CONTENT_TYPES["pdf"], f"rollenprofil-{key}.pdf")
@@ -86,9 +86,9 @@ class GraphFilterForm(forms.Form):
 
 @require_safe
 @tenant_view
-def graph_page(request: HttpRequest) -> HttpResponse:
+def graph_page(request: TenantRequest) -> HttpResponse:
     """Roles and their typed relations as a picture, with the same facts as a text list."""
-    ctx = request.tenant  # type: ignore[attr-defined]
+    ctx = request.tenant
     form = GraphFilterForm(request.GET or None)
     chosen = (form.cleaned_data["art"] or None) if form.is_valid() else None
     network = graph.role_network(ctx.kommune, chosen)

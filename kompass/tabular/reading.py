@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
 
+from kompass.core.formulas import ESCAPED_AFTER_APOSTROPHE
 from kompass.tabular.report import FILE_ROW, ImportIssue
 
 logger = logging.getLogger(__name__)
@@ -73,10 +74,6 @@ UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[
 # Characters a German administration's CSV in Windows-1252 plausibly contains.
 CP1252_PLAUSIBLE = re.compile(r"[\t\n\r\x20-\x7e\xa0-\xff€„“”‚‘’–—…•§°·]")
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-# Cells starting like this are run as formulas by spreadsheet programs (I4). Exports put an
-# apostrophe before them (and before an apostrophe that precedes one), imports take it off.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-ESCAPED_AFTER_APOSTROPHE = ("=", "+", "-", "@", "\t", "\r", "\n", "'")
 DELIMITERS = (";", ",", "\t")
 
 

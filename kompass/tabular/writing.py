@@ -16,7 +16,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, TYPE_STRING, WriteOnlyCell
 
-from kompass.tabular.reading import ESCAPED_AFTER_APOSTROPHE, FORMULA_PREFIXES
+from kompass.core.formulas import escape_formula
 from kompass.tenancy.models import Kommune
 
 FORMATS = ("csv", "xlsx")
@@ -33,15 +33,6 @@ class ExportFile:
     content: bytes
     content_type: str
     filename: str
-
-
-def escape_formula(value: str) -> str:
-    """SECURITY: a cell that starts like a formula is prefixed with `'` so it stays text (I4).
-    A value that already starts with `'` before such a character gets one more, so that the
-    importer (which removes one) gives back exactly the stored value."""
-    if value.startswith(FORMULA_PREFIXES) or (value[:1] == "'" and value[1:2] in ESCAPED_AFTER_APOSTROPHE):
-        return f"'{value}"
-    return value
 
 
 def to_csv(header: Iterable[str], rows: Iterable[list[str]]) -> bytes:
