@@ -22,6 +22,7 @@ from kompass.accounts.services import api_token_create
 from kompass.conftest import World
 from kompass.factories import UserFactory, person
 from kompass.tenancy.models import Membership, Role
+from kompass.tenancy.public import Publication, publications
 from kompass.ui.tests.browser.conftest import Browsing, assert_shell, axe_scan, login
 
 
@@ -77,6 +78,7 @@ class Page:
     kwargs: Callable[[Fill], dict[str, Any]] = lambda f: {}
     as_user: str = "admin"
     query: Callable[[Fill], str] = lambda f: ""
+    published: bool = False  # a public page: the Kommune publishes something while it is scanned
 
 
 def _slug(f: Fill) -> dict[str, Any]:
@@ -135,6 +137,8 @@ PAGES: dict[str, Page] = {
     "roles:graph": Page(_roles),
     "roles:matrix": Page(_roles),
     "roles:matrix_row": Page(_roles, query=lambda f: f"?aktivitaet={f.roles()['activity'].pk}"),
+    # Public pages (anonymous), open only while a module publishes something of the Kommune.
+    "public:kommune": Page(_slug, as_user="anonymous", published=True),
 }
 
 # Routes that are no HTML page (a POST action, a download, a machine endpoint), with the reason.
@@ -234,7 +238,12 @@ def test_page_passes_axe_and_has_the_page_shell(name: str, browsing: Browsing) -
     _open_as(browsing, spec.as_user)
     fill = Fill(browsing.world)
     url = reverse(name, kwargs=spec.kwargs(fill) or None) + spec.query(fill)
-    response = browsing.page.goto(browsing.base + url)
+    if spec.published:
+        publications.register(Publication("axe-scan", lambda kommune: True))
+    try:
+        response = browsing.page.goto(browsing.base + url)
+    finally:
+        publications.unregister("axe-scan")
     assert response is not None and response.status == 200, f"{name} ({url}) answered {response and response.status}"
     assert_shell(browsing.page)
     axe_scan(browsing.page, f"{name} ({url})")
