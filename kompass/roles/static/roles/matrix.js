@@ -58,12 +58,16 @@
     target.focus();
   }
 
+  var pendingAnnouncement = null;
+
   function announce(message, isError) {
     if (!liveRegion) { return; }
     liveRegion.classList.toggle("kk-matrix-status--error", !!isError);
     liveRegion.textContent = "";
-    // A short pause makes screen readers announce a message even when it repeats.
-    window.setTimeout(function () { liveRegion.textContent = message; }, 60);
+    // A short pause makes screen readers announce a message even when it repeats. A message still
+    // waiting for its pause is dropped: an older answer must never replace a newer one.
+    window.clearTimeout(pendingAnnouncement);
+    pendingAnnouncement = window.setTimeout(function () { liveRegion.textContent = message; }, 60);
   }
 
   function showStatus(row, ok, text) {

@@ -127,8 +127,7 @@ def test_admin_edits_the_matrix_with_the_keyboard_only(matrix_browsing: Browsing
 
     # Someone else sets the cell meanwhile: the editor's key press is not saved, the cell shows
     # the other person's letter and the conflict is announced.
-    page.keyboard.press("c")
-    page.wait_for_function("() => !document.activeElement.hasAttribute('aria-busy')")
+    press_and_wait(page, "c")
     services.raci_set(
         kommune=world.kommune,
         actor=world.admin,
