@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from kompass.audit.extensions import AUDIT_LABELS, AuditLabels
 from kompass.core.extensions import NAV_ENTRIES, PERSONAL_DATA, NavEntry, PersonalData
 
 PUBLIC_TASK = _("Art. 6 Abs. 1 lit. e DSGVO i. V. m. dem Datenschutzgesetz des Landes (Aufgabe der Kommune)")
@@ -33,6 +34,10 @@ def register() -> None:
         )
     )
     _personal_data()
+    from kompass.accounts.models import User
+
+    # The log names a member by her display name ("Nicole Huber"), not by her login name.
+    AUDIT_LABELS.register(AuditLabels(key="accounts", object_names={User: lambda user: user.display_name}))
 
 
 def _personal_data() -> None:

@@ -185,7 +185,7 @@ def _scoped(kommune_id: int, model: type[models.Model]) -> models.QuerySet[Any] 
 
 
 def _object_label(obj: models.Model) -> str:
-    return str(getattr(obj, "display_name", None) or obj)
+    return extensions.object_name(obj)
 
 
 def _lookups(refs: dict[tuple[int, type[models.Model]], set[int]]) -> _Lookups:

@@ -35,3 +35,17 @@ def test_an_unregistered_label_falls_back_to_the_field_name() -> None:
     finally:
         AUDIT_LABELS.unregister("test.labels")
     assert extensions.field_label("massnahme") is None
+
+
+def test_accounts_name_a_user_by_display_name_and_others_fall_back_to_str() -> None:
+    from kompass.accounts.models import User
+
+    user = User(username="nhuber", first_name="Nicole", last_name="Huber")
+    assert extensions.object_name(user) == "Nicole Huber"
+    assert extensions.object_name(Person(first_name="Zoë", last_name="Łukasiewicz")) == "Zoë Łukasiewicz"
+
+
+def test_an_object_name_that_is_not_callable_is_refused() -> None:
+    with pytest.raises(ImproperlyConfigured, match="not callable"):
+        AUDIT_LABELS.register(AuditLabels(key="test.names", object_names={Person: "Vorname"}))  # type: ignore[dict-item]
+    assert "test.names" not in AUDIT_LABELS
