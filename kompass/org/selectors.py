@@ -26,6 +26,41 @@ class TreeNode:
     extra_html: str = ""  # markup other modules add to the unit's line (e.g. role badges), already escaped
 
 
+def unit_label(unit: OrgUnit | None) -> str:
+    """How a unit is named wherever it is listed or picked: Kennung and name ("32.1 Bürgerservice")."""
+    if unit is None:
+        return ""
+    return format_unit_label(unit.code, unit.name)
+
+
+def format_unit_label(code: str, name: str) -> str:
+    """`unit_label` from plain values (for lists read with `values_list`)."""
+    return f"{code} {name}".strip()
+
+
+def person_label(person: Person) -> str:
+    """How a person is named wherever people are picked or listed, so that two people with the
+    same name are told apart: "Anna Schmidt (32.1 Bürgerservice, a.schmidt@kommune.de)".
+
+    Reads `person.org_unit`: select the unit with the person (`select_related("org_unit")`).
+    """
+    unit = person.org_unit if person.org_unit_id else None
+    return format_person_label(
+        person.first_name,
+        person.last_name,
+        person.email,
+        unit.code if unit is not None else "",
+        unit.name if unit is not None else "",
+    )
+
+
+def format_person_label(first_name: str, last_name: str, email: str, unit_code: str = "", unit_name: str = "") -> str:
+    """`person_label` from plain values (for choices read with `values_list`)."""
+    details = [part for part in (format_unit_label(unit_code, unit_name), email) if part]
+    name = f"{first_name} {last_name}".strip()
+    return f"{name} ({', '.join(details)})" if details else name
+
+
 def orgunits(kommune: Kommune) -> QuerySet[OrgUnit]:
     return OrgUnit.objects.for_kommune(kommune)
 
