@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kompass.tenancy.scoping import TenantModel
@@ -83,6 +84,9 @@ class RoleContent(models.Model):
     key = models.SlugField(_("Schlüssel"), max_length=60)
     name = models.CharField(_("Name"), max_length=200)
     short_name = models.CharField(_("Kurzname"), max_length=40, blank=True)
+    # One holder of the role, phrased so that no gender needs to be stored ("Digitale Lotsin oder
+    # Digitaler Lotse"); `name` may be a plural or a function ("Digitale Lotsinnen und Lotsen").
+    name_singular = models.CharField(_("Bezeichnung für eine Person"), max_length=200, blank=True)
     kind = models.CharField(_("Art"), max_length=10, choices=RoleKind.choices, default=RoleKind.INTERN)
     group = models.CharField(_("Gruppe"), max_length=100, blank=True)
     purpose = models.TextField(_("Zweck"), blank=True)
@@ -102,6 +106,7 @@ class RoleContent(models.Model):
     CONTENT_FIELDS = (
         "name",
         "short_name",
+        "name_singular",
         "kind",
         "group",
         "purpose",
@@ -135,6 +140,22 @@ class RoleContent(models.Model):
     @property
     def label(self) -> str:
         return f"{self.name} ({self.short_name})" if self.short_name and self.short_name != self.name else self.name
+
+    @property
+    def holder_name(self) -> str:
+        """How one holder of the role is named on their own ("Digitale Lotsin oder Digitaler Lotse").
+
+        A role without a singular form (an own role whose editors left it empty) is named by its name.
+        """
+        return self.name_singular or self.name
+
+    @property
+    def as_holder(self) -> str:
+        """The role of one person in running text: "als Digitale Lotsin oder Digitaler Lotse", or, for a
+        role without a singular form, "in der Rolle „Name“" (no gender needs to be guessed)."""
+        if self.name_singular:
+            return gettext("als %(role)s") % {"role": self.name_singular}
+        return gettext("in der Rolle „%(role)s“") % {"role": self.name}
 
 
 class CatalogueRole(RoleContent):
@@ -316,7 +337,7 @@ class Assignment(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.person} – {self.role}"
+        return f"{self.person} – {self.role.holder_name}"
 
 
 class RaciCell(TenantModel):
