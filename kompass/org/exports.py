@@ -7,11 +7,13 @@ the tabular layer's (`kompass.tabular.writing`); here is only what goes into the
 from __future__ import annotations
 
 from collections.abc import Iterator
+from operator import itemgetter
 
 from django.utils import translation
 
 from kompass.org.importers import COLUMNS, KIND_ORGUNITS, KIND_PEOPLE
 from kompass.org.models import OrgUnit, OrgUnitType, Person
+from kompass.org.sorting import tree_order
 from kompass.tabular.writing import ExportFile, table_file
 from kompass.tenancy.models import Kommune
 
@@ -19,15 +21,17 @@ FILE_STEMS = {KIND_ORGUNITS: "organisationseinheiten", KIND_PEOPLE: "personen"}
 
 
 def orgunit_rows(kommune: Kommune) -> Iterator[list[str]]:
-    """The Kommune's units in import columns, parents before children."""
+    """The Kommune's units in import columns in the tree's order: parents before children,
+    siblings in natural order of Kennung."""
     with translation.override("de"):
         labels = {value: str(label) for value, label in OrgUnitType.choices}
     units = (
         OrgUnit.objects.for_kommune(kommune)
-        .order_by("path")
-        .values_list("code", "name", "unit_type", "parent__code", "head__email")
+        .order_by()
+        .values_list("pk", "parent_id", "sort_key", "code", "name", "unit_type", "parent__code", "head__email")
     )
-    for code, name, unit_type, parent_code, head_email in units.iterator(chunk_size=2000):
+    ordered = tree_order(units, pk=itemgetter(0), parent=itemgetter(1), key=itemgetter(2, 3))
+    for _pk, _parent, _key, code, name, unit_type, parent_code, head_email in ordered:
         yield [code, name, labels.get(unit_type, unit_type), parent_code or "", head_email or ""]
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable
+from operator import itemgetter
 from typing import Any
 
 from django import forms
@@ -11,7 +12,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from kompass.org.models import OrgUnit, OrgUnitType, Person
+from kompass.org.models import NATURAL_ORDER, OrgUnit, OrgUnitType, Person
+from kompass.org.sorting import tree_order
 from kompass.tenancy.models import Kommune
 
 
@@ -22,8 +24,9 @@ class VersionedForm(forms.Form):
 
 
 def unit_choices(kommune: Kommune) -> Any:
-    # Timestamps and versions are not shown; skipping them matters with 1,500 units.
-    return OrgUnit.objects.for_kommune(kommune).defer("updated_at", "version").order_by("path")
+    # Timestamps and versions are not shown; skipping them matters with 1,500 units. The widget
+    # puts the units in tree order (`UnitSelect._unit_choices`).
+    return OrgUnit.objects.for_kommune(kommune).defer("updated_at", "version").order_by(*NATURAL_ORDER)
 
 
 def _indented(depth: int, code: str, name: str) -> str:
@@ -59,8 +62,10 @@ class UnitSelect(forms.Select):
         empty: list[tuple[Any, Any]] = (
             [("", choices.field.empty_label)] if choices.field.empty_label is not None else []
         )
-        rows = choices.queryset.values_list("pk", "depth", "code", "name")
-        return [*empty, *((pk, _indented(depth, code, unit_name)) for pk, depth, code, unit_name in rows)]
+        rows = choices.queryset.values_list("pk", "parent_id", "depth", "code", "name", "sort_key")
+        # The tree's order: depth-first, siblings in natural order of Kennung ("32.2" before "32.10").
+        ordered = tree_order(rows, pk=itemgetter(0), parent=itemgetter(1), key=itemgetter(5, 3))
+        return [*empty, *((row[0], _indented(row[2], row[3], row[4])) for row in ordered)]
 
 
 def use_units_of(field: Any, kommune: Kommune) -> None:
@@ -177,6 +182,9 @@ class PersonFilterForm(forms.Form):
 class OrgUnitFilterForm(forms.Form):
     q = forms.CharField(label=_("Suche"), required=False, max_length=100)
     typ = forms.ChoiceField(label=_("Typ"), required=False, choices=[("", _("alle")), *OrgUnitType.choices])
+    leitung = forms.ChoiceField(
+        label=_("Leitung"), required=False, choices=[("", _("alle")), ("ohne", _("ohne Leitung"))]
+    )
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("alle")), ("aktiv", _("aktiv")), ("inaktiv", _("inaktiv"))]
     )

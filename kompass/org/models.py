@@ -7,11 +7,14 @@ UPDATE. Codes follow the KGSt Verwaltungsgliederungsplan (e.g. `32` Ordnungsamt)
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kompass.org.sorting import SORT_KEY_MAX_LENGTH, natural_sort_key
 from kompass.tenancy.scoping import TenantModel
 
 MAX_TREE_DEPTH = 12
@@ -20,6 +23,34 @@ code_validator = RegexValidator(
     r"^[A-Za-z0-9ÄÖÜäöüß][A-Za-z0-9ÄÖÜäöüß.\-/_ ]{0,29}$",
     _("Kennung: 1–30 Zeichen aus Buchstaben, Ziffern, Punkt, Bindestrich, Schrägstrich oder Unterstrich."),
 )
+
+
+class NaturalSortKeyField(models.CharField):  # type: ignore[type-arg]
+    """The natural sort key of another field (`sorting.natural_sort_key`), set whenever the row is
+    written by `save()` or `bulk_create` (both call `pre_save`, as for `auto_now`). A queryset
+    `update()` or `bulk_update` of the source field must set this field too."""
+
+    def __init__(self, *args: Any, source: str = "code", **kwargs: Any) -> None:
+        self.source = source
+        kwargs.setdefault("max_length", SORT_KEY_MAX_LENGTH)
+        kwargs.setdefault("editable", False)
+        kwargs.setdefault("default", "")
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["source"] = self.source
+        if kwargs.get("max_length") == SORT_KEY_MAX_LENGTH:
+            del kwargs["max_length"]
+        kwargs.pop("editable", None)
+        if kwargs.get("default") == "":
+            del kwargs["default"]
+        return name, path, args, kwargs
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> str:
+        value = natural_sort_key(getattr(model_instance, self.source) or "")
+        setattr(model_instance, self.attname, value)
+        return value
 
 
 class OrgUnitType(models.TextChoices):
@@ -38,6 +69,9 @@ class OrgUnit(TenantModel):
     """An organisational unit (Dezernat, Fachbereich, Amt …) of one Kommune."""
 
     code = models.CharField(_("Kennung"), max_length=30, validators=[code_validator])
+    # Natural order of the Kennung ("32.2" before "32.10") for ORDER BY; lists order by
+    # ("sort_key", "code"), see `NATURAL_ORDER`.
+    sort_key = NaturalSortKeyField(source="code")
     name = models.CharField(_("Name"), max_length=200)
     unit_type = models.CharField(_("Typ"), max_length=30, choices=OrgUnitType.choices)
     parent = models.ForeignKey(
@@ -68,10 +102,17 @@ class OrgUnit(TenantModel):
         verbose_name = _("Organisationseinheit")
         verbose_name_plural = _("Organisationseinheiten")
         constraints = [models.UniqueConstraint(fields=["kommune", "code"], name="orgunit_unique_code")]
-        indexes = [models.Index(fields=["kommune", "path"], name="orgunit_path_idx")]
+        indexes = [
+            models.Index(fields=["kommune", "path"], name="orgunit_path_idx"),
+            models.Index(fields=["kommune", "sort_key", "code"], name="orgunit_natural_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+# How units are listed everywhere: by Kennung in natural order, ties ("32.1", "32-1") by Kennung.
+NATURAL_ORDER = ("sort_key", "code")
 
 
 class Person(TenantModel):

@@ -6,11 +6,10 @@ Every list is one or two queries whatever the size of the Kommune (asserted in t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 
-from kompass.org.models import OrgUnit, Person
+from kompass.org.models import NATURAL_ORDER, OrgUnit, Person
 from kompass.tenancy.models import Kommune
 
 
@@ -69,17 +68,9 @@ def people(kommune: Kommune) -> QuerySet[Person]:
     return Person.objects.for_kommune(kommune)
 
 
-def _natural_key(code: str) -> tuple[Any, ...]:
-    # "2" before "10": numeric parts compare as numbers (KGSt numbering).
-    parts: list[Any] = []
-    for chunk in code.replace(".", " ").split():
-        parts.append((0, int(chunk), "") if chunk.isdigit() else (1, 0, chunk.lower()))
-    return tuple(parts)
-
-
 # What tree pages and the subtree API read; at 1,500 units the unused columns (timestamps,
 # versions) cost more to load than the query itself.
-TREE_FIELDS = ("kommune", "code", "name", "unit_type", "parent", "head", "is_active", "path", "depth")
+TREE_FIELDS = ("kommune", "code", "sort_key", "name", "unit_type", "parent", "head", "is_active", "path", "depth")
 
 
 def _people_count() -> Subquery:
@@ -91,7 +82,7 @@ def _people_count() -> Subquery:
 
 
 def orgunit_tree(kommune: Kommune, root: OrgUnit | None = None) -> list[TreeNode]:
-    """The whole tree (or the subtree below `root`) in one query, children sorted by code."""
+    """The whole tree (or the subtree below `root`) in one query, children in natural order of Kennung."""
     qs = (
         orgunits(kommune)
         .only(*TREE_FIELDS)
@@ -108,9 +99,13 @@ def orgunit_tree(kommune: Kommune, root: OrgUnit | None = None) -> list[TreeNode
         parent = nodes.get(node.unit.parent_id) if node.unit.parent_id else None
         (parent.children if parent else roots).append(node)
     for node in nodes.values():
-        node.children.sort(key=lambda n: _natural_key(n.unit.code))
-    roots.sort(key=lambda n: _natural_key(n.unit.code))
+        node.children.sort(key=_node_order)
+    roots.sort(key=_node_order)
     return roots
+
+
+def _node_order(node: TreeNode) -> tuple[str, str]:
+    return node.unit.sort_key, node.unit.code
 
 
 def subtree(kommune: Kommune, unit: OrgUnit) -> QuerySet[OrgUnit]:
@@ -128,8 +123,8 @@ PERSON_SORTS = {
     "-name": ("-last_name", "-first_name", "-id"),
     "email": ("email",),
     "-email": ("-email",),
-    "unit": ("org_unit__code", "last_name", "id"),
-    "-unit": ("-org_unit__code", "-last_name", "-id"),
+    "unit": ("org_unit__sort_key", "org_unit__code", "last_name", "id"),
+    "-unit": ("-org_unit__sort_key", "-org_unit__code", "-last_name", "-id"),
 }
 
 
@@ -159,12 +154,12 @@ def person_list(
 
 
 ORGUNIT_SORTS = {
-    "code": ("code",),
-    "-code": ("-code",),
+    "code": NATURAL_ORDER,
+    "-code": tuple(f"-{column}" for column in NATURAL_ORDER),
     "name": ("name", "id"),
     "-name": ("-name", "-id"),
-    "type": ("unit_type", "code"),
-    "-type": ("-unit_type", "-code"),
+    "type": ("unit_type", *NATURAL_ORDER),
+    "-type": ("-unit_type", *NATURAL_ORDER),
 }
 
 
@@ -175,6 +170,7 @@ def orgunit_list(
     unit_type: str = "",
     active: bool | None = None,
     parent: OrgUnit | None = None,
+    without_head: bool = False,
     sort: str = "code",
 ) -> QuerySet[OrgUnit]:
     qs = orgunits(kommune).select_related("parent", "head")
@@ -186,6 +182,8 @@ def orgunit_list(
         qs = qs.filter(is_active=active)
     if parent is not None:
         qs = qs.filter(parent=parent)
+    if without_head:
+        qs = qs.filter(head__isnull=True)
     return qs.order_by(*ORGUNIT_SORTS.get(sort, ORGUNIT_SORTS["code"]))
 
 
@@ -194,9 +192,22 @@ class KeyFigures:
     orgunits: int
     people: int
     active_people: int
-    units_without_head: list[OrgUnit]
+    units_without_head: list[OrgUnit]  # the first few, for the start page
     people_without_unit: int
     units_without_people: int
+    units_without_head_total: int = 0
+
+    @property
+    def more_units_without_head(self) -> int:
+        """How many units without a head the start page does not name."""
+        return max(self.units_without_head_total - len(self.units_without_head), 0)
+
+    @property
+    def complete(self) -> bool:
+        """Every active unit has a head and people, every active person a unit — and there are both:
+        an empty Kommune is not complete."""
+        gaps = self.units_without_head_total or self.people_without_unit or self.units_without_people
+        return bool(self.orgunits and self.active_people and not gaps)
 
 
 def key_figures(kommune: Kommune, *, missing_limit: int = 10) -> KeyFigures:
@@ -206,6 +217,7 @@ def key_figures(kommune: Kommune, *, missing_limit: int = 10) -> KeyFigures:
         .filter(is_active=True)
         .aggregate(
             total=Count("id"),
+            without_head=Count("id", filter=Q(head__isnull=True)),
         )
     )
     people_stats = people(kommune).aggregate(
@@ -213,7 +225,9 @@ def key_figures(kommune: Kommune, *, missing_limit: int = 10) -> KeyFigures:
         active=Count("id", filter=Q(is_active=True)),
         without_unit=Count("id", filter=Q(org_unit__isnull=True, is_active=True)),
     )
-    without_head = list(orgunits(kommune).filter(is_active=True, head__isnull=True).order_by("code")[:missing_limit])
+    without_head = list(
+        orgunits(kommune).filter(is_active=True, head__isnull=True).order_by(*NATURAL_ORDER)[:missing_limit]
+    )
     # NOT EXISTS uses the person.org_unit index; a JOIN with GROUP BY over all people was ~40 ms at Großstadt scale.
     has_people = Person.objects.unscoped().filter(org_unit=OuterRef("pk"))  # outer query is scoped
     empty_units = orgunits(kommune).filter(is_active=True).exclude(Exists(has_people)).count()
@@ -224,6 +238,7 @@ def key_figures(kommune: Kommune, *, missing_limit: int = 10) -> KeyFigures:
         units_without_head=without_head,
         people_without_unit=people_stats["without_unit"],
         units_without_people=empty_units,
+        units_without_head_total=unit_stats["without_head"],
     )
 
 

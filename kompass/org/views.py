@@ -24,7 +24,7 @@ from kompass.org.forms import (
     PersonForm,
     status_filter,
 )
-from kompass.org.models import OrgUnit, Person
+from kompass.org.models import NATURAL_ORDER, OrgUnit, Person
 from kompass.tenancy.capabilities import Capability
 from kompass.tenancy.context import TenantContext
 from kompass.tenancy.decorators import TenantRequest, tenant_view
@@ -87,6 +87,7 @@ def unit_list(request: TenantRequest) -> HttpResponse:
             query=filters.get("q", ""),
             unit_type=filters.get("typ", ""),
             active=status_filter(filters.get("status", "")),
+            without_head=filters.get("leitung") == "ohne",
             sort=sort,
         )
 
@@ -105,7 +106,7 @@ def unit_list(request: TenantRequest) -> HttpResponse:
 def unit_detail(request: TenantRequest, pk: int) -> HttpResponse:
     ctx = request.tenant
     unit = access.orgunit_for_view(ctx, pk)
-    children = selectors.orgunits(ctx.kommune).filter(parent=unit).select_related("head").order_by("code")
+    children = selectors.orgunits(ctx.kommune).filter(parent=unit).select_related("head").order_by(*NATURAL_ORDER)
     members = selectors.person_list(ctx.kommune, unit=unit, include_subunits=False)
     return render(
         request,
@@ -259,7 +260,7 @@ def person_list(request: TenantRequest) -> HttpResponse:
 def person_detail(request: TenantRequest, pk: int) -> HttpResponse:
     ctx = request.tenant
     person = access.person_for_view(ctx, pk)
-    led_units = selectors.orgunits(ctx.kommune).filter(head=person).order_by("code")
+    led_units = selectors.orgunits(ctx.kommune).filter(head=person).order_by(*NATURAL_ORDER)
     return render(
         request,
         "org/person_detail.html",
