@@ -20,7 +20,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from kompass.org.models import OrgUnit
+from kompass.org.models import NATURAL_ORDER, OrgUnit
 from kompass.roles import rules, selectors
 from kompass.roles.catalogue_loader import latest_catalogue
 from kompass.roles.models import (
@@ -284,7 +284,7 @@ def lotsen_data(kommune: Kommune) -> CheckData:
         units=list(
             OrgUnit.objects.for_kommune(kommune)
             .filter(is_active=True, unit_type__in=rules.COVERED_UNIT_TYPES)
-            .order_by("path")
+            .order_by(*NATURAL_ORDER)
         ),
     )
 

@@ -11,7 +11,7 @@ from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
-from kompass.org.models import OrgUnit
+from kompass.org.models import NATURAL_ORDER, OrgUnit
 from kompass.roles.models import ActivityTemplate, Assignment, RaciCell, Role, RoleModel, RoleRelation
 from kompass.roles.rules import (
     CHECK_DATA_LOADERS,
@@ -212,7 +212,7 @@ def check_data(kommune: Kommune, on: datetime.date | None = None) -> CheckData:
         recent_past=list(recent.order_by("-valid_until")),
         activities=list(ActivityTemplate.objects.all()),
         cells=list(RaciCell.objects.for_kommune(kommune)),
-        units=list(units.order_by("path")),
+        units=list(units.order_by(*NATURAL_ORDER)),
         filled=set(current.order_by().values_list("role_id", "org_unit_id").distinct()),
     )
     data.extra = {loader.key: loader.load(kommune, on) for loader in CHECK_DATA_LOADERS}
