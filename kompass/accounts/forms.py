@@ -40,8 +40,17 @@ class OperatorAccessForm(forms.Form):
     )
 
 
-class MembershipForm(forms.Form):
-    username = forms.CharField(label=_("Benutzername"), max_length=150)
+class InvitationForm(forms.Form):
+    """Invite a person by e-mail. There is no field for a login name: the answer must not tell
+    whether an account exists anywhere on the platform (A2)."""
+
+    email = forms.EmailField(
+        label=_("E-Mail-Adresse"),
+        max_length=254,
+        help_text=_("An diese Adresse geht der Einladungslink. Er gilt sieben Tage und nur einmal."),
+    )
+    first_name = forms.CharField(label=_("Vorname"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Nachname"), max_length=150, required=False)
     role = forms.ChoiceField(label=_("Rolle"), choices=Role.choices)
     scope_unit = forms.ModelChoiceField(
         label=_("Beschränkt auf Organisationseinheit (nur Redaktion)"), queryset=_scope_units().none(), required=False
@@ -49,9 +58,36 @@ class MembershipForm(forms.Form):
 
     def __init__(self, *args: Any, kommune: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs["autocomplete"] = "off"
         scope_unit = self.fields["scope_unit"]
         assert isinstance(scope_unit, forms.ModelChoiceField)
         scope_unit.queryset = _scope_units().for_kommune(kommune).order_by("code")
+
+
+class InvitationAcceptForm(forms.Form):
+    """A new account from an invitation: the person's name and her own password."""
+
+    first_name = forms.CharField(label=_("Vorname"), max_length=150)
+    last_name = forms.CharField(label=_("Nachname"), max_length=150)
+    password1 = forms.CharField(
+        label=_("Passwort"),
+        strip=False,
+        max_length=512,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Mindestens 8 Zeichen; lange Passphrasen sind willkommen. Häufige Passwörter werden abgelehnt."),
+    )
+    password2 = forms.CharField(
+        label=_("Passwort wiederholen"),
+        strip=False,
+        max_length=512,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
+            self.add_error("password2", _("Die beiden Passwörter stimmen nicht überein."))
+        return data
 
 
 # --- the Kommune's master data ------------------------------------------------------------

@@ -44,7 +44,7 @@ def _personal_data() -> None:
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
     from django.contrib.sessions.models import Session
 
-    from kompass.accounts.models import ApiToken, User
+    from kompass.accounts.models import ApiToken, Invitation, User
 
     entries = [
         PersonalData(
@@ -64,6 +64,22 @@ def _personal_data() -> None:
             retention=_("Bis der Token widerrufen oder das Konto gelöscht wird; gespeichert ist nur ein Hash."),
             fields=("user", "name", "last_used_at"),
             categories=PLATFORM_USERS,
+        ),
+        PersonalData(
+            key="accounts.Invitation",
+            model=Invitation,
+            purpose=_(
+                "Neue Mitglieder einladen: die Adresse erhält einen Link, mit dem die Person selbst zustimmt "
+                "und ihr Passwort wählt; die Einladung weist nach, wer wen mit welcher Rolle eingeladen hat."
+            ),
+            legal_basis=PUBLIC_TASK,
+            retention=_(
+                "Offen bis zur Annahme, zum Zurückziehen oder zum Ablauf des Links; danach als Nachweis im "
+                "Protokoll der Kommune, bis die Kommune gelöscht wird (eine feste Frist folgt mit dem "
+                "Löschkonzept). Gespeichert ist nur ein Hash des Links."
+            ),
+            fields=("email", "first_name", "last_name", "invited_by", "accepted_by"),
+            categories=_("Eingeladene Personen und die Einladenden"),
         ),
         PersonalData(
             key="sessions.Session",

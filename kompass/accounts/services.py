@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -79,6 +79,13 @@ def _validate_membership(kommune: Kommune, membership: Membership) -> None:
 
 @transaction.atomic
 def membership_create(*, kommune: Kommune, actor: Actor, user: User, role: str, scope_unit: Any = None) -> Membership:
+    """Make an account a member. Pages reach this only through an accepted invitation (consent)."""
+    # SECURITY: a platform operator reads a Kommune only through the reasoned, logged, read-only
+    # operator access; a membership would bypass it (L3).
+    if user.is_superuser:
+        raise ValidationError(
+            _("Betreiberinnen und Betreiber der Plattform können nicht Mitglied einer Kommune werden.")
+        )
     if Membership.objects.for_kommune(kommune).filter(user=user).exists():
         raise ValidationError({"user": [_("Dieses Konto ist bereits Mitglied der Kommune.")]})
     membership = Membership(kommune=kommune, user=user, role=role, scope_unit=scope_unit)
@@ -128,6 +135,44 @@ def membership_delete(*, kommune: Kommune, actor: Actor, membership: Membership)
         label=membership.user.display_name,
     )
     membership.delete()
+    if not Membership.objects.unscoped().filter(user=membership.user_id).exists():
+        # Without any membership the login has nothing left to open; a session kept alive would
+        # still show the Kommune's pages that are open right now.
+        sessions_end(user=membership.user)
+
+
+def sessions_end(*, user: User) -> None:
+    """End every session of the login at its next request, wherever it is open.
+
+    One UPDATE instead of a search through all session rows (which hold no user column): the
+    session keeps a hash that includes `session_epoch` (`User.get_session_auth_hash`), and Django
+    logs out a session whose hash no longer matches. Expired rows go with the daily clean-up.
+    """
+    User.objects.filter(pk=user.pk).update(session_epoch=models.F("session_epoch") + 1)
+    user.refresh_from_db(fields=["session_epoch"])
+
+
+@transaction.atomic
+def user_deactivate(*, actor: Actor, user: User) -> None:
+    """Lock an account: no login, no API token, and every open session ends."""
+    if user.is_active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    sessions_end(user=user)
+
+
+def password_set_by_other(*, user: User, password: str) -> None:
+    """A password someone else chose (a command, an administrator): changed at the first login."""
+    user.set_password(password)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+
+
+def password_changed(*, user: User) -> None:
+    """The person chose her own password: the forced change is done."""
+    if user.must_change_password:
+        user.must_change_password = False
+        user.save(update_fields=["must_change_password"])
 
 
 def _keep_one_admin(kommune: Kommune, membership: Membership, *, leaving: bool) -> None:

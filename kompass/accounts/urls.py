@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kompass.accounts import views
+from kompass.accounts import invitation_views, views
 
 app_name = "accounts"
 
@@ -16,4 +16,16 @@ urlpatterns = [
     path("k/<slug:kommune_slug>/stammdaten/", views.kommune_settings, name="kommune_settings"),
     path("k/<slug:kommune_slug>/mitglieder/", views.members, name="members"),
     path("k/<slug:kommune_slug>/mitglieder/<int:pk>/beenden/", views.member_remove, name="member_remove"),
+    path(
+        "k/<slug:kommune_slug>/mitglieder/einladungen/<int:pk>/erneut-senden/",
+        invitation_views.invitation_resend,
+        name="invitation_resend",
+    ),
+    path(
+        "k/<slug:kommune_slug>/mitglieder/einladungen/<int:pk>/zurueckziehen/",
+        invitation_views.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    # Public, outside every Kommune: the secret in the link is the permission.
+    path("einladung/<str:token>/", invitation_views.invitation, name="invitation"),
 ]

@@ -14,9 +14,9 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from kompass.accounts import services
-from kompass.accounts.forms import ApiTokenForm, KommuneForm, LoginForm, MembershipForm, OperatorAccessForm
-from kompass.accounts.models import ApiToken, User
+from kompass.accounts import invitations, services
+from kompass.accounts.forms import ApiTokenForm, InvitationForm, KommuneForm, LoginForm, OperatorAccessForm
+from kompass.accounts.models import ApiToken, Invitation, User
 from kompass.audit.selectors import history_for
 from kompass.core.exceptions import ConflictError
 from kompass.core.forms_util import add_service_errors
@@ -77,35 +77,42 @@ def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("accounts:api_tokens")
 
 
+NEW_INVITATION_LINK = "accounts.new_invitation_link"
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @tenant_view
 def members(request: TenantRequest) -> HttpResponse:
+    """Members and open invitations; new members come only through an invitation they accept."""
     ctx = request.tenant
     ctx.require(Capability.MANAGE_MEMBERS)
-    form = MembershipForm(request.POST or None, kommune=ctx.kommune)
+    form = InvitationForm(request.POST or None, kommune=ctx.kommune)
     if request.method == "POST" and form.is_valid():
-        user = User.objects.filter(username=form.cleaned_data["username"], is_active=True).first()
-        if user is None:
-            form.add_error("username", _("Es gibt kein aktives Konto mit diesem Benutzernamen."))
+        try:
+            invitation, link = invitations.invitation_create(kommune=ctx.kommune, actor=ctx.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
         else:
-            try:
-                services.membership_create(
-                    kommune=ctx.kommune,
-                    actor=ctx.user,
-                    user=user,
-                    role=form.cleaned_data["role"],
-                    scope_unit=form.cleaned_data["scope_unit"],
-                )
-                messages.success(request, _("%(name)s ist jetzt Mitglied.") % {"name": user.display_name})
-                return redirect("accounts:members", kommune_slug=ctx.kommune.slug)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-    memberships = (
-        Membership.objects.for_kommune(ctx.kommune)
+            remember_link(request, invitation, link)
+            return redirect("accounts:members", kommune_slug=ctx.kommune.slug)
+    context = {
+        "form": form,
+        "memberships": Membership.objects.for_kommune(ctx.kommune)
         .select_related("user", "scope_unit")
-        .order_by("user__last_name", "user__username")
-    )
-    return render(request, "accounts/members.html", {"form": form, "memberships": memberships})
+        .order_by("user__last_name", "user__username"),
+        "invitations": invitations.open_invitations(ctx.kommune),
+        "new_link": request.session.pop(NEW_INVITATION_LINK, None),
+    }
+    return render(request, "accounts/members.html", context)
+
+
+def remember_link(request: HttpRequest, invitation: Invitation, link: str) -> None:
+    """Say what happened, the same whether or not the address has an account (A2); keep the link
+    for the next page view only when no mail carries it."""
+    if invitation.last_sent_at is not None and invitations.mail_is_configured():
+        messages.success(request, _("Die Einladung an %(email)s ist verschickt.") % {"email": invitation.email})
+        return
+    request.session[NEW_INVITATION_LINK] = {"email": invitation.email, "url": request.build_absolute_uri(link)}
 
 
 @require_POST
