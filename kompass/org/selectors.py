@@ -43,21 +43,32 @@ def person_label(person: Person) -> str:
 
     Reads `person.org_unit`: select the unit with the person (`select_related("org_unit")`).
     """
-    unit = person.org_unit if person.org_unit_id else None
-    return format_person_label(
-        person.first_name,
-        person.last_name,
-        person.email,
-        unit.code if unit is not None else "",
-        unit.name if unit is not None else "",
-    )
+    unit_code, unit_name = _unit_of(person)
+    return format_person_label(person.first_name, person.last_name, person.email, unit_code, unit_name)
+
+
+def person_details(person: Person) -> str:
+    """What tells a person apart beside the name, for a second line in tables:
+    "32.1 Bürgerservice, a.schmidt@kommune.de" (the unit is left out when it is not loaded)."""
+    return _details(person.email, *_unit_of(person))
+
+
+def _unit_of(person: Person) -> tuple[str, str]:
+    if not person.org_unit_id or not Person.org_unit.is_cached(person):
+        return "", ""
+    unit = person.org_unit
+    return (unit.code, unit.name) if unit is not None else ("", "")
+
+
+def _details(email: str, unit_code: str, unit_name: str) -> str:
+    return ", ".join(part for part in (format_unit_label(unit_code, unit_name), email) if part)
 
 
 def format_person_label(first_name: str, last_name: str, email: str, unit_code: str = "", unit_name: str = "") -> str:
     """`person_label` from plain values (for choices read with `values_list`)."""
-    details = [part for part in (format_unit_label(unit_code, unit_name), email) if part]
+    details = _details(email, unit_code, unit_name)
     name = f"{first_name} {last_name}".strip()
-    return f"{name} ({', '.join(details)})" if details else name
+    return f"{name} ({details})" if details else name
 
 
 def orgunits(kommune: Kommune) -> QuerySet[OrgUnit]:
