@@ -129,6 +129,15 @@ class CheckboxList(forms.CheckboxSelectMultiple):
 class RoleForm(VersionedForm):
     name = forms.CharField(label=_("Name"), max_length=200)
     short_name = forms.CharField(label=_("Kurzname"), max_length=40, required=False, help_text=_("z. B. „CDO“"))
+    name_singular = forms.CharField(
+        label=_("Bezeichnung für eine Person (optional)"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "So wird eine einzelne Person in dieser Rolle genannt, z. B. „Digitale Lotsin oder Digitaler Lotse“. "
+            "Leer: „in der Rolle …“ mit dem Namen der Rolle."
+        ),
+    )
     kind = forms.ChoiceField(label=_("Art"), choices=RoleKind.choices)
     purpose = forms.CharField(label=_("Zweck"), required=False, widget=_textarea(3))
     tasks = forms.CharField(label=_("Aufgaben"), required=False, widget=_textarea(6), help_text=LIST_HELP)
@@ -174,7 +183,16 @@ class RoleForm(VersionedForm):
     )
     is_active = forms.BooleanField(label=_("Aktiv"), required=False, initial=True)
 
-    TEXT_FIELDS = ("name", "short_name", "purpose", "placement", "time_share_note", "source", "not_filled_reason")
+    TEXT_FIELDS = (
+        "name",
+        "short_name",
+        "name_singular",
+        "purpose",
+        "placement",
+        "time_share_note",
+        "source",
+        "not_filled_reason",
+    )
     LIST_FIELDS = ("tasks", "responsibilities", "competences")
 
     def service_data(self) -> dict[str, Any]:

@@ -143,15 +143,15 @@ def rule_core_roles_filled(data: CheckData) -> list[Finding]:
     (KGSt-Bericht 9/2016 and 8/2018; DSGVO Art. 37; BSI IT-Grundschutz ISMS.1).
 
     Several active roles may carry the same marker (the catalogue CDO and the Kommune's own
-    "Digitalisierungsbeauftragte(r)"): the core role counts as filled when one of them has a current
+    "Digitalisierungsbeauftragte oder -beauftragter"): the core role counts as filled when one of them has a current
     holder; the others that are neither filled nor deliberately not filled get a hint. Without a
     holder, being deliberately not filled excuses only when every role with the marker is.
     """
     labels = {
         "cdo": "Chief Digital Officer",
         "cio": "CIO",
-        "isb": _("Informationssicherheitsbeauftragte(r)"),
-        "dsb": _("Datenschutzbeauftragte(r)"),
+        "isb": _("Informationssicherheitsbeauftragte oder -beauftragter"),
+        "dsb": _("Datenschutzbeauftragte oder -beauftragter"),
     }
     sources = {
         "cdo": "KGSt-Bericht 8/2018; KGSt CDO-Netzwerk",
@@ -245,12 +245,12 @@ def rule_lotse_coverage(data: CheckData) -> list[Finding]:
     """At least one Lotse per Fachbereich/Amt (practice Stadt Konstanz: ≥1 Lotse from each of the
     23 Ämter; KGSt Lotsen-Profil 2022)."""
     coverage = lotse_coverage(data)
-    source = _("Praxis Stadt Konstanz (mind. eine Lotsin/ein Lotse je Amt); KGSt 2022")
+    source = _("Praxis Stadt Konstanz (mind. eine Lotsin oder ein Lotse je Amt); KGSt 2022")
     return [
         Finding(
             "lotsen.abdeckung",
             WARNING,
-            _("Ohne Digitallotsin/-lotse: %(unit)s") % {"unit": f"{unit.code} {unit.name}"},
+            _("Ohne Digitale Lotsin oder Digitalen Lotsen: %(unit)s") % {"unit": f"{unit.code} {unit.name}"},
             _(
                 "Regel „Jede Organisationseinheit hat eine Lotsin oder einen Lotsen“. Abdeckung insgesamt: "
                 "%(percent)d %% (%(covered)d von %(total)d)."
@@ -280,7 +280,8 @@ def rule_lotse_time_and_approval(data: CheckData) -> list[Finding]:
                 Finding(
                     "lotsen.zeit_freigabe",
                     WARNING,
-                    _("Lotsenrolle von %(person)s: %(missing)s") % {"person": a.person, "missing": ", ".join(missing)},
+                    _("%(person)s %(as_role)s: %(missing)s")
+                    % {"person": a.person, "as_role": a.role.as_holder, "missing": ", ".join(missing)},
                     _(
                         "Regel „Zeitanteil und Freigabe für jede Lotsin, jeden Lotsen“: ohne festen Zeitanteil und "
                         "Zustimmung der Führungskraft fehlt die Zeit für die Rolle."

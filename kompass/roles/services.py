@@ -176,6 +176,7 @@ def _role_values(data: Mapping[str, Any]) -> dict[str, Any]:
     for name in (
         "name",
         "short_name",
+        "name_singular",
         "group",
         "purpose",
         "placement",
@@ -223,6 +224,8 @@ def _validate_role(role: Role, errors: dict[str, list[str]] | None = None) -> No
         errors["not_filled_reason"] = [_("Bitte begründen Sie, warum die Rolle bewusst nicht besetzt wird.")]
     if len(role.name) > 200 or len(role.short_name) > 40:
         errors["name"] = [_("Name höchstens 200, Kurzname höchstens 40 Zeichen.")]
+    if len(role.name_singular) > 200:
+        errors["name_singular"] = [_("Die Bezeichnung für eine Person darf höchstens 200 Zeichen lang sein.")]
     if errors:
         raise ValidationError(errors)
 

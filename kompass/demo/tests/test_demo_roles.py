@@ -134,7 +134,7 @@ def test_the_check_page_of_musterstadt_shows_the_findings(musterstadt: Kommune) 
     text = client.get(reverse("roles:checks", args=["musterstadt"])).content.decode()
     assert "Interessenkonflikt" in text
     assert "120 %" in text
-    assert "Ohne Digitallotsin/-lotse: 37 Feuerwehr" in text
+    assert "Ohne Digitale Lotsin oder Digitalen Lotsen: 37 Feuerwehr" in text
     assert "Endet bald:" in text
     assert "88" in text
 

@@ -46,9 +46,20 @@ MARKERS = {
     "core",
 }
 RACI_LETTERS = {"R", "A", "C", "I"}
-ITPLR_GROUPS = {"Gestalter", "IT-Koordinator", "IT-Fachaufgaben / IT-Dienstleistungen", "Nutzer"}
+# The study's four groups ("Gestalter", "IT-Koordinatoren", …, "Nutzer"), named by their function.
+ITPLR_GROUPS = {"Gestaltung", "IT-Koordination", "IT-Fachaufgaben / IT-Dienstleistungen", "Nutzung"}
 
-ROLE_TEXT_FIELDS = ("key", "name", "short_name", "kind", "purpose", "placement", "source", "confidence")
+ROLE_TEXT_FIELDS = (
+    "key",
+    "name",
+    "short_name",
+    "name_singular",
+    "kind",
+    "purpose",
+    "placement",
+    "source",
+    "confidence",
+)
 ROLE_LIST_FIELDS = {"tasks": (4, 8), "responsibilities": (2, 5), "competences": (3, 8)}
 RELATION_FIELDS = ("from", "to", "type", "source", "confidence")
 ACTIVITY_TEXT_FIELDS = ("key", "name", "description", "source", "confidence")
@@ -223,7 +234,7 @@ def test_itplr_catalogue_holds_nineteen_roles_in_four_groups() -> None:
     assert len(roles) == 19
     groups = Counter(role.get("group") for role in roles)
     assert set(groups) == ITPLR_GROUPS
-    assert groups == {"Gestalter": 7, "IT-Koordinator": 5, "IT-Fachaufgaben / IT-Dienstleistungen": 5, "Nutzer": 2}
+    assert groups == {"Gestaltung": 7, "IT-Koordination": 5, "IT-Fachaufgaben / IT-Dienstleistungen": 5, "Nutzung": 2}
 
 
 def test_itplr_maps_its_security_and_it_leadership_roles_to_core_markers() -> None:
@@ -320,3 +331,38 @@ def test_data_protection_officer_never_performs_what_she_must_monitor() -> None:
     """DSGVO Art. 39: the DSB advises and monitors; making her R for a DPIA or an A anywhere is a conflict."""
     for activity in activities():
         assert activity["raci"].get("dsb") not in {"R", "A"}, activity["key"]
+
+
+# --- words (docs/glossary.md) ---------------------------------------------------------------------
+
+
+def _catalogue_texts(path: Path) -> list[tuple[str, str]]:
+    """Every text a Kommune reads from a catalogue file, as (where, text); comments are not read."""
+    texts: list[tuple[str, str]] = []
+
+    def walk(where: str, value: object) -> None:
+        if isinstance(value, str):
+            texts.append((where, value))
+        elif isinstance(value, list):
+            for n, item in enumerate(value):
+                walk(f"{where}[{n}]", item)
+        elif isinstance(value, dict):
+            for name, item in value.items():
+                walk(f"{where}.{name}", item)
+
+    walk(path.name, load(path))
+    return texts
+
+
+@pytest.mark.parametrize("path", [*ROLE_FILES, ACTIVITIES_FILE], ids=lambda p: p.name)
+def test_catalogue_texts_say_gesamtkommunal_not_gesamtstaedtisch(path: Path) -> None:
+    found = [where for where, text in _catalogue_texts(path) if "gesamtstädt" in text.lower()]
+    assert not found, f"„gesamtkommunal“ reads right in a Landkreis and a Gemeinde too: {found}"
+
+
+@pytest.mark.parametrize("path", ROLE_FILES, ids=lambda p: p.name)
+def test_the_singular_names_one_person_without_pair_brackets(path: Path) -> None:
+    for role in roles_of(path):
+        singular = role["name_singular"]
+        assert len(singular) <= 200, role["key"]
+        assert "/" not in singular and "(r)" not in singular, (role["key"], singular)

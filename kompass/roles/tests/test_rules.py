@@ -205,7 +205,7 @@ def test_lotse_in_a_sachgebiet_covers_its_amt_and_fachbereich():
     covered = {u.code for u, lotsen in cov.units if lotsen}
     assert covered == {"1", "10"} and cov.percent == 67
     findings = rules.rule_lotse_coverage(data([lotse], current=[a], units=[top, fb1, amt, sg, fb2]))
-    assert [f.title for f in findings] == ["Ohne Digitallotsin/-lotse: 2 Einheit 2"]
+    assert [f.title for f in findings] == ["Ohne Digitale Lotsin oder Digitalen Lotsen: 2 Einheit 2"]
     assert "67 %" in findings[0].explanation
 
 

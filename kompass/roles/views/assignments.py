@@ -89,7 +89,8 @@ def _assignment_saved(request: TenantRequest, message: str, assignment: Assignme
 
 
 def _assignment_title(text: str, assignment: Assignment) -> str:
-    return text % {"person": assignment.person, "role": assignment.role.name}
+    """`text` with the person and her or his role as one holder ("als Digitale Lotsin oder Digitaler Lotse")."""
+    return text % {"person": assignment.person, "as_role": assignment.role.as_holder}
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -108,7 +109,7 @@ def assignment_create(request: TenantRequest) -> HttpResponse:
         form,
         save,
         done=lambda a: _assignment_saved(
-            request, _assignment_title(_("%(person)s ist jetzt als „%(role)s“ zugeordnet."), a), a
+            request, _assignment_title(_("%(person)s ist jetzt %(as_role)s zugeordnet."), a), a
         ),
         template="roles/assignment_form.html",
         context={
@@ -148,7 +149,7 @@ def assignment_edit(request: TenantRequest, pk: int) -> HttpResponse:
         template="roles/assignment_form.html",
         context={
             "assignment": assignment,
-            "title": _assignment_title(_("Zuordnung bearbeiten: %(person)s als %(role)s"), assignment),
+            "title": _assignment_title(_("Zuordnung bearbeiten: %(person)s %(as_role)s"), assignment),
             "breadcrumbs": [roles_crumb(ctx), assignments_crumb(ctx), (_("Bearbeiten"), None)],
         },
     )
@@ -182,7 +183,7 @@ def assignment_end(request: TenantRequest, pk: int) -> HttpResponse:
         template="roles/assignment_end.html",
         context={
             "assignment": assignment,
-            "title": _assignment_title(_("Zuordnung beenden: %(person)s als %(role)s"), assignment),
+            "title": _assignment_title(_("Zuordnung beenden: %(person)s %(as_role)s"), assignment),
             "breadcrumbs": [roles_crumb(ctx), assignments_crumb(ctx), (_("Beenden"), None)],
         },
     )
@@ -210,7 +211,7 @@ def assignment_delete(request: TenantRequest, pk: int) -> HttpResponse:
         template="roles/assignment_delete.html",
         context={
             "assignment": assignment,
-            "title": _assignment_title(_("Zuordnung löschen: %(person)s als %(role)s"), assignment),
+            "title": _assignment_title(_("Zuordnung löschen: %(person)s %(as_role)s"), assignment),
             "breadcrumbs": [roles_crumb(ctx), assignments_crumb(ctx), (_("Löschen"), None)],
         },
     )

@@ -36,6 +36,14 @@ else:  # the allowed values, listed as an enum in the OpenAPI schema
 LongText = Annotated[str, Field(max_length=5000), AfterValidator(_clean)]
 ShortName = Annotated[str, Field(max_length=40), AfterValidator(_clean)]
 Group = Annotated[str, Field(max_length=100), AfterValidator(_clean)]
+Singular = Annotated[
+    str,
+    Field(
+        max_length=200,
+        description="Bezeichnung für eine Person in der Rolle, z. B. „Digitale Lotsin oder Digitaler Lotse“.",
+    ),
+    AfterValidator(_clean),
+]
 RoleKey = Annotated[str, Field(max_length=50, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
 TextList = Annotated[list[LongText], Field(max_length=50)]
 Percent = Annotated[int, Field(ge=0, le=100)]
@@ -61,6 +69,7 @@ class CatalogueRoleOut(Schema):
     key: str
     name: str
     short_name: str
+    name_singular: str
     kind: str
     group: str
     purpose: str
@@ -307,6 +316,7 @@ class RoleCreate(InputSchema):
     name: Name
     key: RoleKey | None = Field(None, description="Schlüssel; ohne Angabe aus dem Namen gebildet.")
     short_name: ShortName = ""
+    name_singular: Singular = ""
     kind: Kind = "intern"
     group: Group = ""
     purpose: LongText = ""
@@ -324,12 +334,13 @@ class RoleCreate(InputSchema):
 
 class RolePatch(PatchSchema):
     NOT_NULL = frozenset(
-        {"name", "short_name", "kind", "group", "purpose", "tasks", "responsibilities", "placement"}
+        {"name", "short_name", "name_singular", "kind", "group", "purpose", "tasks", "responsibilities", "placement"}
         | {"competences", "time_share_note", "markers", "not_filled", "not_filled_reason", "is_active"}
     )
 
     name: Name | None = None
     short_name: ShortName | None = None
+    name_singular: Singular | None = None
     kind: Kind | None = None
     group: Group | None = None
     purpose: LongText | None = None

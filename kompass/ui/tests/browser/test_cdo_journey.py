@@ -3,7 +3,7 @@
 Teststadt starts without a role model; the shipped catalogues are loaded. The administrator (a CDO
 with Administration rights) adopts the KGSt-oriented catalogue, assigns the CDO, sets one letter of
 the responsibility matrix with the keyboard only, reads the Rollen-Check, follows the fix link of
-"Kernrolle nicht besetzt: Datenschutzbeauftragte(r)", assigns a DSB and sees the finding gone, and
+"Kernrolle nicht besetzt: Datenschutzbeauftragte oder -beauftragter", assigns a DSB and sees the finding gone, and
 prints the CDO's role profile as a PDF. Every page on the way passes an axe-core scan (WCAG 2.1 A/AA).
 """
 
@@ -20,7 +20,10 @@ from kompass.roles.models import ActivityTemplate, Assignment, RaciCell, Role, R
 from kompass.ui.tests.browser.conftest import Browsing, assert_focus_visible, assert_shell, axe_scan, focused
 
 CDO = "Chief Digital Officer"
-DSB = "Datenschutzbeauftragte(r)"
+DSB = "Datenschutzbeauftragte oder -beauftragter"
+# One holder of the role, as the success message names her or him (the catalogue's singular form).
+CDO_ONE = "Chief Digital Officer (CDO)"
+DSB_ONE = "Datenschutzbeauftragte oder Datenschutzbeauftragter (DSB)"
 DSB_UNFILLED = f"Kernrolle nicht besetzt: {DSB}"
 CDO_UNFILLED = f"Kernrolle nicht besetzt: {CDO}"
 
@@ -108,7 +111,7 @@ def test_cdo_adopts_staffs_fills_checks_fixes_and_prints(admin_browsing: Browsin
     assert "Niemand ist dieser Rolle derzeit zugeordnet." in page.locator("main").inner_text()
     check_page(page, "CDO role profile, unfilled")
     assign_person(page, world.alice.email, "12,5", beginn, CDO)
-    assert f"{world.alice} ist jetzt als „{CDO}“ zugeordnet." in success_message(page)
+    assert f"{world.alice} ist jetzt als {CDO_ONE} zugeordnet." in success_message(page)
     assert page.locator("h1").inner_text().startswith(CDO), "back on the role profile"
     assert "Amtsleiterin, Alice" in holder_names(page)
     holder_row = page.locator("table", has=page.locator("#inhaber-caption")).locator("tbody tr").first
@@ -159,7 +162,7 @@ def test_cdo_adopts_staffs_fills_checks_fixes_and_prints(admin_browsing: Browsin
     assert page.locator("h1").inner_text().startswith(DSB), "the fix link leads to the DSB's role profile"
     check_page(page, "DSB role profile, unfilled")
     assign_person(page, world.bruno.email, "10", beginn, DSB)
-    assert f"{world.bruno} ist jetzt als „{DSB}“ zugeordnet." in success_message(page)
+    assert f"{world.bruno} ist jetzt als {DSB_ONE} zugeordnet." in success_message(page)
     assert "Ordner, Bruno" in holder_names(page)
     check_page(page, "DSB role profile with the success message")
     nav_to(page, "Rollen-Check")
