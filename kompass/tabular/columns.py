@@ -7,6 +7,7 @@ ignoring a misspelt "uebergeordnet" would flatten the whole tree.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Model
@@ -42,6 +43,39 @@ class Record:
 
     def get(self, column: str) -> str:
         return self.values.get(column, "")
+
+
+@dataclass(frozen=True)
+class HeaderFit:
+    """How a header row compares with a kind's columns: the required ones it lacks, the names it
+    has that the kind does not know, and the names both share."""
+
+    missing: tuple[str, ...]
+    unknown: tuple[str, ...]
+    known: tuple[str, ...]
+
+    @property
+    def complete(self) -> bool:
+        """Every required column is there (unknown ones may be, and will be reported)."""
+        return not self.missing
+
+    @property
+    def exact(self) -> bool:
+        return not self.missing and not self.unknown
+
+    @property
+    def distance(self) -> int:
+        return len(self.missing) + len(self.unknown)
+
+
+def header_fit(header: Sequence[str], columns: Columns) -> HeaderFit:
+    """Compare a header row (lower-case cells, empty ones ignored) with the kind's columns."""
+    names = [name for name in header if name]
+    return HeaderFit(
+        missing=tuple(c for c in columns.required if c not in names),
+        unknown=tuple(dict.fromkeys(n for n in names if n not in columns.all)),
+        known=tuple(dict.fromkeys(n for n in names if n in columns.all)),
+    )
 
 
 def match_header(table: Table, columns: Columns, report: ImportReport) -> dict[int, str] | None:

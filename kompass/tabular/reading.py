@@ -2,9 +2,11 @@
 
 Accepted: CSV in UTF-8 (with or without BOM), UTF-16 with BOM or Windows-1252 (Excel's
 "CSV (Trennzeichen-getrennt)"), separated by `;`, `,` or tab, with CRLF or LF line ends and
-quoted line breaks; and XLSX workbooks (first sheet). The file type is decided by the
-content's magic bytes, never by the file name. Everything that cannot be read safely is
-rejected with a German reason before any data is looked at (I3, S6).
+quoted line breaks; and XLSX workbooks (one sheet, picked by the caller when there are several).
+The file type is decided by the content's magic bytes; the file name only decides the message
+when the content is not what the name promises (an ".xlsx" that holds text or a PDF, a ".csv" that
+holds a PDF or an archive). Everything that cannot be read safely is rejected with a German reason before any data
+is looked at (I3, S6).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import io
 import logging
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
@@ -25,7 +28,7 @@ from openpyxl.reader.excel import ExcelReader
 from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
 
 from kompass.core.formulas import ESCAPED_AFTER_APOSTROPHE
-from kompass.tabular.report import FILE_ROW, ImportIssue
+from kompass.tabular.report import FILE_ROW, ImportIssue, SheetHeader
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +78,12 @@ UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[
 CP1252_PLAUSIBLE = re.compile(r"[\t\n\r\x20-\x7e\xa0-\xff€„“”‚‘’–—…•§°·]")
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 DELIMITERS = (";", ",", "\t")
+# What a file name promises; other names (".txt", ".xls", none) leave the decision to the content.
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+CSV_SUFFIXES = (".csv", ".tsv")
+
+# Given every sheet of a workbook with several, returns the one to read (or raises FileRejected).
+SheetPicker = Callable[[list[SheetHeader]], SheetHeader]
 
 
 class FileRejected(Exception):
@@ -92,6 +101,7 @@ class Table:
     header: list[str]
     header_row: int
     records: list[tuple[int, list[str]]] = field(default_factory=list)
+    sheet: str = ""  # the name of the sheet that was read, for a workbook with several
 
 
 def clean_cell(value: Any) -> str:
@@ -115,8 +125,12 @@ def _as_text(value: Any) -> str:
     return str(value)
 
 
-def read_table(data: bytes) -> Table:
-    """The table in `data`, or `FileRejected` with the reason."""
+def read_table(data: bytes, *, filename: str = "", pick_sheet: SheetPicker | None = None) -> Table:
+    """The table in `data`, or `FileRejected` with the reason.
+
+    `filename` only sharpens the message for a file whose content is not what its name says.
+    `pick_sheet` chooses among the sheets of a workbook with several (default: the first).
+    """
     if not data:
         raise FileRejected(_("Die Datei ist leer."))
     max_bytes = settings.IMPORT_MAX_BYTES
@@ -125,10 +139,71 @@ def read_table(data: bytes) -> Table:
             _("Die Datei ist zu groß (%(size)s). Erlaubt sind höchstens %(max)s.")
             % {"size": _megabytes(len(data)), "max": _megabytes(max_bytes)}
         )
+    suffix = _suffix(filename)
     if data.startswith(ZIP_MAGIC):
-        return _read_xlsx(data)
+        # A real workbook is read whatever it is called; another archive named ".csv" is explained as such.
+        if suffix in CSV_SUFFIXES and not _is_workbook(data):
+            raise _not_csv(suffix, _("ein ZIP-Archiv"))
+        return _read_xlsx(data, pick_sheet)
+    if suffix in EXCEL_SUFFIXES and not data.startswith(OLE2_MAGIC):
+        raise FileRejected(
+            _(
+                "Die Datei ist keine gültige Excel-Datei: Ihr Name endet auf „%(suffix)s“, ihr Inhalt ist aber "
+                "%(content)s. Bitte speichern Sie die Tabelle in Excel als „Excel-Arbeitsmappe (*.xlsx)“ oder "
+                "als CSV und laden Sie sie erneut hoch. Es wurde nichts geändert."
+            )
+            % {"suffix": suffix, "content": _what_it_is(data)}
+        )
+    if suffix in CSV_SUFFIXES and _binary_type(data):
+        raise _not_csv(suffix, _what_it_is(data))
     _reject_binary(data)
     return _read_csv(decode_text(data))
+
+
+def _suffix(filename: str) -> str:
+    name = filename.strip().lower()
+    dot = name.rfind(".")
+    return name[dot:] if dot > 0 else ""
+
+
+def _is_workbook(data: bytes) -> bool:
+    """The archive's directory names the parts of an XLSX workbook (nothing is decompressed)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        return False
+    return {"[Content_Types].xml", "xl/workbook.xml"} <= names
+
+
+def _binary_type(data: bytes) -> str:
+    """A short name of what the bytes are when they are no text, else ""."""
+    if data.startswith(OLE2_MAGIC):
+        return _("das alte Excel-Format (.xls) oder eine kennwortgeschützte Arbeitsmappe")
+    for magic, label in BINARY_MAGIC.items():
+        if data.startswith(magic):
+            return _("eine andere Dateiart (erkannt: %(type)s)") % {"type": label}
+    return ""
+
+
+def _what_it_is(data: bytes) -> str:
+    if kind := _binary_type(data):
+        return kind
+    # NUL bytes are left out: UTF-16 text has one in every other byte.
+    if len(CONTROL_CHARS.findall(data[:4096].replace(b"\x00", b"").decode("latin-1"))) > 20:
+        return _("Binärdaten (keine Textdatei)")
+    return _("Text, etwa eine umbenannte CSV-Datei")
+
+
+def _not_csv(suffix: str, content: str) -> FileRejected:
+    return FileRejected(
+        _(
+            "Die Datei ist keine gültige CSV-Datei: Ihr Name endet auf „%(suffix)s“, ihr Inhalt ist aber "
+            "%(content)s. Bitte speichern Sie die Tabelle als „CSV UTF-8“ oder als Excel-Arbeitsmappe (XLSX) und "
+            "laden Sie sie erneut hoch. Es wurde nichts geändert."
+        )
+        % {"suffix": suffix, "content": content}
+    )
 
 
 def _megabytes(size: int) -> str:
@@ -283,12 +358,21 @@ def _check_zip(data: bytes) -> None:
         )
     names = {info.filename for info in infos}
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-        raise FileRejected(_("Die ZIP-Datei ist keine XLSX-Arbeitsmappe."))
+        if "mimetype" in names and "content.xml" in names:
+            raise FileRejected(
+                _(
+                    "Die Datei ist keine gültige Excel-Datei, sondern eine OpenDocument-Tabelle (etwa aus LibreOffice "
+                    "Calc). Bitte speichern Sie sie als „Excel 2007-365 (.xlsx)“ oder als CSV."
+                )
+            )
+        raise FileRejected(
+            _("Die Datei ist keine gültige Excel-Datei: Sie ist ein ZIP-Archiv, aber keine XLSX-Arbeitsmappe.")
+        )
     if any(info.flag_bits & 0x1 for info in infos):
         raise FileRejected(_("Die XLSX-Datei ist verschlüsselt und kann nicht gelesen werden."))
 
 
-def _read_xlsx(data: bytes) -> Table:
+def _read_xlsx(data: bytes, pick_sheet: SheetPicker | None) -> Table:
     _check_zip(data)
     try:
         reader = _SparseStringsReader(io.BytesIO(data), read_only=True, data_only=True)
@@ -298,9 +382,17 @@ def _read_xlsx(data: bytes) -> Table:
         logger.info("XLSX import rejected: %s", type(exc).__name__)
         raise FileRejected(_("Die XLSX-Datei ist beschädigt und kann nicht gelesen werden.")) from exc
     try:
-        if workbook.worksheets:
-            reader.attach_strings(workbook.worksheets[0])
-        return _xlsx_table(workbook)
+        sheets = workbook.worksheets
+        if not sheets:
+            raise FileRejected(_("Die XLSX-Datei enthält kein Tabellenblatt."))
+        sheet = sheets[0]
+        if len(sheets) > 1 and pick_sheet is not None:
+            chosen = pick_sheet(sheet_headers(reader, sheets))
+            sheet = sheets[chosen.position - 1]
+        reader.attach_strings(sheet)
+        table = _xlsx_table(sheet)
+        table.sheet = sheet.title if len(sheets) > 1 else ""
+        return table
     except FileRejected:
         raise
     except Exception as exc:  # as above, for cells read lazily from the sheet
@@ -311,15 +403,24 @@ def _read_xlsx(data: bytes) -> Table:
 
 
 class _SparseStringsReader(ExcelReader):  # type: ignore[misc]
-    """openpyxl's reader, but the shared strings are read only for the cells of the first sheet
-    (openpyxl reads the whole table into a list before it looks at any sheet)."""
+    """openpyxl's reader, but the shared strings are read only for the cells of the sheet that is
+    imported (openpyxl reads the whole table into a list before it looks at any sheet)."""
 
     def read_strings(self) -> None:
         self.shared_strings: dict[int, str] = {}
 
+    def strings(self, used: set[int]) -> dict[int, str]:
+        """The shared strings at the `used` indices (bounded as `read_shared_strings` is)."""
+        part = self.package.find(SHARED_STRINGS)
+        if part is None or not used:
+            return {}
+        with self.archive.open(part.PartName[1:]) as source:
+            return read_shared_strings(source, used)
+
     def attach_strings(self, sheet: Any) -> None:
         part = self.package.find(SHARED_STRINGS)
         if part is None or not hasattr(sheet, "_worksheet_path"):
+            sheet._shared_strings = {}
             return
         # The header may be in any of the first IMPORT_MAX_ROWS rows, followed by at most as many data rows.
         max_row = 2 * settings.IMPORT_MAX_ROWS + 2
@@ -448,10 +549,58 @@ def _too_many_strings() -> FileRejected:
     )
 
 
-def _xlsx_table(workbook: Any) -> Table:
-    if not workbook.worksheets:
-        raise FileRejected(_("Die XLSX-Datei enthält kein Tabellenblatt."))
-    sheet = workbook.worksheets[0]
+@dataclass(frozen=True)
+class _SharedRef:
+    """A shared string cell seen while only the headers are read; resolved afterwards."""
+
+    index: int
+
+
+class _RecordingStrings(dict[int, Any]):
+    """Stands in for the shared strings while the first row of every sheet is looked for: each
+    lookup answers a reference, so the table itself is read only once, for the used entries."""
+
+    def __missing__(self, index: int) -> _SharedRef:
+        if not 0 <= index < XLSX_MAX_SHARED_STRINGS:
+            raise _too_many_strings()
+        return _SharedRef(index)
+
+
+def sheet_headers(reader: _SparseStringsReader, sheets: list[Any]) -> list[SheetHeader]:
+    """Every sheet's name and the cells of its first non-empty row (at most MAX_HEADER_COLUMNS);
+    the shared strings of all these rows are read in one pass, within the table's budgets."""
+    firsts: list[tuple[Any, ...]] = []
+    for sheet in sheets:
+        sheet._shared_strings = _RecordingStrings()
+        if hasattr(sheet, "reset_dimensions"):
+            sheet.reset_dimensions()  # SECURITY: as in _xlsx_table
+        firsts.append(_first_row(sheet))
+    used = {cell.index for row in firsts for cell in row if isinstance(cell, _SharedRef)}
+    strings = reader.strings(used)
+
+    def text(cell: Any) -> str:
+        return clean_cell(strings.get(cell.index, "") if isinstance(cell, _SharedRef) else cell).lower()
+
+    headers = []
+    for position, (sheet, row) in enumerate(zip(sheets, firsts, strict=True), start=1):
+        cells = [text(cell) for cell in row]
+        while cells and not cells[-1]:
+            cells.pop()
+        headers.append(SheetHeader(position=position, name=str(sheet.title), header=tuple(cells)))
+    return headers
+
+
+def _first_row(sheet: Any) -> tuple[Any, ...]:
+    max_rows = settings.IMPORT_MAX_ROWS
+    for number, values in enumerate(sheet.iter_rows(max_col=MAX_HEADER_COLUMNS, values_only=True), start=1):
+        if any(isinstance(v, _SharedRef) or clean_cell(v) for v in values):
+            return tuple(values)
+        if number > max_rows:
+            break
+    return ()
+
+
+def _xlsx_table(sheet: Any) -> Table:
     if hasattr(sheet, "reset_dimensions"):
         sheet.reset_dimensions()  # SECURITY: do not trust the declared dimension; read what is there
     header = _xlsx_header(sheet)

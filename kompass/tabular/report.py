@@ -16,6 +16,18 @@ ACTION_UNCHANGED = "unverändert"
 
 # Row 0 stands for the file as a whole (encoding, size, format), not a line in it.
 FILE_ROW = 0
+# Import ids (uuid hex) are shown by their first characters, as the audit log shows them.
+SHORT_ID_LENGTH = 8
+
+
+@dataclass(frozen=True)
+class SheetHeader:
+    """One sheet of a workbook: its position (from 1), name and the lower-case cells of its first
+    non-empty row (empty for an empty sheet), so the user can tell the sheets apart."""
+
+    position: int
+    name: str
+    header: tuple[str, ...]
 
 
 @dataclass
@@ -46,6 +58,9 @@ class ImportRow:
     key: str
     action: str
     changed: list[str] = field(default_factory=list)
+    # The row's names in plain words (unit name, person's name …), shown next to the key so that the
+    # user can check umlauts and other letters before applying.
+    label: str = ""
 
 
 @dataclass
@@ -61,10 +76,24 @@ class ImportReport:
     rows: list[ImportRow] = field(default_factory=list)
     import_id: str = ""
     filename: str = ""
+    # Workbooks: the sheet that was read, and every sheet when the user has to pick one.
+    sheet: str = ""
+    sheets: list[SheetHeader] = field(default_factory=list)
+    # The key of another kind whose columns the file's header fits (the user chose the wrong kind).
+    suggested_kind: str = ""
 
     @property
     def ok(self) -> bool:
         return not self.issues
+
+    @property
+    def short_id(self) -> str:
+        return self.import_id[:SHORT_ID_LENGTH]
+
+    @property
+    def needs_sheet(self) -> bool:
+        """The workbook has several sheets and none (or more than one) fits the kind's columns."""
+        return bool(self.sheets)
 
     @property
     def total(self) -> int:
@@ -72,7 +101,7 @@ class ImportReport:
 
     def summary(self) -> str:
         """One German sentence with the counts, for messages and command output."""
-        values = {"new": self.created, "changed": self.updated, "same": self.unchanged, "id": self.import_id}
+        values = {"new": self.created, "changed": self.updated, "same": self.unchanged, "id": self.short_id}
         if self.dry_run:
             return _("Probelauf, nichts gespeichert: %(new)d neu, %(changed)d geändert, %(same)d unverändert.") % values
         return (

@@ -114,10 +114,39 @@ def test_nul_bytes_are_stripped(world):
     assert Person.objects.for_kommune(world.kommune).get(email="n@teststadt.example").first_name == "Nina"
 
 
-def test_a_file_is_judged_by_its_content_not_its_name(world):
-    assert import_people(world, csv_text().encode("utf-8"), filename="personen.xlsx").ok
-    Person.objects.for_kommune(world.kommune).exclude(pk__in=[world.alice.pk, world.bruno.pk]).delete()
-    assert import_people(world, xlsx_bytes(ROWS), filename="personen.csv").ok
+def test_a_workbook_is_read_whatever_it_is_called(world):
+    for filename in ("personen.csv", "personen.txt", "personen"):
+        assert import_people(world, xlsx_bytes(ROWS), filename=filename).ok
+    assert import_people(world, csv_text().encode("utf-8"), filename="personen.txt").ok
+
+
+def test_text_called_xlsx_is_no_valid_excel_file_and_changes_nothing(world):
+    text = rejected(world, csv_text().encode("cp1252"), filename="Personen.XLSX")
+    assert text.startswith("Datei: Die Datei ist keine gültige Excel-Datei: Ihr Name endet auf „.xlsx“")
+    assert "Text, etwa eine umbenannte CSV-Datei" in text
+
+
+@pytest.mark.parametrize(
+    ("filename", "data", "fragments"),
+    [
+        pytest.param("liste.xlsx", b"%PDF-1.7\n", ("keine gültige Excel-Datei", "erkannt: PDF"), id="pdf-as-xlsx"),
+        pytest.param("liste.xlsm", bytes(range(1, 32)) * 10, ("keine gültige Excel-Datei", "Binärdaten"), id="junk"),
+        pytest.param("liste.csv", b"%PDF-1.7\n", ("keine gültige CSV-Datei", "erkannt: PDF"), id="pdf-as-csv"),
+        pytest.param("liste.csv", b"\x89PNG\r\n\x1a\n", ("keine gültige CSV-Datei", "erkannt: PNG"), id="png-as-csv"),
+        pytest.param(
+            "liste.csv",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100,
+            ("CSV-Datei", "alte Excel"),
+            id="xls-as-csv",
+        ),
+        pytest.param(
+            "liste.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, ("alte Excel-Format",), id="xls"
+        ),
+    ],
+)
+def test_a_file_that_is_not_what_its_name_says_is_explained(world, filename, data, fragments):
+    text = rejected(world, data, filename=filename)
+    assert all(fragment in text for fragment in fragments), text
 
 
 # --- rejected: with a German reason, nothing stored ----------------------------------------------
@@ -159,7 +188,8 @@ def test_a_broken_utf8_bom_file_is_rejected(world):
     ],
 )
 def test_wrong_magic_bytes_are_rejected_whatever_the_file_is_called(world, data, fragment):
-    assert fragment in rejected(world, data, filename="personen.xlsx")
+    for filename in ("personen.xlsx", "personen.csv", "personen"):
+        assert fragment in rejected(world, data, filename=filename)
 
 
 def zip_bytes(entries: dict[str, bytes]) -> bytes:
@@ -171,7 +201,11 @@ def zip_bytes(entries: dict[str, bytes]) -> bytes:
 
 
 def test_a_zip_that_is_no_workbook_is_rejected(world):
-    assert "keine XLSX-Arbeitsmappe" in rejected(world, zip_bytes({"liste.csv": csv_text().encode()}))
+    data = zip_bytes({"liste.csv": csv_text().encode()})
+    assert "keine gültige Excel-Datei: Sie ist ein ZIP-Archiv" in rejected(world, data, filename="liste.xlsx")
+    assert "keine gültige CSV-Datei" in rejected(world, data, filename="liste.csv")
+    opendocument = zip_bytes({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": b"<x/>"})
+    assert "OpenDocument-Tabelle" in rejected(world, opendocument, filename="liste.xlsx")
 
 
 def test_a_corrupt_workbook_is_rejected(world):
