@@ -4,7 +4,8 @@ The log and every object's "Verlauf" show field labels and the names of referenc
 (`presentation.py`). Most labels come from the models' German `verbose_name`; an app adds labels
 for audited names its models do not label (a list field, a relation's end), says how a referenced
 object of its models is named when `str()` is not the right name (a person by her display name),
-and names the global tables whose rows any Kommune's log may name (catalogues shared by all
+how the items of a list field are named where the stored key is no word (a role's markers), and
+names the global tables whose rows any Kommune's log may name (catalogues shared by all
 Kommunen). Without such an entry a global row is shown by its id only — the safe default.
 """
 
@@ -30,6 +31,8 @@ class AuditLabels:
     shared_models: tuple[type[models.Model], ...] = ()  # global tables, rows nameable in every log
     # How a referenced object is named in the log, where `str(obj)` is not its name.
     object_names: Mapping[type[models.Model], Callable[[Any], str]] = field(default_factory=dict)
+    # How one item of a list field is named, by (model, field name): stored keys never show.
+    item_names: Mapping[tuple[type[models.Model], str], Callable[[Any], str]] = field(default_factory=dict)
 
 
 def _validate(item: AuditLabels) -> None:
@@ -45,6 +48,9 @@ def _validate(item: AuditLabels) -> None:
     for model, presenter in item.object_names.items():
         if not (isinstance(model, type) and issubclass(model, models.Model)) or not callable(presenter):
             raise ImproperlyConfigured(f"audit labels {item.key!r}: object name for {model!r} is not callable")
+    for (model, name), presenter in item.item_names.items():
+        if not (isinstance(model, type) and issubclass(model, models.Model)) or not callable(presenter):
+            raise ImproperlyConfigured(f"audit labels {item.key!r}: item name for {model!r}.{name} is not callable")
 
 
 AUDIT_LABELS: Registry[AuditLabels] = Registry("audit.labels", _validate)
@@ -68,3 +74,12 @@ def object_name(obj: models.Model) -> str:
         if name is not None:
             return str(name(obj))
     return str(obj)
+
+
+def item_namer(model: type[models.Model], name: str) -> Callable[[Any], str] | None:
+    """How the items of the list field `model.name` are named, or None: shown as stored."""
+    for item in AUDIT_LABELS:
+        namer = item.item_names.get((model, name))
+        if namer is not None:
+            return namer
+    return None

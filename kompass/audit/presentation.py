@@ -285,10 +285,10 @@ def _text(entry: AuditEntry, field: models.Field | None, value: Any, lookups: _L
         typed = _typed_text(field, value)
         if typed is not None:
             return typed
-        # A model may name the items of its list fields (e.g. a role's check markers: "cdo" → "CDO").
-        labeller = getattr(field.model, "audit_item_label", None)
-        if labeller is not None and isinstance(value, list):
-            return ", ".join(str(labeller(field.name, item)) for item in value if item not in (None, ""))
+        # An app may name the items of its list fields (e.g. a role's markers: "cdo" → "CDO").
+        namer = extensions.item_namer(field.model, field.name)
+        if namer is not None and isinstance(value, list):
+            return ", ".join(str(namer(item)) for item in value if item not in (None, ""))
     return _plain(value)
 
 

@@ -1,13 +1,13 @@
 """The markers by which the role checks recognise a role ("zählt als CDO").
 
-A Kommune names its roles as it likes ("Digitalisierungsbeauftragte(r)" instead of "Chief Digital
-Officer"), so the checks in `rules.py` never look at names: they look at a role's `markers`.
+A Kommune names its roles as it likes ("Digitalisierungsbeauftragte oder -beauftragter" instead of
+"Chief Digital Officer"), so the checks in `rules.py` never look at names: they look at a role's `markers`.
 Catalogue roles bring theirs; an own or adapted role gets them in the role form or the API.
 This module lists the markers a Kommune may set, with the German wording of the form and of the
 role profile, and checks a new list of markers.
 
 Catalogue roles may carry further markers the checks do not read (e.g. `core`, `rat`); a role keeps
-them, but nobody can add them.
+them, but nobody can add them. Every marker has a German name (`marker_label`): a key never shows.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ CHECK_MARKERS: tuple[CheckMarker, ...] = (
     CheckMarker(
         "isb",
         _("ISB"),
-        _("ISB – Informationssicherheitsbeauftragte(r)"),
+        _("ISB – Informationssicherheitsbeauftragte oder -beauftragter"),
         _(
             "Kernrolle: muss besetzt oder bewusst nicht besetzt sein und braucht eine Vertretung; leitet nicht "
             "zugleich den IT-Betrieb."
@@ -60,7 +60,7 @@ CHECK_MARKERS: tuple[CheckMarker, ...] = (
     CheckMarker(
         "dsb",
         _("DSB"),
-        _("DSB – Datenschutzbeauftragte(r)"),
+        _("DSB – Datenschutzbeauftragte oder -beauftragter"),
         _(
             "Kernrolle: muss besetzt oder bewusst nicht besetzt sein und braucht eine Vertretung; nicht zugleich "
             "Verwaltungs-, IT- oder Personalleitung."
@@ -68,8 +68,8 @@ CHECK_MARKERS: tuple[CheckMarker, ...] = (
     ),
     CheckMarker(
         "lotse",
-        _("Digitallotsin/-lotse"),
-        _("Digitallotsin/-lotse"),
+        _("Lotsin oder Lotse"),
+        _("Digitale Lotsin oder Digitaler Lotse"),
         _(
             "Zählt für die Lotsen-Abdeckung je Fachbereich/Amt; geprüft werden Zeitanteil und Freigabe der "
             "Führungskraft."
@@ -78,7 +78,7 @@ CHECK_MARKERS: tuple[CheckMarker, ...] = (
     CheckMarker(
         "hvb",
         _("Verwaltungsleitung"),
-        _("Verwaltungsleitung (Hauptverwaltungsbeamtin/-beamter)"),
+        _("Verwaltungsleitung (Hauptverwaltungsbeamtin oder -beamter)"),
         _("Wer diese Rolle hat, darf nicht zugleich DSB sein (Interessenkonflikt)."),
     ),
     CheckMarker(
@@ -97,6 +97,20 @@ CHECK_MARKERS: tuple[CheckMarker, ...] = (
 CHECK_MARKER_KEYS: tuple[str, ...] = tuple(marker.key for marker in CHECK_MARKERS)
 _BY_KEY = {marker.key: marker for marker in CHECK_MARKERS}
 
+# The markers the shipped catalogues carry beside the check markers (they group roles; no check
+# reads them yet), by their German name.
+CATALOGUE_MARKER_LABELS: dict[str, Promise] = {
+    "core": _("Kernrolle"),
+    "rat": _("Rat oder Kreistag"),
+    "it_steuerung": _("IT-Steuerung"),
+    "digital_team": _("Digitalisierungsteam"),
+    "fachbereichsleitung": _("Fachbereichsleitung"),
+    "leistungsverantwortung": _("Leistungsverantwortung (OZG)"),
+    "organisation": _("Organisation und Prozesse"),
+    "personalrat": _("Personalrat"),
+    "extern": _("Externe Rolle"),
+}
+
 
 def check_markers_of(markers: Iterable[str] | None) -> list[CheckMarker]:
     """The check markers among `markers`, in the fixed order of the form."""
@@ -107,6 +121,15 @@ def check_markers_of(markers: Iterable[str] | None) -> list[CheckMarker]:
 def short_label(key: str) -> str:
     marker = _BY_KEY.get(key)
     return str(marker.short) if marker is not None else key
+
+
+def marker_label(key: Any) -> str:
+    """A marker's German name wherever a person reads it (the role's history): never the key."""
+    marker = _BY_KEY.get(str(key))
+    if marker is not None:
+        return str(marker.short)
+    label = CATALOGUE_MARKER_LABELS.get(str(key))
+    return str(label) if label is not None else gettext("weitere Markierung aus dem Katalog")
 
 
 def clean_markers(value: Any, current: Iterable[str] = ()) -> list[str]:

@@ -9,8 +9,6 @@ them, adds its own, assigns people (`Assignment`) and fills the responsibility m
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext
@@ -127,15 +125,6 @@ class RoleContent(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @staticmethod
-    def audit_item_label(field_name: str, item: Any) -> str:
-        """How the audit history names one item of a list field: markers by their short label."""
-        if field_name == "markers":
-            from kompass.roles.markers import short_label
-
-            return short_label(str(item))
-        return str(item)
 
     @property
     def label(self) -> str:

@@ -85,7 +85,8 @@ def _personal_data() -> None:
 
 def register() -> None:
     from kompass.roles import importers, overview
-    from kompass.roles.models import ActivityTemplate, Catalogue, CatalogueRole
+    from kompass.roles.markers import marker_label
+    from kompass.roles.models import ActivityTemplate, Catalogue, CatalogueRole, Role
 
     _navigation()
     _personal_data()
@@ -112,5 +113,7 @@ def register() -> None:
             },
             # The shipped catalogues are the same for every Kommune: any log may name their rows.
             shared_models=(Catalogue, CatalogueRole, ActivityTemplate),
+            # A role's history names its markers in German ("CDO, Kernrolle"), never by key ("core").
+            item_names={(Role, "markers"): marker_label, (CatalogueRole, "markers"): marker_label},
         )
     )

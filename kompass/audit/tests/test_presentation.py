@@ -126,12 +126,21 @@ def test_lists_are_joined_and_long_texts_are_shortened_with_the_full_text_kept(w
     assert purpose.after.text.endswith("…") and len(purpose.after.text) <= 201
 
 
-def test_a_roles_check_markers_read_by_their_short_labels(world: World) -> None:
-    role = entry(world, "role", {"markers": [["cdo", "core"], ["cdo", "isb", "lotse"]]})
+def test_a_roles_markers_read_by_their_german_names_never_by_their_keys(world: World) -> None:
+    role = entry(world, "role", {"markers": [["cdo", "core"], ["cdo", "isb", "lotse", "extern", "unbekannt"]]})
     assert texts(rows(present_entries([role])[0])["markers"]) == (
         "Zählt für die Rollen-Checks als",
-        "CDO, core",
-        "CDO, ISB, Digitallotsin/-lotse",
+        "CDO, Kernrolle",
+        "CDO, ISB, Lotsin oder Lotse, Externe Rolle, weitere Markierung aus dem Katalog",
+    )
+
+
+def test_a_list_field_without_registered_item_names_shows_its_items_as_stored(world: World) -> None:
+    role = entry(world, "role", {"competences": [["core"], ["core", "Kommunikation"]]})
+    assert texts(rows(present_entries([role])[0])["competences"]) == (
+        "Erwartete Kompetenzen",
+        "core",
+        "core, Kommunikation",
     )
 
 

@@ -147,7 +147,7 @@ def test_adapting_a_catalogue_roles_markers_keeps_its_other_markers_and_shows_th
     assert cdo.markers == ["lotse", "core"]
     assert role_entries(k, cdo).get(action="update").changes["markers"] == [["cdo", "core"], ["lotse", "core"]]
     text = admin_client.get(url("role_detail", cdo.pk)).content.decode()
-    assert "Zählt für die Rollen-Checks als: Digitallotsin/-lotse" in text
+    assert "Zählt für die Rollen-Checks als: Lotsin oder Lotse" in text
     assert "Abweichend vom Katalog; dort: CDO." in text
 
     admin_client.post(url("role_edit", cdo.pk), edit_form(cdo, markers=[]))
@@ -228,3 +228,27 @@ def test_the_checks_count_an_own_role_marked_cdo(adopted: Model, admin_client: C
     assert {"kernrolle.cio", "kernrolle.isb", "kernrolle.dsb"} <= rules_found
     text = admin_client.get(reverse("roles:checks", args=[SLUG])).content.decode()
     assert "Die Rolle „Chief Digital Officer“ trägt ebenfalls die Markierung CDO und ist unbesetzt" in text
+
+
+# --- marker names wherever a person reads them ----------------------------------------------------
+
+
+def test_every_marker_of_the_shipped_catalogues_has_a_german_name() -> None:
+    from kompass.roles.tests.test_catalogue_files import MARKERS
+
+    for key in MARKERS:
+        label = markers.marker_label(key)
+        assert label != key and label != "weitere Markierung aus dem Katalog", key
+    assert markers.marker_label("core") == "Kernrolle"
+    assert markers.marker_label("lotse") == "Lotsin oder Lotse"
+    assert markers.marker_label("neu_im_katalog") == "weitere Markierung aus dem Katalog"
+
+
+def test_the_role_history_shows_marker_names_and_never_a_key(adopted: Model, admin_client: Client) -> None:
+    cdo = adopted.roles["cdo"]
+    response = admin_client.post(url("role_edit", cdo.pk), edit_form(cdo, markers=["cdo", "isb"]))
+    assert response.status_code == 302
+    text = admin_client.get(url("role_detail", cdo.pk)).content.decode()
+    history = text[text.index('id="verlauf"') :]
+    assert "CDO, Kernrolle" in history and "CDO, ISB, Kernrolle" in history
+    assert "core" not in history
