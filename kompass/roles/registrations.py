@@ -17,7 +17,7 @@ from kompass.core.extensions import (
     NavGroup,
     PersonalData,
 )
-from kompass.org.extensions import UNIT_BADGES, UnitBadges
+from kompass.org.extensions import PERSON_SECTIONS, UNIT_BADGES, PersonSection, UnitBadges
 from kompass.tabular.kinds import TABLE_KINDS
 
 
@@ -85,6 +85,7 @@ def _personal_data() -> None:
 
 def register() -> None:
     from kompass.roles import importers, overview
+    from kompass.roles.views.person import person_roles
     from kompass.roles.markers import marker_label
     from kompass.roles.models import ActivityTemplate, Catalogue, CatalogueRole, Role
 
@@ -100,6 +101,9 @@ def register() -> None:
         )
     )
     UNIT_BADGES.register(UnitBadges(key="roles.key_roles", attach=overview.attach_role_badges))
+    PERSON_SECTIONS.register(
+        PersonSection(key="roles.assignments", template="roles/partials/person_roles.html", context=person_roles)
+    )
     TABLE_KINDS.register(importers.TABLE_KIND)
     AUDIT_LABELS.register(
         AuditLabels(

@@ -6,6 +6,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Window
 from django.db.models.functions import Coalesce, RowNumber
@@ -69,14 +70,83 @@ def current_assignments(kommune: Kommune, on: datetime.date | None = None) -> Qu
 
 
 def role_list(kommune: Kommune) -> QuerySet[Role]:
-    """Roles with the number of current holders and their total time share."""
-    on = today()
-    current = current_q(on, "assignments__")
-    return roles(kommune).annotate(holder_count=Count("assignments", filter=current)).order_by("position", "id")
+    """Roles with the number of their current assignments (`holder_count`) and of the people
+    holding them (`people_count`: a person assigned for two units counts once)."""
+    current = current_q(today(), "assignments__")
+    return (
+        roles(kommune)
+        .annotate(
+            holder_count=Count("assignments", filter=current),
+            people_count=Count("assignments__person", filter=current, distinct=True),
+        )
+        .order_by("position", "id")
+    )
+
+
+@dataclass(frozen=True)
+class HolderFigures:
+    """How many current assignments a role has, and how many people hold them."""
+
+    assignments: int
+    people: int
+
+
+def holder_figures(kommune: Kommune, role: Role) -> HolderFigures:
+    figures = (
+        current_assignments(kommune)
+        .filter(role=role)
+        .order_by()
+        .aggregate(assignments=Count("id"), people=Count("person", distinct=True))
+    )
+    return HolderFigures(figures["assignments"], figures["people"])
+
+
+def adopted_roles(kommune: Kommune) -> dict[tuple[str, str], Role]:
+    """The Kommune's roles taken from a catalogue, by (catalogue key, role key), with the counts of
+    `role_list`; in one query (for the catalogue pages)."""
+    rows = role_list(kommune).filter(catalogue_role__isnull=False).select_related("catalogue_role__catalogue")
+    return {(r.catalogue_role.catalogue.key, r.key): r for r in rows}  # type: ignore[union-attr]  # filtered on not null
 
 
 def role_holders(kommune: Kommune, role: Role) -> QuerySet[Assignment]:
     return current_assignments(kommune).filter(role=role).order_by("person__last_name", "person__first_name")
+
+
+PERSON_ASSIGNMENTS_SHOWN = 100
+
+
+@dataclass
+class PersonAssignments:
+    """A person's role assignments for the person page: current and future ones (`today` tells
+    them apart), and ended ones, newest first. At most `PERSON_ASSIGNMENTS_SHOWN` of each are
+    loaded; `current_total` and `ended_total` count all."""
+
+    today: datetime.date
+    current: list[Assignment]
+    ended: list[Assignment]
+    current_total: int
+    ended_total: int
+
+
+def person_assignments(kommune: Kommune, person: Any) -> PersonAssignments:
+    """The assignments of `person`, in two queries (four when a list is cut) whatever their number."""
+    on = today()
+    mine = assignments(kommune).filter(person=person)
+    ongoing = mine.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+    ended = mine.filter(valid_until__lt=on)
+    current_rows = list(ongoing.order_by("valid_from", "role__position", "id")[: PERSON_ASSIGNMENTS_SHOWN + 1])
+    ended_rows = list(ended.order_by("-valid_until", "role__position", "id")[: PERSON_ASSIGNMENTS_SHOWN + 1])
+
+    def total(rows: list[Assignment], qs: QuerySet[Assignment]) -> int:
+        return len(rows) if len(rows) <= PERSON_ASSIGNMENTS_SHOWN else qs.count()
+
+    return PersonAssignments(
+        today=on,
+        current=current_rows[:PERSON_ASSIGNMENTS_SHOWN],
+        ended=ended_rows[:PERSON_ASSIGNMENTS_SHOWN],
+        current_total=total(current_rows, ongoing),
+        ended_total=total(ended_rows, ended),
+    )
 
 
 def role_history(kommune: Kommune, role: Role) -> QuerySet[Assignment]:
