@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from kompass.accounts.operator_forms import clean_official_key, official_key_field
 from kompass.tenancy.models import Bundesland, Kommune, KommuneType, Membership, Role
 
 
@@ -98,13 +99,11 @@ class KommuneForm(forms.Form):
     kommune_type = forms.ChoiceField(label=_("Art"), choices=KommuneType.choices)
     bundesland = forms.ChoiceField(label=_("Bundesland"), choices=Bundesland.choices)
     population = forms.IntegerField(label=_("Einwohnerzahl"), min_value=1, max_value=10_000_000)
-    ags = forms.CharField(
-        label=_("Amtlicher Gemeindeschlüssel"),
-        max_length=8,
-        min_length=8,
-        help_text=_("8 Ziffern; die ersten beiden bezeichnen das Land"),
-    )
+    ags = official_key_field()
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean_ags(self) -> str:
+        return clean_official_key(self.cleaned_data["ags"])
 
     @classmethod
     def initial_for(cls, kommune: Kommune) -> dict[str, Any]:

@@ -11,13 +11,27 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from kompass.accounts.models import ApiToken, User
 from kompass.audit.models import AuditAction
 from kompass.audit.services import audit_record, check_version, save_update, snapshot
 from kompass.core.actors import Actor
-from kompass.tenancy.models import AGS_LAND_PREFIX, Kommune, Membership, OperatorAccess, Role
+from kompass.tenancy.models import (
+    AGS,
+    AGS_LAND_PREFIX,
+    ARS,
+    KEY_LENGTHS,
+    KREISSCHLUESSEL,
+    SUSPENSION_REASON_MAX,
+    Bundesland,
+    Kommune,
+    Membership,
+    OperatorAccess,
+    Role,
+)
 
 TOKEN_PREFIX = "kk_"  # noqa: S105 - a public marker that makes leaked tokens easy to find, not a secret
 MEMBERSHIP_FIELDS = ("user", "role", "scope_unit")
@@ -220,17 +234,43 @@ EDITABLE_FIELDS = ("name", "kommune_type", "bundesland", "population", "ags")
 
 
 def check_ags_matches_land(ags: str, bundesland: str) -> None:
-    """The first two digits of the AGS name the Land (Destatis Gemeindeverzeichnis)."""
+    """The first two digits of every official key (Kreisschlüssel, AGS, ARS) name the Land
+    (Destatis Gemeindeverzeichnis)."""
     prefix = AGS_LAND_PREFIX.get(bundesland)
-    if prefix and len(ags) == 8 and ags.isdigit() and not ags.startswith(prefix):
+    if prefix and ags.isdigit() and len(ags) >= 2 and not ags.startswith(prefix):
         raise ValidationError(
             {
                 "ags": [
-                    _("Ein Amtlicher Gemeindeschlüssel in %(land)s beginnt mit %(prefix)s.")
-                    % {"land": bundesland, "prefix": prefix}
+                    _("Ein Amtlicher Schlüssel in %(land)s beginnt mit %(prefix)s.")
+                    % {"land": Bundesland(bundesland).label, "prefix": prefix}
                 ]
             }
         )
+
+
+def check_key_fits_type(ags: str, kommune_type: str) -> None:
+    """A Landkreis is named by its 5-digit Kreisschlüssel; an Amt, a Verbandsgemeinde or a Samtgemeinde
+    has no AGS of its own, only the 12-digit Regionalschlüssel; a Gemeinde or Stadt has its 8-digit
+    AGS or the ARS, a kreisfreie Stadt also its Kreisschlüssel (Destatis Gemeindeverzeichnis)."""
+    lengths = KEY_LENGTHS.get(kommune_type)
+    if not lengths or len(ags) in lengths:
+        return
+    hint = KEY_HINTS.get(lengths, _lazy("Die Länge des Amtlichen Schlüssels passt nicht zur Art der Kommune."))
+    raise ValidationError({"ags": [str(hint)]})
+
+
+# What to say when a key does not fit the type, by the lengths the type allows.
+KEY_HINTS = {
+    (KREISSCHLUESSEL,): _lazy("Für einen Landkreis geben Sie den Kreisschlüssel an: 5 Ziffern."),
+    (ARS,): _lazy(
+        "Amt, Verbandsgemeinde und Samtgemeinde haben keinen eigenen Gemeindeschlüssel. Bitte geben Sie den "
+        "Amtlichen Regionalschlüssel (ARS) an: 12 Ziffern."
+    ),
+    (AGS, ARS): _lazy(
+        "Für eine Gemeinde oder Stadt geben Sie den Amtlichen Gemeindeschlüssel (AGS, 8 Ziffern) oder den "
+        "Regionalschlüssel (ARS, 12 Ziffern) an."
+    ),
+}
 
 
 def _validate(kommune: Kommune) -> None:
@@ -239,13 +279,24 @@ def _validate(kommune: Kommune) -> None:
         kommune.full_clean(exclude=["version"])
     except ValidationError as exc:
         errors.update(exc.message_dict)
-    if "ags" not in errors and "bundesland" not in errors:
-        try:
-            check_ags_matches_land(kommune.ags, kommune.bundesland)
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
+    if not errors.keys() & {"ags", "bundesland", "kommune_type"}:
+        errors.update(_key_errors(kommune))
     if errors:
         raise ValidationError(errors)
+
+
+def _key_errors(kommune: Kommune) -> dict[str, list[str]]:
+    """Both checks of the official key, so that one answer names every problem."""
+    messages: list[str] = []
+    try:
+        check_ags_matches_land(kommune.ags, kommune.bundesland)
+    except ValidationError as exc:
+        messages.extend(exc.message_dict["ags"])
+    try:
+        check_key_fits_type(kommune.ags, kommune.kommune_type)
+    except ValidationError as exc:
+        messages.extend(exc.message_dict["ags"])
+    return {"ags": messages} if messages else {}
 
 
 def _clean(data: Mapping[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
@@ -283,4 +334,109 @@ def kommune_update(
         setattr(kommune, field, value)
     _validate(kommune)
     save_update(kommune_id=kommune.pk, actor=actor, obj=kommune, fields=KOMMUNE_FIELDS, before=before)
+    return kommune
+
+
+# --- platform operation: opening, suspending and reactivating a Kommune ------------------------
+
+SUSPENSION_FIELDS = ("suspended_at", "suspension_reason")
+# German letters that `slugify` would drop rather than spell out (Lüneburg → lueneburg, not luneburg).
+_SPELLED_OUT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "_": "-"})
+
+
+def slug_from_name(name: str) -> str:
+    """The Kurzname a Kommune gets in its addresses when the operator leaves it empty."""
+    return slugify((name or "").translate(_SPELLED_OUT))[:50].strip("-")
+
+
+def _require_operator(actor: User) -> None:
+    if not actor.is_superuser:
+        raise ValidationError(_("Nur Betreiberinnen und Betreiber der Plattform dürfen das."))
+
+
+def _operator_reason(reason: str) -> str:
+    reason = (reason or "").replace("\x00", "").strip()
+    if len(reason) < 10:
+        raise ValidationError({"reason": [_("Bitte nennen Sie einen Grund (mindestens 10 Zeichen).")]})
+    if len(reason) > SUSPENSION_REASON_MAX:
+        raise ValidationError(
+            {"reason": [_("Der Grund darf höchstens %(max)d Zeichen lang sein.") % {"max": SUSPENSION_REASON_MAX}]}
+        )
+    return reason
+
+
+@transaction.atomic
+def kommune_open(
+    *,
+    operator: User,
+    data: Mapping[str, Any],
+    admin_email: str,
+    admin_first_name: str = "",
+    admin_last_name: str = "",
+) -> tuple[Kommune, Any, str]:
+    """A platform operator opens a Kommune on the platform: its master data and the invitation of its
+    first Administration, in one step (nothing is kept when either fails). Returns the Kommune, the
+    invitation and the path of its link (shown to copy when no mail goes out)."""
+    # Invitations build on the membership services of this module, so they are imported late.
+    from kompass.accounts.invitations import invitation_create
+
+    _require_operator(operator)
+    values = dict(data)
+    values["slug"] = (values.get("slug") or "").strip() or slug_from_name(values.get("name", ""))
+    kommune = kommune_create(actor=operator, data=values)
+    invitation, link = invitation_create(
+        kommune=kommune,
+        actor=operator,
+        email=admin_email,
+        role=Role.ADMIN,
+        first_name=admin_first_name,
+        last_name=admin_last_name,
+    )
+    return kommune, invitation, link
+
+
+@transaction.atomic
+def kommune_suspend(*, kommune: Kommune, operator: User, reason: str) -> Kommune:
+    """Suspend a Kommune: its data stays, but its members can no longer open it, in the browser or
+    through the API, until an operator reactivates it. Written to the Kommune's own log."""
+    _require_operator(operator)
+    reason = _operator_reason(reason)
+    kommune = Kommune.objects.select_for_update().get(pk=kommune.pk)
+    if kommune.is_suspended:
+        raise ValidationError(_("Die Kommune ist bereits gesperrt."))
+    before = snapshot(kommune, SUSPENSION_FIELDS)
+    kommune.suspended_at, kommune.suspension_reason = timezone.now(), reason
+    kommune.save(update_fields=list(SUSPENSION_FIELDS))
+    audit_record(
+        kommune_id=kommune.pk,
+        actor=operator,
+        action=AuditAction.UPDATE,
+        obj=kommune,
+        before=before,
+        after=snapshot(kommune, SUSPENSION_FIELDS),
+        label=_("Kommune gesperrt: %(reason)s") % {"reason": reason},
+    )
+    return kommune
+
+
+@transaction.atomic
+def kommune_reactivate(*, kommune: Kommune, operator: User, reason: str) -> Kommune:
+    """Lift the suspension: the members open their Kommune again. The reason goes into the log entry."""
+    _require_operator(operator)
+    reason = _operator_reason(reason)
+    kommune = Kommune.objects.select_for_update().get(pk=kommune.pk)
+    if not kommune.is_suspended:
+        raise ValidationError(_("Die Kommune ist nicht gesperrt."))
+    before = snapshot(kommune, SUSPENSION_FIELDS)
+    kommune.suspended_at, kommune.suspension_reason = None, ""
+    kommune.save(update_fields=list(SUSPENSION_FIELDS))
+    audit_record(
+        kommune_id=kommune.pk,
+        actor=operator,
+        action=AuditAction.UPDATE,
+        obj=kommune,
+        before=before,
+        after=snapshot(kommune, SUSPENSION_FIELDS),
+        label=_("Sperre aufgehoben: %(reason)s") % {"reason": reason},
+    )
     return kommune

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kompass.accounts import invitation_views, views
+from kompass.accounts import invitation_views, operator_views, views
 
 app_name = "accounts"
 
@@ -11,6 +11,9 @@ urlpatterns = [
     path("konto/passwort/geaendert/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("konto/api-tokens/", views.api_tokens, name="api_tokens"),
     path("konto/api-tokens/<int:pk>/widerrufen/", views.api_token_revoke, name="api_token_revoke"),
+    path("betrieb/kommunen/", operator_views.kommune_list, name="operator_kommunen"),
+    path("betrieb/kommunen/neu/", operator_views.kommune_create, name="operator_kommune_create"),
+    path("betrieb/kommunen/<slug:kommune_slug>/sperre/", operator_views.kommune_status, name="operator_kommune_status"),
     path("betrieb/zugriff/", views.operator_access, name="operator_access"),
     path("betrieb/zugriff/<slug:kommune_slug>/", views.operator_access, name="operator_access_kommune"),
     path("k/<slug:kommune_slug>/stammdaten/", views.kommune_settings, name="kommune_settings"),

@@ -1,7 +1,8 @@
 """Who is acting in which Kommune: resolved once per request from the URL's Kommune slug.
 
 `resolve_tenant` is the gate every tenant URL passes: a user who is not a member (and has
-no audited operator access) gets 404, so other Kommunen are not even confirmed to exist.
+no audited operator access) gets 404, so other Kommunen are not even confirmed to exist; the
+members of a suspended Kommune get 403 with the reason (`KommuneSuspended`).
 """
 
 from __future__ import annotations
@@ -52,6 +53,21 @@ class TenantContext:
             raise PermissionDenied(_("Dafür fehlt Ihnen die Berechtigung in dieser Kommune."))
 
 
+class KommuneSuspended(PermissionDenied):
+    """The platform operators have suspended the Kommune: its members learn why (403), while anyone
+    else still gets the 404 that does not confirm the Kommune exists."""
+
+    def __init__(self, kommune: Kommune) -> None:
+        message = _(
+            "Die Kommune „%(name)s“ ist vom Betrieb der Plattform gesperrt. Ihre Daten bleiben erhalten, "
+            "aber bis die Sperre aufgehoben ist, kann niemand sie öffnen."
+        ) % {"name": kommune.name}
+        if kommune.suspension_reason:
+            message += " " + _("Grund: %(reason)s") % {"reason": kommune.suspension_reason}
+        super().__init__(message)
+        self.kommune = kommune
+
+
 def active_operator_access(user: Any, kommune: Kommune) -> OperatorAccess | None:
     if not (user.is_authenticated and user.is_superuser):
         return None
@@ -68,8 +84,12 @@ def resolve_tenant(user: Any, kommune_slug: str) -> TenantContext:
         .first()
     )
     if membership is not None:
+        if membership.kommune.is_suspended:
+            raise KommuneSuspended(membership.kommune)
         return TenantContext(membership.kommune, user, membership.role, membership.scope_unit)
     kommune = Kommune.objects.filter(slug=kommune_slug).first()
+    # A suspended Kommune stays open to an operator's reasoned, read-only access (e.g. to hand over
+    # its data before it leaves the platform); that access is in its log like any other.
     if kommune is not None and active_operator_access(user, kommune) is not None:
         return TenantContext(kommune, user, Role.READER, None, is_operator=True)
     raise Http404

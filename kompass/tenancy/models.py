@@ -24,7 +24,10 @@ class KommuneType(models.TextChoices):
     GROSSE_KREISSTADT = "grosse_kreisstadt", _("Große Kreisstadt")
     KREISFREIE_STADT = "kreisfreie_stadt", _("Kreisfreie Stadt")
     LANDKREIS = "landkreis", _("Landkreis")
-    VERBAND = "verband", _("Amt / Verbandsgemeinde / Samtgemeinde")
+    AMT = "amt", _("Amt")
+    VERBANDSGEMEINDE = "verbandsgemeinde", _("Verbandsgemeinde")
+    # The value predates Amt and Verbandsgemeinde as types of their own; rows that carry it stay valid.
+    VERBAND = "verband", _("Samtgemeinde / sonstiger Gemeindeverband")
 
 
 class Bundesland(models.TextChoices):
@@ -66,7 +69,33 @@ AGS_LAND_PREFIX = {
     "TH": "16",
 }
 
-ags_validator = RegexValidator(r"^\d{8}$", _("Der Amtliche Gemeindeschlüssel besteht aus genau 8 Ziffern."))
+# The official key of a Kommune (Destatis Gemeindeverzeichnis). Its length says what it is:
+# the Kreisschlüssel of a Landkreis or kreisfreie Stadt (5 digits), the Amtlicher Gemeindeschlüssel
+# of a Gemeinde or Stadt (8), the Amtlicher Regionalschlüssel (12), which also names the Gemeindeverband
+# and so is the only key an Amt, a Verbandsgemeinde or a Samtgemeinde has.
+KREISSCHLUESSEL, AGS, ARS = 5, 8, 12
+KEY_NAMES = {KREISSCHLUESSEL: _("Kreisschlüssel"), AGS: _("AGS"), ARS: _("ARS")}
+KEY_LENGTHS: dict[str, tuple[int, ...]] = {
+    KommuneType.GEMEINDE: (AGS, ARS),
+    KommuneType.STADT: (AGS, ARS),
+    KommuneType.GROSSE_KREISSTADT: (AGS, ARS),
+    KommuneType.KREISFREIE_STADT: (KREISSCHLUESSEL, AGS, ARS),
+    KommuneType.LANDKREIS: (KREISSCHLUESSEL,),
+    KommuneType.AMT: (ARS,),
+    KommuneType.VERBANDSGEMEINDE: (ARS,),
+    KommuneType.VERBAND: (ARS,),
+}
+OFFICIAL_KEY_HELP = _(
+    "Nur Ziffern. Landkreis: Kreisschlüssel, 5 Ziffern. Gemeinde oder Stadt: Amtlicher Gemeindeschlüssel (AGS), "
+    "8 Ziffern. Amt, Verbandsgemeinde, Samtgemeinde: Amtlicher Regionalschlüssel (ARS), 12 Ziffern – auch "
+    "Gemeinden und Städte dürfen ihn angeben; eine kreisfreie Stadt auch ihren Kreisschlüssel. "
+    "Die ersten beiden Ziffern bezeichnen das Land."
+)
+ags_validator = RegexValidator(
+    r"^(?:\d{5}|\d{8}|\d{12})$",
+    _("Der Amtliche Schlüssel besteht aus 5, 8 oder 12 Ziffern (Kreisschlüssel, AGS oder ARS)."),
+)
+SUSPENSION_REASON_MAX = 250  # short enough to name the reason in the audit entry's label as well
 slug_validator = RegexValidator(
     r"^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$",
     _("Kurzname: Kleinbuchstaben, Ziffern und Bindestriche, höchstens 50 Zeichen."),
@@ -75,13 +104,31 @@ slug_validator = RegexValidator(
 
 class Kommune(models.Model):
     name = models.CharField(_("Name"), max_length=200)
-    slug = models.SlugField(_("Kurzname"), max_length=50, unique=True, validators=[slug_validator])
+    slug = models.SlugField(
+        _("Kurzname"),
+        max_length=50,
+        unique=True,
+        validators=[slug_validator],
+        error_messages={"unique": _("Diesen Kurznamen trägt schon eine andere Kommune.")},
+    )
     kommune_type = models.CharField(_("Art"), max_length=30, choices=KommuneType.choices)
     bundesland = models.CharField(_("Bundesland"), max_length=2, choices=Bundesland.choices)
     population = models.PositiveIntegerField(_("Einwohnerzahl"), validators=[MinValueValidator(1)])
-    ags = models.CharField(_("Amtlicher Gemeindeschlüssel"), max_length=8, unique=True, validators=[ags_validator])
+    # The column keeps its first name; it holds a Kreisschlüssel, an AGS or an ARS (see KEY_LENGTHS).
+    ags = models.CharField(
+        _("Amtlicher Schlüssel"),
+        max_length=12,
+        unique=True,
+        validators=[ags_validator],
+        help_text=OFFICIAL_KEY_HELP,
+        error_messages={"unique": _("Eine Kommune mit diesem Amtlichen Schlüssel gibt es schon.")},
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=1)
+    # A suspended Kommune stays on the platform with all its data, but its members cannot open it
+    # (`context.resolve_tenant`); the platform operators suspend and reactivate it.
+    suspended_at = models.DateTimeField(_("Gesperrt seit"), null=True, blank=True)
+    suspension_reason = models.CharField(_("Grund der Sperre"), max_length=SUSPENSION_REASON_MAX, blank=True)
 
     class Meta:
         verbose_name = _("Kommune")
@@ -90,6 +137,15 @@ class Kommune(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_at is not None
+
+    @property
+    def key_name(self) -> str:
+        """What the official key is, by its length: "Kreisschlüssel", "AGS" or "ARS"."""
+        return str(KEY_NAMES.get(len(self.ags), _("Amtlicher Schlüssel")))
 
 
 class Role(models.TextChoices):

@@ -6,6 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from kompass.tenancy.context import KommuneSuspended
+
 
 def _page(request: HttpRequest, status: int, title: str, text: str) -> HttpResponse:
     body = render_to_string(
@@ -17,6 +19,8 @@ def _page(request: HttpRequest, status: int, title: str, text: str) -> HttpRespo
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if isinstance(exception, KommuneSuspended):
+        return _page(request, 403, _("Kommune gesperrt"), str(exception))
     return _page(
         request,
         403,

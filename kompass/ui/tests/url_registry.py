@@ -274,6 +274,28 @@ HAND_WRITTEN: dict[str, Route] = {
         TENANT, {"GET": TENANT_ADMIN_PAGE, "POST": TENANT_ADMIN_WRITE}, body=_kommune_body
     ),
     "accounts:members": Route(
+    "accounts:operator_kommunen": Route(OPERATOR_ONLY, {"GET": expect(LOGIN, 404, 404, 404, 404, 200)}),
+    # Without a mail backend the answer is the page with the invitation link (200), not a redirect.
+    "accounts:operator_kommune_create": Route(
+        OPERATOR_ONLY,
+        {"GET": expect(LOGIN, 404, 404, 404, 404, 200), "POST": expect(LOGIN, 404, 404, 404, 404, 200)},
+        body=lambda t: {
+            "name": "Neue Gemeinde",
+            "slug": "",
+            "kommune_type": "gemeinde",
+            "bundesland": "NW",
+            "ags": "05999001",
+            "population": "1200",
+            "admin_email": "verwaltung@neue-gemeinde.example",
+            "admin_first_name": "",
+            "admin_last_name": "",
+        },
+    ),
+    "accounts:operator_kommune_status": Route(
+        OPERATOR_ONLY,
+        {"GET": expect(LOGIN, 404, 404, 404, 404, 200), "POST": expect(LOGIN, 404, 404, 404, 404, 302)},
+        body=lambda t: {"action": "sperren", "reason": "Vertrag zum Jahresende beendet"},
+    ),
         TENANT,
         {"GET": TENANT_ADMIN_PAGE, "POST": TENANT_ADMIN_WRITE},
         body=lambda t: {"username": t.newcomer, "role": "reader", "scope_unit": ""},
