@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from kompass.roles import access, overview, selectors, services
 from kompass.roles.forms import AdoptForm, CatalogueRoleChoiceForm
-from kompass.roles.models import Catalogue, CatalogueRole
+from kompass.roles.models import Catalogue, CatalogueRole, Confidence
 from kompass.roles.views.common import roles_crumb
 from kompass.tenancy.decorators import TenantRequest, tenant_view
 
@@ -39,6 +39,7 @@ def catalogue_list(request: TenantRequest) -> HttpResponse:
         "roles/catalogue_list.html",
         {
             "catalogues": sorted(shown, key=lambda item: item[0].key != "kgst"),
+            "confidences": Confidence.values,
             "breadcrumbs": [roles_crumb(ctx), (_("Rollenkataloge"), None)],
         },
     )
