@@ -49,7 +49,7 @@ def _navigation() -> None:
         (
             ("roles.roles", _("Rollen"), "roles:role_list", _roles_current),
             ("roles.assignments", _("Zuordnungen"), "roles:assignment_list", _assignments_current),
-            ("roles.lotsen", _("Lotsen"), "roles:lotsen", _page_current("lotsen")),
+            ("roles.lotsen", _("Lotsinnen und Lotsen"), "roles:lotsen", _page_current("lotsen")),
             ("roles.checks", _("Rollen-Check"), "roles:checks", _page_current("checks")),
         )
     ):

@@ -63,7 +63,7 @@ def test_the_main_navigation_keeps_its_order_by_module() -> None:
         "Personen",
         "Rollen",
         "Zuordnungen",
-        "Lotsen",
+        "Lotsinnen und Lotsen",
         "Rollen-Check",
         "Import und Export",
         "Protokoll",
