@@ -20,16 +20,24 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--name", required=True)
-        parser.add_argument("--slug", required=True, help="Kurzname in Adressen, z. B. musterstadt")
+        parser.add_argument(
+            "--slug", default="", help="Kurzname in Adressen, z. B. musterstadt; ohne Angabe aus dem Namen gebildet"
+        )
         parser.add_argument("--type", required=True, choices=KommuneType.values, dest="kommune_type")
         parser.add_argument("--land", required=True, choices=Bundesland.values, dest="bundesland")
         parser.add_argument("--population", required=True, type=int)
-        parser.add_argument("--ags", required=True, help="Amtlicher Gemeindeschlüssel, 8 Ziffern")
+        parser.add_argument(
+            "--ags",
+            required=True,
+            help="Amtlicher Schlüssel: Kreisschlüssel (5 Ziffern, Landkreis), AGS (8 Ziffern, Gemeinde oder Stadt) "
+            "oder ARS (12 Ziffern, Amt, Verbandsgemeinde, Samtgemeinde)",
+        )
         parser.add_argument("--admin", required=True, help="Benutzername der ersten Administration")
         parser.add_argument("--admin-email", default="")
 
     def handle(self, *args: Any, **options: Any) -> None:
         data = {k: options[k] for k in ("name", "slug", "kommune_type", "bundesland", "population", "ags")}
+        data["slug"] = data["slug"] or account_services.slug_from_name(data["name"])
         password = None
         try:
             with change_context("command"), transaction.atomic():
