@@ -50,9 +50,11 @@ def role_profile_context(kommune: Kommune, role: Role) -> dict[str, Any]:
     catalogue_role = role.catalogue_role
     outgoing = [r for r in relations if r.from_role_id == role.pk]
     incoming = [r for r in relations if r.to_role_id == role.pk]
+    holders = list(selectors.role_holders(kommune, role))
     return {
         "role": role,
-        "holders": list(selectors.role_holders(kommune, role)),
+        "holders": holders,
+        "holder_people": len({a.person_id for a in holders}),
         "outgoing": outgoing,
         "incoming": incoming,
         "relation_count": len(outgoing) + len(incoming),

@@ -49,6 +49,8 @@ def assignment_list(request: TenantRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
+            # One person may hold several of the listed assignments: say both numbers.
+            "people_count": qs.order_by().values("person_id").distinct().count(),
             "rows": [(a, access.can_edit_assignment(ctx, a)) for a in page],
             "sort": sort,
             "querystring": query_without_page(request),

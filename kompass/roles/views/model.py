@@ -59,11 +59,12 @@ def _role_context(ctx: Any, role: Role, relation_form: RelationForm | None = Non
     # One more than shown tells whether the list is cut; a Großstadt's Lotsen role has 300 holders,
     # all of them are in the assignment list filtered by the role.
     holders = list(selectors.role_holders(kommune, role)[: HOLDERS_SHOWN + 1])
-    count = len(holders) if len(holders) <= HOLDERS_SHOWN else selectors.role_holders(kommune, role).count()
+    figures = selectors.holder_figures(kommune, role)
     return {
         "role": role,
         "holders": [(a, access.can_edit_assignment(ctx, a)) for a in holders[:HOLDERS_SHOWN]],
-        "holder_count": count,
+        "holder_count": figures.assignments,
+        "holder_people": figures.people,
         "past": list(selectors.role_history(kommune, role)[:50]),
         "outgoing": outgoing,
         "incoming": incoming,
