@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -40,9 +41,28 @@ class LoginView(auth_views.LoginView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    """Change the own password; a forced change (password set by someone else) ends here."""
+
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:password_change_done")
     http_method_names = ["get", "head", "post"]
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        services.password_changed(user=form.user)
+        return response
+
+    def get_success_url(self) -> str:
+        target = self.request.POST.get("next") or self.request.GET.get("next") or ""
+        if target and url_has_allowed_host_and_scheme(target, {self.request.get_host()}, self.request.is_secure()):
+            return target
+        return str(self.success_url)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["forced"] = _user(self.request).must_change_password
+        context["next"] = self.request.GET.get("next", "")
+        return context
 
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):

@@ -19,6 +19,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
+from kompass.accounts.middleware import must_change_password, password_change_required_message
 from kompass.accounts.services import api_token_authenticate
 from kompass.api.errors import not_authenticated_message
 from kompass.api.gate import admit
@@ -37,6 +38,8 @@ class TokenAuth(HttpBearer):
         user = api_token_authenticate(token.strip())
         if user is None:
             raise not_authenticated()
+        if must_change_password(user):  # a password set by someone else is changed in the browser first
+            raise HttpError(403, password_change_required_message())
         request.user = user
         admit(request, user)
         return user

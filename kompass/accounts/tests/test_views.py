@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kompass.accounts import services
-from kompass.accounts.models import ApiToken, User
+from kompass.accounts.models import ApiToken, Invitation, User
 from kompass.audit.models import AuditAction, AuditEntry
 from kompass.conftest import World
 from kompass.factories import UserFactory
@@ -39,43 +39,38 @@ def test_admin_sees_the_members_of_the_kommune_only(world: World) -> None:
     assert "outsider" not in body
 
 
-def test_admin_adds_a_member_by_username_with_audit(world: World) -> None:
-    newcomer = UserFactory(username="neuling", first_name="Nele", last_name="Neu")
-    response = world.client_for(world.admin).post(
-        MEMBERS, {"username": "neuling", "role": "editor", "scope_unit": world.ordnungsamt.pk}
-    )
-    assert response.status_code == 302
-    membership = Membership.objects.for_kommune(world.kommune).get(user=newcomer)
-    assert (membership.role, membership.scope_unit_id) == (Role.EDITOR, world.ordnungsamt.pk)
-    (entry,) = audit_entries(world, object_type="membership", action=AuditAction.CREATE)
-    assert entry.actor_id == world.admin.pk
-    assert entry.changes["role"] == [None, "editor"]
+def test_the_members_form_takes_no_login_name(world: World) -> None:
+    """A2: typing a login name would tell whether an account exists anywhere on the platform."""
+    response = world.client_for(world.admin).get(MEMBERS)
+    assert 'name="username"' not in response.content.decode()
+    assert 'name="email"' in response.content.decode()
 
 
-def test_an_unknown_username_gives_a_german_error_and_adds_nobody(world: World) -> None:
+def test_a_login_name_in_the_body_adds_nobody(world: World) -> None:
+    UserFactory(username="neuling")
     count = Membership.objects.for_kommune(world.kommune).count()
-    response = world.client_for(world.admin).post(MEMBERS, {"username": "gibtsnicht", "role": "reader"})
+    response = world.client_for(world.admin).post(MEMBERS, {"username": "neuling", "role": "reader"})
     assert response.status_code == 200
-    assert response.context["form"].errors["username"] == ["Es gibt kein aktives Konto mit diesem Benutzernamen."]
-    assert "Es gibt kein aktives Konto mit diesem Benutzernamen." in response.content.decode()
+    assert "email" in response.context["form"].errors
     assert Membership.objects.for_kommune(world.kommune).count() == count
 
 
-def test_a_member_cannot_be_added_twice(world: World) -> None:
-    response = world.client_for(world.admin).post(MEMBERS, {"username": "reader", "role": "admin"})
+def test_a_member_cannot_be_invited_again(world: World) -> None:
+    world.reader.email = "reader@teststadt.example"
+    world.reader.save()
+    response = world.client_for(world.admin).post(MEMBERS, {"email": "Reader@teststadt.example", "role": "admin"})
     assert response.status_code == 200
     assert "bereits Mitglied" in response.content.decode()
     assert Membership.objects.for_kommune(world.kommune).get(user=world.reader).role == Role.READER
 
 
 def test_only_redaktion_can_be_limited_to_a_unit(world: World) -> None:
-    UserFactory(username="neuling")
     response = world.client_for(world.admin).post(
-        MEMBERS, {"username": "neuling", "role": "reader", "scope_unit": world.ordnungsamt.pk}
+        MEMBERS, {"email": "nina@teststadt.example", "role": "reader", "scope_unit": world.ordnungsamt.pk}
     )
     assert response.status_code == 200
     assert "Nur die Rolle Redaktion" in response.content.decode()
-    assert not Membership.objects.for_kommune(world.kommune).filter(user__username="neuling").exists()
+    assert not Invitation.objects.for_kommune(world.kommune).exists()
 
 
 def test_admin_ends_a_membership_with_audit(world: World) -> None:
@@ -100,7 +95,7 @@ def test_editor_and_reader_may_not_manage_members(world: World) -> None:
     for user in (world.editor, world.reader):
         client = world.client_for(user)
         assert client.get(MEMBERS).status_code == 403
-        assert client.post(MEMBERS, {"username": "admin", "role": "reader"}).status_code == 403
+        assert client.post(MEMBERS, {"email": "x@teststadt.example", "role": "reader"}).status_code == 403
 
 
 # --- API tokens ----------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -23,9 +23,10 @@ import pytest
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from kompass.accounts import services as account_services
-from kompass.accounts.models import ApiToken, User
+from kompass.accounts.models import ApiToken, Invitation, User
 from kompass.audit.models import AuditEntry
 from kompass.conftest import World
 from kompass.factories import UserFactory, orgunit
@@ -193,6 +194,7 @@ PUBLIC_ROUTES = {
     "set_language",
     "accounts:login",
     "accounts:logout",
+    "accounts:invitation",
     "ui:impressum",
     "ui:privacy",
     "ui:accessibility",
@@ -306,6 +308,7 @@ class Scene:
     guest: Membership
     newcomer: User
     operator: User
+    invitations: dict[str, Any] = field(default_factory=dict)  # Kommune slug → an open invitation
     role_scene: RoleScene | None = None
 
     def with_roles(self) -> RoleScene:
@@ -353,6 +356,7 @@ class Scene:
             token=token,
             newcomer=self.newcomer.username,
             unit_parent=parent,
+            invitation=self.invitations["nachbarort" if side == "foreign" else "teststadt"],
         )
         if roles:
             self._add_roles(targets, side)
@@ -402,6 +406,21 @@ def _build_scene(world: World) -> Scene:
         guest,
         newcomer=UserFactory(username="neuling"),
         operator=UserFactory(username="betrieb", is_superuser=True, is_staff=True),
+        invitations={
+            "teststadt": _invitation(world.kommune, "ines.eingeladen@teststadt.example", reg.INVITATION_SECRET),
+            "nachbarort": _invitation(world.other, "nachbar@nachbarort.example", "einladung-nach-nachbarort"),
+        },
+    )
+
+
+def _invitation(kommune: Any, email: str, secret: str) -> Invitation:
+    """An open invitation whose link secret the registry knows (the service would draw a random one)."""
+    return Invitation.objects.create(
+        kommune=kommune,
+        email=email,
+        role=Role.READER,
+        token_hash=account_services.hash_token(secret),
+        expires_at=timezone.now() + datetime.timedelta(days=7),
     )
 
 
@@ -646,7 +665,7 @@ CROSS_TENANT: dict[str, Any] = {
     ),
     "membership limited to Nachbarort's unit": lambda w: (
         reverse("accounts:members", args=["teststadt"]),
-        {"username": "neuling", "role": "editor", "scope_unit": w.other_unit.pk},
+        {"email": "nina.neu@teststadt.example", "role": "editor", "scope_unit": w.other_unit.pk},
     ),
 }
 

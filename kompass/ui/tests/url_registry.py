@@ -48,7 +48,7 @@ API = "api"  # JSON API: tokens, 401 for anonymous
 PUBLIC_KOMMUNE = "public_kommune"  # anonymous pages of one Kommune: /p/<kommune_slug>/… (namespace "public")
 ACCESS_KINDS = (PUBLIC, ACCOUNT, OPERATOR_ONLY, TENANT, API, PUBLIC_KOMMUNE)
 
-OBJECT_KINDS = ("unit", "person", "membership", "token", "role", "assignment", "catalogue")
+OBJECT_KINDS = ("unit", "person", "membership", "token", "role", "assignment", "catalogue", "invitation")
 GLOBAL_KINDS = ("catalogue",)  # shipped, read-only data of no Kommune: the same for every side
 
 
@@ -63,6 +63,7 @@ class Targets:
     membership: Any
     token: Any
     newcomer: str  # username of an account without membership
+    invitation: Any = None  # an open invitation of the side's Kommune
     unit_parent: Any = None  # a unit of the same side, to place new units or people in
     # The role model (only built for routes of the roles app):
     role: Any = None  # an own role without assignments
@@ -127,6 +128,8 @@ def role_route(*args: Any, **kwargs: Any) -> Route:
 
 
 PASSWORD = "ein-langes-testpasswort"  # kompass.factories.UserFactory
+# The secret of Teststadt's open invitation (test_isolation builds it): the link page is public.
+INVITATION_SECRET = "einladung-fuer-den-isolationstest"
 
 
 def _unit_body(t: Targets) -> dict[str, Any]:
@@ -225,6 +228,19 @@ HAND_WRITTEN: dict[str, Route] = {
         body=lambda t: {"username": "admin", "password": PASSWORD},
     ),
     "accounts:logout": Route(PUBLIC, {"POST": everyone(302)}, body=_empty),
+    # The invitation link: anyone may open it; only a visitor without login creates an account with it
+    # (302), a logged-in account that is not the invited one gets 403 and nothing changes.
+    "accounts:invitation": Route(
+        PUBLIC,
+        {"GET": everyone(200), "POST": expect(302, 403, 403, 403, 403, 403)},
+        fixed={"token": INVITATION_SECRET},
+        body=lambda t: {
+            "first_name": "Ines",
+            "last_name": "Eingeladen",
+            "password1": "korrekt-pferd-batterie-heftklammer",
+            "password2": "korrekt-pferd-batterie-heftklammer",
+        },
+    ),
     "ui:impressum": Route(PUBLIC, {"GET": everyone(200)}),
     "ui:privacy": Route(PUBLIC, {"GET": everyone(200)}),
     "ui:accessibility": Route(PUBLIC, {"GET": everyone(200)}),
@@ -258,22 +274,6 @@ HAND_WRITTEN: dict[str, Route] = {
         body=_empty,
     ),
     # --- platform operators -------------------------------------------------------------------
-    "accounts:operator_access": Route(
-        OPERATOR_ONLY,
-        {"GET": expect(LOGIN, 404, 404, 404, 404, 200), "POST": expect(LOGIN, 404, 404, 404, 404, 403)},
-        body=lambda t: {"reason": "Störungsanalyse zu Ticket 4711"},
-    ),
-    "accounts:operator_access_kommune": Route(
-        OPERATOR_ONLY,
-        {"GET": expect(LOGIN, 404, 404, 404, 404, 200), "POST": expect(LOGIN, 404, 404, 404, 404, 302)},
-        body=lambda t: {"reason": "Störungsanalyse zu Ticket 4711"},
-    ),
-    # --- pages inside a Kommune ---------------------------------------------------------------
-    "ui:dashboard": Route(TENANT, {"GET": TENANT_READ}),
-    "accounts:kommune_settings": Route(
-        TENANT, {"GET": TENANT_ADMIN_PAGE, "POST": TENANT_ADMIN_WRITE}, body=_kommune_body
-    ),
-    "accounts:members": Route(
     "accounts:operator_kommunen": Route(OPERATOR_ONLY, {"GET": expect(LOGIN, 404, 404, 404, 404, 200)}),
     # Without a mail backend the answer is the page with the invitation link (200), not a redirect.
     "accounts:operator_kommune_create": Route(
@@ -296,9 +296,31 @@ HAND_WRITTEN: dict[str, Route] = {
         {"GET": expect(LOGIN, 404, 404, 404, 404, 200), "POST": expect(LOGIN, 404, 404, 404, 404, 302)},
         body=lambda t: {"action": "sperren", "reason": "Vertrag zum Jahresende beendet"},
     ),
+    "accounts:operator_access": Route(
+        OPERATOR_ONLY,
+        {"GET": expect(LOGIN, 404, 404, 404, 404, 200), "POST": expect(LOGIN, 404, 404, 404, 404, 403)},
+        body=lambda t: {"reason": "Störungsanalyse zu Ticket 4711"},
+    ),
+    "accounts:operator_access_kommune": Route(
+        OPERATOR_ONLY,
+        {"GET": expect(LOGIN, 404, 404, 404, 404, 200), "POST": expect(LOGIN, 404, 404, 404, 404, 302)},
+        body=lambda t: {"reason": "Störungsanalyse zu Ticket 4711"},
+    ),
+    # --- pages inside a Kommune ---------------------------------------------------------------
+    "ui:dashboard": Route(TENANT, {"GET": TENANT_READ}),
+    "accounts:kommune_settings": Route(
+        TENANT, {"GET": TENANT_ADMIN_PAGE, "POST": TENANT_ADMIN_WRITE}, body=_kommune_body
+    ),
+    "accounts:members": Route(
         TENANT,
         {"GET": TENANT_ADMIN_PAGE, "POST": TENANT_ADMIN_WRITE},
-        body=lambda t: {"username": t.newcomer, "role": "reader", "scope_unit": ""},
+        body=lambda t: {"email": "nina.neu@teststadt.example", "role": "reader", "scope_unit": ""},
+    ),
+    "accounts:invitation_resend": Route(
+        TENANT, {"POST": TENANT_ADMIN_WRITE}, objects={"pk": "invitation"}, body=_empty
+    ),
+    "accounts:invitation_revoke": Route(
+        TENANT, {"POST": TENANT_ADMIN_WRITE}, objects={"pk": "invitation"}, body=_empty
     ),
     "accounts:member_remove": Route(
         TENANT,

@@ -45,11 +45,18 @@ class Command(BaseCommand):
                 user = User.objects.filter(username=options["admin"]).first()
                 if user is None:
                     password = secrets.token_urlsafe(12)
-                    user = User.objects.create_user(options["admin"], email=options["admin_email"], password=password)
+                    user = User.objects.create_user(options["admin"], email=options["admin_email"], password=None)
+                    # Printed on the console, so known to whoever ran the command: changed at first login.
+                    account_services.password_set_by_other(user=user, password=password)
                 account_services.membership_create(kommune=kommune, actor=None, user=user, role=Role.ADMIN)
         except ValidationError as exc:
-            details = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
+            if hasattr(exc, "error_dict"):
+                details = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
+            else:
+                details = " ".join(exc.messages)
             raise CommandError(f"Die Kommune wurde nicht angelegt. {details}") from exc
         self.stdout.write(self.style.SUCCESS(f"Kommune „{kommune.name}“ angelegt: /k/{kommune.slug}/"))
         if password:
-            self.stdout.write(f"Neues Konto {user.username}, einmaliges Passwort: {password}")
+            self.stdout.write(
+                f"Neues Konto {user.username}, einmaliges Passwort: {password} (bei der ersten Anmeldung zu ändern)"
+            )

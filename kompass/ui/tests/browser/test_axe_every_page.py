@@ -64,6 +64,15 @@ class Fill:
             self._roles = {"catalogue": catalogue, "role": role, "assignment": assignment, "activity": activity}
         return self._roles
 
+    def invitation_secret(self) -> str:
+        """An open invitation to Teststadt for an address without an account: the page asks for a password."""
+        from kompass.accounts.invitations import invitation_create
+
+        _invitation, path = invitation_create(
+            kommune=self.world.kommune, actor=self.world.admin, email="ines.eingeladen@teststadt.example", role="reader"
+        )
+        return path.rstrip("/").rsplit("/", 1)[1]
+
     def role(self) -> dict[str, Any]:
         return {**self.slug, "pk": self.roles()["role"].pk}
 
@@ -102,6 +111,7 @@ PAGES: dict[str, Page] = {
     "accounts:password_change_done": Page(),
     "accounts:api_tokens": Page(),
     "accounts:members": Page(_slug),
+    "accounts:invitation": Page(lambda f: {"token": f.invitation_secret()}, as_user="anonymous"),
     "accounts:operator_access": Page(as_user="operator"),
     "accounts:operator_access_kommune": Page(_slug, as_user="operator"),
     "accounts:kommune_settings": Page(_slug),
@@ -151,6 +161,8 @@ NOT_PAGES: dict[str, str] = {
     "accounts:logout": "POST action",
     "accounts:api_token_revoke": "POST action",
     "accounts:member_remove": "POST action",
+    "accounts:invitation_resend": "POST action",
+    "accounts:invitation_revoke": "POST action",
     "org:import_preview": "POST action of the upload form (its result page is scanned in test_journeys)",
     "org:import_confirm": "POST action of the preview (its result page is scanned in test_journeys)",
     "org:export": "CSV/XLSX download",
@@ -168,6 +180,8 @@ NOT_PAGES: dict[str, str] = {
 NOT_PAGE_KWARGS: dict[str, Callable[[Fill], dict[str, Any]]] = {
     "accounts:api_token_revoke": lambda f: {"pk": 1},
     "accounts:member_remove": lambda f: {**f.slug, "pk": 1},
+    "accounts:invitation_resend": lambda f: {**f.slug, "pk": 1},
+    "accounts:invitation_revoke": lambda f: {**f.slug, "pk": 1},
     "org:import_preview": _slug,
     "org:import_confirm": _slug,
     "org:export": lambda f: {**f.slug, "kind": "personen", "fmt": "csv"},
