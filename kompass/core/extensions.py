@@ -5,6 +5,7 @@ sit below the shell (`ui`) that reads them: a domain app must not import `ui`.
 
 - `NAV_ENTRIES`: the main navigation of a Kommune, grouped by module (`NavGroup`).
 - `DASHBOARD_PANELS`: the sections of a Kommune's start page.
+- `ONBOARDING_STEPS`: "Erste Schritte", the checklist a new Kommune's start page leads with.
 - `PERSONAL_DATA`: for every table that holds personal data, its purpose, legal basis and
   retention — what the Datenschutz page, the Verzeichnis von Verarbeitungstätigkeiten and the
   retention job read (the trust issue builds on it).
@@ -109,6 +110,39 @@ def _validate_panel(item: DashboardPanel) -> None:
 
 
 DASHBOARD_PANELS: Registry[DashboardPanel] = Registry("core.dashboard_panels", _validate_panel)
+
+
+# --- first steps ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OnboardingStep:
+    """A step of "Erste Schritte", the checklist on the start page of a new Kommune.
+
+    `done(tenant)` says whether the Kommune has taken the step (a cheap query or two; the start page
+    asks every step on every view), `url(tenant)` where to take it. `links(tenant)` may add further
+    links as (label, URL) pairs, e.g. file templates. A member without `capability` (held
+    Kommune-wide) sees the step and whether it is done, but no link to a page that is not theirs."""
+
+    key: str
+    title: Any
+    explanation: Any
+    url: Callable[[Any], str]
+    done: Callable[[Any], bool]
+    order: int = 100
+    capability: str | None = None
+    links: Callable[[Any], list[tuple[Any, str]]] | None = None
+
+
+def _validate_step(item: OnboardingStep) -> None:
+    _require_text(item.key, title=item.title, explanation=item.explanation)
+    for name in ("url", "done", "links"):
+        value = getattr(item, name)
+        if (value is not None or name != "links") and not callable(value):
+            raise ImproperlyConfigured(f"onboarding step {item.key!r}: {name} is not callable")
+
+
+ONBOARDING_STEPS: Registry[OnboardingStep] = Registry("core.onboarding_steps", _validate_step)
 
 
 # --- personal data -------------------------------------------------------------------------------

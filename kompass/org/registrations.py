@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kompass.core.extensions import (
     DASHBOARD_PANELS,
     NAV_ENTRIES,
     NAV_GROUPS,
+    ONBOARDING_STEPS,
     PERSONAL_DATA,
     DashboardPanel,
     NavEntry,
     NavGroup,
+    OnboardingStep,
     PersonalData,
 )
 from kompass.tabular.kinds import TABLE_KINDS, TableKind
@@ -28,6 +31,54 @@ def _dashboard(tenant: Any) -> dict[str, Any]:
     from kompass.org import selectors
 
     return {"figures": selectors.key_figures(tenant.kommune)}
+
+
+def _import_page(tenant: Any) -> str:
+    return reverse("org:import_export", args=[tenant.kommune.slug]) + "#import-titel"
+
+
+def _has_units(tenant: Any) -> bool:
+    from kompass.org import selectors
+
+    return selectors.orgunits(tenant.kommune).exists()
+
+
+def _has_people(tenant: Any) -> bool:
+    from kompass.org import selectors
+
+    return selectors.people(tenant.kommune).exists()
+
+
+def _onboarding() -> None:
+    """The org chart and the staff list come first: every later step picks units and people."""
+    ONBOARDING_STEPS.register(
+        OnboardingStep(
+            key="org.units",
+            title=_("Organigramm importieren"),
+            explanation=_(
+                "Laden Sie Ihre Verwaltungsgliederung als CSV- oder Excel-Datei hoch: Dezernate, Fachbereiche, "
+                "Ämter und Abteilungen mit Kennung und übergeordneter Einheit."
+            ),
+            url=_import_page,
+            done=_has_units,
+            order=10,
+            capability="import",
+        )
+    )
+    ONBOARDING_STEPS.register(
+        OnboardingStep(
+            key="org.people",
+            title=_("Personen importieren"),
+            explanation=_(
+                "Laden Sie die Beschäftigten hoch, die Rollen übernehmen oder Einheiten leiten, mit dienstlicher "
+                "E-Mail-Adresse und Organisationseinheit."
+            ),
+            url=_import_page,
+            done=_has_people,
+            order=20,
+            capability="import",
+        )
+    )
 
 
 def register() -> None:
@@ -66,6 +117,7 @@ def _table_kinds() -> None:
 
     TABLE_KINDS.register(
         TableKind(
+    _onboarding()
             key=importers.KIND_ORGUNITS,
             label=_("Organisationseinheiten"),
             slug=exports.FILE_STEMS[importers.KIND_ORGUNITS],

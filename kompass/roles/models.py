@@ -343,3 +343,18 @@ class RaciCell(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.activity} / {self.role}: {self.letter}"
+
+
+class RoleCheckVisit(TenantModel):
+    """When a member of the Kommune first opened the Rollen-Check: the last step of "Erste Schritte"
+    ticks itself with it. One row per Kommune, no person named."""
+
+    first_opened_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Aufruf des Rollen-Checks")
+        verbose_name_plural = _("Aufrufe des Rollen-Checks")
+        constraints = [models.UniqueConstraint(fields=["kommune"], name="rolecheckvisit_one_per_kommune")]
+
+    def __str__(self) -> str:
+        return f"Rollen-Check zuerst geöffnet am {self.first_opened_at:%d.%m.%Y}"

@@ -197,6 +197,57 @@ def fix_url(finding: Finding, slug: str) -> str | None:
         return None
 
 
+TOP_GROUPS = 5  # groups of findings named on the start page
+
+
+@dataclass
+class FindingGroup:
+    """The findings of one kind ("lotsen.abdeckung") within a severity. Several findings show as one
+    expandable group under a heading that counts them, so a Großstadt's Rollen-Check stays short;
+    what every finding of the group says alike (explanation, source) is said once."""
+
+    rule: str
+    items: list[FindingView]
+
+    @property
+    def first(self) -> Finding:
+        return self.items[0].finding
+
+    @property
+    def is_group(self) -> bool:
+        return len(self.items) > 1
+
+    @property
+    def title(self) -> str:
+        return rules.group_title(self.rule, len(self.items)) if self.is_group else self.first.title
+
+    @property
+    def anchor(self) -> str:
+        return "befund-" + self.rule.replace(".", "-")
+
+    @property
+    def explanation(self) -> str | None:
+        """The explanation, when every finding of the group gives the same one."""
+        texts = {item.finding.explanation for item in self.items}
+        return self.first.explanation if len(texts) == 1 else None
+
+    @property
+    def source(self) -> str | None:
+        sources = {item.finding.source for item in self.items}
+        return self.first.source if len(sources) == 1 else None
+
+
+def group_findings(items: list[FindingView]) -> list[FindingGroup]:
+    """Findings grouped by kind, in the order each kind first appears."""
+    groups: dict[str, FindingGroup] = {}
+    for item in items:
+        rule = item.finding.rule
+        if rule not in groups:
+            groups[rule] = FindingGroup(rule, [])
+        groups[rule].items.append(item)
+    return list(groups.values())
+
+
 @dataclass
 class CheckSummary:
     has_model: bool
@@ -213,6 +264,26 @@ class CheckSummary:
 
     def top(self, n: int = 5) -> list[FindingView]:
         return [item for _s, _l, items in self.groups for item in items][:n]
+
+    @property
+    def sections(self) -> list[tuple[str, str, list[FindingView], list[FindingGroup]]]:
+        """Per severity with findings: (severity, label, findings, the findings grouped by kind)."""
+        return [(severity, label, items, group_findings(items)) for severity, label, items in self.groups if items]
+
+    @property
+    def finding_groups(self) -> list[FindingGroup]:
+        """Every group of findings, errors first."""
+        return [group for section in self.sections for group in section[3]]
+
+    @property
+    def top_groups(self) -> list[FindingGroup]:
+        """What the start page names of the Rollen-Check."""
+        return self.finding_groups[:TOP_GROUPS]
+
+    @property
+    def more_groups(self) -> int:
+        """How many groups of findings the start page does not name."""
+        return max(len(self.finding_groups) - TOP_GROUPS, 0)
 
 
 def check_summary(kommune: Kommune, slug: str, data: CheckData | None = None) -> CheckSummary:

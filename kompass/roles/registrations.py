@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kompass.audit.extensions import AUDIT_LABELS, AuditLabels
@@ -11,10 +12,12 @@ from kompass.core.extensions import (
     DASHBOARD_PANELS,
     NAV_ENTRIES,
     NAV_GROUPS,
+    ONBOARDING_STEPS,
     PERSONAL_DATA,
     DashboardPanel,
     NavEntry,
     NavGroup,
+    OnboardingStep,
     PersonalData,
 )
 from kompass.org.extensions import PERSON_SECTIONS, UNIT_BADGES, PersonSection, UnitBadges
@@ -41,6 +44,103 @@ def _dashboard(tenant: Any) -> dict[str, Any]:
     from kompass.roles import overview
 
     return {"role_check": overview.check_summary(tenant.kommune, tenant.kommune.slug)}
+
+
+def _url(name: str) -> Any:
+    return lambda tenant: reverse(name, args=[tenant.kommune.slug])
+
+
+def _marker_role_ids(tenant: Any, marker: str) -> list[int]:
+    from kompass.roles import selectors
+
+    rows = selectors.roles(tenant.kommune).filter(is_active=True).values_list("pk", "markers")
+    return [pk for pk, markers in rows if marker in (markers or [])]
+
+
+def _assign_url(marker: str) -> Any:
+    """The form for a new assignment with the first role carrying `marker` chosen, else the role list."""
+
+    def url(tenant: Any) -> str:
+        ids = _marker_role_ids(tenant, marker)
+        if not ids:
+            return reverse("roles:role_list", args=[tenant.kommune.slug])
+        return reverse("roles:assignment_create", args=[tenant.kommune.slug]) + f"?rolle={min(ids)}"
+
+    return url
+
+
+def _held(marker: str) -> Any:
+    """Done when someone currently holds an active role carrying `marker`."""
+
+    def done(tenant: Any) -> bool:
+        from kompass.roles import selectors
+
+        ids = _marker_role_ids(tenant, marker)
+        return bool(ids) and selectors.current_assignments(tenant.kommune).filter(role_id__in=ids).exists()
+
+    return done
+
+
+def _has_roles(tenant: Any) -> bool:
+    from kompass.roles import selectors
+
+    return selectors.roles(tenant.kommune).exists()
+
+
+def _check_opened(tenant: Any) -> bool:
+    from kompass.roles.models import RoleCheckVisit
+
+    return RoleCheckVisit.objects.for_kommune(tenant.kommune).exists()
+
+
+def _onboarding() -> None:
+    """From the catalogue to the first Rollen-Check: the steps after the org chart and the people."""
+    steps = (
+        (
+            "roles.catalogue",
+            _("Rollenkatalog übernehmen"),
+            _(
+                "Übernehmen Sie den Rollenkatalog als Ausgangspunkt Ihres Rollenmodells; Sie können jede Rolle "
+                "danach anpassen, ergänzen oder weglassen."
+            ),
+            _url("roles:role_list"),
+            _has_roles,
+            "edit_role_model",
+        ),
+        (
+            "roles.cdo",
+            _("CDO benennen"),
+            _("Ordnen Sie die Digitalisierungsverantwortung (Chief Digital Officer) einer Person zu."),
+            _assign_url("cdo"),
+            _held("cdo"),
+            "edit_assignments",
+        ),
+        (
+            "roles.lotsen",
+            _("Digitale Lotsinnen und Lotsen benennen"),
+            _(
+                "Ordnen Sie für die Fachbereiche und Ämter Digitale Lotsinnen und Lotsen zu, mindestens eine "
+                "Person zum Start."
+            ),
+            _assign_url("lotse"),
+            _held("lotse"),
+            "edit_assignments",
+        ),
+        (
+            "roles.check",
+            _("Rollen-Check öffnen"),
+            _("Der Rollen-Check zeigt, welche Rollen fehlen, wo Lotsinnen und Lotsen fehlen und wo es Konflikte gibt."),
+            _url("roles:checks"),
+            _check_opened,
+            None,
+        ),
+    )
+    for order, (key, title, explanation, url, done, capability) in enumerate(steps, start=30):
+        ONBOARDING_STEPS.register(
+            OnboardingStep(
+                key=key, title=title, explanation=explanation, url=url, done=done, order=order, capability=capability
+            )
+        )
 
 
 def _navigation() -> None:
@@ -91,6 +191,7 @@ def register() -> None:
 
     _navigation()
     _personal_data()
+    _onboarding()
     DASHBOARD_PANELS.register(
         DashboardPanel(
             key="roles.check",

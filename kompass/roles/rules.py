@@ -22,6 +22,7 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 
+from django.utils.translation import ngettext
 from kompass.core.registry import Registry
 from kompass.org.models import OrgUnit, OrgUnitType
 from kompass.roles.markers import short_label
@@ -537,3 +538,127 @@ for _position, _rule in enumerate(
 def run_checks(data: CheckData) -> list[Finding]:
     findings = [finding for rule in CHECK_RULES for finding in rule.check(data)]
     return sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.rule, f.title))
+
+@dataclass(frozen=True)
+class FindingGroupTitle:
+    """How the Rollen-Check sums up several findings of one kind: `key` is the findings' `rule`
+    ("lotsen.abdeckung"), `title(n)` the heading of the group ("17 Fachbereiche und Ämter ohne
+    Lotsin oder Lotse"). Kinds without an entry get a neutral heading."""
+
+    key: str
+    title: Callable[[int], str]
+
+
+def _validate_group_title(item: FindingGroupTitle) -> None:
+    # Not called here: this module may load before translations can (the registry's test calls it).
+    if not callable(item.title):
+        raise ImproperlyConfigured(f"finding group {item.key!r}: title is not callable")
+
+
+FINDING_GROUP_TITLES: Registry[FindingGroupTitle] = Registry("roles.finding_group_titles", _validate_group_title)
+
+CHECK_DATA_LOADERS.register(CheckDataLoader(key=DUPLICATES, load=load_duplicate_assignments))
+
+
+# Headings for repeated findings of the role model's own rules (literal ngettext calls, so that
+# makemessages finds both forms).
+_GROUP_TITLES: dict[str, Callable[[int], str]] = {
+    "raci.eindeutig": lambda n: (
+        ngettext(
+            "%(n)d Tätigkeit der Matrix ist nicht eindeutig geregelt",
+            "%(n)d Tätigkeiten der Matrix sind nicht eindeutig geregelt",
+            n,
+        )
+        % {"n": n}
+    ),
+    "lotsen.abdeckung": lambda n: (
+        ngettext(
+            "%(n)d Fachbereich oder Amt ohne Lotsin oder Lotse",
+            "%(n)d Fachbereiche und Ämter ohne Lotsin oder Lotse",
+            n,
+        )
+        % {"n": n}
+    ),
+    "lotsen.zeit_freigabe": lambda n: (
+        ngettext(
+            "%(n)d Lotsenrolle ohne Zeitanteil oder Freigabe",
+            "%(n)d Lotsenrollen ohne Zeitanteil oder Freigabe",
+            n,
+        )
+        % {"n": n}
+    ),
+    "person.ueberlastung": lambda n: (
+        ngettext(
+            "%(n)d Person über 100 %% Zeitanteil",
+            "%(n)d Personen über 100 %% Zeitanteil",
+            n,
+        )
+        % {"n": n}
+    ),
+    "konflikt.dsb": lambda n: (
+        ngettext(
+            "%(n)d Interessenkonflikt beim Datenschutz",
+            "%(n)d Interessenkonflikte beim Datenschutz",
+            n,
+        )
+        % {"n": n}
+    ),
+    "konflikt.isb": lambda n: (
+        ngettext(
+            "%(n)d ISB leitet den IT-Betrieb",
+            "%(n)d ISB leiten den IT-Betrieb",
+            n,
+        )
+        % {"n": n}
+    ),
+    "buendelung.cdo_cio_isb": lambda n: (
+        ngettext(
+            "%(n)d Person ist zugleich CDO, CIO und ISB",
+            "%(n)d Personen sind zugleich CDO, CIO und ISB",
+            n,
+        )
+        % {"n": n}
+    ),
+    "verortung.cdo": lambda n: (
+        ngettext(
+            "%(n)d CDO tief in der Linie verortet",
+            "%(n)d CDO tief in der Linie verortet",
+            n,
+        )
+        % {"n": n}
+    ),
+    "zuordnung.endet": lambda n: (
+        ngettext(
+            "%(n)d Zuordnung endet bald",
+            "%(n)d Zuordnungen enden bald",
+            n,
+        )
+        % {"n": n}
+    ),
+    "zuordnung.abgelaufen": lambda n: (
+        ngettext(
+            "%(n)d Zuordnung abgelaufen ohne Nachfolge",
+            "%(n)d Zuordnungen abgelaufen ohne Nachfolge",
+            n,
+        )
+        % {"n": n}
+    ),
+    "vertretung.kernrolle": lambda n: (
+        ngettext(
+            "%(n)d Schlüsselrolle ohne Vertretung",
+            "%(n)d Schlüsselrollen ohne Vertretung",
+            n,
+        )
+        % {"n": n}
+    ),
+}
+for _key, _title in _GROUP_TITLES.items():
+    FINDING_GROUP_TITLES.register(FindingGroupTitle(key=_key, title=_title))
+
+
+def group_title(rule: str, n: int) -> str:
+    """The heading of `n` findings of the kind `rule`."""
+    entry = FINDING_GROUP_TITLES.get(rule)
+    if entry is not None:
+        return entry.title(n)
+    return ngettext("%(n)d Feststellung dieser Art", "%(n)d Feststellungen dieser Art", n) % {"n": n}

@@ -35,6 +35,7 @@ from kompass.roles.models import (
     RelationType,
     Role,
     RoleContent,
+    RoleCheckVisit,
     RoleKind,
     RoleModel,
     RoleRelation,
@@ -557,3 +558,11 @@ def raci_set_row(
     """
     for role, new, shown in sorted(changes, key=lambda change: change[1] == "A"):
         raci_set(kommune=kommune, actor=actor, activity=activity, role=role, letter=new, expected=shown)
+
+
+def check_visit_record(*, kommune: Kommune) -> None:
+    """Note that the Kommune's Rollen-Check has been opened (once; later visits change nothing).
+
+    No audit entry: opening a page changes none of the Kommune's data, it only ticks the last step of
+    "Erste Schritte". The unique constraint keeps it one row even when two members open it at once."""
+    RoleCheckVisit.objects.get_or_create(kommune=kommune)

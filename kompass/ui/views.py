@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,9 +16,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from kompass.core.extensions import DASHBOARD_PANELS
+from kompass.core.extensions import DASHBOARD_PANELS, ONBOARDING_STEPS
 from kompass.tenancy.capabilities import Capability
-from kompass.tenancy.context import memberships_of
+from kompass.tenancy.context import TenantContext, memberships_of
 from kompass.tenancy.decorators import TenantRequest, tenant_view
 from kompass.ui.forms import FeedbackForm
 
@@ -45,11 +46,31 @@ def dashboard(request: TenantRequest) -> HttpResponse:
         "ui/dashboard.html",
         {
             "panels": panels,
+            "first_steps": first_steps(ctx),
             "can_edit": ctx.can(Capability.EDIT_ORG),
             "can_import": ctx.can(Capability.IMPORT),
             "can_audit": ctx.can(Capability.VIEW_AUDIT),
         },
     )
+
+
+def first_steps(ctx: TenantContext) -> dict[str, Any]:
+    """The "Erste Schritte" checklist: every registered step, whether the Kommune has done it, and its
+    links for a member who may take it."""
+    steps = []
+    for number, step in enumerate(ONBOARDING_STEPS, start=1):
+        allowed = step.capability is None or ctx.can(Capability(step.capability))
+        steps.append(
+            {
+                "number": number,
+                "step": step,
+                "done": step.done(ctx),
+                "url": step.url(ctx) if allowed else None,
+                "links": step.links(ctx) if allowed and step.links is not None else [],
+            }
+        )
+    done = sum(1 for item in steps if item["done"])
+    return {"steps": steps, "done": done, "total": len(steps), "complete": done == len(steps)}
 
 
 def _legal(template: str, title: str) -> Callable[[HttpRequest], HttpResponse]:

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import pytest
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.urls import NoReverseMatch, reverse
 
-from kompass.core.extensions import DASHBOARD_PANELS, NAV_ENTRIES, NAV_GROUPS, PERSONAL_DATA, navigation
+from kompass.core.extensions import (
+    DASHBOARD_PANELS,
+    NAV_ENTRIES,
+    NAV_GROUPS,
+    ONBOARDING_STEPS,
+    PERSONAL_DATA,
+    OnboardingStep,
+    navigation,
+)
 from kompass.tenancy.capabilities import Capability
 
 # Column names that carry personal data wherever they appear.
@@ -80,3 +90,26 @@ def test_every_dashboard_panel_is_valid_and_its_template_exists() -> None:
         if panel.capability is not None:
             Capability(panel.capability)
     assert [p.key for p in DASHBOARD_PANELS] == ["org.figures", "roles.check"]
+
+
+def test_every_first_step_is_valid_with_a_known_capability_in_the_order_of_the_first_hour() -> None:
+    steps = ONBOARDING_STEPS.check()
+    for step in steps:
+        if step.capability is not None:
+            Capability(step.capability)  # raises for an unknown capability
+        assert str(step.explanation).endswith("."), step.key
+    assert [step.key for step in steps] == [
+        "org.units",
+        "org.people",
+        "roles.catalogue",
+        "roles.cdo",
+        "roles.lotsen",
+        "roles.check",
+    ]
+
+
+def test_a_first_step_without_a_done_function_is_refused() -> None:
+    step = OnboardingStep(key="test.broken", title="Etwas tun", explanation="So.", url=str, done=None)  # type: ignore[arg-type]
+    with pytest.raises(ImproperlyConfigured, match="done"):
+        ONBOARDING_STEPS.register(step)
+    assert "test.broken" not in ONBOARDING_STEPS

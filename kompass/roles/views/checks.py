@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from kompass.roles import access, overview
+from kompass.roles import access, overview, services
 from kompass.roles.views.common import roles_crumb
 from kompass.tenancy.decorators import TenantRequest, tenant_view
 
@@ -31,6 +31,8 @@ def lotsen(request: TenantRequest) -> HttpResponse:
 @tenant_view
 def checks(request: TenantRequest) -> HttpResponse:
     ctx = request.tenant
+    if not ctx.is_operator:  # an operator's read-only look is not the Kommune's own first step
+        services.check_visit_record(kommune=ctx.kommune)
     return render(
         request,
         "roles/checks.html",
