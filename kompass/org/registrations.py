@@ -107,6 +107,7 @@ def register() -> None:
             order=10,
         )
     )
+    _onboarding()
     _personal_data()
     _table_kinds()
 
@@ -117,7 +118,6 @@ def _table_kinds() -> None:
 
     TABLE_KINDS.register(
         TableKind(
-    _onboarding()
             key=importers.KIND_ORGUNITS,
             label=_("Organisationseinheiten"),
             slug=exports.FILE_STEMS[importers.KIND_ORGUNITS],

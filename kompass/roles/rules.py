@@ -21,8 +21,8 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
-
 from django.utils.translation import ngettext
+
 from kompass.core.registry import Registry
 from kompass.org.models import OrgUnit, OrgUnitType
 from kompass.roles.markers import short_label
@@ -516,28 +516,6 @@ def _validate_loader(loader: CheckDataLoader) -> None:
 CHECK_RULES: Registry[CheckRule] = Registry("roles.check_rules", _validate_rule)
 CHECK_DATA_LOADERS: Registry[CheckDataLoader] = Registry("roles.check_data_loaders", _validate_loader)
 
-# The role model's own rules, in the order the Rollen-Check lists their findings within a severity.
-for _position, _rule in enumerate(
-    (
-        rule_raci_one_accountable,
-        rule_core_roles_filled,
-        rule_lotse_coverage,
-        rule_lotse_time_and_approval,
-        rule_person_overload,
-        rule_dsb_conflict,
-        rule_isb_not_it_operations,
-        rule_cdo_cio_isb_one_person,
-        rule_cdo_placement,
-        rule_assignment_expiry,
-        rule_key_roles_deputy,
-    )
-):
-    CHECK_RULES.register(CheckRule(key=_rule.__name__.removeprefix("rule_"), check=_rule, order=_position))
-
-
-def run_checks(data: CheckData) -> list[Finding]:
-    findings = [finding for rule in CHECK_RULES for finding in rule.check(data)]
-    return sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.rule, f.title))
 
 @dataclass(frozen=True)
 class FindingGroupTitle:
@@ -556,8 +534,23 @@ def _validate_group_title(item: FindingGroupTitle) -> None:
 
 
 FINDING_GROUP_TITLES: Registry[FindingGroupTitle] = Registry("roles.finding_group_titles", _validate_group_title)
-
-CHECK_DATA_LOADERS.register(CheckDataLoader(key=DUPLICATES, load=load_duplicate_assignments))
+# The role model's own rules, in the order the Rollen-Check lists their findings within a severity.
+for _position, _rule in enumerate(
+    (
+        rule_raci_one_accountable,
+        rule_core_roles_filled,
+        rule_lotse_coverage,
+        rule_lotse_time_and_approval,
+        rule_person_overload,
+        rule_dsb_conflict,
+        rule_isb_not_it_operations,
+        rule_cdo_cio_isb_one_person,
+        rule_cdo_placement,
+        rule_assignment_expiry,
+        rule_key_roles_deputy,
+    )
+):
+    CHECK_RULES.register(CheckRule(key=_rule.__name__.removeprefix("rule_"), check=_rule, order=_position))
 
 
 # Headings for repeated findings of the role model's own rules (literal ngettext calls, so that
@@ -662,3 +655,8 @@ def group_title(rule: str, n: int) -> str:
     if entry is not None:
         return entry.title(n)
     return ngettext("%(n)d Feststellung dieser Art", "%(n)d Feststellungen dieser Art", n) % {"n": n}
+
+
+def run_checks(data: CheckData) -> list[Finding]:
+    findings = [finding for rule in CHECK_RULES for finding in rule.check(data)]
+    return sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.rule, f.title))
