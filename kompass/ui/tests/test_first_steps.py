@@ -120,3 +120,18 @@ def test_the_start_page_of_an_empty_and_of_a_grown_kommune_costs_the_same_bounde
         person(world.kommune, f"Vorname{i}", f"Nachname{i}", unit)
     assert _queries(admin, dashboard(world.kommune)) == small
     assert empty <= small <= 40, (empty, small)
+
+
+def test_what_is_missing_says_how_many_more_units_lack_a_head_and_links_to_all_of_them() -> None:
+    kommune, client = new_kommune()
+    head = person(kommune, "Hanna", "Haupt", None)
+    orgunit(kommune, "1", "Mit Leitung", OrgUnitType.AMT, head=head)
+    for n in range(12):
+        orgunit(kommune, f"2{n:02d}", f"Amt {n}", OrgUnitType.AMT)
+    missing = section(client.get(dashboard(kommune)).content.decode(), "fehlt")
+    assert missing.count(">Leitung fehlt<") == 10
+    link = reverse("org:unit_list", args=[kommune.slug]) + "?status=aktiv&amp;leitung=ohne"
+    assert f'href="{link}">und 2 weitere Einheiten ohne Leitung (alle 12 ansehen)</a>' in missing
+    listed = client.get(link.replace("&amp;", "&"))
+    assert listed.status_code == 200
+    assert sorted(u.code for u in listed.context["page"].object_list) == [f"2{n:02d}" for n in range(12)]
