@@ -53,6 +53,11 @@ class NaturalSortKeyField(models.CharField):  # type: ignore[type-arg]
         return value
 
 
+# How units are listed everywhere: by Kennung in natural order, ties ("32.1", "32-1") by Kennung.
+# It is also the model's default order, so a list that forgets `order_by` is natural too.
+NATURAL_ORDER = ("sort_key", "code")
+
+
 class OrgUnitType(models.TextChoices):
     VERWALTUNGSVORSTAND = "verwaltungsvorstand", _("Verwaltungsvorstand")
     DEZERNAT = "dezernat", _("Dezernat")
@@ -101,6 +106,7 @@ class OrgUnit(TenantModel):
     class Meta:
         verbose_name = _("Organisationseinheit")
         verbose_name_plural = _("Organisationseinheiten")
+        ordering = NATURAL_ORDER
         constraints = [models.UniqueConstraint(fields=["kommune", "code"], name="orgunit_unique_code")]
         indexes = [
             models.Index(fields=["kommune", "path"], name="orgunit_path_idx"),
@@ -110,9 +116,6 @@ class OrgUnit(TenantModel):
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
-
-# How units are listed everywhere: by Kennung in natural order, ties ("32.1", "32-1") by Kennung.
-NATURAL_ORDER = ("sort_key", "code")
 
 
 class Person(TenantModel):

@@ -27,6 +27,14 @@ class Migration(migrations.Migration):
             field=kompass.org.models.NaturalSortKeyField(source="code"),
         ),
         migrations.RunPython(backfill_sort_keys, migrations.RunPython.noop, elidable=True),
+        migrations.AlterModelOptions(
+            name="orgunit",
+            options={
+                "ordering": ("sort_key", "code"),
+                "verbose_name": "Organisationseinheit",
+                "verbose_name_plural": "Organisationseinheiten",
+            },
+        ),
         migrations.AddIndex(
             model_name="orgunit",
             index=models.Index(fields=["kommune", "sort_key", "code"], name="orgunit_natural_idx"),
