@@ -146,3 +146,18 @@ def test_the_tree_shows_siblings_in_natural_order(numbered: World) -> None:
     ordnungsamt = next(n for n in roots[0].children[0].children if n.unit.code == "32")
     assert [n.unit.code for n in roots[0].children[0].children] == ["2", "10", "32"]
     assert [n.unit.code for n in ordnungsamt.children] == ["32.1", "32.2", "32.9", "32.10"]
+
+
+@pytest.mark.django_db
+def test_units_listed_without_an_order_are_in_natural_order(numbered: World) -> None:
+    # The model's default order: the API, another app's choices or a forgotten order_by stay natural.
+    codes = list(OrgUnit.objects.for_kommune(numbered.kommune).values_list("code", flat=True))
+    assert codes == ["2", "10", "32", "32.1", "32.2", "32.9", "32.10", "D1", "VV"]
+
+
+@pytest.mark.django_db
+def test_the_export_lists_units_in_tree_order_with_siblings_in_natural_order(numbered: World) -> None:
+    from kompass.org.exports import orgunit_rows
+
+    codes = [row[0] for row in orgunit_rows(numbered.kommune)]
+    assert codes == ["VV", "D1", "2", "10", "32", "32.1", "32.2", "32.9", "32.10"]
