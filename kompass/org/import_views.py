@@ -25,10 +25,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from kompass.org.importers import KIND_ORGUNITS
-from kompass.tabular.importing import run_import
-from kompass.tabular.kinds import TABLE_KINDS, by_slug
+from kompass.tabular.importing import kinds_fitting, run_import
+from kompass.tabular.kinds import TABLE_KINDS, TableKind, by_slug
 from kompass.tabular.report import ImportReport
-from kompass.tabular.writing import FORMATS
+from kompass.tabular.writing import FORMATS, sample_file
 from kompass.tenancy.capabilities import Capability
 from kompass.tenancy.decorators import TenantRequest, tenant_view
 
@@ -70,6 +70,14 @@ class ImportForm(forms.Form):
         return upload
 
 
+class RecheckForm(forms.Form):
+    """Check the kept upload again: as another kind, or from the sheet the user picked."""
+
+    token = forms.CharField(max_length=100)
+    kind = forms.ChoiceField(label=gettext_lazy("Was möchten Sie importieren?"), choices=kind_choices)
+    sheet = forms.CharField(label=gettext_lazy("Tabellenblatt"), max_length=200, required=False)
+
+
 # --- the uploaded file between preview and confirm ---------------------------------------------
 
 
@@ -77,12 +85,13 @@ def _session_key(ctx: Any) -> str:
     return f"kompass.import.{ctx.kommune.pk}"
 
 
-def _keep_pending(request: TenantRequest, kind: str, filename: str, data: bytes) -> str:
+def _keep_pending(request: TenantRequest, kind: str, filename: str, data: bytes, sheet: str = "") -> str:
     token = secrets.token_urlsafe(16)
     request.session[_session_key(request.tenant)] = {
         "token": token,
         "kind": kind,
         "filename": filename[:200],
+        "sheet": sheet[:200],
         "sha256": hashlib.sha256(data).hexdigest(),
         "data": base64.b64encode(zlib.compress(data, 6)).decode("ascii"),
     }
@@ -121,6 +130,7 @@ def _page(
         (kind.label, [(fmt.upper(), reverse("org:export", args=[slug, kind.slug, fmt])) for fmt in FORMATS])
         for kind in kinds
     ]
+    suggested = TABLE_KINDS.get(report.suggested_kind) if report and report.suggested_kind else None
     return render(
         request,
         "org/import_export.html",
@@ -131,7 +141,13 @@ def _page(
             "exports": exports,
             "can_import": ctx.can(Capability.IMPORT),
             "kinds": kinds,
+            "layouts": [_layout(slug, kind) for kind in kinds],
+            "kind_label": _kind_label(report),
+            "suggested": suggested,
+            "sheets": [(sheet, kinds_fitting(sheet.header)) for sheet in report.sheets] if report else [],
+            "kind_choices": kind_choices(),
             "key_label": _key_label(report),
+            "name_label": _name_label(report),
             "preview_rows": report.rows[:PREVIEW_ROWS] if report else [],
             "shown_issues": report.issues[:SHOWN_ISSUES] if report else [],
             "preview_limit": PREVIEW_ROWS,
@@ -144,6 +160,29 @@ def _page(
 def _key_label(report: ImportReport | None) -> str:
     kind = TABLE_KINDS.get(report.kind) if report else None
     return str(kind.key_label) if kind and kind.key_label else _("Kennung")
+
+
+def _name_label(report: ImportReport | None) -> str:
+    kind = TABLE_KINDS.get(report.kind) if report else None
+    return str(kind.name_label) if kind and kind.name_label else _("Name")
+
+
+def _kind_label(report: ImportReport | None) -> str:
+    kind = TABLE_KINDS.get(report.kind) if report else None
+    return str(kind.label) if kind else ""
+
+
+def _layout(slug: str, kind: TableKind) -> dict[str, Any]:
+    """A kind's columns explained, with its template and example files, for "Aufbau der Dateien"."""
+    required = set(kind.columns.required)
+    return {
+        "kind": kind,
+        "columns": [(name, name in required, kind.help_for(name)) for name in kind.columns_in_order],
+        "templates": [(fmt.upper(), reverse("org:import_template", args=[slug, kind.slug, fmt])) for fmt in FORMATS],
+        "examples": [(fmt.upper(), reverse("org:import_example", args=[slug, kind.slug, fmt])) for fmt in FORMATS]
+        if kind.example
+        else [],
+    }
 
 
 @require_safe
@@ -160,22 +199,54 @@ def import_preview(request: TenantRequest) -> HttpResponse:
     """Check the uploaded file without saving anything and show what the import would do."""
     ctx = request.tenant
     ctx.require(Capability.IMPORT)
+    if "file" not in request.FILES and "token" in request.POST:
+        return _recheck(request)
     form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():
         return _page(request, form)
     upload = form.cleaned_data["file"]
-    data = upload.read()
-    kind = form.cleaned_data["kind"]
-    report = run_import(kind=kind, kommune=ctx.kommune, actor=ctx.user, filename=upload.name, data=data, dry_run=True)
-    if not report.ok:
+    return _checked(request, form, form.cleaned_data["kind"], upload.name, upload.read())
+
+
+def _recheck(request: TenantRequest) -> HttpResponse:
+    """The kept upload checked again as the kind and from the sheet the user chose (no new upload)."""
+    ctx = request.tenant
+    recheck = RecheckForm(request.POST)
+    pending = _take_pending(request, recheck.data.get("token", ""))
+    if pending is None:
+        messages.error(request, _("Diese Vorschau ist nicht mehr gültig. Bitte laden Sie die Datei erneut hoch."))
+        return redirect(reverse("org:import_export", args=[ctx.kommune.slug]))
+    if not recheck.is_valid():
+        # Only a forged or outdated form gets here: check the file as it was kept.
+        kind, sheet = pending["kind"], pending.get("sheet", "")
+    else:
+        kind, sheet = recheck.cleaned_data["kind"], recheck.cleaned_data["sheet"]
+    form = ImportForm(initial={"kind": kind})
+    return _checked(request, form, kind, pending["filename"], pending["data"], sheet)
+
+
+def _checked(
+    request: TenantRequest, form: ImportForm, kind: str, filename: str, data: bytes, sheet: str = ""
+) -> HttpResponse:
+    """Dry-run the file and show the preview, the sheets to choose from, or the errors. The file is
+    kept for the next step when it can be imported or when the user has to choose (sheet, kind)."""
+    ctx = request.tenant
+    report = run_import(
+        kind=kind, kommune=ctx.kommune, actor=ctx.user, filename=filename, data=data, dry_run=True, sheet=sheet
+    )
+    if report.ok:
+        token = _keep_pending(request, kind, filename, data, report.sheet)
+        return _page(request, ImportForm(initial={"kind": kind}), report, token)
+    token = ""
+    if report.needs_sheet or report.suggested_kind:
+        token = _keep_pending(request, kind, filename, data, report.sheet)
+    if not report.needs_sheet and form.is_bound:
         form.add_error(
             "file",
             _("Die Datei wurde abgelehnt (%(n)d Fehler, siehe unten). Es wurde nichts geändert.")
             % {"n": len(report.issues)},
         )
-        return _page(request, form, report)
-    token = _keep_pending(request, kind, upload.name, data)
-    return _page(request, ImportForm(initial={"kind": kind}), report, token)
+    return _page(request, form if form.is_bound else ImportForm(initial={"kind": kind}), report, token)
 
 
 @require_POST
@@ -199,6 +270,7 @@ def import_confirm(request: TenantRequest) -> HttpResponse:
         filename=pending["filename"],
         data=pending["data"],
         dry_run=False,
+        sheet=pending.get("sheet", ""),
     )
     if not report.ok:
         form = ImportForm(initial={"kind": pending["kind"]})
@@ -220,4 +292,31 @@ def export(request: TenantRequest, kind: str, fmt: str) -> HttpResponse:
     response = HttpResponse(result.content, content_type=result.content_type)
     response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
     response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_safe
+@tenant_view
+def import_template(request: TenantRequest, kind: str, fmt: str) -> HttpResponse:
+    """An empty file of a kind: its header row only (`vorlage-<kind>.<fmt>`), the same for every Kommune."""
+    return _sample(kind, fmt, example=False)
+
+
+@require_safe
+@tenant_view
+def import_example(request: TenantRequest, kind: str, fmt: str) -> HttpResponse:
+    """A filled example of a kind (`beispiel-<kind>.<fmt>`): together, the examples of all kinds import
+    into an empty Kommune in the page's order."""
+    return _sample(kind, fmt, example=True)
+
+
+def _sample(slug: str, fmt: str, *, example: bool) -> HttpResponse:
+    table_kind = by_slug(slug)
+    if table_kind is None or fmt not in FORMATS or (example and not table_kind.example):
+        raise Http404
+    stem = f"{'beispiel' if example else 'vorlage'}-{table_kind.slug}"
+    rows = [list(row) for row in table_kind.example] if example else []
+    result = sample_file(header=table_kind.columns_in_order, rows=rows, fmt=fmt, stem=stem, title=str(table_kind.label))
+    response = HttpResponse(result.content, content_type=result.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
     return response

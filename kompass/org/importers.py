@@ -8,6 +8,8 @@ against the Kommune's units and people (`kompass.org.imports`) and writes them i
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from kompass.core.actors import Actor
 from kompass.org import import_services
 from kompass.org.imports import orgunits, people
@@ -21,6 +23,72 @@ KIND_PEOPLE = "people"
 COLUMNS = {
     KIND_ORGUNITS: Columns(("kennung", "name", "typ", "uebergeordnet"), ("leitung_email",)),
     KIND_PEOPLE: Columns(("email", "vorname", "nachname"), ("funktion", "organisationseinheit")),
+}
+
+# The example files of the import page: a small Kommune that imports without error into an empty
+# one, units first, then people (and then the roles app's assignments). The names carry umlauts,
+# ß and letters beyond Latin-1, so that a file saved in the wrong encoding shows at once.
+EXAMPLE_DOMAIN = "musterkommune.example"
+EXAMPLES = {
+    KIND_ORGUNITS: (
+        ("VV", "Verwaltungsvorstand", "Verwaltungsvorstand", "", ""),
+        ("I", "Dezernat I – Zentrale Steuerung", "Dezernat", "VV", ""),
+        ("10", "Hauptamt", "Amt", "I", ""),
+        ("10.1", "Organisation und Digitalisierung", "Abteilung", "10", ""),
+        ("20", "Kämmerei", "Amt", "I", ""),
+        ("II", "Dezernat II – Bürgerdienste", "Dezernat", "VV", ""),
+        ("32", "Ordnungsamt", "Amt", "II", ""),
+        ("33", "Bürgeramt", "Amt", "II", ""),
+        ("33.1", "Kfz-Zulassung und Führerscheinstelle", "Sachgebiet", "33", ""),
+    ),
+    KIND_PEOPLE: (
+        (f"jana.schaefer@{EXAMPLE_DOMAIN}", "Jana", "Schäfer", "Leitung Hauptamt", "10"),
+        (f"lukasz.wojcik@{EXAMPLE_DOMAIN}", "Łukasz", "Wójcik", "Sachbearbeitung Organisation", "10.1"),
+        (f"aylin.oezdemir@{EXAMPLE_DOMAIN}", "Aylin", "Özdemir", "Sachbearbeitung Haushalt", "20"),
+        (f"guenther.gross@{EXAMPLE_DOMAIN}", "Günther", "Groß", "Sachbearbeitung Gewerbeangelegenheiten", "32"),
+        (f"dragana.petrovic@{EXAMPLE_DOMAIN}", "Dragana", "Petrović", "Leitung Bürgeramt", "33"),
+    ),
+}
+
+COLUMN_HELP = {
+    KIND_ORGUNITS: (
+        (
+            "kennung",
+            _(
+                "Eindeutige Kennung der Einheit, z. B. „32“ oder „32.1“: bis zu 30 Zeichen aus Buchstaben, Ziffern, "
+                "Punkt, Bindestrich, Schrägstrich oder Unterstrich."
+            ),
+        ),
+        ("name", _("Name der Einheit, z. B. „Ordnungsamt“.")),
+        (
+            "typ",
+            _(
+                "Art der Einheit: Verwaltungsvorstand, Dezernat, Fachbereich, Amt, Abteilung, Sachgebiet, "
+                "Stabsstelle, Eigenbetrieb oder Beteiligung."
+            ),
+        ),
+        (
+            "uebergeordnet",
+            _("Kennung der übergeordneten Einheit; leer für die oberste Ebene. Die Reihenfolge der Zeilen ist egal."),
+        ),
+        (
+            "leitung_email",
+            _(
+                "Dienstliche E-Mail-Adresse der Leitung. Die Person muss schon importiert sein – lassen Sie die "
+                "Spalte beim ersten Import leer und ergänzen Sie sie nach dem Personen-Import."
+            ),
+        ),
+    ),
+    KIND_PEOPLE: (
+        ("email", _("Dienstliche E-Mail-Adresse; an ihr wird die Person bei jedem weiteren Import wiedererkannt.")),
+        ("vorname", _("Vorname.")),
+        ("nachname", _("Nachname.")),
+        ("funktion", _("Funktion oder Stellenbezeichnung, z. B. „Sachbearbeitung Haushalt“.")),
+        (
+            "organisationseinheit",
+            _("Kennung der Einheit, zu der die Person gehört. Die Einheit muss schon importiert sein; darf leer sein."),
+        ),
+    ),
 }
 
 

@@ -126,6 +126,9 @@ def _table_kinds() -> None:
             export=exports.export_orgunits,
             order=10,
             key_label=_("Kennung"),
+            name_label=_("Name"),
+            example=importers.EXAMPLES[importers.KIND_ORGUNITS],
+            column_help=importers.COLUMN_HELP[importers.KIND_ORGUNITS],
             description=_(
                 "Organisationseinheiten: „uebergeordnet“ ist die Kennung der übergeordneten Einheit (leer für "
                 "die oberste Ebene); die Zeilen dürfen in beliebiger Reihenfolge stehen. „typ“ ist z. B. "
@@ -144,6 +147,9 @@ def _table_kinds() -> None:
             export=exports.export_people,
             order=20,
             key_label=_("E-Mail"),
+            name_label=_("Name"),
+            example=importers.EXAMPLES[importers.KIND_PEOPLE],
+            column_help=importers.COLUMN_HELP[importers.KIND_PEOPLE],
             description=_(
                 "Personen: die dienstliche E-Mail-Adresse ist der Schlüssel. „organisationseinheit“ ist die "
                 "Kennung einer bestehenden Einheit und darf leer sein."

@@ -40,4 +40,17 @@ urlpatterns = [
     tenant_path("import-export/vorschau/", import_views.import_preview, name="import_preview", access=IMPORT),
     tenant_path("import-export/bestaetigen/", import_views.import_confirm, name="import_confirm", access=IMPORT),
     tenant_path("import-export/export/<slug:kind>.<slug:fmt>", import_views.export, name="export", access=reads()),
+    # Empty templates and filled examples of each kind (stable URLs, linked from "Erste Schritte").
+    tenant_path(
+        "import-export/vorlage/<slug:kind>.<slug:fmt>",
+        import_views.import_template,
+        name="import_template",
+        access=reads(),
+    ),
+    tenant_path(
+        "import-export/beispiel/<slug:kind>.<slug:fmt>",
+        import_views.import_example,
+        name="import_example",
+        access=reads(),
+    ),
 ]

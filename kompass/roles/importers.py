@@ -353,12 +353,21 @@ def actions(changes: list[AssignmentChange]) -> list[ImportRow]:
     """What each row does: new, changed (which columns) or unchanged."""
     result = []
     for change in changes:
+        label = _label(change)
         if change.existing is None:
-            result.append(ImportRow(change.row, change.key, ACTION_NEW))
+            result.append(ImportRow(change.row, change.key, ACTION_NEW, label=label))
         else:
             changed = change.changed_columns
-            result.append(ImportRow(change.row, change.key, ACTION_CHANGED if changed else ACTION_UNCHANGED, changed))
+            action = ACTION_CHANGED if changed else ACTION_UNCHANGED
+            result.append(ImportRow(change.row, change.key, action, changed, label=label))
     return result
+
+
+def _label(change: AssignmentChange) -> str:
+    """The row in names, for the preview: person, role and unit as the Kommune calls them."""
+    person = f"{change.person.first_name} {change.person.last_name}"
+    unit = f"{change.org_unit.code} {change.org_unit.name}" if change.org_unit else "–"
+    return " · ".join((person, change.role.name, unit))
 
 
 # --- writing -------------------------------------------------------------------------------------
@@ -453,6 +462,38 @@ def _export(kommune: Kommune, fmt: str) -> ExportFile:
     return export_file(kommune=kommune, fmt=fmt)
 
 
+# The example file: the people of the org app's example in roles of the KGSt catalogue (adopt it first).
+EXAMPLE_DOMAIN = "musterkommune.example"
+EXAMPLE = (
+    (f"jana.schaefer@{EXAMPLE_DOMAIN}", "cdo", "10", "50", "01.01.2025", ""),
+    (f"lukasz.wojcik@{EXAMPLE_DOMAIN}", "lotse", "10.1", "10", "01.03.2025", ""),
+    (f"guenther.gross@{EXAMPLE_DOMAIN}", "lotse", "32", "10", "01.03.2025", ""),
+    (f"dragana.petrovic@{EXAMPLE_DOMAIN}", "lotse", "33", "12,5", "01.03.2025", "31.12.2026"),
+)
+COLUMN_HELP = (
+    ("email", gettext_lazy("Dienstliche E-Mail-Adresse einer Person, die schon importiert ist.")),
+    (
+        "rolle",
+        gettext_lazy(
+            "Schlüssel (z. B. „cdo“ oder „lotse“), Name oder Kurzname einer Rolle Ihres Rollenmodells – übernehmen "
+            "Sie vorher den Rollenkatalog."
+        ),
+    ),
+    (
+        "organisationseinheit",
+        gettext_lazy("Kennung der Einheit, für die die Rolle gilt; leer: die Einheit der Person."),
+    ),
+    (
+        "zeitanteil",
+        gettext_lazy(
+            "Anteil an einer Vollzeitstelle in Prozent, größer als 0 und höchstens 100, z. B. 10 oder 12,5 (50 ist "
+            "eine halbe Stelle); für neue Zuordnungen anzugeben."
+        ),
+    ),
+    ("von", gettext_lazy("Beginn der Zuordnung als TT.MM.JJJJ.")),
+    ("bis", gettext_lazy("Ende als TT.MM.JJJJ; leer, solange die Zuordnung gilt.")),
+)
+
 # Registered in the tabular layer's kinds by `kompass.roles.registrations`.
 TABLE_KIND = TableKind(
     key=KIND_ASSIGNMENTS,
@@ -463,6 +504,10 @@ TABLE_KIND = TableKind(
     export=_export,
     order=30,
     key_label=gettext_lazy("Zuordnung (E-Mail · Rolle · Einheit · von)"),
+    name_label=gettext_lazy("Person · Rolle · Einheit"),
+    header=HEADER,
+    example=EXAMPLE,
+    column_help=COLUMN_HELP,
     description=gettext_lazy(
         "Rollenzuordnungen: „rolle“ ist der Schlüssel, der Name oder der Kurzname einer Rolle Ihres "
         "Rollenmodells; „organisationseinheit“ die Kennung einer Einheit (leer: die Einheit der Person). "

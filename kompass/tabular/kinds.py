@@ -43,6 +43,10 @@ class TableKind:
     (`…/export/organisationseinheiten.csv`); `order`: position on the page; `key_label`: the
     heading of the preview's column that names each row (`"Kennung"`); `description`: how the
     columns are filled, in German and starting with the label, for the page's "Aufbau der Dateien".
+    `name_label`: the heading of the preview's column with the row's names in plain words
+    (`ImportRow.label`); `header`: the columns in the order the template and the example write
+    them (default: required, then optional); `example`: rows in that order, a small Kommune that
+    imports without error in the order of the kinds; `column_help`: (column, what it holds) pairs.
     """
 
     key: str
@@ -54,6 +58,17 @@ class TableKind:
     order: int = 0
     key_label: _StrOrPromise = ""
     description: _StrOrPromise = ""
+    name_label: _StrOrPromise = ""
+    header: tuple[str, ...] = ()
+    example: tuple[tuple[str, ...], ...] = ()
+    column_help: tuple[tuple[str, _StrOrPromise], ...] = ()
+
+    @property
+    def columns_in_order(self) -> tuple[str, ...]:
+        return self.header or self.columns.all
+
+    def help_for(self, column: str) -> _StrOrPromise:
+        return next((text for name, text in self.column_help if name == column), "")
 
 
 def _validate(kind: TableKind) -> None:
@@ -68,6 +83,12 @@ def _validate(kind: TableKind) -> None:
         problems.append(f"slug {kind.slug!r} is taken")
     if not callable(kind.check_and_apply) or not callable(kind.export):
         problems.append("check_and_apply and export must be callable")
+    if kind.header and sorted(kind.header) != sorted(kind.columns.all):
+        problems.append("header must name every column once")
+    if any(len(row) != len(kind.columns_in_order) for row in kind.example):
+        problems.append("an example row does not have one value per column")
+    if any(name not in kind.columns.all for name, _text in kind.column_help):
+        problems.append("column_help names an unknown column")
     if problems:
         raise ImproperlyConfigured(f"table kind {kind.key!r}: {'; '.join(problems)}")
 

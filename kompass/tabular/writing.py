@@ -67,6 +67,15 @@ def _text_cell(sheet: object, value: str) -> WriteOnlyCell | None:
     return cell
 
 
+def sample_file(*, header: Iterable[str], rows: Iterable[list[str]], fmt: str, stem: str, title: str) -> ExportFile:
+    """A template or example file, the same for every Kommune: `<stem>.<fmt>`, written as an export
+    is; the XLSX sheet is named `title`."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt}")
+    content = to_csv(header, rows) if fmt == "csv" else to_xlsx(header, rows, title)
+    return ExportFile(content=content, content_type=CONTENT_TYPES[fmt], filename=f"{stem}.{fmt}")
+
+
 def table_file(
     *, header: Iterable[str], rows: Iterable[list[str]], fmt: str, stem: str, kommune: Kommune
 ) -> ExportFile:

@@ -215,7 +215,7 @@ def actions(rows: list[UnitRow], state: OrgUnitState) -> list[ImportRow]:
     for item in rows:
         change, unit = item.change, item.change.unit
         if unit is None:
-            result.append(ImportRow(item.row, change.code, ACTION_NEW))
+            result.append(ImportRow(item.row, change.code, ACTION_NEW, label=change.name))
             continue
         changed = [
             column
@@ -227,5 +227,6 @@ def actions(rows: list[UnitRow], state: OrgUnitState) -> list[ImportRow]:
             )
             if differs
         ]
-        result.append(ImportRow(item.row, change.code, ACTION_CHANGED if changed else ACTION_UNCHANGED, changed))
+        action = ACTION_CHANGED if changed else ACTION_UNCHANGED
+        result.append(ImportRow(item.row, change.code, action, changed, label=change.name))
     return result

@@ -116,8 +116,9 @@ def actions(rows: list[PersonRow], state: PersonState) -> list[ImportRow]:
     result = []
     for item in rows:
         change, person = item.change, item.change.person
+        label = f"{change.first_name} {change.last_name}"
         if person is None:
-            result.append(ImportRow(item.row, change.email, ACTION_NEW))
+            result.append(ImportRow(item.row, change.email, ACTION_NEW, label=label))
             continue
         changed = [
             column
@@ -129,5 +130,6 @@ def actions(rows: list[PersonRow], state: PersonState) -> list[ImportRow]:
             )
             if differs
         ]
-        result.append(ImportRow(item.row, change.email, ACTION_CHANGED if changed else ACTION_UNCHANGED, changed))
+        action = ACTION_CHANGED if changed else ACTION_UNCHANGED
+        result.append(ImportRow(item.row, change.email, action, changed, label=label))
     return result

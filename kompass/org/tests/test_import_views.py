@@ -158,7 +158,7 @@ def test_a_bad_file_is_reported_in_german_with_row_and_column_and_nothing_is_kep
 def test_a_file_level_problem_is_shown_as_such(world, admin_client):
     html = upload(admin_client, b"%PDF-1.4 ...", name="einheiten.xlsx").content.decode()
     assert '<th scope="row" class="kern-table__cell">Datei</th>' in html
-    assert "weder CSV noch XLSX" in html
+    assert "Die Datei ist keine gültige Excel-Datei" in html and "erkannt: PDF" in html
 
 
 def test_a_file_over_the_limit_is_refused_at_the_field(world, admin_client, settings):

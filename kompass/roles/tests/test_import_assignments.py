@@ -365,7 +365,7 @@ def test_an_xlsx_file_with_date_and_number_cells_is_read(adopted: Model) -> None
 def test_the_upload_page_imports_assignments_after_preview_and_confirm(adopted: Model, admin_client: Client) -> None:
     page = admin_client.get(reverse("org:import_export", args=["teststadt"])).content.decode()
     assert 'value="assignments"' in page and "Rollenzuordnungen" in page
-    assert "email;rolle;von" in page
+    assert 'id="aufbau-rollenzuordnungen"' in page and '<span class="kk-code">zeitanteil</span>' in page
     content = csv_bytes(f"{BRUNO};Lotse;32;10;01.01.2026;")
     preview = admin_client.post(
         reverse("org:import_preview", args=["teststadt"]),

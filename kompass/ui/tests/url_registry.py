@@ -575,6 +575,8 @@ FILLS: dict[str, Fill] = {
     "org:import_preview": Fill(body=lambda t: {"kind": "orgunits", "file": _csv()}, ok={"POST": 200}),
     "org:import_confirm": Fill(body=lambda t: {"token": "abgelaufen", "action": "confirm"}),
     "org:export": Fill(fixed={"kind": "personen", "fmt": "csv"}),
+    "org:import_template": Fill(fixed={"kind": "personen", "fmt": "xlsx"}),
+    "org:import_example": Fill(fixed={"kind": "organisationseinheiten", "fmt": "csv"}),
 }
 
 # The personas as members: role, the subtree they are limited to, the object they act on.
