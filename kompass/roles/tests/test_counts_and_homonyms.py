@@ -120,3 +120,33 @@ def test_the_deputy_is_named_with_the_email(
     row = _row(html, "anna.schmidt2@teststadt.example")
     deputy_cell = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[5]
     assert "Anna Schmidt" in deputy_cell and "a.schmidt@teststadt.example" in deputy_cell
+
+
+def test_the_catalogue_says_what_the_kommune_holds_of_each_role(lotsen: Model, reader_client: Client) -> None:
+    html = reader_client.get(reverse("roles:catalogue_list", args=[SLUG])).content.decode()
+    lotse = _row(html, "Digitale Lotsinnen und Lotsen")
+    assert "übernommen" in lotse and "3 Zuordnungen, 2 Personen" in lotse
+    assert reverse("roles:role_detail", args=[SLUG, lotsen.roles["lotse"].pk]) in lotse
+    assert "nicht übernommen" in _row(html, "IT-Architekt(in)")  # the other catalogue was not adopted
+
+
+def test_a_catalogue_role_says_what_the_kommune_holds(lotsen: Model, reader_client: Client) -> None:
+    role = lotsen.roles["lotse"]
+    url = reverse("roles:catalogue_role", args=[SLUG, role.catalogue_role.catalogue_id, "lotse"])  # type: ignore[union-attr]
+    assert "3 Zuordnungen, 2 Personen" in reader_client.get(url).content.decode()
+
+
+def test_the_catalogue_list_costs_the_same_queries_for_many_roles_held(lotsen: Model, reader_client: Client) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("roles:catalogue_list", args=[SLUG])
+    reader_client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        reader_client.get(url)
+    w = lotsen.world
+    for key in ("cdo", "cio", "isb", "dsb", "personal"):
+        lotsen.assign(person(w.kommune, key.upper(), "Mehr", w.hauptamt), key, 10)
+    with CaptureQueriesContext(connection) as many:
+        reader_client.get(url)
+    assert len(many) == len(few)

@@ -28,7 +28,11 @@ def catalogue_list(request: TenantRequest) -> HttpResponse:
     latest = overview.latest_catalogues()
     catalogues = list(Catalogue.objects.all())
     roles_by_catalogue: dict[int, list[CatalogueRole]] = {c.pk: [] for c in latest.values()}
+    adopted = selectors.adopted_roles(ctx.kommune)
+    latest_by_id = {c.pk: c for c in latest.values()}
     for cr in CatalogueRole.objects.filter(catalogue__in=list(latest.values())).order_by("id"):
+        key = (latest_by_id[cr.catalogue_id].key, cr.key)
+        cr.own_role = adopted.get(key)  # type: ignore[attr-defined]  # the Kommune's role, shown beside it
         roles_by_catalogue[cr.catalogue_id].append(cr)
     shown = [
         (c, roles_by_catalogue[c.pk], [o for o in catalogues if o.key == c.key and o.pk != c.pk])
@@ -63,6 +67,7 @@ def catalogue_role(request: TenantRequest, catalogue_id: int, role_key: str) -> 
         {
             "catalogue": catalogue,
             "role": role,
+            "own_role": selectors.adopted_roles(ctx.kommune).get((catalogue.key, role.key)),
             "outgoing": outgoing,
             "incoming": incoming,
             "breadcrumbs": [
