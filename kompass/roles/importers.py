@@ -3,12 +3,15 @@
 Columns `email;rolle;organisationseinheit;zeitanteil;von;bis` (header case-insensitive, any order).
 `rolle` names a role of the Kommune's model by its key, its exact name or its short name;
 `organisationseinheit` is the Kennung of a unit (empty: the assignment is for the person's own
-unit); `zeitanteil` is a percentage from 0 to 100 (German decimal comma allowed); `von`/`bis` are
+unit); `zeitanteil` is the percentage of a full-time post, above 0 and at most 100 (German decimal
+comma allowed; below 1 is refused, as an XLSX cell formatted "50 %" holds 0,5); `von`/`bis` are
 dates as `TT.MM.JJJJ` or `JJJJ-MM-TT`, `bis` may be empty (open-ended).
 
 An assignment is identified by (email, rolle, organisationseinheit, von): the same person may
 hold the same role again later (a new `von`), and that is history, not a change. An import only
-creates assignments and changes `zeitanteil`/`bis` of existing ones; it never deletes.
+creates assignments and changes `zeitanteil`/`bis` of existing ones; it never deletes. A row that
+would duplicate another assignment of the same person, role and unit in an overlapping period (in
+the Kommune or in the file) is refused with the one it duplicates named (`services.assignment_duplicate`).
 
 The kind is registered in the tabular layer (`kompass.tabular.kinds.TABLE_KINDS`), whose
 `run_import(kind="assignments", …)` does the file reading, size and zip-bomb checks, header
@@ -21,7 +24,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -95,24 +98,39 @@ class RoleLookup:
 class AssignmentState:
     """The Kommune's people by e-mail, roles, units by Kennung and assignments by natural key."""
 
+    kommune: Kommune
     people: dict[str, Person]
     roles: RoleLookup
     units: dict[str, OrgUnit]
     existing: dict[NaturalKey, list[Assignment]]
+    # The same, by (person, role, unit): what a row's period must not overlap.
+    by_holder: dict[tuple[int, int, int | None], list[Assignment]] = field(default_factory=dict)
 
 
 def load_state(kommune: Kommune, *, lock: bool) -> AssignmentState:
     """Everything an assignment import compares against, in four queries."""
+    people_query = Person.objects.for_kommune(kommune)
     if lock:
-        # Serialises imports into the same Kommune (as the org importer does); a no-op on SQLite.
+        # Serialises imports into the same Kommune (as the org importer does) and, by locking the
+        # people, with single assignments added meanwhile (`services.assignment_duplicate` locks the
+        # person too); a no-op on SQLite.
         list(Kommune.objects.select_for_update().filter(pk=kommune.pk).values_list("pk", flat=True))
-    people = {p.email: p for p in Person.objects.for_kommune(kommune)}
+        people_query = people_query.select_for_update()
+    people = {p.email: p for p in people_query}
     roles = list(Role.objects.for_kommune(kommune).order_by("position", "id"))
     units = {u.code: u for u in OrgUnit.objects.for_kommune(kommune)}
     existing: dict[NaturalKey, list[Assignment]] = defaultdict(list)
-    for a in Assignment.objects.for_kommune(kommune).order_by("id"):
+    by_holder: dict[tuple[int, int, int | None], list[Assignment]] = defaultdict(list)
+    by_pk = {p.pk: p for p in people.values()}
+    role_by_pk = {r.pk: r for r in roles}
+    unit_by_pk = {u.pk: u for u in units.values()}
+    for a in Assignment.objects.for_kommune(kommune).order_by("valid_from", "id"):
+        # The objects of this state, so naming a duplicate costs no query per row.
+        a.person, a.role = by_pk[a.person_id], role_by_pk[a.role_id]
+        a.org_unit = unit_by_pk.get(a.org_unit_id) if a.org_unit_id else None
         existing[(a.person_id, a.role_id, a.org_unit_id, a.valid_from)].append(a)
-    return AssignmentState(people, RoleLookup(roles), units, existing)
+        by_holder[(a.person_id, a.role_id, a.org_unit_id)].append(a)
+    return AssignmentState(kommune, people, RoleLookup(roles), units, existing, by_holder)
 
 
 # --- checking the rows ---------------------------------------------------------------------------
@@ -128,7 +146,7 @@ class AssignmentChange:
     role: Role
     org_unit: OrgUnit | None
     valid_from: datetime.date
-    time_share: Decimal | None  # None: column absent, leave as it is (new: 0)
+    time_share: Decimal | None  # None: column absent or cell empty, leave as it is (a new one needs it)
     valid_until: datetime.date | None
     set_until: bool
     existing: Assignment | None = None
@@ -162,10 +180,11 @@ def parse_date(text: str) -> datetime.date | None:
 
 
 def parse_time_share(text: str) -> Decimal | None:
-    """A percentage with at most one decimal place, German comma or point, optional "%"; else None."""
+    """A percentage with at most one decimal place, German comma or point, optional "%"; else None
+    (also for an empty cell)."""
     text = text.strip().removesuffix("%").strip()
     if not text:
-        return Decimal(0)
+        return None
     if not PERCENT.match(text):
         return None
     try:
@@ -248,18 +267,32 @@ def _unit(record: Record, state: AssignmentState, report: ImportReport) -> tuple
 
 
 def _time_share(record: Record, report: ImportReport) -> tuple[bool, Decimal | None]:
-    if "zeitanteil" not in record.values:
+    """(ok, share); None when the column is absent or the cell empty (checked for new rows later)."""
+    text = record.get("zeitanteil") if "zeitanteil" in record.values else ""
+    if not text.strip():
         return True, None
-    share = parse_time_share(record.get("zeitanteil"))
-    if share is None or not (0 <= share <= 100):
+    share = parse_time_share(text)
+    if share is None or not (0 < share <= 100):
         report.add(
             record.row,
             "zeitanteil",
             _(
-                "„%(value)s“ ist kein gültiger Zeitanteil. Erlaubt ist eine Zahl von 0 bis 100 (Prozent) mit "
-                "höchstens einer Nachkommastelle, z. B. 12,5."
+                "„%(value)s“ ist kein gültiger Zeitanteil. Erlaubt ist eine Zahl größer als 0 bis 100 (Prozent "
+                "einer Vollzeitstelle) mit höchstens einer Nachkommastelle, z. B. 12,5."
             )
-            % {"value": record.get("zeitanteil")},
+            % {"value": text},
+        )
+        return False, None
+    if share < 1:
+        report.add(
+            record.row,
+            "zeitanteil",
+            _(
+                "%(value)s %% – meinten Sie %(meant)s %%? Der Zeitanteil ist der Anteil an einer Vollzeitstelle in "
+                "Prozent (50 ist eine halbe Stelle); eine als Prozent formatierte Excel-Zelle „50 %%“ enthält 0,5. "
+                "Tragen Sie die Prozentzahl ein; ein Zeitanteil unter 1 %% lässt sich in der Oberfläche bestätigen."
+            )
+            % {"value": percent(share), "meant": percent(share * 100)},
         )
         return False, None
     return True, share
@@ -324,7 +357,63 @@ def _match_existing(change: AssignmentChange, state: AssignmentState, report: Im
             _("Die Rolle „%(name)s“ ist inaktiv; neue Zuordnungen sind nicht möglich.") % {"name": change.role.name},
         )
         return False
+    if change.existing is None and change.time_share is None:
+        report.add(
+            change.row,
+            "zeitanteil",
+            _("Bitte geben Sie den Zeitanteil der neuen Zuordnung an (Prozent einer Vollzeitstelle, z. B. 50)."),
+        )
+        return False
     return True
+
+
+def _wanted(change: AssignmentChange) -> Assignment:
+    """The assignment as it will be after the row: a new one, or the existing one with the row's end."""
+    a = change.existing
+    until = change.valid_until if change.set_until or a is None else a.valid_until
+    wanted = Assignment(
+        pk=a.pk if a is not None else None,
+        kommune_id=change.role.kommune_id,
+        person=change.person,
+        role=change.role,
+        org_unit=change.org_unit,
+        valid_from=change.valid_from,
+        valid_until=until,
+    )
+    wanted.import_row = change.row  # type: ignore[attr-defined]
+    return wanted
+
+
+def check_duplicates(changes: list[AssignmentChange], state: AssignmentState, report: ImportReport) -> None:
+    """Refuse every row that would duplicate an assignment: one of the Kommune (as the file leaves it)
+    or an earlier row of the file. Rows are checked against each other, so all are known first."""
+    wanted = [_wanted(change) for change in changes]
+    changed = {a.pk for a in wanted if a.pk is not None}
+    seen: dict[tuple[int, int, int | None], list[Assignment]] = defaultdict(list)
+    for change, a in zip(changes, wanted, strict=True):
+        holder = (a.person_id, a.role_id, a.org_unit_id)
+        kept = [other for other in state.by_holder.get(holder, []) if other.pk not in changed]
+        duplicate = services.assignment_duplicate(
+            state.kommune,
+            person=change.person,
+            role=change.role,
+            org_unit=change.org_unit,
+            valid_from=a.valid_from,
+            valid_until=a.valid_until,
+            exclude_pk=a.pk,
+            among=[*kept, *seen[holder]],
+        )
+        seen[holder].append(a)
+        if duplicate is None:
+            continue
+        row = getattr(duplicate, "import_row", None)
+        message = services.duplicate_message(duplicate)
+        if row is not None:
+            message = _("Zeile %(row)d der Datei überschneidet sich mit dieser Zeile: %(message)s") % {
+                "row": row,
+                "message": message,
+            }
+        report.add(change.row, "", message)
 
 
 def validate(records: list[Record], state: AssignmentState, report: ImportReport) -> list[AssignmentChange]:
@@ -346,6 +435,7 @@ def validate(records: list[Record], state: AssignmentState, report: ImportReport
         first_row[change.key] = record.row
         if _match_existing(change, state, report):
             changes.append(change)
+    check_duplicates(changes, state, report)
     return changes
 
 
@@ -381,7 +471,7 @@ def _create(kommune: Kommune, actor: Actor, changes: list[AssignmentChange]) -> 
             person=c.person,
             role=c.role,
             org_unit=c.org_unit,
-            time_share=c.time_share if c.time_share is not None else Decimal(0),
+            time_share=c.time_share,
             valid_from=c.valid_from,
             valid_until=c.valid_until,
         )
@@ -407,11 +497,12 @@ def _update(kommune: Kommune, actor: Actor, change: AssignmentChange) -> None:
 
 
 def apply(kommune: Kommune, actor: Actor, changes: list[AssignmentChange]) -> None:
-    """Create the new assignments and update the changed ones (through `assignment_update`)."""
-    _create(kommune, actor, [c for c in changes if c.existing is None])
+    """Update the changed assignments (through `assignment_update`), then create the new ones: an
+    update may end an assignment so that a new one of the file can follow it without a duplicate."""
     for change in changes:
         if change.changed_columns:
             _update(kommune, actor, change)
+    _create(kommune, actor, [c for c in changes if c.existing is None])
 
 
 def check_and_apply(kommune: Kommune, actor: Actor, records: list[Record], report: ImportReport) -> None:
@@ -511,9 +602,11 @@ TABLE_KIND = TableKind(
     description=gettext_lazy(
         "Rollenzuordnungen: „rolle“ ist der Schlüssel, der Name oder der Kurzname einer Rolle Ihres "
         "Rollenmodells; „organisationseinheit“ die Kennung einer Einheit (leer: die Einheit der Person). "
-        "„zeitanteil“ ist eine Prozentzahl von 0 bis 100 (z. B. 12,5), „von“ und „bis“ sind Daten als "
-        "TT.MM.JJJJ; „bis“ darf leer sein. Eine Zuordnung wird an E-Mail, Rolle, Einheit und Beginn erkannt; der "
-        "Import legt neue an und ändert Zeitanteil und Ende bestehender, er löscht keine."
+        "„zeitanteil“ ist der Anteil an einer Vollzeitstelle in Prozent, größer als 0 bis 100 (z. B. 50 für eine "
+        "halbe Stelle, 12,5); neue Zuordnungen brauchen ihn. „von“ und „bis“ sind Daten als TT.MM.JJJJ; „bis“ darf "
+        "leer sein. Eine Zuordnung wird an E-Mail, Rolle, Einheit und Beginn erkannt; der Import legt neue an und "
+        "ändert Zeitanteil und Ende bestehender, er löscht keine. Hat eine Person dieselbe Rolle für dieselbe "
+        "Einheit im selben Zeitraum schon, wird die Zeile abgelehnt."
     ),
 )
 

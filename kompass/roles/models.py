@@ -9,6 +9,9 @@ them, adds its own, assigns people (`Assignment`) and fills the responsibility m
 
 from __future__ import annotations
 
+import datetime
+from decimal import Decimal
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext
@@ -277,11 +280,14 @@ class Assignment(TenantModel):
         verbose_name=_("Für Organisationseinheit"),
     )
     time_share = models.DecimalField(
-        _("Zeitanteil (%)"),
+        _("Zeitanteil (% einer Vollzeitstelle)"),
         max_digits=5,
         decimal_places=1,
-        default=0,
-        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        validators=[
+            MinValueValidator(Decimal("0.1"), message=_("Der Zeitanteil muss größer als 0 sein.")),
+            MaxValueValidator(100),
+        ],
+        help_text=_("Anteil an einer Vollzeitstelle in Prozent: 50 ist eine halbe Stelle, 100 eine ganze."),
     )
     valid_from = models.DateField(_("Gültig ab"))
     valid_until = models.DateField(_("Gültig bis"), null=True, blank=True)
@@ -327,6 +333,17 @@ class Assignment(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.person} – {self.role.holder_name}"
+
+    def overlaps(self, valid_from: datetime.date, valid_until: datetime.date | None) -> bool:
+        """Does this assignment's period share a day with the given one? An open end runs forever."""
+        return periods_overlap(self.valid_from, self.valid_until, valid_from, valid_until)
+
+
+def periods_overlap(
+    a_from: datetime.date, a_until: datetime.date | None, b_from: datetime.date, b_until: datetime.date | None
+) -> bool:
+    """Two periods with inclusive ends share at least one day; `None` as the end means open-ended."""
+    return (b_until is None or a_from <= b_until) and (a_until is None or b_from <= a_until)
 
 
 class RaciCell(TenantModel):

@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -40,6 +41,8 @@ RECENTLY_EXPIRED_DAYS = 90
 COVERED_UNIT_TYPES = (OrgUnitType.FACHBEREICH, OrgUnitType.AMT)
 # The units the rules look at: the covered ones and the Verwaltungsvorstand (CDO placement).
 CHECKED_UNIT_TYPES = (*COVERED_UNIT_TYPES, OrgUnitType.VERWALTUNGSVORSTAND)
+# `CheckData.extra` key of the overlapping assignments (`load_duplicate_assignments`).
+DUPLICATES = "roles.duplicates"
 
 
 @dataclass(frozen=True)
@@ -481,6 +484,60 @@ def rule_key_roles_deputy(data: CheckData) -> list[Finding]:
     ]
 
 
+def rule_no_duplicate_assignments(data: CheckData) -> list[Finding]:
+    """One person holds a role for one unit only once at a time: two assignments of the same person,
+    role and unit with overlapping periods count time share and coverage twice (derived; the form,
+    the API and the import refuse new duplicates, this rule finds older ones)."""
+    findings = []
+    for earlier, later in data.extra.get(DUPLICATES, []):
+        unit = f" ({later.org_unit})" if later.org_unit_id else ""
+        until = earlier.valid_until.strftime("%d.%m.%Y") if earlier.valid_until else _("offen")
+        findings.append(
+            Finding(
+                "zuordnung.doppelt",
+                ERROR,
+                _("Doppelte Zuordnung: %(person)s %(role)s%(unit)s")
+                % {"person": later.person, "role": later.role.as_holder, "unit": unit},
+                _(
+                    "Regel „Keine doppelten Zuordnungen“: Die Zuordnung ab %(later)s überschneidet sich mit der "
+                    "Zuordnung vom %(earlier)s (bis %(until)s). Zeitanteil und Besetzung zählen so doppelt; "
+                    "beenden oder löschen Sie eine der beiden."
+                )
+                % {
+                    "later": later.valid_from.strftime("%d.%m.%Y"),
+                    "earlier": earlier.valid_from.strftime("%d.%m.%Y"),
+                    "until": until,
+                },
+                _("abgeleitet (eine Person hat eine Rolle je Einheit zur selben Zeit nur einmal)"),
+                _assignment_fix(later),
+            )
+        )
+    return findings
+
+
+def load_duplicate_assignments(kommune: Any, on: datetime.date) -> list[tuple[Assignment, Assignment]]:
+    """Pairs (earlier, later) of assignments of the same person, role and unit whose periods overlap,
+    at any time (history included), in one query: the assignments of the people who hold a role for
+    a unit more than once."""
+    assignments = Assignment.objects.for_kommune(kommune)
+    repeated = assignments.order_by().values("person_id", "role_id", "org_unit_id").annotate(n=Count("pk"))
+    candidates = (
+        assignments.filter(person_id__in=repeated.filter(n__gt=1).values("person_id"))
+        .select_related("person", "role", "org_unit")
+        .order_by("valid_from", "pk")
+    )
+    by_holder: dict[tuple[int, int, int | None], list[Assignment]] = defaultdict(list)
+    for a in candidates:
+        by_holder[(a.person_id, a.role_id, a.org_unit_id)].append(a)
+    pairs = []
+    for items in by_holder.values():
+        for n, later in enumerate(items):
+            earlier = next((a for a in items[:n] if a.overlaps(later.valid_from, later.valid_until)), None)
+            if earlier is not None:
+                pairs.append((earlier, later))
+    return sorted(pairs, key=lambda pair: (str(pair[1].person), pair[1].role.position, pair[1].pk))
+
+
 @dataclass(frozen=True)
 class CheckRule:
     """A rule of the Rollen-Check: `check` reads the snapshot and returns findings. Its docstring
@@ -534,6 +591,7 @@ def _validate_group_title(item: FindingGroupTitle) -> None:
 
 
 FINDING_GROUP_TITLES: Registry[FindingGroupTitle] = Registry("roles.finding_group_titles", _validate_group_title)
+
 # The role model's own rules, in the order the Rollen-Check lists their findings within a severity.
 for _position, _rule in enumerate(
     (
@@ -548,9 +606,11 @@ for _position, _rule in enumerate(
         rule_cdo_placement,
         rule_assignment_expiry,
         rule_key_roles_deputy,
+        rule_no_duplicate_assignments,
     )
 ):
     CHECK_RULES.register(CheckRule(key=_rule.__name__.removeprefix("rule_"), check=_rule, order=_position))
+CHECK_DATA_LOADERS.register(CheckDataLoader(key=DUPLICATES, load=load_duplicate_assignments))
 
 
 # Headings for repeated findings of the role model's own rules (literal ngettext calls, so that

@@ -7,12 +7,13 @@ Views, API, importers and commands call these.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -342,7 +343,7 @@ def relation_delete(*, kommune: Kommune, actor: Actor, relation: RoleRelation) -
 
 def _decimal(value: Any) -> Decimal | None:
     if value is None or value == "":
-        return Decimal(0)
+        return None
     try:
         number = Decimal(str(value).replace(",", "."))
     except (InvalidOperation, ValueError):
@@ -369,6 +370,77 @@ def _validate_assignment(kommune: Kommune, a: Assignment, errors: dict[str, list
         errors["valid_until"] = [_("Das Ende liegt vor dem Beginn der Zuordnung.")]
     if a.qualification not in QualificationStatus.values:
         errors["qualification"] = [_("Unbekannter Qualifizierungsstand.")]
+    if a.time_share is None and "time_share" not in errors:
+        errors["time_share"] = [_("Bitte geben Sie den Zeitanteil an (Prozent einer Vollzeitstelle, z. B. 50).")]
+    if not errors.keys() & {"person", "role", "org_unit", "valid_from", "valid_until"}:
+        duplicate = assignment_duplicate(
+            kommune,
+            person=a.person,
+            role=a.role,
+            org_unit=a.org_unit,
+            valid_from=a.valid_from,
+            valid_until=a.valid_until,
+            exclude_pk=a.pk,
+        )
+        if duplicate is not None:
+            errors.setdefault(NON_FIELD_ERRORS, []).append(duplicate_message(duplicate))
+
+
+def assignment_duplicate(
+    kommune: Kommune,
+    *,
+    person: Person,
+    role: Role,
+    org_unit: OrgUnit | None,
+    valid_from: datetime.date,
+    valid_until: datetime.date | None,
+    exclude_pk: int | None = None,
+    among: Iterable[Assignment] | None = None,
+) -> Assignment | None:
+    """The assignment that an assignment with these values would duplicate, or None.
+
+    A duplicate is the same person in the same role for the same unit (or both for no unit) in
+    periods that share a day; an open end runs forever. `exclude_pk` is the assignment being
+    changed, so an update does not collide with itself. The form, the API and the import all ask
+    this function: the import passes `among` (the assignments and file rows it compares against,
+    validated before anything is written); the other doors let it read the database, after locking
+    the person's row so that two requests cannot add the same assignment at the same moment.
+    """
+    if among is None:
+        # SECURITY: serialises concurrent writes for this person (a no-op on SQLite, which locks the database).
+        list(Person.objects.for_kommune(kommune).select_for_update().filter(pk=person.pk).values_list("pk"))
+        among = (
+            Assignment.objects.for_kommune(kommune)
+            .filter(person=person, role=role, org_unit=org_unit)
+            .select_related("person", "role", "org_unit")
+            .order_by("valid_from", "pk")
+        )
+    unit_id = org_unit.pk if org_unit is not None else None
+    return next(
+        (
+            other
+            for other in among
+            if (exclude_pk is None or other.pk != exclude_pk)
+            and (other.person_id, other.role_id, other.org_unit_id) == (person.pk, role.pk, unit_id)
+            and other.overlaps(valid_from, valid_until)
+        ),
+        None,
+    )
+
+
+def duplicate_message(existing: Assignment) -> str:
+    """Names the assignment a new one would duplicate, e.g. "Anna Schmidt ist für 32.1 Bürgerbüro
+    bereits als Digitale Lotsin oder Digitaler Lotse zugeordnet, seit 01.03.2024 (bis offen)." """
+    start = existing.valid_from.strftime("%d.%m.%Y")
+    period = (_("seit %(date)s") if existing.valid_from <= timezone.localdate() else _("ab %(date)s")) % {"date": start}
+    until = existing.valid_until.strftime("%d.%m.%Y") if existing.valid_until else _("offen")
+    values = {"person": existing.person, "role": existing.role.as_holder, "period": period, "until": until}
+    if existing.org_unit is not None:
+        values["unit"] = str(existing.org_unit)
+        text = _("%(person)s ist für %(unit)s bereits %(role)s zugeordnet, %(period)s (bis %(until)s).") % values
+    else:
+        text = _("%(person)s ist bereits %(role)s zugeordnet, %(period)s (bis %(until)s).") % values
+    return text + " " + _("Ändern oder beenden Sie diese Zuordnung, statt eine zweite anzulegen.")
 
 
 def _assignment_values(data: Mapping[str, Any], errors: dict[str, list[str]]) -> dict[str, Any]:
@@ -380,10 +452,13 @@ def _assignment_values(data: Mapping[str, Any], errors: dict[str, list[str]]) ->
         values["mandate"] = _text(data["mandate"], 300)
     if "time_share" in data:
         share = _decimal(data["time_share"])
-        if share is None or not (0 <= share <= 100):
-            errors["time_share"] = [_("Der Zeitanteil muss eine Zahl zwischen 0 und 100 Prozent sein.")]
+        share = share.quantize(Decimal("0.1")) if share is not None and abs(share) <= 1000 else share
+        if share is None or not (0 < share <= 100):
+            errors["time_share"] = [
+                _("Der Zeitanteil muss größer als 0 und höchstens 100 sein (Prozent einer Vollzeitstelle).")
+            ]
         else:
-            values["time_share"] = share.quantize(Decimal("0.1"))
+            values["time_share"] = share
     for name in ("valid_from", "valid_until"):
         value = values.get(name)
         if value is not None and not isinstance(value, datetime.date):

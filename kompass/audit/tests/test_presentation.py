@@ -97,7 +97,7 @@ def test_dates_decimals_and_empty_values_of_an_assignment_read_in_german(world: 
         "mandate": "Ratsbeschluss",
     }
     changed = rows(present_entries([entry(world, "assignment", diff(before, after))])[0])
-    assert texts(changed["time_share"]) == ("Zeitanteil (%)", "50", "12,5")
+    assert texts(changed["time_share"]) == ("Zeitanteil (% einer Vollzeitstelle)", "50", "12,5")
     assert texts(changed["valid_until"]) == ("Gültig bis", "–", "31.12.2026")
     assert texts(changed["mandate"]) == ("Grundlage / Mandat", "–", "Ratsbeschluss")
     assert "valid_from" not in changed  # unchanged values are not in the entry

@@ -52,7 +52,7 @@ def assign_person(page: Any, email: str, time_share: str, valid_from: datetime.d
     role_select = page.get_by_label("Rolle", exact=True)
     assert role_select.locator("option:checked").inner_text() == role_name, "the role comes preselected"
     page.get_by_label("Person (dienstliche E-Mail)").fill(email)
-    page.get_by_label("Zeitanteil (%)").fill(time_share)
+    page.get_by_label("Zeitanteil (% einer Vollzeitstelle)").fill(time_share)
     page.get_by_label("Gültig ab").fill(valid_from.isoformat())  # a native date picker takes the ISO date
     check_page(page, f"assignment form for {role_name}")
     page.get_by_role("button", name="Speichern").click()
