@@ -7,13 +7,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from kompass.accounts.operator_forms import clean_official_key, official_key_field
-from kompass.tenancy.models import Bundesland, Kommune, KommuneType, Membership, Role
-
-
-def _scope_units() -> Any:
-    """The units a Redaktion membership can be limited to: the model behind `Membership.scope_unit`
-    (named in the settings), so that accounts need not import the org app above it."""
-    return Membership._meta.get_field("scope_unit").related_model._default_manager  # type: ignore[union-attr]
+from kompass.core.pickers import PickField, bind_pick_fields
+from kompass.tenancy.models import Bundesland, Kommune, KommuneType, Role
 
 
 class LoginForm(AuthenticationForm):
@@ -53,16 +48,14 @@ class InvitationForm(forms.Form):
     first_name = forms.CharField(label=_("Vorname"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Nachname"), max_length=150, required=False)
     role = forms.ChoiceField(label=_("Rolle"), choices=Role.choices)
-    scope_unit = forms.ModelChoiceField(
-        label=_("Beschränkt auf Organisationseinheit (nur Redaktion)"), queryset=_scope_units().none(), required=False
-    )
+    # The org app's units, by key (accounts must not import org): a combobox instead of a long select.
+    scope_unit = PickField("org.units", label=_("Beschränkt auf Organisationseinheit (nur Redaktion)"), required=False)
 
     def __init__(self, *args: Any, kommune: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["email"].widget.attrs["autocomplete"] = "off"
-        scope_unit = self.fields["scope_unit"]
-        assert isinstance(scope_unit, forms.ModelChoiceField)
-        scope_unit.queryset = _scope_units().for_kommune(kommune).order_by("code")
+        if kommune is not None:
+            bind_pick_fields(self, kommune)
 
 
 class InvitationAcceptForm(forms.Form):

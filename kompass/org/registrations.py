@@ -81,7 +81,17 @@ def _onboarding() -> None:
     )
 
 
+def _pick_sources() -> None:
+    """People and units for the search combobox of lower apps' forms (the member scope in accounts)."""
+    from kompass.core.pickers import PICK_SOURCES
+    from kompass.org.pickers import PEOPLE, UNITS
+
+    PICK_SOURCES.register(PEOPLE)
+    PICK_SOURCES.register(UNITS)
+
+
 def register() -> None:
+    _pick_sources()
     NAV_GROUPS.register(NavGroup(key="organisation", label=_("Organisation"), order=10))
     NAV_ENTRIES.register(
         NavEntry(key="org.tree", group="organisation", label=_("Organisation"), url_name="org:tree", order=10)

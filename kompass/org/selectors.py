@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import CharField, Count, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Concat
 
 from kompass.org.models import NATURAL_ORDER, OrgUnit, Person
 from kompass.tenancy.models import Kommune
@@ -148,15 +149,7 @@ def person_list(
     active: bool | None = None,
     sort: str = "name",
 ) -> QuerySet[Person]:
-    qs = people(kommune).select_related("org_unit")
-    if query:
-        for word in query.split()[:5]:
-            qs = qs.filter(
-                Q(first_name__icontains=word)
-                | Q(last_name__icontains=word)
-                | Q(email__icontains=word)
-                | Q(function_title__icontains=word)
-            )
+    qs = _person_words(people(kommune).select_related("org_unit"), query)
     if unit is not None:
         qs = qs.filter(org_unit__path__startswith=unit.path) if include_subunits else qs.filter(org_unit=unit)
     if active is not None:
@@ -255,3 +248,87 @@ def key_figures(kommune: Kommune, *, missing_limit: int = 10) -> KeyFigures:
 
 def units_without_head_count(kommune: Kommune) -> int:
     return orgunits(kommune).filter(is_active=True, head__isnull=True).count()
+
+
+# --- picking a person or a unit by typing (the combobox and its search endpoints) ---------------
+
+
+def _words(text: str) -> list[str]:
+    return text.split()[:5]
+
+
+def _person_words(qs: QuerySet[Person], text: str) -> QuerySet[Person]:
+    """People whose name, e-mail or function contains every word. On PostgreSQL the trigram
+    indexes of migration 0003 serve each `UPPER(column) LIKE` (about 0.5 ms instead of 40 ms at
+    Großstadt scale); SQLite scans, which at that size is fast enough."""
+    for word in _words(text):
+        qs = qs.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(email__icontains=word)
+            | Q(function_title__icontains=word)
+        )
+    return qs
+
+
+def person_search(kommune: Kommune, text: str, *, limit: int) -> list[Person]:
+    """People of the Kommune matching `text`, by name, for the combobox (one query, at most `limit`)."""
+    if not text.strip():
+        return []
+    qs = _person_words(people(kommune).select_related("org_unit"), text)
+    return list(qs.order_by("last_name", "first_name", "id")[:limit])
+
+
+def person_find(kommune: Kommune, text: str, limit: int) -> list[Person]:
+    """The people a typed text names: the exact matches (e-mail address, or first and last name)
+    if there are any, else every person containing all words (`person_search`)."""
+    text = " ".join(text.split())
+    if not text:
+        return []
+    full_name = Concat(F("first_name"), Value(" "), F("last_name"), output_field=CharField())
+    exact = (
+        people(kommune)
+        .select_related("org_unit")
+        .annotate(full_name_text=full_name)
+        .filter(Q(email__iexact=text) | Q(full_name_text__iexact=text))
+        .order_by("last_name", "first_name", "id")
+    )
+    found = list(exact[:limit])
+    return found or person_search(kommune, text, limit=limit)
+
+
+def person_in(kommune: Kommune, pk: int) -> Person | None:
+    """The person with this id if it belongs to the Kommune (with its unit, for the label)."""
+    return people(kommune).select_related("org_unit").filter(pk=pk).first()
+
+
+def unit_search(kommune: Kommune, text: str, *, limit: int) -> list[OrgUnit]:
+    """Units whose Kennung or name contains every word, in the order of the tree's Kennungen."""
+    if not text.strip():
+        return []
+    qs = orgunits(kommune).select_related("parent")
+    for word in _words(text):
+        qs = qs.filter(Q(code__icontains=word) | Q(name__icontains=word))
+    return list(qs.order_by(*NATURAL_ORDER)[:limit])
+
+
+def unit_find(kommune: Kommune, text: str, limit: int) -> list[OrgUnit]:
+    """The units a typed text names: the unit with that Kennung, or with that label ("32
+    Ordnungsamt") or name, if there is one; else every unit containing all words."""
+    text = " ".join(text.split())
+    if not text:
+        return []
+    label = Concat(F("code"), Value(" "), F("name"), output_field=CharField())
+    exact = (
+        orgunits(kommune)
+        .select_related("parent")
+        .annotate(label_text=label)
+        .filter(Q(code__iexact=text) | Q(label_text__iexact=text) | Q(name__iexact=text))
+    )
+    found = list(exact.order_by(*NATURAL_ORDER)[:limit])
+    by_code = [unit for unit in found if unit.code.lower() == text.lower()]
+    return by_code or found or unit_search(kommune, text, limit=limit)
+
+
+def unit_in(kommune: Kommune, pk: int) -> OrgUnit | None:
+    return orgunits(kommune).select_related("parent").filter(pk=pk).first()

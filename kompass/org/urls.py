@@ -35,6 +35,9 @@ urlpatterns = [
     tenant_path(
         "personen/<int:pk>/loeschen/", views.person_delete, name="person_delete", access=EDIT_PEOPLE, objects=PERSON
     ),
+    # The search behind the combobox of person and unit fields (JSON, or option markup for htmx).
+    tenant_path("suche/personen/", views.search_people, name="search_people", access=reads()),
+    tenant_path("suche/einheiten/", views.search_units, name="search_units", access=reads()),
     # Every member sees the page and may export; importing needs the Kommune-wide IMPORT capability.
     tenant_path("import-export/", import_views.import_export, name="import_export", access=reads()),
     tenant_path("import-export/vorschau/", import_views.import_preview, name="import_preview", access=IMPORT),

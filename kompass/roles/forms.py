@@ -10,8 +10,10 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from kompass.org.forms import VersionedForm, use_units_of
-from kompass.org.models import OrgUnit, Person
+from kompass.core.pickers import PickField, bind_pick_fields
+from kompass.core.widgets import GermanDateField
+from kompass.org.forms import VersionedForm
+from kompass.org.pickers import PEOPLE, UNITS
 from kompass.roles.markers import CHECK_MARKER_KEYS, CHECK_MARKERS
 from kompass.roles.models import CatalogueRole, QualificationStatus, RelationType, Role, RoleKind
 from kompass.roles.selectors import ASSIGNMENT_STATUS
@@ -20,24 +22,9 @@ from kompass.tenancy.models import Kommune
 LIST_HELP = _("Ein Eintrag pro Zeile.")
 
 
-class DateInput(forms.DateInput):
-    """A native date picker; the value travels as ISO date (yyyy-mm-dd)."""
-
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-def date_field(label: Any, *, required: bool = True, help_text: Any = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        widget=DateInput(),
-        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
-        error_messages={"invalid": _("Bitte geben Sie ein gültiges Datum an (TT.MM.JJJJ).")},
-    )
+def date_field(label: Any, *, required: bool = True, help_text: Any = "") -> GermanDateField:
+    """A date as Tag / Monat / Jahr (German in every browser, unlike the native date picker)."""
+    return GermanDateField(label=label, required=required, help_text=help_text)
 
 
 def _choices(form: forms.Form, name: str) -> forms.ModelChoiceField:
@@ -54,35 +41,8 @@ def _textarea(rows: int = 4) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
 
 
-class PersonEmailField(forms.EmailField):
-    """A person of the Kommune, named by the official e-mail address (a Großstadt has 20,000 people).
-
-    An address of another Kommune's person gets the same answer as an unknown one, so nothing
-    about other Kommunen can be learnt from the form.
-    """
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max_length", 254)
-        kwargs.setdefault("help_text", _("Dienstliche E-Mail-Adresse einer Person dieser Kommune"))
-        super().__init__(*args, **kwargs)
-        self.kommune: Kommune | None = None
-
-    def clean(self, value: Any) -> Person | None:  # type: ignore[override]
-        email = (super().clean(value) or "").strip().lower()
-        if not email:
-            return None
-        assert self.kommune is not None, "PersonEmailField needs the Kommune"
-        person = Person.objects.for_kommune(self.kommune).select_related("org_unit").filter(email=email).first()
-        if person is None:
-            raise forms.ValidationError(
-                _("Keine Person dieser Kommune hat die E-Mail-Adresse %(email)s."), params={"email": email}
-            )
-        return person
-
-
 class PercentField(forms.CharField):
-    """A time share: percent of a full-time post, above 0 and at most 100; the German decimal comma is
-    accepted ("12,5")."""
+    """A percentage 0–100; the German decimal comma is accepted ("12,5")."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 10)
@@ -97,28 +57,9 @@ class PercentField(forms.CharField):
             number = Decimal(text.replace(".", "").replace(",", ".") if "," in text else text)
         except InvalidOperation:
             number = None
-        if number is None or not number.is_finite() or not (0 < number <= 100):
-            raise forms.ValidationError(
-                _("Bitte geben Sie eine Zahl größer als 0 und höchstens 100 an, z. B. 50 für eine halbe Stelle.")
-            )
+        if number is None or not number.is_finite() or not (0 <= number <= 100):
+            raise forms.ValidationError(_("Bitte geben Sie eine Zahl zwischen 0 und 100 an, z. B. 12,5."))
         return number
-
-
-SMALL_SHARE = Decimal(1)  # below 1 % a share is more likely a fraction (0,5 for 50 %) than meant
-CONFIRM_SMALL_SHARE = "time_share_confirmed"
-
-
-def _share_or_none(field: forms.Field, raw: Any) -> Decimal | None:
-    try:
-        return field.clean(raw) if raw not in (None, "") else None  # type: ignore[no-any-return]
-    except forms.ValidationError:
-        return None
-
-
-def share_text(value: Decimal) -> str:
-    """12.50 → "12,5": a percentage as the form shows it."""
-    text = f"{value:f}"
-    return (text.rstrip("0").rstrip(".") if "." in text else text).replace(".", ",")
 
 
 # --- adoption and catalogue updates ------------------------------------------------------------
@@ -262,24 +203,25 @@ class RelationDeleteForm(forms.Form):
 
 
 class AssignmentForm(VersionedForm):
-    person = PersonEmailField(label=_("Person (dienstliche E-Mail)"))
+    # People and units are picked with the search combobox: a Großstadt has 20,000 people and 1,500
+    # units. Another Kommune's person or unit is never offered and its id is invalid here.
+    person = PickField(PEOPLE, label=_("Person"))
     role = forms.ModelChoiceField(label=_("Rolle"), queryset=Role.objects.none(), empty_label=_("– bitte wählen –"))
-    org_unit = forms.ModelChoiceField(
+    org_unit = PickField(
+        UNITS,
         label=_("Für Organisationseinheit"),
-        queryset=OrgUnit.objects.none(),
         required=False,
-        empty_label=_("– Einheit der Person –"),
-        help_text=_("z. B. der Fachbereich, für den eine Lotsin zuständig ist"),
+        help_text=_(
+            "z. B. der Fachbereich, für den eine Lotsin oder ein Lotse zuständig ist; leer lassen für die Einheit "
+            "der Person"
+        ),
     )
-    time_share = PercentField(
-        label=_("Zeitanteil (% einer Vollzeitstelle)"),
-        help_text=_("Anteil an einer Vollzeitstelle in Prozent: 50 ist eine halbe Stelle, 100 eine ganze; z. B. 12,5"),
-        error_messages={"required": _("Bitte geben Sie den Zeitanteil an, z. B. 50 für eine halbe Stelle.")},
-    )
+    time_share = PercentField(label=_("Zeitanteil (%)"), required=False, help_text=_("0 bis 100, z. B. 12,5"))
     valid_from = date_field(_("Gültig ab"))
     valid_until = date_field(_("Gültig bis"), required=False)
-    deputy = PersonEmailField(
-        label=_("Vertretung (dienstliche E-Mail)"),
+    deputy = PickField(
+        PEOPLE,
+        label=_("Vertretung"),
         required=False,
         help_text=_("Für CDO, CIO, ISB und DSB erwartet der Rollen-Check eine Vertretung."),
     )
@@ -289,8 +231,9 @@ class AssignmentForm(VersionedForm):
         max_length=300,
         help_text=_("z. B. „Dienstanweisung vom 01.03.2025“"),
     )
-    approved_by = PersonEmailField(
-        label=_("Freigabe durch Führungskraft (dienstliche E-Mail)"),
+    approved_by = PickField(
+        PEOPLE,
+        label=_("Freigabe durch Führungskraft"),
         required=False,
         help_text=_("Für Lotsinnen und Lotsen: die Führungskraft, die die Zeit freigibt"),
     )
@@ -298,71 +241,33 @@ class AssignmentForm(VersionedForm):
 
     def __init__(self, *args: Any, kommune: Kommune, current_role: Role | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name in ("person", "deputy", "approved_by"):
-            self.fields[name].kommune = kommune  # type: ignore[attr-defined]
         _choices(self, "role").queryset = (
             # An assignment keeps its role even after the role was deactivated.
             Role.objects.for_kommune(kommune)
             .filter(Q(is_active=True) | Q(pk=getattr(current_role, "pk", None)))
             .order_by("position", "id")
         )
-        use_units_of(self.fields["org_unit"], kommune)
-        if self.is_bound and self._small_new_share() is not None:
-            self._add_share_confirmation()
-
-    def _small_new_share(self) -> Decimal | None:
-        """The entered time share if it is below 1 % and not the one the assignment already had."""
-        field = self.fields["time_share"]
-        value = _share_or_none(
-            field, field.widget.value_from_datadict(self.data, self.files, self.add_prefix("time_share"))
-        )
-        if value is None or value >= SMALL_SHARE or value == _share_or_none(field, self.initial.get("time_share")):
-            return None
-        return value
-
-    def _add_share_confirmation(self) -> None:
-        """Below 1 % the form asks once more ("0,5 % – meinten Sie 50 %?"): the share is saved only with
-        this box ticked, placed right after the time share."""
-        self.fields[CONFIRM_SMALL_SHARE] = forms.BooleanField(
-            label=_("Ja, der Zeitanteil unter 1 % ist so gemeint."), required=False
-        )
-        names = list(self.fields)
-        names.remove(CONFIRM_SMALL_SHARE)
-        names.insert(names.index("time_share") + 1, CONFIRM_SMALL_SHARE)
-        self.order_fields(names)
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        share = cleaned.get("time_share")
-        if CONFIRM_SMALL_SHARE in self.fields and share is not None and not cleaned.get(CONFIRM_SMALL_SHARE):
-            self.add_error(
-                "time_share",
-                _(
-                    "%(value)s %% – meinten Sie %(meant)s %%? Der Zeitanteil ist der Anteil an einer Vollzeitstelle "
-                    "in Prozent. Korrigieren Sie den Wert oder bestätigen Sie ihn mit dem Kästchen darunter."
-                )
-                % {"value": share_text(share), "meant": share_text(share * 100)},
-            )
-        return cleaned
+        bind_pick_fields(self, kommune)
 
     def service_data(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         data.pop("version", None)
-        data.pop(CONFIRM_SMALL_SHARE, None)
+        if data.get("time_share") is None:
+            data["time_share"] = Decimal(0)
         return data
 
     @classmethod
     def initial_for(cls, a: Any) -> dict[str, Any]:
         return {
-            "person": a.person.email,
+            "person": a.person_id,
             "role": a.role_id,
             "org_unit": a.org_unit_id,
-            "time_share": share_text(a.time_share),
+            "time_share": f"{a.time_share:f}".rstrip("0").rstrip(".").replace(".", ","),
             "valid_from": a.valid_from,
             "valid_until": a.valid_until,
-            "deputy": a.deputy.email if a.deputy is not None else "",
+            "deputy": a.deputy_id,
             "mandate": a.mandate,
-            "approved_by": a.approved_by.email if a.approved_by is not None else "",
+            "approved_by": a.approved_by_id,
             "qualification": a.qualification,
             "version": a.version,
         }
@@ -393,12 +298,10 @@ class AssignmentFilterForm(forms.Form):
     rolle = forms.ModelChoiceField(
         label=_("Rolle"), queryset=Role.objects.none(), required=False, empty_label=_("alle")
     )
-    einheit = forms.ModelChoiceField(
-        label=_("Organisationseinheit"), queryset=OrgUnit.objects.none(), required=False, empty_label=_("alle")
-    )
+    einheit = PickField(UNITS, label=_("Organisationseinheit"), required=False)
     sort = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, kommune: Kommune, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choices(self, "rolle").queryset = Role.objects.for_kommune(kommune).order_by("position", "id")
-        use_units_of(self.fields["einheit"], kommune)
+        bind_pick_fields(self, kommune)

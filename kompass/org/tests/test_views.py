@@ -222,7 +222,7 @@ def test_invalid_unit_input_shows_german_errors_at_the_field_and_on_top_and_chan
     body = response.content.decode()
     assert 'id="id_name-error"' in body and "Dieses Feld ist zwingend erforderlich." in body
     assert 'id="id_head_email-error"' in body
-    assert "Keine Person dieser Kommune hat die E-Mail-Adresse niemand@teststadt.example." in body
+    assert "Keine Person dieser Kommune passt zu „niemand@teststadt.example“." in body
     summary = body.split('class="kern-alert kern-alert--danger kk-error-summary"', 1)[1].split("</div>\n</div>", 1)[0]
     assert "Bitte korrigieren Sie die folgenden Angaben:" in summary
     assert 'href="#id_name"' in summary and "Keine Person dieser Kommune" in summary

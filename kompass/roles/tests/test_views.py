@@ -649,17 +649,16 @@ def test_the_form_says_which_roles_the_check_expects_a_deputy_for(adopted: Model
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"time_share": "150"}, "time_share", "größer als 0 und höchstens 100"),
-        ({"time_share": "-5"}, "time_share", "größer als 0 und höchstens 100"),
-        ({"time_share": "viel"}, "time_share", "größer als 0 und höchstens 100"),
-        ({"time_share": "0"}, "time_share", "größer als 0 und höchstens 100"),
-        ({"time_share": ""}, "time_share", "Bitte geben Sie den Zeitanteil an"),
+        ({"time_share": "150"}, "time_share", "zwischen 0 und 100"),
+        ({"time_share": "-5"}, "time_share", "zwischen 0 und 100"),
+        ({"time_share": "viel"}, "time_share", "zwischen 0 und 100"),
         ({"valid_from": "2026-05-01", "valid_until": "2026-04-01"}, "valid_until", "vor dem Beginn"),
-        ({"valid_from": "31.02.2026"}, "valid_from", "gültiges Datum"),
+        ({"valid_from": "31.02.2026"}, "valid_from", "Der Februar 2026 hat nur 28 Tage."),
+        ({"valid_from_tag": "1", "valid_from_monat": "13", "valid_from_jahr": "2026"}, "valid_from", "Monat 13"),
         ({"person": "gudrun.geheim-nachbar@nachbarort.example"}, "person", "Keine Person dieser Kommune"),
         ({"person": "niemand@teststadt.example"}, "person", "Keine Person dieser Kommune"),
         ({"deputy": "niemand@teststadt.example"}, "deputy", "Keine Person dieser Kommune"),
-        ({"person": "kein-mail"}, "person", "gültige E-Mail"),
+        ({"person": "kein-mail"}, "person", "Keine Person dieser Kommune passt zu „kein-mail“"),
     ],
 )
 def test_bad_assignment_input_is_shown_next_to_the_field_and_nothing_is_saved(

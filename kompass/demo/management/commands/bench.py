@@ -88,6 +88,7 @@ PAGES: list[Page] = [
     Page("Einheiten, Liste", _url("org:unit_list")),
     Page("Personen, Seite 50", _url("org:person_list", query={"page": 50})),
     Page("Personen, gefiltert (Dezernat + Suche)", _filtered_people),
+    Page("Personen, Suche nach Nachnamen", _url("org:person_list", query={"q": "Schmidt"})),
     Page("Person, Detail", _url("org:person_detail", lambda c: c.head.pk)),
     Page("Einheit, Detail", _url("org:unit_detail", lambda c: c.amt.pk)),
     Page("Protokoll", _url("audit:log")),
@@ -113,6 +114,7 @@ class Result:
     queries: str = "–"
     sql_ms: str = "–"
     cpu: str = "–"  # CPU time of the app process: less sensitive to other load on the machine
+    size: str = "–"  # size of the answer in KB: a page that grows (a 1,500-option select) gets slow to load
     verdict: str = "OK"
 
     @property
@@ -150,8 +152,9 @@ def measure_page(client: Client, page: Page, ctx: BenchContext, runs: int, warmu
             result.verdict = f"FEHLER {response.status_code}"
             return result
     with CaptureQueriesContext(connection) as captured:
-        client.get(url, HTTP_AUTHORIZATION=f"Bearer {ctx.api_token}")
+        measured = client.get(url, HTTP_AUTHORIZATION=f"Bearer {ctx.api_token}")
     queries = captured.captured_queries  # read now: the next request clears the query log
+    result.size = f"{len(measured.content) / 1024:.0f}"
     samples, cpu = [], []
     for _ in range(runs):
         started, cpu_started = time.perf_counter(), time.process_time()
@@ -429,8 +432,10 @@ class Command(BaseCommand):
             f"Systemlast (1 min): {load:.1f} bei {os.cpu_count()} Kernen"
             + (" – andere Prozesse verfälschen die Zeiten; siehe Spalte CPU ms" if load > (os.cpu_count() or 1) else "")
         )
-        header = ("Seite", "Median ms", "p95 ms", "CPU ms", "Abfragen", "SQL ms", "Budget", "Ergebnis")
-        rows = [header] + [(r.label, r.median, r.p95, r.cpu, r.queries, r.sql_ms, r.budget, r.verdict) for r in results]
+        header = ("Seite", "Median ms", "p95 ms", "CPU ms", "Abfragen", "SQL ms", "KB", "Budget", "Ergebnis")
+        rows = [header] + [
+            (r.label, r.median, r.p95, r.cpu, r.queries, r.sql_ms, r.size, r.budget, r.verdict) for r in results
+        ]
         widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
         for n, row in enumerate(rows):
             cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:-1], widths[1:-1], strict=True)]
