@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from kompass.accounts.operator_selectors import ACTIVE, SUSPENDED
@@ -49,11 +50,7 @@ class KommuneOpenForm(forms.Form):
     bundesland = forms.ChoiceField(label=_("Bundesland"), choices=Bundesland.choices)
     ags = official_key_field()
     population = forms.IntegerField(label=_("Einwohnerzahl"), min_value=1, max_value=10_000_000)
-    admin_email = forms.EmailField(
-        label=_("E-Mail-Adresse"),
-        max_length=254,
-        help_text=_("An diese Adresse geht die Einladung. Der Link gilt einmal und läuft nach einigen Tagen ab."),
-    )
+    admin_email = forms.EmailField(label=_("E-Mail-Adresse"), max_length=254)
     admin_first_name = forms.CharField(label=_("Vorname"), max_length=150, required=False)
     admin_last_name = forms.CharField(label=_("Nachname"), max_length=150, required=False)
 
@@ -61,6 +58,12 @@ class KommuneOpenForm(forms.Form):
     ADMIN_FIELDS = ("admin_email", "admin_first_name", "admin_last_name")
     # Service field names → the fields of this form (the invitation names the person without prefix).
     RENAME = {"email": "admin_email", "first_name": "admin_first_name", "last_name": "admin_last_name"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["admin_email"].help_text = _(
+            "An diese Adresse geht die Einladung. Der Link gilt einmal und %(days)d Tage lang."
+        ) % {"days": settings.INVITATION_VALID_DAYS}
 
     def clean_ags(self) -> str:
         return clean_official_key(self.cleaned_data["ags"])
