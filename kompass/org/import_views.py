@@ -54,7 +54,8 @@ class ImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = _(
             "CSV in UTF-8 oder Windows-1252 mit Semikolon oder Komma als Trennzeichen, oder eine Excel-Arbeitsmappe "
-            "(XLSX, erstes Tabellenblatt). Höchstens %(size)s MB und %(rows)s Zeilen."
+            "(XLSX; bei mehreren Tabellenblättern wird das passende gelesen oder erfragt). Höchstens %(size)s MB und "
+            "%(rows)s Zeilen."
         ) % {
             "size": settings.IMPORT_MAX_BYTES // (1024 * 1024),
             "rows": number_format(settings.IMPORT_MAX_ROWS, force_grouping=True),
