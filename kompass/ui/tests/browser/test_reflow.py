@@ -71,3 +71,34 @@ def test_login_page_fits_the_viewport(size: str, browsing: Browsing) -> None:
     page.goto(browsing.url("accounts:login"))
     _shoot(page, f"login-{size}")
     assert _overflow(page) <= 0
+
+
+# A 74-character compound as a unit name (from an imported org chart): it must wrap, not widen the page.
+LONG_WORD = "Grundstücksverkehrsgenehmigungszuständigkeitsübertragungsverordnungsstelle"
+
+
+def test_a_unit_name_of_one_long_word_wraps_at_320_pixels(browsing: Browsing) -> None:
+    from kompass.factories import orgunit
+    from kompass.org.models import OrgUnitType
+
+    w = browsing.world
+    slug = w.kommune.slug
+    unit = orgunit(w.kommune, "99", LONG_WORD, OrgUnitType.AMT, w.dezernat)  # no head: listed on the start page
+    pages = {
+        "start": browsing.url("ui:dashboard", kommune_slug=slug),
+        "unit-detail": browsing.url("org:unit_detail", kommune_slug=slug, pk=unit.pk),
+        "unit-list": browsing.url("org:unit_list", kommune_slug=slug) + "?q=99",
+        "tree": browsing.url("org:tree", kommune_slug=slug),
+        "rollen-check": browsing.url("roles:checks", kommune_slug=slug),
+        "lotsen": browsing.url("roles:lotsen", kommune_slug=slug),
+    }
+    page = browsing.new_page(viewport=WIDTHS["narrow"])
+    login(page, browsing.base, w.admin.username)
+    too_wide = {}
+    for name, url in pages.items():
+        page.goto(url)
+        _shoot(page, f"long-word-{name}-narrow")
+        assert page.get_by_text(LONG_WORD, exact=False).count() > 0, name
+        if (extra := _overflow(page)) > 0:
+            too_wide[name] = extra
+    assert not too_wide, f"a long word widens these pages at 320 pixels (pixels too wide): {too_wide}"
