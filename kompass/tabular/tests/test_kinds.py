@@ -50,8 +50,21 @@ def kind(**changes) -> TableKind:
         {"slug": "Proben.csv"},
         {"slug": "personen"},
         {"export": None},
+        {"header": ("name", "notiz")},
+        {"example": (("Hauptamt", "zu viel"),)},
+        {"column_help": (("notiz", "Gibt es nicht."),)},
     ],
-    ids=["no-label", "no-columns", "column-twice", "bad-slug", "slug-taken", "no-export"],
+    ids=[
+        "no-label",
+        "no-columns",
+        "column-twice",
+        "bad-slug",
+        "slug-taken",
+        "no-export",
+        "header-unknown-column",
+        "example-row-too-long",
+        "help-for-unknown-column",
+    ],
 )
 def test_a_wrong_kind_fails_at_registration(changes):
     with pytest.raises(ImproperlyConfigured):
@@ -62,3 +75,11 @@ def test_a_wrong_kind_fails_at_registration(changes):
 def test_export_file_refuses_an_unknown_kind(world):
     with pytest.raises(ValueError):
         export_file(kind="rollen", kommune=world.kommune, fmt="csv")
+
+
+def test_every_kind_with_an_example_explains_every_column_and_names_rows():
+    for table_kind in TABLE_KINDS:
+        if table_kind.example:
+            assert [name for name, _text in table_kind.column_help] == list(table_kind.columns_in_order)
+            assert all(str(text).strip() for _name, text in table_kind.column_help), table_kind.key
+            assert str(table_kind.name_label).strip(), table_kind.key
