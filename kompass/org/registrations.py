@@ -37,6 +37,23 @@ def _import_page(tenant: Any) -> str:
     return reverse("org:import_export", args=[tenant.kommune.slug]) + "#import-titel"
 
 
+def _file_links(kind: str) -> Any:
+    """The empty template and the filled example of an import kind, as CSV and as Excel file."""
+
+    def links(tenant: Any) -> list[tuple[Any, str]]:
+        from kompass.org import exports
+
+        args = [tenant.kommune.slug, exports.FILE_STEMS[kind]]
+        return [
+            (_("Vorlage als CSV"), reverse("org:import_template", args=[*args, "csv"])),
+            (_("Vorlage als Excel-Datei"), reverse("org:import_template", args=[*args, "xlsx"])),
+            (_("Beispiel als CSV"), reverse("org:import_example", args=[*args, "csv"])),
+            (_("Beispiel als Excel-Datei"), reverse("org:import_example", args=[*args, "xlsx"])),
+        ]
+
+    return links
+
+
 def _has_units(tenant: Any) -> bool:
     from kompass.org import selectors
 
@@ -51,6 +68,8 @@ def _has_people(tenant: Any) -> bool:
 
 def _onboarding() -> None:
     """The org chart and the staff list come first: every later step picks units and people."""
+    from kompass.org import importers
+
     ONBOARDING_STEPS.register(
         OnboardingStep(
             key="org.units",
@@ -61,6 +80,7 @@ def _onboarding() -> None:
             ),
             url=_import_page,
             done=_has_units,
+            links=_file_links(importers.KIND_ORGUNITS),
             order=10,
             capability="import",
         )
@@ -75,6 +95,7 @@ def _onboarding() -> None:
             ),
             url=_import_page,
             done=_has_people,
+            links=_file_links(importers.KIND_PEOPLE),
             order=20,
             capability="import",
         )

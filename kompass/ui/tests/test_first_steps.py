@@ -135,3 +135,15 @@ def test_what_is_missing_says_how_many_more_units_lack_a_head_and_links_to_all_o
     listed = client.get(link.replace("&amp;", "&"))
     assert listed.status_code == 200
     assert sorted(u.code for u in listed.context["page"].object_list) == [f"2{n:02d}" for n in range(12)]
+
+
+def test_the_import_steps_offer_templates_and_examples_that_download() -> None:
+    kommune, client = new_kommune()
+    steps = client.get(dashboard(kommune)).context["first_steps"]["steps"]
+    for item, stem in zip(steps[:2], ("organisationseinheiten", "personen"), strict=True):
+        urls = [url for _label, url in item["links"]]
+        assert len(urls) == 4 and all(stem in url for url in urls), urls
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment"), url
+    assert all(not item["links"] for item in steps[2:])
