@@ -696,6 +696,14 @@ _GROUP_TITLES: dict[str, Callable[[int], str]] = {
         )
         % {"n": n}
     ),
+    "zuordnung.doppelt": lambda n: (
+        ngettext(
+            "%(n)d doppelte Zuordnung",
+            "%(n)d doppelte Zuordnungen",
+            n,
+        )
+        % {"n": n}
+    ),
     "vertretung.kernrolle": lambda n: (
         ngettext(
             "%(n)d Schlüsselrolle ohne Vertretung",
@@ -705,6 +713,15 @@ _GROUP_TITLES: dict[str, Callable[[int], str]] = {
         % {"n": n}
     ),
 }
+for _marker in CORE_MARKERS:
+    _GROUP_TITLES[f"kernrolle.{_marker}.weitere"] = lambda n: (
+        ngettext(
+            "%(n)d weitere Rolle mit derselben Markierung ist unbesetzt",
+            "%(n)d weitere Rollen mit derselben Markierung sind unbesetzt",
+            n,
+        )
+        % {"n": n}
+    )
 for _key, _title in _GROUP_TITLES.items():
     FINDING_GROUP_TITLES.register(FindingGroupTitle(key=_key, title=_title))
 
