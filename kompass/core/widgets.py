@@ -172,8 +172,10 @@ class DateParts(forms.MultiWidget):
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
         subwidgets = context["widget"]["subwidgets"]
-        if subwidgets[0]["attrs"].get("id"):
-            subwidgets[0]["attrs"]["id"] = context["widget"]["attrs"]["id"]
+        field_id = context["widget"]["attrs"].get("id")
+        if field_id:  # Tag carries the field's own id; Monat and Jahr are named, not numbered
+            for subwidget, part in zip(subwidgets, ("", "_monat", "_jahr"), strict=True):
+                subwidget["attrs"]["id"] = field_id + part
         labels = (_("Tag"), _("Monat"), _("Jahr"))
         context["widget"]["parts"] = list(zip(context["widget"]["subwidgets"], labels, DATE_PARTS, strict=True))
         return context

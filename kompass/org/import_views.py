@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
+from kompass.core.widgets import GermanFileInput
 from kompass.org.importers import KIND_ORGUNITS
 from kompass.tabular.importing import kinds_fitting, run_import
 from kompass.tabular.kinds import TABLE_KINDS, TableKind, by_slug
@@ -48,7 +49,7 @@ class ImportForm(forms.Form):
         initial=KIND_ORGUNITS,
         widget=forms.RadioSelect,
     )
-    file = forms.FileField(label=gettext_lazy("Datei (CSV oder XLSX)"))
+    file = forms.FileField(label=gettext_lazy("Datei (CSV oder XLSX)"), widget=GermanFileInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
