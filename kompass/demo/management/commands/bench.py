@@ -89,6 +89,9 @@ PAGES: list[Page] = [
     Page("Personen, Seite 50", _url("org:person_list", query={"page": 50})),
     Page("Personen, gefiltert (Dezernat + Suche)", _filtered_people),
     Page("Personen, Suche nach Nachnamen", _url("org:person_list", query={"q": "Schmidt"})),
+    # The search behind the person and unit combobox (issue 8): JSON, at most 20 suggestions.
+    Page("Auswahlfeld: Personen suchen", _url("org:search_people", query={"q": "Schmidt"})),
+    Page("Auswahlfeld: Einheiten suchen", _url("org:search_units", query={"q": "amt"})),
     Page("Person, Detail", _url("org:person_detail", lambda c: c.head.pk)),
     Page("Einheit, Detail", _url("org:unit_detail", lambda c: c.amt.pk)),
     Page("Protokoll", _url("audit:log")),
