@@ -87,7 +87,9 @@ SUSPEND, REACTIVATE = "sperren", "freigeben"
 class KommuneStatusForm(forms.Form):
     """Suspend or reactivate: the action is named, so a form sent twice cannot undo itself."""
 
-    action = forms.ChoiceField(choices=[(SUSPEND, SUSPEND), (REACTIVATE, REACTIVATE)], widget=forms.HiddenInput)
+    action = forms.ChoiceField(
+        label=_("Aktion"), choices=[(SUSPEND, SUSPEND), (REACTIVATE, REACTIVATE)], widget=forms.HiddenInput
+    )
     reason = forms.CharField(
         label=_("Grund"),
         min_length=10,

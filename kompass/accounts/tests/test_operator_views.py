@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -182,6 +185,26 @@ def test_bad_input_is_a_german_field_error_and_creates_nothing(
     assert response.context["form"].errors.get(field), response.context["form"].errors
     assert (Kommune.objects.count(), Invitation.objects.unscoped().count()) == before
     assert "Bitte korrigieren Sie" in response.content.decode()
+
+
+class DeliveringBackend(EmailBackend):
+    """Stands for SMTP: a backend that is not on the list of backends that deliver to nobody."""
+
+
+@override_settings(EMAIL_BACKEND=f"{__name__}.DeliveringBackend")
+def test_with_mail_the_invitation_goes_out_and_the_link_is_not_shown(world: World, op_client: Any) -> None:
+    response = op_client.post(CREATE, open_form(), follow=True)
+    assert response.redirect_chain == [(LIST, 302)]
+    assert "die Einladung ging an cdo@landkreis-lueneburg.example" in response.content.decode()
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["cdo@landkreis-lueneburg.example"]
+    assert "/einladung/" not in response.content.decode()
+
+
+def test_an_unknown_action_changes_nothing(world: World, op_client: Any) -> None:
+    response = op_client.post(status_url(), {"action": "loeschen", "reason": "Vertrag zum Jahresende beendet"})
+    assert response.status_code == 200 and response.context["form"].errors["action"]
+    world.kommune.refresh_from_db()
+    assert not world.kommune.is_suspended
 
 
 def test_the_create_form_names_every_kind_of_key_in_its_hint(op_client: Any) -> None:
