@@ -19,12 +19,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils.functional import Promise
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+else:
+    StrOrPromise = str | Promise
 
 from kompass.core.registry import Registry
 from kompass.core.widgets import Candidate, Combobox, PickValue
@@ -50,8 +55,8 @@ class PickSource:
     find: Callable[[Any, str, int], Sequence[Any]]
     get: Callable[[Any, int], Any]
     label: Callable[[Any], str]
-    messages: dict[str, str | Promise]
-    hint: str | Promise = ""
+    messages: dict[str, StrOrPromise]
+    hint: StrOrPromise = ""
     min_chars: int = 2
 
 

@@ -143,7 +143,7 @@ class DateParts(forms.MultiWidget):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         numeric = {"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}
-        widgets = {
+        widgets: dict[str, forms.Widget | type[forms.Widget]] = {
             "tag": forms.TextInput(attrs={**numeric, "maxlength": "2", "size": "2"}),
             "monat": forms.TextInput(attrs={**numeric, "maxlength": "2", "size": "2"}),
             "jahr": forms.TextInput(attrs={**numeric, "maxlength": "4", "size": "4"}),

@@ -293,7 +293,7 @@ def person_find(kommune: Kommune, text: str, limit: int) -> list[Person]:
         .filter(Q(email__iexact=text) | Q(full_name_text__iexact=text))
         .order_by("last_name", "first_name", "id")
     )
-    found = list(exact[:limit])
+    found: list[Person] = list(exact[:limit])
     return found or person_search(kommune, text, limit=limit)
 
 
@@ -325,7 +325,7 @@ def unit_find(kommune: Kommune, text: str, limit: int) -> list[OrgUnit]:
         .annotate(label_text=label)
         .filter(Q(code__iexact=text) | Q(label_text__iexact=text) | Q(name__iexact=text))
     )
-    found = list(exact.order_by(*NATURAL_ORDER)[:limit])
+    found: list[OrgUnit] = list(exact.order_by(*NATURAL_ORDER)[:limit])
     by_code = [unit for unit in found if unit.code.lower() == text.lower()]
     return by_code or found or unit_search(kommune, text, limit=limit)
 
