@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.urls import URLPattern, URLResolver, re_path
+from django.urls import URLPattern, URLResolver, path, re_path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from ninja import NinjaAPI
@@ -23,12 +23,18 @@ from ninja.operation import Operation
 from ninja.renderers import JSONRenderer
 
 from kompass.api.auth import SessionAuth, TokenAuth
+from kompass.api.deprecation import URL_NAME_SUFFIX, deprecated, old_path
 from kompass.api.errors import install_handlers, not_found_message
 from kompass.api.routers import imports, kommunen, orgunits, persons, roles
 
 DESCRIPTION = """
 Daten einer Kommune – Organisationseinheiten, Personen, Importe, Rollenmodell – mit denselben Regeln wie in der
 Oberfläche.
+
+**Pfade** sind deutsch (`/organisationseinheiten`, `/personen`, `/importe`, `/rollen`, `/zuordnungen` …). Die
+früheren englischen Pfade (`/orgunits`, `/persons`, `/subtree`, `/move`, `/imports`) antworten in Version 1
+weiter gleich, mit den Köpfen `Deprecation` und `Link: <neuer Pfad>; rel="successor-version"`; sie stehen nicht
+mehr in dieser Beschreibung.
 
 **Anmeldung:** persönliches API-Token (unter „API-Tokens“ erzeugen) im Kopf `Authorization: Bearer kk_…`,
 oder die Sitzung im Browser (dann bei ändernden Anfragen mit CSRF-Token im Kopf `X-CSRFToken`).
@@ -80,11 +86,24 @@ class KompassAPI(NinjaAPI):
 
     def _get_urls(self) -> list[URLPattern | URLResolver]:
         patterns = super()._get_urls()
+        old_paths: list[URLPattern | URLResolver] = []
         for pattern in patterns:
             if isinstance(pattern, URLPattern):
                 pattern.callback = _json_errors(pattern.callback)
+                old_paths.extend(_deprecated_alias(pattern))
+        patterns.extend(old_paths)
         patterns.append(re_path(r"^.*$", _json_not_found, name="not-found"))
         return patterns
+
+
+def _deprecated_alias(pattern: URLPattern) -> list[URLPattern]:
+    """The old English path of a route whose path became German, answering like it with a
+    `Deprecation` header (see `deprecation.py`); named `<name>_deprecated`."""
+    route = str(pattern.pattern)
+    old = old_path(route)
+    if old is None or not pattern.name:
+        return []
+    return [path(old, deprecated(pattern.callback), name=pattern.name + URL_NAME_SUFFIX)]
 
 
 def _json_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

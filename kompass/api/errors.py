@@ -57,6 +57,7 @@ def _pydantic_message(error: dict[str, Any]) -> str:
         "int_from_float": _("Bitte geben Sie eine ganze Zahl an."),
         "int_parsing_size": _("Die Zahl ist zu groß."),
         "greater_than_equal": _("Der Wert muss mindestens %(ge)s sein."),
+        "greater_than": _("Der Wert muss größer als %(gt)s sein."),
         "less_than_equal": _("Der Wert darf höchstens %(le)s sein."),
         "bool_type": _("Bitte geben Sie true oder false an."),
         "bool_parsing": _("Bitte geben Sie true oder false an."),

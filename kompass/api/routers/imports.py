@@ -24,7 +24,7 @@ from kompass.tabular.report import FILE_ROW, ImportReport
 from kompass.tenancy.capabilities import Capability
 
 router = Router(tags=["Importe"])
-BASE = "/kommunen/{kommune_slug}/imports"
+BASE = "/kommunen/{kommune_slug}/importe"
 RESPONSES: dict[int, Any] = {
     200: ImportReportOut,
     400: ErrorOut,
@@ -34,7 +34,7 @@ RESPONSES: dict[int, Any] = {
 }
 
 
-@router.post(BASE + "/orgunits", response=RESPONSES, summary="Organisationseinheiten importieren")
+@router.post(BASE + "/organisationseinheiten", response=RESPONSES, summary="Organisationseinheiten importieren")
 def import_orgunits(
     request: HttpRequest, kommune_slug: str, file: File[UploadedFile], dry_run: Form[bool] = False
 ) -> Status[dict[str, Any]]:
@@ -42,7 +42,7 @@ def import_orgunits(
     return _import(request, KIND_ORGUNITS, file, dry_run)
 
 
-@router.post(BASE + "/persons", response=RESPONSES, summary="Personen importieren")
+@router.post(BASE + "/personen", response=RESPONSES, summary="Personen importieren")
 def import_persons(
     request: HttpRequest, kommune_slug: str, file: File[UploadedFile], dry_run: Form[bool] = False
 ) -> Status[dict[str, Any]]:

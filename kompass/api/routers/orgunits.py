@@ -28,7 +28,7 @@ from kompass.org.models import OrgUnit
 from kompass.org.selectors import TreeNode
 
 router = Router(tags=["Organisationseinheiten"])
-BASE = "/kommunen/{kommune_slug}/orgunits"
+BASE = "/kommunen/{kommune_slug}/organisationseinheiten"
 WRITE_ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ValidationErrorOut}
 
 
@@ -53,7 +53,7 @@ def orgunit_detail(request: HttpRequest, kommune_slug: str, unit_id: int) -> Org
     return path_object(request, "unit_id")  # type: ignore[no-any-return]
 
 
-@router.get(BASE + "/{unit_id}/subtree", response=TreeNodeOut, summary="Teilbaum einer Einheit")
+@router.get(BASE + "/{unit_id}/teilbaum", response=TreeNodeOut, summary="Teilbaum einer Einheit")
 def orgunit_subtree(request: HttpRequest, kommune_slug: str, unit_id: int) -> dict[str, Any]:
     """Die Einheit mit allen Untereinheiten als Baum (nach Kennung sortiert), mit der Zahl der Personen."""
     ctx = tenant(request)
@@ -114,7 +114,9 @@ def orgunit_update(request: HttpRequest, kommune_slug: str, unit_id: int, payloa
 
 
 @router.post(
-    BASE + "/{unit_id}/move", response={200: OrgUnitOut, **WRITE_ERRORS}, summary="Organisationseinheit verschieben"
+    BASE + "/{unit_id}/verschieben",
+    response={200: OrgUnitOut, **WRITE_ERRORS},
+    summary="Organisationseinheit verschieben",
 )
 def orgunit_move(request: HttpRequest, kommune_slug: str, unit_id: int, payload: OrgUnitMove) -> OrgUnit:
     """Verschiebt die Einheit mit ihrem ganzen Teilbaum unter `parent_id` (null: oberste Ebene)."""

@@ -23,7 +23,7 @@ from kompass.org import access, selectors, services
 from kompass.org.models import Person
 
 router = Router(tags=["Personen"])
-BASE = "/kommunen/{kommune_slug}/persons"
+BASE = "/kommunen/{kommune_slug}/personen"
 WRITE_ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ValidationErrorOut}
 
 

@@ -11,7 +11,7 @@ from kompass.org.models import OrgUnit
 
 
 def test_anonymous_caller_gets_401_json_with_a_german_message(world, api):
-    response = api["anonymous"].get(BASE + "/orgunits")
+    response = api["anonymous"].get(BASE + "/organisationseinheiten")
     assert response.status_code == 401
     assert response["Content-Type"].startswith("application/json")
     assert "API-Token" in response.json()["detail"]
@@ -20,7 +20,7 @@ def test_anonymous_caller_gets_401_json_with_a_german_message(world, api):
 
 def test_anonymous_caller_gets_401_also_for_another_kommune_and_for_writes(world, api):
     assert api["anonymous"].get("/api/v1/kommunen/nachbarort").status_code == 401
-    assert api["anonymous"].post(BASE + "/orgunits", {}).status_code == 401
+    assert api["anonymous"].post(BASE + "/organisationseinheiten", {}).status_code == 401
     assert api["anonymous"].get("/api/v1/kommunen").status_code == 401
 
 
@@ -53,7 +53,7 @@ def test_wrong_token_is_401_even_with_a_valid_session(world):
 
 
 def test_session_of_a_logged_in_member_works_for_reading(world, admin_client):
-    response = admin_client.get(BASE + "/orgunits")
+    response = admin_client.get(BASE + "/organisationseinheiten")
     assert response.status_code == 200
     assert response.json()["count"] == 5
 
@@ -62,7 +62,9 @@ def test_session_write_without_csrf_token_is_refused(world):
     client = Client(enforce_csrf_checks=True)
     client.force_login(world.admin)
     response = client.post(
-        BASE + "/orgunits", {"code": "77", "name": "Neu", "unit_type": "amt"}, content_type="application/json"
+        BASE + "/organisationseinheiten",
+        {"code": "77", "name": "Neu", "unit_type": "amt"},
+        content_type="application/json",
     )
     assert response.status_code == 403
     assert "CSRF" in response.json()["detail"]
@@ -75,7 +77,7 @@ def test_session_write_with_csrf_token_works_as_on_the_docs_page(world):
     client.get("/api/v1/docs")  # sets the CSRF cookie, as the docs page does
     token = client.cookies["csrftoken"].value
     response = client.post(
-        BASE + "/orgunits",
+        BASE + "/organisationseinheiten",
         {"code": "77", "name": "Neu", "unit_type": "amt"},
         content_type="application/json",
         headers={"X-CSRFToken": token},
@@ -86,7 +88,7 @@ def test_session_write_with_csrf_token_works_as_on_the_docs_page(world):
 def test_token_write_needs_no_csrf_token(world):
     client = Client(enforce_csrf_checks=True)
     response = ApiClient(token_for(world.admin), client).post(
-        BASE + "/orgunits", {"code": "77", "name": "Neu", "unit_type": "amt"}
+        BASE + "/organisationseinheiten", {"code": "77", "name": "Neu", "unit_type": "amt"}
     )
     assert response.status_code == 201
 

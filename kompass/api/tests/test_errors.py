@@ -7,7 +7,7 @@ import pytest
 from kompass.api.tests.helpers import BASE, tenant_state
 from kompass.org.models import OrgUnit
 
-UNITS = BASE + "/orgunits"
+UNITS = BASE + "/organisationseinheiten"
 
 
 def test_invalid_json_is_400_in_german(world, api):
@@ -85,7 +85,7 @@ def test_unpaired_surrogates_are_refused(world, api):
 
 
 def test_unknown_api_path_is_a_json_404(world, api):
-    for path in ("/api/v1/gibt-es-nicht", "/api/v1/", "/api/v1/kommunen/teststadt/orgunits/1/unbekannt"):
+    for path in ("/api/v1/gibt-es-nicht", "/api/v1/", "/api/v1/kommunen/teststadt/organisationseinheiten/1/unbekannt"):
         response = api["admin"].get(path)
         assert response.status_code == 404, path
         assert response.json() == {"detail": "Nicht gefunden."}

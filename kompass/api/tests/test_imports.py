@@ -15,12 +15,12 @@ PEOPLE_CSV = "email;vorname;nachname;funktion;organisationseinheit\r\nzoe.zahl@t
 
 
 def upload(client, kind, content, **fields):
-    return client.upload(f"{BASE}/imports/{kind}", {"file": SimpleUploadedFile("daten.csv", content), **fields})
+    return client.upload(f"{BASE}/importe/{kind}", {"file": SimpleUploadedFile("daten.csv", content), **fields})
 
 
 def test_dry_run_reports_what_would_happen_and_changes_nothing(world, api):
     before = tenant_state(world)
-    response = upload(api["admin"], "orgunits", UNITS_CSV, dry_run="true")
+    response = upload(api["admin"], "organisationseinheiten", UNITS_CSV, dry_run="true")
     assert response.status_code == 200
     report = response.json()
     assert (report["ok"], report["dry_run"], report["created"]) == (True, True, 1)
@@ -29,22 +29,22 @@ def test_dry_run_reports_what_would_happen_and_changes_nothing(world, api):
 
 
 def test_import_creates_units_then_people_with_one_import_id(world, api):
-    response = upload(api["admin"], "orgunits", UNITS_CSV)
+    response = upload(api["admin"], "organisationseinheiten", UNITS_CSV)
     assert response.status_code == 200
     import_id = response.json()["import_id"]
     unit = OrgUnit.objects.for_kommune(world.kommune).get(code="40")
     assert unit.parent == world.dezernat
     entry = AuditEntry.objects.for_kommune(world.kommune).get(object_id=str(unit.pk), object_type="orgunit")
     assert (entry.source, entry.request_id, entry.actor) == ("import", import_id, world.admin)
-    response = upload(api["admin"], "persons", PEOPLE_CSV.encode("cp1252"))
+    response = upload(api["admin"], "personen", PEOPLE_CSV.encode("cp1252"))
     assert response.status_code == 200, response.json()
     assert Person.objects.for_kommune(world.kommune).get(email="zoe.zahl@teststadt.example").org_unit == unit
 
 
 def test_reimport_of_the_same_file_changes_nothing(world, api):
-    upload(api["admin"], "orgunits", UNITS_CSV)
+    upload(api["admin"], "organisationseinheiten", UNITS_CSV)
     before = tenant_state(world)
-    report = upload(api["admin"], "orgunits", UNITS_CSV).json()
+    report = upload(api["admin"], "organisationseinheiten", UNITS_CSV).json()
     assert (report["created"], report["updated"], report["unchanged"]) == (0, 0, 1)
     assert tenant_state(world) == before
 
@@ -52,7 +52,7 @@ def test_reimport_of_the_same_file_changes_nothing(world, api):
 def test_rejected_file_is_422_with_row_column_and_reason_and_changes_nothing(world, api):
     before = tenant_state(world)
     content = UNITS_CSV + b"41;Ohne Typ;;D1;\r\n"
-    response = upload(api["admin"], "orgunits", content)
+    response = upload(api["admin"], "organisationseinheiten", content)
     assert response.status_code == 422
     body = response.json()
     assert body["detail"][0]["loc"] == ["body", "file", 3, "typ"]
@@ -63,20 +63,20 @@ def test_rejected_file_is_422_with_row_column_and_reason_and_changes_nothing(wor
 
 
 def test_file_that_is_not_a_table_is_422(world, api):
-    response = upload(api["admin"], "persons", b"%PDF-1.7 kein CSV")
+    response = upload(api["admin"], "personen", b"%PDF-1.7 kein CSV")
     assert response.status_code == 422
     assert "PDF" in response.json()["detail"][0]["msg"]
 
 
 @override_settings(IMPORT_MAX_BYTES=100)
 def test_too_large_file_is_refused_before_reading(world, api):
-    response = upload(api["admin"], "orgunits", UNITS_CSV * 10)
+    response = upload(api["admin"], "organisationseinheiten", UNITS_CSV * 10)
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", "file"]
 
 
 def test_missing_file_is_422(world, api):
-    response = api["admin"].upload(f"{BASE}/imports/orgunits", {"dry_run": "true"})
+    response = api["admin"].upload(f"{BASE}/importe/organisationseinheiten", {"dry_run": "true"})
     assert response.status_code == 422
     assert response.json()["detail"][0]["msg"] == "Dieses Feld ist erforderlich."
 
@@ -92,7 +92,7 @@ def test_missing_file_is_422(world, api):
 )
 def test_import_needs_the_kommune_wide_import_right(world, api, persona, status):
     before = tenant_state(world)
-    for kind in ("orgunits", "persons"):
+    for kind in ("organisationseinheiten", "personen"):
         assert upload(api[persona], kind, UNITS_CSV).status_code == status
     assert tenant_state(world) == before
 
@@ -100,6 +100,6 @@ def test_import_needs_the_kommune_wide_import_right(world, api, persona, status)
 def test_import_through_the_session_needs_the_csrf_token(world):
     client = Client(enforce_csrf_checks=True)
     client.force_login(world.admin)
-    response = client.post(f"{BASE}/imports/orgunits", {"file": SimpleUploadedFile("d.csv", UNITS_CSV)})
+    response = client.post(f"{BASE}/importe/organisationseinheiten", {"file": SimpleUploadedFile("d.csv", UNITS_CSV)})
     assert response.status_code == 403
     assert not OrgUnit.objects.for_kommune(world.kommune).filter(code="40").exists()

@@ -8,7 +8,7 @@ from kompass.api.tests.helpers import BASE, api_entries, tenant_state
 from kompass.factories import person
 from kompass.org.models import OrgUnit, Person
 
-PERSONS = BASE + "/persons"
+PERSONS = BASE + "/personen"
 
 
 def new_person(**extra):
@@ -128,7 +128,7 @@ def test_patch_to_another_kommunes_unit_writes_nothing(world, api):
 
 
 def test_delete_a_person_clears_the_units_head(world, api):
-    api["admin"].patch(f"{BASE}/orgunits/{world.hauptamt.pk}", {"head_id": world.alice.pk, "version": 1})
+    api["admin"].patch(f"{BASE}/organisationseinheiten/{world.hauptamt.pk}", {"head_id": world.alice.pk, "version": 1})
     response = api["admin"].delete(f"{PERSONS}/{world.alice.pk}", "?version=1")
     assert response.status_code == 204
     assert OrgUnit.objects.for_kommune(world.kommune).get(pk=world.hauptamt.pk).head is None

@@ -33,12 +33,12 @@ def test_route_url_fills_the_parameters_and_matches_django_reverse():
     route = next(r for r in api_route_patterns() if r.name == "orgunit_update")
     assert (route.method, route.params, route.object_params) == ("PATCH", ("kommune_slug", "unit_id"), ("unit_id",))
     url = route.url(kommune_slug="teststadt", unit_id=7)
-    assert url == "/api/v1/kommunen/teststadt/orgunits/7"
+    assert url == "/api/v1/kommunen/teststadt/organisationseinheiten/7"
     assert url == reverse("api:orgunit_update", kwargs={"kommune_slug": "teststadt", "unit_id": 7})
 
 
 def test_every_write_route_inside_a_kommune_is_listed():
-    writes = {(r.method, r.name) for r in api_route_patterns() if r.method != "GET"}
+    writes = {(r.method, r.name) for r in api_route_patterns() if r.method != "GET" and not r.is_deprecated}
     assert writes == {
         ("POST", "orgunit_create"),
         ("PATCH", "orgunit_update"),
@@ -68,7 +68,8 @@ def _documented_operations() -> dict[tuple[str, str], str]:
 
 
 def test_route_list_has_exactly_the_methods_and_paths_of_the_openapi_document():
-    assert {(r.method, r.path) for r in api_route_patterns()} == set(_documented_operations())
+    current = {(r.method, r.path) for r in api_route_patterns() if not r.is_deprecated}
+    assert current == set(_documented_operations())
 
 
 def test_operation_ids_are_unique_and_named_after_the_router_not_its_file():
@@ -79,3 +80,55 @@ def test_operation_ids_are_unique_and_named_after_the_router_not_its_file():
     assert "kompass_api_routers_roles_matrix_cell_set" in ids
     assert "kompass_api_routers_orgunits_orgunit_update" in ids
     assert not [i for i in ids if i.startswith("kompass_api_routers_roles_assignments_")]
+
+
+# --- one language for paths; the old English paths keep answering in version 1 -------------------
+
+GERMAN_SEGMENTS = {
+    "kommunen",
+    "organisationseinheiten",
+    "teilbaum",
+    "verschieben",
+    "personen",
+    "importe",
+    "zuordnungen",
+    "katalog",
+    "rollenmodell",
+    "rollen",
+    "matrix",
+    "zellen",
+    "rollen-check",
+}
+
+
+def test_every_documented_path_is_german():
+    for method, path in _documented_operations():
+        segments = [s for s in path.removeprefix("/api/v1/").split("/") if not s.startswith("{")]
+        assert set(segments) <= GERMAN_SEGMENTS, f"{method} {path}"
+
+
+def test_every_old_english_path_is_listed_with_its_successor_and_left_out_of_the_openapi_document():
+    routes = api_route_patterns()
+    current = {r.name: r for r in routes if not r.is_deprecated}
+    old = [r for r in routes if r.is_deprecated]
+    assert {r.path.removeprefix("/api/v1/kommunen/{kommune_slug}") for r in old} == {
+        "/orgunits",
+        "/orgunits/{unit_id}",
+        "/orgunits/{unit_id}/subtree",
+        "/orgunits/{unit_id}/move",
+        "/persons",
+        "/persons/{person_id}",
+        "/imports/orgunits",
+        "/imports/persons",
+        "/imports/zuordnungen",
+    }
+    for route in old:
+        successor = current[route.successor]
+        assert (route.method, route.params, route.name) == (
+            successor.method,
+            successor.params,
+            successor.name + "_deprecated",
+        )
+    documented = set(_documented_operations())
+    assert not [r for r in old if (r.method, r.path) in documented]
+    assert not [op for op in _documented_operations().values() if op.endswith("_deprecated")]

@@ -204,7 +204,7 @@ CSV = {
     "orgunits": b"kennung;name;typ;uebergeordnet;leitung_email\r\n99;Neue Stelle;amt;;\r\n",
     "persons": b"email;vorname;nachname;funktion;organisationseinheit\r\nnora.neu@teststadt.example;Nora;Neu;;32\r\n",
     "assignments": b"email;rolle;organisationseinheit;zeitanteil;von;bis\r\n"
-    b"bruno.ordner@teststadt.example;Digitallotsin;;10;01.01.2026;\r\n",
+    b"bruno.ordner@teststadt.example;Eigene Rolle;;10;01.01.2026;\r\n",  # Bruno holds the Digitallotsin already
 }
 
 
@@ -546,6 +546,17 @@ HAND_WRITTEN: dict[str, Route] = {
     ),
     "api:role_checks": role_route(API, {"GET": API_READ}),
 }
+
+
+def _deprecated_api_paths() -> dict[str, Route]:
+    """The old English API paths of version 1 (`kompass/api/deprecation.py`) answer every persona
+    exactly like the German paths that replaced them."""
+    from kompass.api.routes import api_route_patterns
+
+    return {f"api:{r.name}": HAND_WRITTEN[f"api:{r.successor}"] for r in api_route_patterns() if r.is_deprecated}
+
+
+HAND_WRITTEN.update(_deprecated_api_paths())
 
 
 # --- routes declared with `tenancy.routes.tenant_path`: the matrix follows from the declaration ---

@@ -178,7 +178,7 @@ def assignment_delete(
 
 
 @router.post(
-    BASE + "/imports/zuordnungen",
+    BASE + "/importe/zuordnungen",
     response=IMPORT_RESPONSES,
     summary="Rollenzuordnungen importieren",
     tags=["Importe"],

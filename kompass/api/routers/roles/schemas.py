@@ -47,7 +47,18 @@ Singular = Annotated[
 RoleKey = Annotated[str, Field(max_length=50, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
 TextList = Annotated[list[LongText], Field(max_length=50)]
 Percent = Annotated[int, Field(ge=0, le=100)]
-TimeShare = Annotated[Decimal, Field(ge=0, le=100, description="Prozent, 0 bis 100 (eine Nachkommastelle).")]
+TimeShare = Annotated[
+    Decimal,
+    Field(
+        gt=0,
+        le=100,
+        description=(
+            "Zeitanteil in Prozent einer Vollzeitstelle: 50 ist eine halbe Stelle, 100 eine ganze; größer als 0, "
+            "höchstens 100, eine Nachkommastelle. Werte unter 1 werden so gespeichert, wie sie gesendet werden "
+            "(0.5 ist ein halbes Prozent, nicht 50 %); die Oberfläche fragt dort nach, die API nicht."
+        ),
+    ),
+]
 Mandate = Annotated[str, Field(max_length=300), AfterValidator(_clean)]
 MarkerKey = Annotated[str, Field(max_length=60), AfterValidator(_clean)]
 Markers = Annotated[
@@ -156,7 +167,7 @@ class AssignmentOut(Schema):
     role_name: str
     org_unit_id: int | None = Field(description="Für diese Einheit; null: für die Einheit der Person.")
     org_unit_code: str | None
-    time_share: float = Field(description="Zeitanteil in Prozent.")
+    time_share: float = Field(description="Zeitanteil in Prozent einer Vollzeitstelle (50 ist eine halbe Stelle).")
     valid_from: datetime.date
     valid_until: datetime.date | None
     status: str = Field(description="aktuell, endet_bald (innerhalb von 60 Tagen), beendet oder kuenftig.")
@@ -375,7 +386,7 @@ class AssignmentCreate(InputSchema):
     email: Email | None = Field(None, description="Dienstliche E-Mail-Adresse der Person; alternativ `person_id`.")
     role_id: DbId
     org_unit_id: DbId | None = None
-    time_share: TimeShare = Decimal(0)
+    time_share: TimeShare
     valid_from: datetime.date | None = Field(None, description="Ohne Angabe: heute.")
     valid_until: datetime.date | None = None
     deputy_id: DbId | None = None

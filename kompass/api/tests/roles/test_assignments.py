@@ -90,7 +90,7 @@ def test_assignment_is_created_by_email_with_all_fields(scene: Scene, api: dict[
 
 def test_assignment_by_person_id_starts_today_without_valid_from(scene: Scene, api: dict[str, ApiClient]) -> None:
     response = api["admin"].post(
-        f"{BASE}/zuordnungen", {"person_id": scene.world.bruno.pk, "role_id": scene.roles["isb"].pk}
+        f"{BASE}/zuordnungen", {"person_id": scene.world.bruno.pk, "role_id": scene.roles["isb"].pk, "time_share": 10}
     )
     assert response.status_code == 201
     assert response.json()["valid_from"] == datetime.date.today().isoformat()
@@ -111,7 +111,7 @@ def test_ids_of_another_kommune_in_the_body_are_field_errors(
 ) -> None:
     w = scene.world
     ids = {"other_person": w.other_person.pk, "other_unit": w.other_unit.pk, "other_role": scene.other_roles["cdo"].pk}
-    body = {"person_id": w.bruno.pk, "role_id": scene.roles["isb"].pk, field: ids[value]}
+    body = {"person_id": w.bruno.pk, "role_id": scene.roles["isb"].pk, "time_share": 10, field: ids[value]}
     before = scene.state()
     response = api["admin"].post(f"{BASE}/zuordnungen", body)
     assert response.status_code == 422
@@ -128,7 +128,8 @@ def test_ids_of_another_kommune_in_the_body_are_field_errors(
     ("body", "loc", "text"),
     [
         ({"time_share": 120}, ["body", "time_share"], "höchstens 100"),
-        ({"time_share": -1}, ["body", "time_share"], "mindestens 0"),
+        ({"time_share": -1}, ["body", "time_share"], "größer als 0"),
+        ({"time_share": 0}, ["body", "time_share"], "größer als 0"),
         ({"valid_from": "2026-05-01", "valid_until": "2026-04-30"}, ["body", "valid_until"], "vor dem Beginn"),
         ({"deputy_id": "self"}, ["body", "deputy_id"], "eigene Vertretung"),
         ({"qualification": "meister"}, ["body", "qualification"], "Erlaubt sind"),
@@ -141,7 +142,7 @@ def test_invalid_assignment_input_is_a_german_field_error_and_changes_nothing(
     scene: Scene, api: dict[str, ApiClient], body: dict[str, Any], loc: list[str], text: str
 ) -> None:
     w = scene.world
-    data = {"person_id": w.bruno.pk, "role_id": scene.roles["isb"].pk, **body}
+    data = {"person_id": w.bruno.pk, "role_id": scene.roles["isb"].pk, "time_share": 10, **body}
     if data.get("deputy_id") == "self":
         data["deputy_id"] = w.bruno.pk
     before = scene.state()
@@ -156,20 +157,26 @@ def test_invalid_assignment_input_is_a_german_field_error_and_changes_nothing(
 def test_an_inactive_role_takes_no_new_assignments(scene: Scene, api: dict[str, ApiClient]) -> None:
     role = scene.roles["cio"]
     services.role_update(kommune=scene.world.kommune, actor=None, role=role, data={"is_active": False})
-    response = api["admin"].post(f"{BASE}/zuordnungen", {"person_id": scene.world.bruno.pk, "role_id": role.pk})
+    response = api["admin"].post(
+        f"{BASE}/zuordnungen", {"person_id": scene.world.bruno.pk, "role_id": role.pk, "time_share": 10}
+    )
     assert response.status_code == 422
     assert "inaktiv" in response.json()["detail"][0]["msg"]
 
 
 def test_limited_redaktion_keeps_assignments_inside_its_unit_only(scene: Scene, api: dict[str, ApiClient]) -> None:
     w, editor = scene.world, api["editor"]
-    inside = editor.post(f"{BASE}/zuordnungen", {"person_id": w.bruno.pk, "role_id": scene.roles["isb"].pk})
+    inside = editor.post(
+        f"{BASE}/zuordnungen", {"person_id": w.bruno.pk, "role_id": scene.roles["isb"].pk, "time_share": 10}
+    )
     assert inside.status_code == 201
-    outside = editor.post(f"{BASE}/zuordnungen", {"person_id": w.alice.pk, "role_id": scene.roles["isb"].pk})
+    outside = editor.post(
+        f"{BASE}/zuordnungen", {"person_id": w.alice.pk, "role_id": scene.roles["isb"].pk, "time_share": 10}
+    )
     assert outside.status_code == 403
     moved = editor.post(
         f"{BASE}/zuordnungen",
-        {"person_id": w.bruno.pk, "role_id": scene.roles["dsb"].pk, "org_unit_id": w.hauptamt.pk},
+        {"person_id": w.bruno.pk, "role_id": scene.roles["dsb"].pk, "org_unit_id": w.hauptamt.pk, "time_share": 10},
     )
     assert moved.status_code == 403
     assert editor.get(f"{BASE}/zuordnungen/{scene.cdo.pk}").status_code == 200
@@ -217,7 +224,9 @@ def test_the_assignment_routes_ask_for_edit_assignments_not_edit_people(
     editor_without(monkeypatch, Capability.EDIT_ASSIGNMENTS)
     before = scene.state()
     assert (
-        editor.post(f"{BASE}/zuordnungen", {"person_id": w.bruno.pk, "role_id": scene.roles["isb"].pk}).status_code
+        editor.post(
+            f"{BASE}/zuordnungen", {"person_id": w.bruno.pk, "role_id": scene.roles["isb"].pk, "time_share": 10}
+        ).status_code
         == 403
     )
     assert editor.patch(f"{BASE}/zuordnungen/{scene.lotse.pk}", {"time_share": 15, "version": 1}).status_code == 403
@@ -227,7 +236,7 @@ def test_the_assignment_routes_ask_for_edit_assignments_not_edit_people(
 
 
 def _upload(client: ApiClient, content: bytes, **fields: Any) -> Any:
-    return client.upload(f"{BASE}/imports/zuordnungen", {"file": SimpleUploadedFile("z.csv", content), **fields})
+    return client.upload(f"{BASE}/importe/zuordnungen", {"file": SimpleUploadedFile("z.csv", content), **fields})
 
 
 def test_assignments_are_imported_through_the_api_all_or_nothing(scene: Scene, api: dict[str, ApiClient]) -> None:

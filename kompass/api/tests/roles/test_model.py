@@ -99,7 +99,9 @@ def test_the_role_model_routes_ask_for_edit_role_model_not_edit_org(
     )
     assert scene.state() == before
     # Assignments are another right, which the Redaktion still holds.
-    assigned = client.post(f"{BASE}/zuordnungen", {"person_id": w.alice.pk, "role_id": scene.roles["isb"].pk})
+    assigned = client.post(
+        f"{BASE}/zuordnungen", {"person_id": w.alice.pk, "role_id": scene.roles["isb"].pk, "time_share": 10}
+    )
     assert assigned.status_code == 201
 
 

@@ -95,8 +95,8 @@ PAGES: list[Page] = [
     Page("Person, Detail", _url("org:person_detail", lambda c: c.head.pk)),
     Page("Einheit, Detail", _url("org:unit_detail", lambda c: c.amt.pk)),
     Page("Protokoll", _url("audit:log")),
-    Page("API: Einheiten, Liste", lambda c: f"/api/v1/kommunen/{c.slug}/orgunits"),
-    Page("API: Personen, Liste", lambda c: f"/api/v1/kommunen/{c.slug}/persons"),
+    Page("API: Einheiten, Liste", lambda c: f"/api/v1/kommunen/{c.slug}/organisationseinheiten"),
+    Page("API: Personen, Liste", lambda c: f"/api/v1/kommunen/{c.slug}/personen"),
     # Role model (issue 3): 30,000 assignments, 300 Lotsen.
     Page("Verantwortungsmatrix", _url("roles:matrix"), ROLE_PAGE_BUDGET_MS),
     Page("Rollen-Check", _url("roles:checks"), ROLE_PAGE_BUDGET_MS),
