@@ -147,3 +147,11 @@ def test_the_import_steps_offer_templates_and_examples_that_download() -> None:
             response = client.get(url)
             assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment"), url
     assert all(not item["links"] for item in steps[2:])
+
+
+def test_an_empty_kommune_has_no_lotsen_coverage_to_boast_of() -> None:
+    kommune, client = new_kommune()
+    for name in ("roles:checks", "roles:lotsen"):
+        text = client.get(reverse(name, args=[kommune.slug])).content.decode()
+        assert "100 %" not in text and "noch keine Fachbereiche oder Ämter" in text, name
+        assert "Alles in Ordnung" not in text, name
