@@ -13,10 +13,11 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+PUBLIC_AREA = "/p/"  # the anonymous pages of tenancy.public: they never show the visitor's account
 OPEN_ROUTES = (
     "accounts:password_change",
     "accounts:password_change_done",
@@ -36,6 +37,13 @@ def password_change_required_message() -> str:
     )
 
 
+def _reverse_or_none(name: str) -> str | None:
+    try:
+        return reverse(name)
+    except NoReverseMatch:  # a URLconf without that page (tests mount partial URLconfs)
+        return None
+
+
 def must_change_password(user: object) -> bool:
     return bool(getattr(user, "is_authenticated", False) and getattr(user, "must_change_password", False))
 
@@ -45,17 +53,21 @@ class PasswordChangeRequiredMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self._open_paths: frozenset[str] | None = None
+        self._open_paths: frozenset[str | None] | None = None
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if must_change_password(getattr(request, "user", None)) and not self._is_open(request.path_info):
+        # Open paths are decided before the session is read: a public page, which shows nothing
+        # of the visitor, stays cacheable by shared caches for everyone (tenancy.public).
+        if not self._is_open(request.path_info) and must_change_password(getattr(request, "user", None)):
             return self._answer(request)
         return self.get_response(request)
 
     def _is_open(self, path: str) -> bool:
+        if path.startswith((settings.STATIC_URL, PUBLIC_AREA)):
+            return True
         if self._open_paths is None:  # resolved lazily: the URLconf is not loaded at start-up
-            self._open_paths = frozenset(reverse(name) for name in OPEN_ROUTES)
-        return path in self._open_paths or path.startswith(settings.STATIC_URL)
+            self._open_paths = frozenset(_reverse_or_none(name) for name in OPEN_ROUTES) - {None}
+        return path in self._open_paths
 
     def _answer(self, request: HttpRequest) -> HttpResponse:
         if request.path_info.startswith("/api/"):
