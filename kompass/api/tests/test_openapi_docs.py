@@ -70,3 +70,11 @@ def test_docs_page_sends_the_csrf_token_for_a_logged_in_member(world, admin_clie
     html = admin_client.get("/api/v1/docs").content.decode()
     match = re.search(r'data-csrf-token="([^"]+)" data-api-csrf="true"', html)
     assert match and len(match.group(1)) > 20
+
+
+def test_docs_page_is_german_with_kern_styles_and_a_way_back_to_the_app(world):
+    html = Client().get("/api/v1/docs").content.decode()
+    assert '<h1 class="kern-heading-large">API-Dokumentation</h1>' in html
+    assert 'href="/static/vendor/kern/kern.min.css"' in html
+    assert '<a class="kern-link" href="/">Zurück zu Kommunalkompass</a>' in html
+    assert 'class="kk-skip-link" href="#inhalt"' in html and '<main id="inhalt"' in html
