@@ -265,6 +265,13 @@ def _locked_usable(invitation: Invitation) -> Invitation:
     locked = Invitation.objects.unscoped().select_for_update().select_related("kommune").get(pk=invitation.pk)
     if usable_problem(locked) is not None:
         raise ValidationError(_("Diese Einladung kann nicht mehr angenommen werden."))
+    if locked.kommune.suspended_at is not None:
+        raise ValidationError(
+            _(
+                "%(kommune)s ist auf dieser Plattform derzeit gesperrt; die Einladung kann erst danach angenommen werden."
+            )
+            % {"kommune": locked.kommune.name}
+        )
     return locked
 
 

@@ -354,3 +354,18 @@ def test_membership_create_refuses_a_platform_operator(world: World) -> None:
         services.membership_create(kommune=world.kommune, actor=world.admin, user=operator, role=Role.READER)
     assert "Betreiberinnen und Betreiber der Plattform" in " ".join(exc.value.messages)
     assert not Membership.objects.unscoped().filter(user=operator).exists()
+
+
+def test_an_invitation_into_a_suspended_kommune_waits_until_it_is_reactivated(world: World, gerda: User) -> None:
+    operator = UserFactory(username="betrieb", is_superuser=True, is_staff=True)
+    _invitation, path = invite(world)
+    _invitation2, path2 = invite(world, "gerda@nachbarort.example")
+    services.kommune_suspend(kommune=world.kommune, operator=operator, reason="Vertrag ruht bis Januar")
+    response = new_account(path)
+    assert response.status_code == 200 and "derzeit gesperrt" in response.content.decode()  # type: ignore[attr-defined]
+    assert not User.objects.filter(username="nina.neu@example.org").exists()
+    world.client_for(gerda).post(path2)
+    assert "gerda" not in members_of(world)
+    services.kommune_reactivate(kommune=world.kommune, operator=operator, reason="Vertrag läuft wieder")
+    new_account(path)
+    assert "nina.neu@example.org" in members_of(world)
