@@ -268,7 +268,8 @@ def _locked_usable(invitation: Invitation) -> Invitation:
     if locked.kommune.suspended_at is not None:
         raise ValidationError(
             _(
-                "%(kommune)s ist auf dieser Plattform derzeit gesperrt; die Einladung kann erst danach angenommen werden."
+                "%(kommune)s ist auf dieser Plattform derzeit gesperrt; "
+                "die Einladung kann erst danach angenommen werden."
             )
             % {"kommune": locked.kommune.name}
         )
