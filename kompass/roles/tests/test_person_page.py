@@ -121,3 +121,14 @@ def test_another_kommunes_person_is_not_found(roles_of_bruno: Model) -> None:
     client = w.client_for(w.outsider)
     response = client.get(reverse("org:person_detail", args=[w.kommune.slug, w.bruno.pk]))
     assert response.status_code == 404
+
+
+def test_new_assignment_from_the_person_page_starts_with_that_person(adopted: Model, admin_client: Client) -> None:
+    w = adopted.world
+    html = _page(admin_client, adopted, w.bruno.pk)
+    link = reverse("roles:assignment_create", args=[w.kommune.slug]) + f"?person={w.bruno.pk}"
+    assert f'href="{link}"' in html
+    form = admin_client.get(link).context["form"]
+    assert form.initial["person"] == w.bruno.pk
+    other = reverse("roles:assignment_create", args=[w.kommune.slug]) + f"?person={w.other_person.pk}"
+    assert admin_client.get(other).status_code == 404  # another Kommune's person is not even named

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from kompass.core.exceptions import ConflictError
 from kompass.core.forms_util import form_page, form_version, success
 from kompass.core.pagination import paginate_by_ids, query_without_page
+from kompass.org import access as org_access
 from kompass.org.forms import DeleteForm
 from kompass.roles import access, rules, selectors, services
 from kompass.roles.forms import AssignmentEndForm, AssignmentFilterForm, AssignmentForm
@@ -78,6 +79,9 @@ def _warn_overload(request: TenantRequest, assignment: Assignment) -> None:
 def _assignment_initial(ctx: Any, request: HttpRequest) -> dict[str, Any]:
     initial: dict[str, Any] = {"valid_from": selectors.today(), "qualification": "keine"}
     role_id, unit_id = request.GET.get("rolle", ""), request.GET.get("einheit", "")
+    person_id = request.GET.get("person", "")
+    if person_id.isdigit():  # from the person page: "Neue Zuordnung" for this person
+        initial["person"] = org_access.person_for_view(ctx, person_id).pk
     if role_id.isdigit():
         initial["role"] = access.role_for_view(ctx, role_id).pk
     if unit_id.isdigit():
