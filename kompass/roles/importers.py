@@ -463,6 +463,11 @@ def _label(change: AssignmentChange) -> str:
 # --- writing -------------------------------------------------------------------------------------
 
 
+def _new_share(change: AssignmentChange) -> Decimal:
+    assert change.time_share is not None, "validate() refuses a new row without a time share"
+    return change.time_share
+
+
 def _create(kommune: Kommune, actor: Actor, changes: list[AssignmentChange]) -> None:
     """Insert the new assignments in batches, each with the "created" audit entry `assignment_create` writes."""
     new = [
@@ -471,7 +476,7 @@ def _create(kommune: Kommune, actor: Actor, changes: list[AssignmentChange]) -> 
             person=c.person,
             role=c.role,
             org_unit=c.org_unit,
-            time_share=c.time_share,
+            time_share=_new_share(c),
             valid_from=c.valid_from,
             valid_until=c.valid_until,
         )
