@@ -42,7 +42,8 @@ def _textarea(rows: int = 4) -> forms.Textarea:
 
 
 class PercentField(forms.CharField):
-    """A percentage 0–100; the German decimal comma is accepted ("12,5")."""
+    """A time share: percent of a full-time post, above 0 and at most 100; the German decimal comma is
+    accepted ("12,5")."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 10)
@@ -57,9 +58,28 @@ class PercentField(forms.CharField):
             number = Decimal(text.replace(".", "").replace(",", ".") if "," in text else text)
         except InvalidOperation:
             number = None
-        if number is None or not number.is_finite() or not (0 <= number <= 100):
-            raise forms.ValidationError(_("Bitte geben Sie eine Zahl zwischen 0 und 100 an, z. B. 12,5."))
+        if number is None or not number.is_finite() or not (0 < number <= 100):
+            raise forms.ValidationError(
+                _("Bitte geben Sie eine Zahl größer als 0 und höchstens 100 an, z. B. 50 für eine halbe Stelle.")
+            )
         return number
+
+
+SMALL_SHARE = Decimal(1)  # below 1 % a share is more likely a fraction (0,5 for 50 %) than meant
+CONFIRM_SMALL_SHARE = "time_share_confirmed"
+
+
+def _share_or_none(field: forms.Field, raw: Any) -> Decimal | None:
+    try:
+        return field.clean(raw) if raw not in (None, "") else None  # type: ignore[no-any-return]
+    except forms.ValidationError:
+        return None
+
+
+def share_text(value: Decimal) -> str:
+    """12.50 → "12,5": a percentage as the form shows it."""
+    text = f"{value:f}"
+    return (text.rstrip("0").rstrip(".") if "." in text else text).replace(".", ",")
 
 
 # --- adoption and catalogue updates ------------------------------------------------------------
@@ -216,7 +236,11 @@ class AssignmentForm(VersionedForm):
             "der Person"
         ),
     )
-    time_share = PercentField(label=_("Zeitanteil (%)"), required=False, help_text=_("0 bis 100, z. B. 12,5"))
+    time_share = PercentField(
+        label=_("Zeitanteil (% einer Vollzeitstelle)"),
+        help_text=_("Anteil an einer Vollzeitstelle in Prozent: 50 ist eine halbe Stelle, 100 eine ganze; z. B. 12,5"),
+        error_messages={"required": _("Bitte geben Sie den Zeitanteil an, z. B. 50 für eine halbe Stelle.")},
+    )
     valid_from = date_field(_("Gültig ab"))
     valid_until = date_field(_("Gültig bis"), required=False)
     deputy = PickField(
@@ -248,12 +272,48 @@ class AssignmentForm(VersionedForm):
             .order_by("position", "id")
         )
         bind_pick_fields(self, kommune)
+        if self.is_bound and self._small_new_share() is not None:
+            self._add_share_confirmation()
+
+    def _small_new_share(self) -> Decimal | None:
+        """The entered time share if it is below 1 % and not the one the assignment already had."""
+        field = self.fields["time_share"]
+        value = _share_or_none(
+            field, field.widget.value_from_datadict(self.data, self.files, self.add_prefix("time_share"))
+        )
+        if value is None or value >= SMALL_SHARE or value == _share_or_none(field, self.initial.get("time_share")):
+            return None
+        return value
+
+    def _add_share_confirmation(self) -> None:
+        """Below 1 % the form asks once more ("0,5 % – meinten Sie 50 %?"): the share is saved only with
+        this box ticked, placed right after the time share."""
+        self.fields[CONFIRM_SMALL_SHARE] = forms.BooleanField(
+            label=_("Ja, der Zeitanteil unter 1 % ist so gemeint."), required=False
+        )
+        names = list(self.fields)
+        names.remove(CONFIRM_SMALL_SHARE)
+        names.insert(names.index("time_share") + 1, CONFIRM_SMALL_SHARE)
+        self.order_fields(names)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        share = cleaned.get("time_share")
+        if CONFIRM_SMALL_SHARE in self.fields and share is not None and not cleaned.get(CONFIRM_SMALL_SHARE):
+            self.add_error(
+                "time_share",
+                _(
+                    "%(value)s %% – meinten Sie %(meant)s %%? Der Zeitanteil ist der Anteil an einer Vollzeitstelle "
+                    "in Prozent. Korrigieren Sie den Wert oder bestätigen Sie ihn mit dem Kästchen darunter."
+                )
+                % {"value": share_text(share), "meant": share_text(share * 100)},
+            )
+        return cleaned
 
     def service_data(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         data.pop("version", None)
-        if data.get("time_share") is None:
-            data["time_share"] = Decimal(0)
+        data.pop(CONFIRM_SMALL_SHARE, None)
         return data
 
     @classmethod
@@ -262,7 +322,7 @@ class AssignmentForm(VersionedForm):
             "person": a.person_id,
             "role": a.role_id,
             "org_unit": a.org_unit_id,
-            "time_share": f"{a.time_share:f}".rstrip("0").rstrip(".").replace(".", ","),
+            "time_share": share_text(a.time_share),
             "valid_from": a.valid_from,
             "valid_until": a.valid_until,
             "deputy": a.deputy_id,

@@ -649,9 +649,11 @@ def test_the_form_says_which_roles_the_check_expects_a_deputy_for(adopted: Model
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"time_share": "150"}, "time_share", "zwischen 0 und 100"),
-        ({"time_share": "-5"}, "time_share", "zwischen 0 und 100"),
-        ({"time_share": "viel"}, "time_share", "zwischen 0 und 100"),
+        ({"time_share": "150"}, "time_share", "größer als 0 und höchstens 100"),
+        ({"time_share": "-5"}, "time_share", "größer als 0 und höchstens 100"),
+        ({"time_share": "viel"}, "time_share", "größer als 0 und höchstens 100"),
+        ({"time_share": "0"}, "time_share", "größer als 0 und höchstens 100"),
+        ({"time_share": ""}, "time_share", "Bitte geben Sie den Zeitanteil an"),
         ({"valid_from": "2026-05-01", "valid_until": "2026-04-01"}, "valid_until", "vor dem Beginn"),
         ({"valid_from": "31.02.2026"}, "valid_from", "Der Februar 2026 hat nur 28 Tage."),
         ({"valid_from_tag": "1", "valid_from_monat": "13", "valid_from_jahr": "2026"}, "valid_from", "Monat 13"),
