@@ -117,7 +117,6 @@ class OrgUnit(TenantModel):
         return f"{self.code} {self.name}"
 
 
-
 class Person(TenantModel):
     """A member of staff, with only what the product needs (DSGVO Art. 5(1)(c)).
 

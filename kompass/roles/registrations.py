@@ -185,9 +185,9 @@ def _personal_data() -> None:
 
 def register() -> None:
     from kompass.roles import importers, overview
-    from kompass.roles.views.person import person_roles
     from kompass.roles.markers import marker_label
     from kompass.roles.models import ActivityTemplate, Catalogue, CatalogueRole, Role
+    from kompass.roles.views.person import person_roles
 
     _navigation()
     _personal_data()
