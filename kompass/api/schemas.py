@@ -78,6 +78,9 @@ class KommuneOut(Schema):
     ags: str
     role: str = Field(description="Ihre Rolle in dieser Kommune: admin, editor oder reader.")
     scope_unit_id: int | None = Field(None, description="Redaktion nur für diese Einheit und ihre Untereinheiten.")
+    suspended: bool = Field(
+        False, description="Vom Plattformbetrieb gesperrt: Die Daten der Kommune antworten bis zur Freigabe mit 403."
+    )
 
 
 # --- org units -------------------------------------------------------------------------------

@@ -25,12 +25,14 @@ def _kommune(kommune: Kommune, role: str, scope_unit_id: int | None) -> dict[str
         "ags": kommune.ags,
         "role": role,
         "scope_unit_id": scope_unit_id,
+        "suspended": kommune.suspended_at is not None,
     }
 
 
 @router.get("/kommunen", response=list[KommuneOut], summary="Ihre Kommunen")
 def kommune_list(request: HttpRequest) -> list[dict[str, Any]]:
-    """Die Kommunen, in denen Sie Mitglied sind, mit Ihrer Rolle."""
+    """Die Kommunen, in denen Sie Mitglied sind, mit Ihrer Rolle; eine gesperrte Kommune steht mit
+    `suspended: true` in der Liste, ihre Daten antworten bis zur Freigabe mit 403."""
     return [_kommune(m.kommune, m.role, m.scope_unit_id) for m in memberships_of(request.user)]
 
 

@@ -18,6 +18,7 @@ def test_kommune_list_shows_only_the_callers_kommunen_with_role(world, api):
             "ags": "05111000",
             "role": "editor",
             "scope_unit_id": world.ordnungsamt.pk,
+            "suspended": False,
         }
     ]
     assert "GEHEIM" not in response.content.decode()

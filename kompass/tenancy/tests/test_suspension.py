@@ -13,6 +13,7 @@ from kompass.accounts import services
 from kompass.conftest import World
 from kompass.factories import UserFactory
 from kompass.tenancy.context import KommuneSuspended, resolve_tenant
+from kompass.tenancy.models import Membership, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +105,9 @@ def test_the_start_page_of_a_member_marks_the_suspended_kommune(suspended: World
     Membership.objects.create(kommune=suspended.other, user=suspended.admin, role=Role.READER)
     page = suspended.client_for(suspended.admin).get(reverse("ui:home")).content.decode()
     assert "gesperrt" in page
+
+
+def test_the_api_list_of_ones_kommunen_marks_the_suspended_one(suspended: World) -> None:
+    Membership.objects.create(kommune=suspended.other, user=suspended.admin, role=Role.READER)
+    listed = {k["slug"]: k["suspended"] for k in api_client(suspended.admin).get("/api/v1/kommunen").json()}
+    assert listed == {"teststadt": True, "nachbarort": False}
