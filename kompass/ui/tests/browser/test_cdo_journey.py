@@ -51,12 +51,15 @@ def assign_person(page: Any, email: str, time_share: str, valid_from: datetime.d
     assert page.locator("h1").inner_text() == "Neue Zuordnung"
     role_select = page.get_by_label("Rolle", exact=True)
     assert role_select.locator("option:checked").inner_text() == role_name, "the role comes preselected"
-    page.get_by_label("Person (dienstliche E-Mail)").fill(email)
+    # The person field is a search combobox; the typed address is resolved by the server on saving.
+    page.get_by_role("combobox", name="Person", exact=True).fill(email)
     page.get_by_label("Zeitanteil (% einer Vollzeitstelle)").fill(time_share)
-    page.get_by_label("Gültig ab").fill(valid_from.isoformat())  # a native date picker takes the ISO date
+    page.fill("#id_valid_from", str(valid_from.day))  # Gültig ab: Tag, Monat, Jahr
+    page.fill("#id_valid_from_monat", str(valid_from.month))
+    page.fill("#id_valid_from_jahr", str(valid_from.year))
     check_page(page, f"assignment form for {role_name}")
-    page.get_by_role("button", name="Speichern").click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Speichern").click()
 
 
 def holder_names(page: Any) -> str:
