@@ -100,7 +100,7 @@ def test_a_role_without_a_singular_names_one_holder_in_the_role_without_guessing
 
 def test_every_shipped_role_has_a_singular_and_the_loader_keeps_it(db: Any) -> None:
     load_catalogues()
-    roles = list(CatalogueRole.objects.filter(catalogue__version="2026.2"))
+    roles = list(CatalogueRole.objects.all())  # the shipped files hold one version each
     assert len(roles) == 37
     assert all(role.name_singular for role in roles)
     lotse = next(role for role in roles if role.key == "lotse")
