@@ -38,23 +38,26 @@ CHECK_MARKERS: tuple[CheckMarker, ...] = (
         _("CDO"),
         _("CDO – Digitalisierungsverantwortung (Chief Digital Officer)"),
         _(
-            "Kernrolle: muss besetzt oder bewusst nicht besetzt sein; geprüft werden Vertretung, Nähe zur "
-            "Verwaltungsspitze und Bündelung mit CIO und ISB."
+            "Empfohlene Kernrolle, keine Pflicht: unbesetzt eine Warnung; geprüft werden Vertretung, Bündelung mit "
+            "ISB und (als Hinweis) die Nähe zur Verwaltungsspitze."
         ),
     ),
     CheckMarker(
         "cio",
         _("CIO"),
         _("CIO – IT-Leitung"),
-        _("Kernrolle: muss besetzt oder bewusst nicht besetzt sein und braucht eine Vertretung; nicht zugleich DSB."),
+        _(
+            "Kernrolle: muss besetzt oder bewusst nicht besetzt sein und braucht eine Vertretung; ist die Person "
+            "zugleich DSB oder ISB, weist der Rollen-Check darauf hin."
+        ),
     ),
     CheckMarker(
         "isb",
         _("ISB"),
         _("ISB – Informationssicherheitsbeauftragte oder -beauftragter"),
         _(
-            "Kernrolle: muss besetzt oder bewusst nicht besetzt sein und braucht eine Vertretung; leitet nicht "
-            "zugleich den IT-Betrieb."
+            "Kernrolle: muss besetzt oder bewusst nicht besetzt sein und braucht eine Vertretung; arbeitet nicht "
+            "zugleich im IT-Betrieb."
         ),
     ),
     CheckMarker(
@@ -62,8 +65,8 @@ CHECK_MARKERS: tuple[CheckMarker, ...] = (
         _("DSB"),
         _("DSB – Datenschutzbeauftragte oder -beauftragter"),
         _(
-            "Kernrolle: muss besetzt oder bewusst nicht besetzt sein und braucht eine Vertretung; nicht zugleich "
-            "Verwaltungs-, IT- oder Personalleitung."
+            "Kernrolle: muss besetzt oder bewusst nicht besetzt sein und braucht eine Vertretung; ist die Person "
+            "zugleich Verwaltungs-, IT- oder Personalleitung, ist ein Interessenkonflikt zu prüfen."
         ),
     ),
     CheckMarker(
@@ -79,19 +82,25 @@ CHECK_MARKERS: tuple[CheckMarker, ...] = (
         "hvb",
         _("Verwaltungsleitung"),
         _("Verwaltungsleitung (Hauptverwaltungsbeamtin oder -beamter)"),
-        _("Wer diese Rolle hat, darf nicht zugleich DSB sein (Interessenkonflikt)."),
+        _("Wer diese Rolle hat und zugleich DSB ist: Interessenkonflikt prüfen."),
     ),
     CheckMarker(
         "personal",
-        _("Personalleitung"),
-        _("Personalleitung"),
-        _("Wer diese Rolle hat, darf nicht zugleich DSB sein (Interessenkonflikt)."),
+        _("Personalmanagement"),
+        _("Personalmanagement"),
+        _(
+            "Leitet die Person die Einheit, für die sie diese Rolle hat (Personalleitung), und ist sie zugleich "
+            "DSB: Interessenkonflikt prüfen."
+        ),
     ),
     CheckMarker(
         "it_betrieb",
         _("IT-Betrieb"),
-        _("Leitung IT-Betrieb"),
-        _("Wer diese Rolle hat, darf nicht zugleich DSB und sollte nicht zugleich ISB sein."),
+        _("IT-Betrieb"),
+        _(
+            "Sollte nicht zugleich ISB sein; leitet die Person die Einheit, für die sie diese Rolle hat, und ist sie "
+            "zugleich DSB: Interessenkonflikt prüfen."
+        ),
     ),
 )
 CHECK_MARKER_KEYS: tuple[str, ...] = tuple(marker.key for marker in CHECK_MARKERS)

@@ -236,6 +236,12 @@ class FindingGroup:
         sources = {item.finding.source for item in self.items}
         return self.first.source if len(sources) == 1 else None
 
+    @property
+    def confidence(self) -> str | None:
+        """ "belegt" or "abgeleitet", when every finding of the group says the same."""
+        confidences = {item.finding.confidence for item in self.items}
+        return self.first.confidence if len(confidences) == 1 else None
+
 
 def group_findings(items: list[FindingView]) -> list[FindingGroup]:
     """Findings grouped by kind, in the order each kind first appears."""

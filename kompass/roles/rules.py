@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -32,6 +32,11 @@ from kompass.roles.models import ActivityTemplate, Assignment, RaciCell, Role
 ERROR, WARNING, NOTE = "fehler", "warnung", "hinweis"
 SEVERITY_ORDER = {ERROR: 0, WARNING: 1, NOTE: 2}
 SEVERITY_LABELS = {ERROR: "Fehler", WARNING: "Warnung", NOTE: "Hinweis"}
+# How well a rule is backed, in the catalogue's words (`Confidence`): "belegt" when a public source
+# (a law, a standard, a publication or a documented practice example) says what the rule checks,
+# "abgeleitet" when the rule is our own conclusion from sources or practice.
+BELEGT, ABGELEITET = "belegt", "abgeleitet"
+CONFIDENCES = (BELEGT, ABGELEITET)
 CORE_MARKERS = ("cdo", "cio", "isb", "dsb")
 # Every marker a rule reads through `holders_of`/`people_with`: `selectors.check_data` loads the
 # current holders of these roles (not every current assignment of a Großstadt).
@@ -53,6 +58,9 @@ class Finding:
     explanation: str
     source: str
     fix: tuple[str, dict[str, Any]] | None = None
+    # "belegt" or "abgeleitet" (see `CONFIDENCES`); None: the rule's own (`CheckRule.confidence`),
+    # which `run_checks` fills in.
+    confidence: str | None = None
 
     @property
     def severity_label(self) -> str:
@@ -111,15 +119,20 @@ def percent(value: Decimal) -> str:
 
 
 def rule_raci_one_accountable(data: CheckData) -> list[Finding]:
-    """Every activity has exactly one A and at least one R (RACI principle; KGSt-Bericht 9/2016:
-    clearly regulated responsibilities)."""
+    """Every activity has exactly one A and at least one R. "Exactly one A" is the general RACI
+    convention, not a rule of a municipal source; KGSt-Bericht 6/2017 ("Kommunale IT erfolgreich
+    steuern. Teil 2") names clearly regulated responsibilities as a success factor of IT steering.
+    Confidence: abgeleitet (the convention applied to the Kommune's matrix)."""
     active = {r.pk for r in data.roles if r.is_active}
     letters: dict[int, list[str]] = defaultdict(list)
     for cell in data.cells:
         if cell.role_id in active:
             letters[cell.activity_id].append(cell.letter)
     findings = []
-    source = _("RACI-Prinzip; KGSt-Bericht 9/2016 (klar geregelte Verantwortlichkeiten)")
+    source = _(
+        "Allgemeine RACI-Konvention (genau eine verantwortliche Rolle je Tätigkeit); KGSt-Bericht 6/2017 "
+        "„Kommunale IT erfolgreich steuern. Teil 2“: klar geregelte Verantwortlichkeiten als Erfolgsfaktor"
+    )
     for activity in data.activities:
         row = letters.get(activity.pk, [])
         a_count, r_count = row.count("A"), row.count("R")
@@ -137,58 +150,104 @@ def rule_raci_one_accountable(data: CheckData) -> list[Finding]:
                     _("Regel „Genau ein A, mindestens ein R“: %(problems)s.") % {"problems": "; ".join(problems)},
                     source,
                     ("roles:matrix", {}),
+                    ABGELEITET,
                 )
             )
     return findings
 
 
+@dataclass(frozen=True)
+class CoreRole:
+    """How the Rollen-Check treats a core marker: the severity of a missing holder follows what the
+    source says about the role (a legal duty, a standard, a recommendation)."""
+
+    label: Callable[[], str]
+    severity: str
+    source: Callable[[], str]
+    confidence: str
+    reason: Callable[[], str]
+
+
+CORE_ROLES: dict[str, CoreRole] = {
+    # No public source makes a CDO mandatory; only about a third of Kommunen have such a post.
+    "cdo": CoreRole(
+        lambda: "Chief Digital Officer",
+        WARNING,
+        lambda: _(
+            "Empfehlung, keine Pflicht: Keine öffentliche Quelle schreibt die Rolle vor; nach der Studie "
+            "„Kommunale Herausforderungen digital meistern“ (im Auftrag des BMWK, 2022) hat gut ein Drittel der "
+            "Kommunen eine eigene Stelle für Digitalisierung."
+        ),
+        ABGELEITET,
+        lambda: _(
+            "Eine benannte Digitalisierungsverantwortung ist empfohlen, aber nicht vorgeschrieben. Benennen Sie "
+            "eine Person oder markieren Sie die Rolle mit Begründung als bewusst nicht besetzt, etwa wenn die "
+            "Verwaltungsspitze die Aufgabe selbst trägt."
+        ),
+    ),
+    "cio": CoreRole(
+        lambda: "CIO",
+        ERROR,
+        lambda: _(
+            "KGSt-Bericht 9/2016 „Kommunale IT erfolgreich steuern. Teil 1: Das KGSt-Rollenmodell zur IT-Steuerung“"
+        ),
+        BELEGT,
+        lambda: _("Besetzen Sie sie oder markieren Sie sie mit Begründung als bewusst nicht besetzt."),
+    ),
+    "isb": CoreRole(
+        lambda: _("Informationssicherheitsbeauftragte oder -beauftragter"),
+        ERROR,
+        lambda: _("BSI IT-Grundschutz-Kompendium, Baustein ISMS.1, Anforderung ISMS.1.A4 (Benennung der oder des ISB)"),
+        BELEGT,
+        lambda: _("Besetzen Sie sie oder markieren Sie sie mit Begründung als bewusst nicht besetzt."),
+    ),
+    "dsb": CoreRole(
+        lambda: _("Datenschutzbeauftragte oder -beauftragter"),
+        ERROR,
+        lambda: _("DSGVO Art. 37 Abs. 1 Buchst. a (Benennungspflicht für Behörden und öffentliche Stellen)"),
+        BELEGT,
+        lambda: _("Besetzen Sie sie oder markieren Sie sie mit Begründung als bewusst nicht besetzt."),
+    ),
+}
+
+
 def rule_core_roles_filled(data: CheckData) -> list[Finding]:
-    """CDO (or an equivalent), CIO, ISB and DSB are filled or deliberately not filled
-    (KGSt-Bericht 9/2016 and 8/2018; DSGVO Art. 37; BSI IT-Grundschutz ISMS.1).
+    """CDO (or an equivalent), CIO, ISB and DSB are filled or deliberately not filled. The severity
+    follows the marker's source (`CORE_ROLES`): DSB is a legal duty (DSGVO Art. 37), the ISB a
+    requirement of BSI IT-Grundschutz (ISMS.1.A4), the CIO the KGSt role model (KGSt-Bericht 9/2016):
+    an error each. The CDO is a recommendation no public source makes mandatory: a warning.
 
     Several active roles may carry the same marker (the catalogue CDO and the Kommune's own
     "Digitalisierungsbeauftragte oder -beauftragter"): the core role counts as filled when one of them has a current
     holder; the others that are neither filled nor deliberately not filled get a hint. Without a
     holder, being deliberately not filled excuses only when every role with the marker is.
     """
-    labels = {
-        "cdo": "Chief Digital Officer",
-        "cio": "CIO",
-        "isb": _("Informationssicherheitsbeauftragte oder -beauftragter"),
-        "dsb": _("Datenschutzbeauftragte oder -beauftragter"),
-    }
-    sources = {
-        "cdo": "KGSt-Bericht 8/2018; KGSt CDO-Netzwerk",
-        "cio": "KGSt-Bericht 9/2016",
-        "isb": "BSI IT-Grundschutz ISMS.1",
-        "dsb": "DSGVO Art. 37",
-    }
     findings = []
     for marker in CORE_MARKERS:
+        core = CORE_ROLES[marker]
         roles = data.roles_with(marker)
         held = {a.role_id for a in data.holders_of(marker)}
         open_roles = [r for r in roles if r.pk not in held and not r.not_filled]
         if held:
             filled_by = next(r for r in roles if r.pk in held)
-            findings.extend(_also_marked_unfilled(marker, filled_by, open_roles, sources[marker]))
+            findings.extend(_also_marked_unfilled(marker, filled_by, open_roles, core))
         elif open_roles or not roles:
             findings.append(
                 Finding(
                     f"kernrolle.{marker}",
-                    ERROR,
-                    _("Kernrolle nicht besetzt: %(role)s") % {"role": labels[marker]},
-                    _(
-                        "Regel „Kernrollen besetzt“: Für diese Rolle gibt es keine aktuelle Zuordnung. "
-                        "Besetzen Sie sie oder markieren Sie sie mit Begründung als bewusst nicht besetzt."
-                    ),
-                    sources[marker],
+                    core.severity,
+                    _("Kernrolle nicht besetzt: %(role)s") % {"role": core.label()},
+                    _("Regel „Kernrollen besetzt“: Für diese Rolle gibt es keine aktuelle Zuordnung. %(reason)s")
+                    % {"reason": core.reason()},
+                    core.source(),
                     _role_fix(open_roles[0]) if open_roles else ("roles:role_list", {}),
+                    core.confidence,
                 )
             )
     return findings
 
 
-def _also_marked_unfilled(marker: str, filled_by: Role, open_roles: list[Role], source: str) -> list[Finding]:
+def _also_marked_unfilled(marker: str, filled_by: Role, open_roles: list[Role], core: CoreRole) -> list[Finding]:
     """A hint for every further role with a core marker that nobody holds while another one is filled."""
     label = short_label(marker)
     return [
@@ -203,8 +262,9 @@ def _also_marked_unfilled(marker: str, filled_by: Role, open_roles: list[Role], 
                 "%(marker)s, wenn „%(filled)s“ die Aufgabe allein trägt."
             )
             % {"marker": label, "filled": filled_by.name, "role": role.name},
-            source,
+            core.source(),
             _role_fix(role),
+            core.confidence,
         )
         for role in open_roles
     ]
@@ -212,7 +272,7 @@ def _also_marked_unfilled(marker: str, filled_by: Role, open_roles: list[Role], 
 
 def lotse_unit(a: Assignment) -> OrgUnit | None:
     """The unit a Lotse works for: the assignment's unit, else the person's own unit."""
-    return a.org_unit if a.org_unit_id else a.person.org_unit
+    return role_unit(a)
 
 
 @dataclass
@@ -246,10 +306,14 @@ def lotse_coverage(data: CheckData) -> Coverage:
 
 
 def rule_lotse_coverage(data: CheckData) -> list[Finding]:
-    """At least one Lotse per Fachbereich/Amt (practice Stadt Konstanz: ≥1 Lotse from each of the
-    23 Ämter; KGSt Lotsen-Profil 2022)."""
+    """At least one Lotse per Fachbereich/Amt. Source: the practice of Stadt Konstanz, whose
+    Digitallotsen network took at least one person from each of its 23 Ämter and Bereiche
+    (konstanz.de, Digitallotsen). Confidence: belegt (a documented practice example)."""
     coverage = lotse_coverage(data)
-    source = _("Praxis Stadt Konstanz (mind. eine Lotsin oder ein Lotse je Amt); KGSt 2022")
+    source = _(
+        "Praxis der Stadt Konstanz: Für ihr Netzwerk der Digitallotsinnen und Digitallotsen wurde aus jedem der "
+        "23 Ämter und Bereiche mindestens eine Person ausgewählt (Stadt Konstanz, Projektseite Digitallotsen)"
+    )
     return [
         Finding(
             "lotsen.abdeckung",
@@ -262,6 +326,7 @@ def rule_lotse_coverage(data: CheckData) -> list[Finding]:
             % {"percent": coverage.percent, "covered": coverage.covered, "total": len(coverage.units)},
             source,
             ("roles:assignment_create", {}),
+            BELEGT,
         )
         for unit, lotsen in coverage.units
         if not lotsen
@@ -269,29 +334,53 @@ def rule_lotse_coverage(data: CheckData) -> list[Finding]:
 
 
 def rule_lotse_time_and_approval(data: CheckData) -> list[Finding]:
-    """Every Lotse has a time share > 0 and an approving line manager (Lotsen survey HS Kehl 2025:
-    fixed time quotas; Konstanz: time burden underestimated)."""
-    source = _("Befragung HS Kehl 2025 (feste Zeitkontingente); Erfahrung Stadt Konstanz")
+    """Every Lotse has a fixed time share > 0 and an approving line manager.
+
+    The time share rests on the survey of 81 Lotsinnen and Lotsen in the bachelor thesis
+    "Digitallotsen als Treiber der Transformation?" (Sophia Blank, Hochschule Kehl, 2025), which
+    recommends fixed time quotas (feste Zeitkontingente): belegt. That the line manager approves
+    the quota is our conclusion (no source says who approves): abgeleitet. Two kinds of finding,
+    each with its own source.
+    """
+    time_source = _(
+        "Bachelorarbeit „Digitallotsen als Treiber der Transformation?“ (Sophia Blank, Hochschule Kehl, 2025): "
+        "Befragung von 81 Lotsinnen und Lotsen, Empfehlung fester Zeitkontingente"
+    )
+    approval_source = _(
+        "abgeleitet: Ein fester Zeitanteil braucht die Zustimmung der Führungskraft, die die Arbeitszeit "
+        "verantwortet; keine Quelle legt fest, wer ihn freigibt"
+    )
     findings = []
     for a in data.holders_of("lotse"):
-        missing = []
+        holder = {"person": a.person, "as_role": a.role.as_holder}
         if a.time_share <= 0:
-            missing.append(_("kein Zeitanteil"))
-        if a.approved_by_id is None:
-            missing.append(_("keine Freigabe durch die Führungskraft"))
-        if missing:
             findings.append(
                 Finding(
-                    "lotsen.zeit_freigabe",
+                    "lotsen.zeitanteil",
                     WARNING,
-                    _("%(person)s %(as_role)s: %(missing)s")
-                    % {"person": a.person, "as_role": a.role.as_holder, "missing": ", ".join(missing)},
+                    _("%(person)s %(as_role)s: kein Zeitanteil") % holder,
                     _(
-                        "Regel „Zeitanteil und Freigabe für jede Lotsin, jeden Lotsen“: ohne festen Zeitanteil und "
-                        "Zustimmung der Führungskraft fehlt die Zeit für die Rolle."
+                        "Regel „Fester Zeitanteil für jede Lotsin, jeden Lotsen“: Ohne festen Zeitanteil fehlt im "
+                        "Arbeitsalltag die Zeit für die Rolle."
                     ),
-                    source,
+                    time_source,
                     _assignment_fix(a),
+                    BELEGT,
+                )
+            )
+        if a.approved_by_id is None:
+            findings.append(
+                Finding(
+                    "lotsen.freigabe",
+                    WARNING,
+                    _("%(person)s %(as_role)s: keine Freigabe durch die Führungskraft") % holder,
+                    _(
+                        "Regel „Freigabe des Zeitanteils durch die Führungskraft“: Tragen Sie ein, wer den Zeitanteil "
+                        "freigegeben hat, damit er im Arbeitsalltag auch gilt."
+                    ),
+                    approval_source,
+                    _assignment_fix(a),
+                    ABGELEITET,
                 )
             )
     return findings
@@ -338,92 +427,214 @@ def _person_name(data: CheckData, person_id: int) -> str:
 MARKER_LABELS = {
     "hvb": "Verwaltungsleitung (HVB)",
     "cio": "IT-Leitung (CIO)",
-    "it_betrieb": "IT-Betrieb",
+    "it_betrieb": "Leitung IT-Betrieb",
     "personal": "Personalleitung",
     "cdo": "CDO",
     "isb": "ISB",
     "dsb": "DSB",
 }
+# Markers whose every holder leads (the Verwaltungsspitze, the CIO in the Verwaltungsvorstand) and
+# markers of a field whose holders lead it only when they head the unit the role is for.
+LEADING_MARKERS = ("hvb", "cio")
+FIELD_MARKERS = ("it_betrieb", "personal")
+
+
+def role_unit(a: Assignment) -> OrgUnit | None:
+    """The unit a role is held for: the assignment's unit, else the person's own unit."""
+    return a.org_unit if a.org_unit_id else a.person.org_unit
+
+
+def leads_role_unit(a: Assignment) -> bool:
+    """Whether the holder heads the unit the role is held for (`OrgUnit.head`): the head of the
+    Personalamt holding the HR role is the Personalleitung, a clerk of it is not."""
+    unit = role_unit(a)
+    return unit is not None and unit.head_id is not None and unit.head_id == a.person_id
+
+
+def leaders_with(data: CheckData, marker: str) -> set[int]:
+    """The people who hold a role with `marker` as its Leitung (see `LEADING_MARKERS`, `FIELD_MARKERS`)."""
+    if marker in LEADING_MARKERS:
+        return data.people_with(marker)
+    return {a.person_id for a in data.holders_of(marker) if leads_role_unit(a)}
 
 
 def rule_dsb_conflict(data: CheckData) -> list[Finding]:
-    """The DSB must not also lead the administration, IT or HR (DSGVO Art. 38(6): no conflict
-    of interest; EuGH C-453/21)."""
-    hits = _same_people(data, "dsb", ("hvb", "cio", "it_betrieb", "personal"))
+    """The DSB should not also be the Verwaltungsleitung, the IT-Leitung (CIO), the Leitung of IT
+    operations or the Personalleitung: check it. DSGVO Art. 38(6) forbids other tasks that result in
+    a conflict of interests; the EuGH (9 February 2023, C-453/21, X-FAB Dresden) holds that a conflict
+    can exist when the other tasks lead the DSB to determine the purposes and means of processing, to
+    be judged case by case. The typical conflicting positions (senior management, head of IT, head of
+    HR) come from the Article 29 Working Party's Guidelines on DPOs (WP 243 rev.01, section 3.5),
+    endorsed by the EDPB. So the rule fires only for the Leitung of IT operations or HR (the person
+    heads the unit the role is held for), not for every holder of those roles, and says "prüfen".
+    Confidence: belegt."""
+    hits: dict[int, list[str]] = defaultdict(list)
+    dsb = data.people_with("dsb")
+    for marker in (*LEADING_MARKERS, *FIELD_MARKERS):
+        for person_id in sorted(dsb & leaders_with(data, marker)):
+            hits[person_id].append(marker)
     return [
         Finding(
             "konflikt.dsb",
-            ERROR,
-            _("Interessenkonflikt: %(person)s ist DSB und %(roles)s")
+            WARNING,
+            _("Interessenkonflikt prüfen: %(person)s ist DSB und %(roles)s")
             % {"person": _person_name(data, pid), "roles": ", ".join(MARKER_LABELS[m] for m in markers)},
             _(
-                "Regel „Keine Interessenkonflikte beim Datenschutz“: Wer Zwecke und Mittel der Verarbeitung festlegt "
-                "(Verwaltungs-, IT- oder Personalleitung), kann sich nicht selbst kontrollieren."
+                "Regel „Interessenkonflikte beim Datenschutz prüfen“: Wer als Leitung Zwecke und Mittel einer "
+                "Verarbeitung festlegt, kontrolliert sich als DSB selbst. Ob ein Konflikt besteht, ist im Einzelfall "
+                "nach Aufgaben und Organisation zu beurteilen. Prüfen Sie die Doppelrolle und halten Sie das Ergebnis "
+                "fest oder trennen Sie die Rollen."
             ),
-            _("DSGVO Art. 38 Abs. 6; EuGH, Urteil vom 9. Februar 2023, C-453/21"),
+            _(
+                "DSGVO Art. 38 Abs. 6; EuGH, Urteil vom 9. Februar 2023, C-453/21 (Konflikt möglich, Prüfung im "
+                "Einzelfall); Artikel-29-Datenschutzgruppe, Leitlinien in Bezug auf Datenschutzbeauftragte "
+                "(WP 243 rev.01, Abschnitt 3.5, vom Europäischen Datenschutzausschuss bestätigt): typischerweise "
+                "unvereinbar sind Leitungspositionen wie Behörden-, IT- oder Personalleitung"
+            ),
             ("roles:assignment_list", {}),
+            BELEGT,
         )
-        for pid, markers in hits.items()
+        for pid, markers in sorted(hits.items())
     ]
 
 
 def rule_isb_not_it_operations(data: CheckData) -> list[Finding]:
-    """The ISB should not lead IT operations (BSI IT-Grundschutz ISMS.1: independence of the ISB)."""
+    """The ISB should not work in IT operations. BSI IT-Grundschutz-Kompendium ORP.1.A4
+    ("Funktionstrennung zwischen unvereinbaren Aufgaben") requires an institution to name and
+    separate incompatible tasks; that the ISB, who checks security, and IT operations, whose work is
+    checked, are such a pair is our conclusion. Confidence: abgeleitet."""
     hits = _same_people(data, "isb", ("it_betrieb",))
+    leaders = leaders_with(data, "it_betrieb")
     return [
         Finding(
             "konflikt.isb",
             WARNING,
-            _("%(person)s ist ISB und leitet den IT-Betrieb") % {"person": _person_name(data, pid)},
-            _("Regel „ISB unabhängig vom IT-Betrieb“: Wer den Betrieb verantwortet, prüft die eigene Sicherheit."),
-            _("BSI IT-Grundschutz-Kompendium, Baustein ISMS.1"),
+            (
+                _("%(person)s ist ISB und leitet den IT-Betrieb")
+                if pid in leaders
+                else _("%(person)s ist ISB und arbeitet im IT-Betrieb")
+            )
+            % {"person": _person_name(data, pid)},
+            _(
+                "Regel „ISB unabhängig vom IT-Betrieb“: Wer im IT-Betrieb arbeitet oder ihn leitet, prüft als ISB "
+                "die Sicherheit der eigenen Arbeit. Trennen Sie die Rollen oder sorgen Sie für eine unabhängige "
+                "Prüfung."
+            ),
+            _(
+                "BSI IT-Grundschutz-Kompendium, Anforderung ORP.1.A4 „Funktionstrennung zwischen unvereinbaren "
+                "Aufgaben“; dass ISB und IT-Betrieb unvereinbar sind, ist abgeleitet"
+            ),
             ("roles:assignment_list", {}),
+            ABGELEITET,
         )
-        for pid in hits
+        for pid in sorted(hits)
     ]
 
 
-def rule_cdo_cio_isb_one_person(data: CheckData) -> list[Finding]:
-    """Warn when CDO, CIO and ISB are one person: common in small Kommunen, but a risk
-    (practice Lüchow-Dannenberg; derived)."""
-    people = data.people_with("cdo") & data.people_with("cio") & data.people_with("isb")
+@dataclass(frozen=True)
+class Bundle:
+    """Two roles in one person that a source discusses, with that source's reason."""
+
+    first: str
+    second: str
+    title: Callable[[], str]
+    reason: Callable[[], str]
+    source: Callable[[], str]
+    confidence: str
+
+
+# The pairs the sources discuss. Not flagged: CDO and CIO in one person (the KGSt role model lets
+# the Beigeordnete in the Verwaltungsvorstand hold the CIO role; no source calls the pair a risk).
+BUNDLES: tuple[Bundle, ...] = (
+    Bundle(
+        "cdo",
+        "isb",
+        lambda: _("%(person)s ist zugleich CDO und ISB"),
+        lambda: _(
+            "Regel „Rollenbündelung prüfen: CDO und ISB“: In kleinen Kommunen kommt das vor; im Landkreis "
+            "Lüchow-Dannenberg etwa leitet die CDO die Stabsstelle Digitalisierung und ist zugleich "
+            "Informationssicherheits- und Notfallbeauftragte. Wer die "
+            "Digitalisierung vorantreibt, prüft dann auch ihre Sicherheit; sorgen Sie für Vertretung, genug Zeit "
+            "für beide Rollen und eine unabhängige Prüfung der Sicherheit."
+        ),
+        lambda: _(
+            "Praxisbeispiel Landkreis Lüchow-Dannenberg (Interview „CDO aus Leidenschaft“, Kommune21); Risiko "
+            "abgeleitet "
+            "aus BSI IT-Grundschutz-Kompendium ORP.1.A4 (Funktionstrennung)"
+        ),
+        ABGELEITET,
+    ),
+    Bundle(
+        "cio",
+        "isb",
+        lambda: _("%(person)s ist zugleich CIO und ISB"),
+        lambda: _(
+            "Regel „Rollenbündelung prüfen: CIO und ISB“: Wer die IT verantwortet, prüft als ISB die Sicherheit "
+            "der eigenen Entscheidungen. Trennen Sie die Rollen oder sorgen Sie für eine unabhängige Prüfung, etwa "
+            "durch eine externe Stelle."
+        ),
+        lambda: _(
+            "BSI IT-Grundschutz-Kompendium, Anforderung ORP.1.A4 „Funktionstrennung zwischen unvereinbaren "
+            "Aufgaben“; dass CIO und ISB unvereinbar sind, ist abgeleitet"
+        ),
+        ABGELEITET,
+    ),
+)
+
+
+def rule_role_bundling(data: CheckData) -> list[Finding]:
+    """Flag the pairs of roles in one person that the sources discuss (`BUNDLES`), each with its own
+    reason and source: CDO and ISB (practice Landkreis Lüchow-Dannenberg, where the CDO is also ISB),
+    CIO and ISB (BSI IT-Grundschutz ORP.1.A4, Funktionstrennung). Common in small Kommunen, so a
+    warning. Confidence: abgeleitet (the risk is our conclusion)."""
     return [
         Finding(
-            "buendelung.cdo_cio_isb",
+            f"buendelung.{bundle.first}_{bundle.second}",
             WARNING,
-            _("%(person)s ist zugleich CDO, CIO und ISB") % {"person": _person_name(data, pid)},
-            _(
-                "Regel „Rollenbündelung prüfen“: In kleinen Kommunen häufig, aber Steuerung, IT-Verantwortung und "
-                "Sicherheitskontrolle liegen dann in einer Hand; sorgen Sie für Vertretung und externe Prüfung."
-            ),
-            _("Praxis Landkreis Lüchow-Dannenberg (CDO zugleich ISB); abgeleitet"),
+            bundle.title() % {"person": _person_name(data, pid)},
+            bundle.reason(),
+            bundle.source(),
             ("roles:assignment_list", {}),
+            bundle.confidence,
         )
-        for pid in sorted(people)
+        for bundle in BUNDLES
+        for pid in sorted(data.people_with(bundle.first) & data.people_with(bundle.second))
     ]
 
 
 def rule_cdo_placement(data: CheckData) -> list[Finding]:
-    """The CDO sits at most one level below the Verwaltungsvorstand (KGSt CDO-Netzwerk; Trendreport
-    2022: backing by the top is the central success factor)."""
+    """A hint, worded as a question, when the CDO sits more than one level below the
+    Verwaltungsvorstand. No source sets a level: the study "Kommunale Herausforderungen digital
+    meistern" (commissioned by the BMWK, 2022) finds CDO posts as Stabsstellen at the mayor's office
+    and as lead posts in Fachabteilungen; the Trendreport Digitaler Staat 2022 names the backing of
+    the top as central. The threshold "one level" is ours. Confidence: abgeleitet."""
     tops = [u for u in data.units if u.unit_type == OrgUnitType.VERWALTUNGSVORSTAND]
     top_depth = min((u.depth for u in tops), default=0)
     findings = []
     for a in data.holders_of("cdo"):
-        unit = a.org_unit if a.org_unit_id else a.person.org_unit
+        unit = role_unit(a)
         if unit is not None and unit.depth - top_depth > 1:
             findings.append(
                 Finding(
                     "verortung.cdo",
-                    WARNING,
-                    _("CDO %(person)s ist tief in der Linie verortet (%(unit)s)")
+                    NOTE,
+                    _("Nah genug an der Verwaltungsspitze? CDO %(person)s ist in %(unit)s verortet")
                     % {"person": a.person, "unit": f"{unit.code} {unit.name}"},
                     _(
-                        "Regel „CDO nah an der Verwaltungsspitze“: höchstens eine Ebene unter dem Verwaltungsvorstand, "
-                        "z. B. als Stabsstelle."
+                        "Frage zur Verortung der CDO-Funktion: Hat sie von dort direkten Zugang zur Verwaltungsspitze "
+                        "und den Rückhalt, gesamtkommunal zu steuern? Keine Quelle schreibt eine Ebene vor; "
+                        "CDO-Stellen gibt es als Stabsstelle bei der Verwaltungsspitze wie als Leitungsstelle in einer "
+                        "Fachabteilung. Ist die Verortung bewusst so gewählt, ist nichts zu tun."
                     ),
-                    _("KGSt CDO-Netzwerk; Trendreport Digitaler Staat 2022"),
+                    _(
+                        "Studie „Kommunale Herausforderungen digital meistern“ (im Auftrag des BMWK, 2022): "
+                        "CDO-Stellen als Stabsstellen bei der Verwaltungsspitze oder als Leitungsstellen in "
+                        "Fachabteilungen; Trendreport Digitaler Staat 2022: Rückhalt der Verwaltungsspitze als "
+                        "zentraler Faktor; die Schwelle „mehr als eine Ebene unter dem Verwaltungsvorstand“ ist "
+                        "abgeleitet"
+                    ),
                     _assignment_fix(a),
+                    ABGELEITET,
                 )
             )
     return findings
@@ -467,16 +678,18 @@ def rule_assignment_expiry(data: CheckData) -> list[Finding]:
 
 
 def rule_key_roles_deputy(data: CheckData) -> list[Finding]:
-    """Key roles (CDO, CIO, ISB, DSB) have a deputy (BSI IT-Grundschutz ORP.2 / ISMS.1:
-    Vertretungsregelungen)."""
+    """Key roles (CDO, CIO, ISB, DSB) have a deputy. BSI IT-Grundschutz-Kompendium ORP.2.A3
+    (Vertretungsregelungen, Baustein ORP.2 Personal) asks for workable deputy arrangements for the
+    essential tasks. Confidence: belegt."""
     return [
         Finding(
             "vertretung.kernrolle",
             WARNING,
             _("Keine Vertretung: %(person)s als %(role)s") % {"person": a.person, "role": a.role.name},
             _("Regel „Schlüsselrollen haben eine Vertretung“."),
-            _("BSI IT-Grundschutz ORP.1/ISMS.1 (Vertretungsregelungen)"),
+            _("BSI IT-Grundschutz-Kompendium, Anforderung ORP.2.A3 (Vertretungsregelungen)"),
             _assignment_fix(a),
+            BELEGT,
         )
         for marker in CORE_MARKERS
         for a in data.holders_of(marker)
@@ -541,11 +754,15 @@ def load_duplicate_assignments(kommune: Any, on: datetime.date) -> list[tuple[As
 @dataclass(frozen=True)
 class CheckRule:
     """A rule of the Rollen-Check: `check` reads the snapshot and returns findings. Its docstring
-    names the rule's source (a law, the KGSt report, a practice example)."""
+    names the rule's source (a law, the KGSt report, a practice example); `confidence` says how
+    well that source backs the rule ("belegt" or "abgeleitet"). A finding may state its own
+    confidence when one rule checks things of different backing (the core roles); the others
+    show the rule's."""
 
     key: str
     check: Callable[[CheckData], list[Finding]]
     order: int = 100
+    confidence: str = ABGELEITET
 
 
 @dataclass(frozen=True)
@@ -563,6 +780,8 @@ def _validate_rule(rule: CheckRule) -> None:
         raise ImproperlyConfigured(f"check rule {rule.key!r}: check is not callable")
     if not (rule.check.__doc__ or "").strip():
         raise ImproperlyConfigured(f"check rule {rule.key!r}: the rule's docstring must name its source")
+    if rule.confidence not in CONFIDENCES:
+        raise ImproperlyConfigured(f"check rule {rule.key!r}: confidence must be one of {CONFIDENCES}")
 
 
 def _validate_loader(loader: CheckDataLoader) -> None:
@@ -602,7 +821,7 @@ for _position, _rule in enumerate(
         rule_person_overload,
         rule_dsb_conflict,
         rule_isb_not_it_operations,
-        rule_cdo_cio_isb_one_person,
+        rule_role_bundling,
         rule_cdo_placement,
         rule_assignment_expiry,
         rule_key_roles_deputy,
@@ -632,10 +851,18 @@ _GROUP_TITLES: dict[str, Callable[[int], str]] = {
         )
         % {"n": n}
     ),
-    "lotsen.zeit_freigabe": lambda n: (
+    "lotsen.zeitanteil": lambda n: (
         ngettext(
-            "%(n)d Lotsenrolle ohne Zeitanteil oder Freigabe",
-            "%(n)d Lotsenrollen ohne Zeitanteil oder Freigabe",
+            "%(n)d Lotsenrolle ohne Zeitanteil",
+            "%(n)d Lotsenrollen ohne Zeitanteil",
+            n,
+        )
+        % {"n": n}
+    ),
+    "lotsen.freigabe": lambda n: (
+        ngettext(
+            "%(n)d Lotsenrolle ohne Freigabe durch die Führungskraft",
+            "%(n)d Lotsenrollen ohne Freigabe durch die Führungskraft",
             n,
         )
         % {"n": n}
@@ -650,32 +877,40 @@ _GROUP_TITLES: dict[str, Callable[[int], str]] = {
     ),
     "konflikt.dsb": lambda n: (
         ngettext(
-            "%(n)d Interessenkonflikt beim Datenschutz",
-            "%(n)d Interessenkonflikte beim Datenschutz",
+            "%(n)d möglicher Interessenkonflikt beim Datenschutz: prüfen",
+            "%(n)d mögliche Interessenkonflikte beim Datenschutz: prüfen",
             n,
         )
         % {"n": n}
     ),
     "konflikt.isb": lambda n: (
         ngettext(
-            "%(n)d ISB leitet den IT-Betrieb",
-            "%(n)d ISB leiten den IT-Betrieb",
+            "%(n)d Person ist ISB und zugleich im IT-Betrieb",
+            "%(n)d Personen sind ISB und zugleich im IT-Betrieb",
             n,
         )
         % {"n": n}
     ),
-    "buendelung.cdo_cio_isb": lambda n: (
+    "buendelung.cdo_isb": lambda n: (
         ngettext(
-            "%(n)d Person ist zugleich CDO, CIO und ISB",
-            "%(n)d Personen sind zugleich CDO, CIO und ISB",
+            "%(n)d Person ist zugleich CDO und ISB",
+            "%(n)d Personen sind zugleich CDO und ISB",
+            n,
+        )
+        % {"n": n}
+    ),
+    "buendelung.cio_isb": lambda n: (
+        ngettext(
+            "%(n)d Person ist zugleich CIO und ISB",
+            "%(n)d Personen sind zugleich CIO und ISB",
             n,
         )
         % {"n": n}
     ),
     "verortung.cdo": lambda n: (
         ngettext(
-            "%(n)d CDO tief in der Linie verortet",
-            "%(n)d CDO tief in der Linie verortet",
+            "%(n)d CDO-Rolle weit unten in der Linie: nah genug an der Verwaltungsspitze?",
+            "%(n)d CDO-Rollen weit unten in der Linie: nah genug an der Verwaltungsspitze?",
             n,
         )
         % {"n": n}
@@ -735,5 +970,10 @@ def group_title(rule: str, n: int) -> str:
 
 
 def run_checks(data: CheckData) -> list[Finding]:
-    findings = [finding for rule in CHECK_RULES for finding in rule.check(data)]
+    """Every registered rule's findings, each with its confidence (the rule's unless it names its own)."""
+    findings = [
+        finding if finding.confidence else replace(finding, confidence=rule.confidence)
+        for rule in CHECK_RULES
+        for finding in rule.check(data)
+    ]
     return sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.rule, f.title))

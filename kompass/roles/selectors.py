@@ -229,7 +229,8 @@ def matrix(kommune: Kommune) -> Matrix:
 
 # What a rule reads of an assignment, its person and their units: building six related objects
 # with every column per assignment cost five times the query itself.
-_UNIT_COLUMNS = ("id", "kommune_id", "code", "name", "unit_type", "is_active", "path", "depth")
+# head_id: the DSB-conflict rule asks whether a holder heads the unit the role is for.
+_UNIT_COLUMNS = ("id", "kommune_id", "code", "name", "unit_type", "is_active", "path", "depth", "head_id")
 _CHECK_COLUMNS = (
     "id", "kommune_id", "person_id", "role_id", "org_unit_id", "time_share", "valid_from", "valid_until",
     "deputy_id", "approved_by_id", "qualification", "person__id", "person__kommune_id", "person__first_name",

@@ -32,6 +32,12 @@ def test_a_rule_without_a_docstring_naming_its_source_is_refused() -> None:
     assert "test.nameless" not in CHECK_RULES
 
 
+def test_a_rule_with_an_unknown_confidence_is_refused() -> None:
+    with pytest.raises(ImproperlyConfigured, match="confidence"):
+        CHECK_RULES.register(CheckRule(key="test.unsure", check=rules.rule_dsb_conflict, confidence="vermutet"))
+    assert "test.unsure" not in CHECK_RULES
+
+
 def test_a_rule_key_cannot_be_registered_twice() -> None:
     with pytest.raises(ImproperlyConfigured, match="twice"):
         CHECK_RULES.register(CheckRule(key="dsb_conflict", check=rules.rule_dsb_conflict))
@@ -69,6 +75,8 @@ def test_a_registered_rule_reads_its_loaders_data_and_its_findings_join_the_chec
     findings = rules.run_checks(selectors.check_data(kommune))
     assert agenda_extension == [(kommune, selectors.today())]
     assert "Maßnahme ohne Verantwortliche: Digitale Bauakte" in [f.title for f in findings]
+    # The rule names no confidence: its findings show the default of `CheckRule`, "abgeleitet".
+    assert {f.confidence for f in findings if f.rule == "test.agenda"} == {rules.ABGELEITET}
 
 
 def test_the_check_page_shows_a_registered_rules_finding_and_forgets_it_when_unregistered(

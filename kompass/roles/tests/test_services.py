@@ -11,8 +11,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from kompass.factories import person
+from kompass.org.models import OrgUnit
 from kompass.org.selectors import orgunit_tree
-from kompass.roles import overview, rules, services
+from kompass.roles import overview, rules, selectors, services
 from kompass.roles.catalogue_loader import CATALOGUE_DIR, CatalogueFileError, load_catalogues
 from kompass.roles.models import ActivityTemplate, Catalogue, CatalogueRole, RaciCell, Role, RoleModel, RoleRelation
 from kompass.roles.tests.conftest import KGST_ROLES, Model, role_toml, write_catalogues
@@ -174,8 +175,13 @@ def test_check_summary_groups_findings_by_severity(adopted: Model) -> None:
     summary = overview.check_summary(w.kommune, w.kommune.slug)
     assert [s for s, _label, _items in summary.groups] == ["fehler", "warnung", "hinweis"]
     titles = [item.finding.title for item in summary.groups[0][2]]
-    assert any("Interessenkonflikt" in t for t in titles)
     assert any("110 %" in t for t in titles)
+    # Alice holds the HR role but does not head the Hauptamt: no Personalleitung, no conflict to check.
+    assert not any("Interessenkonflikt" in f.title for f in rules.run_checks(selectors.check_data(w.kommune)))
+    OrgUnit.objects.for_kommune(w.kommune).filter(pk=w.hauptamt.pk).update(head=w.alice)
+    summary = overview.check_summary(w.kommune, w.kommune.slug)
+    warnings = [item.finding.title for item in summary.groups[1][2]]
+    assert "Interessenkonflikt prüfen: Alice Amtsleiterin ist DSB und Personalleitung" in warnings
     assert summary.total == sum(summary.counts.values()) and summary.has_model
     assert len(summary.top(3)) == 3
 

@@ -839,10 +839,10 @@ def test_check_page_shows_a_dsb_conflict_and_it_disappears_when_the_conflict_is_
     adopted.assign(w.alice, "dsb", 20)
     hvb = adopted.assign(w.alice, "hvb", 50)
     text = admin_client.get(url("checks")).content.decode()
-    assert "Interessenkonflikt: Alice Amtsleiterin ist DSB und Verwaltungsleitung (HVB)" in text
+    assert "Interessenkonflikt prüfen: Alice Amtsleiterin ist DSB und Verwaltungsleitung (HVB)" in text
     assert "DSGVO Art. 38 Abs. 6" in text and "Beheben" in text
     # Each fix link names its finding for screen readers (the visible text is the same for all).
-    assert 'aria-label="Beheben: Interessenkonflikt: Alice Amtsleiterin ist DSB' in text
+    assert 'aria-label="Beheben: Interessenkonflikt prüfen: Alice Amtsleiterin ist DSB' in text
     assert url("assignment_list") in text
 
     yesterday = (selectors.today() - datetime.timedelta(days=1)).isoformat()
@@ -854,11 +854,22 @@ def test_check_page_shows_a_dsb_conflict_and_it_disappears_when_the_conflict_is_
 def test_check_page_groups_findings_by_severity_with_fix_links(adopted: Model, admin_client: Client) -> None:
     response = admin_client.get(url("checks"))
     summary = response.context["summary"]
-    assert summary.counts["fehler"] == 4  # CDO, CIO, ISB, DSB not filled
+    assert summary.counts["fehler"] == 3  # CIO, ISB, DSB not filled; a missing CDO is a warning
+    assert [f.finding.rule for f in summary.groups[1][2]][:1] == ["kernrolle.cdo"]
     text = response.content.decode()
     assert "Kernrolle nicht besetzt: Chief Digital Officer" in text
     assert url("role_detail", adopted.roles["cdo"].pk) in text
     assert "Lotsen-Abdeckung" in text and "Alles in Ordnung" not in text
+
+
+def test_check_page_shows_each_findings_confidence(adopted: Model, admin_client: Client) -> None:
+    """Belegt or abgeleitet beside the source, and one sentence with a link on what the two mean."""
+    text = admin_client.get(url("checks")).content.decode()
+    cdo_card = text.split('id="befund-kernrolle-cdo"', 1)[1].split("</li>", 1)[0]
+    assert "<strong>Belegstärke:</strong>" in cdo_card and ">abgeleitet<" in cdo_card and ">belegt<" not in cdo_card
+    dsb_card = text.split('id="befund-kernrolle-dsb"', 1)[1].split("</li>", 1)[0]
+    assert ">belegt<" in dsb_card and ">abgeleitet<" not in dsb_card
+    assert url("catalogue_list") + "#belegstaerke" in text
 
 
 def test_check_page_says_all_is_well_for_a_complete_role_model(adopted: Model, admin_client: Client) -> None:

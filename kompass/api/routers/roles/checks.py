@@ -17,8 +17,8 @@ router = Router()
 
 @router.get(BASE + "/rollen-check", response=CheckOut, summary="Rollen-Check", url_name="role_checks")
 def role_checks(request: HttpRequest, kommune_slug: str) -> dict[str, Any]:
-    """Die Befunde der Rollen-Checks (Fehler, Warnungen, Hinweise), jeweils mit Regel, Erklärung, Quelle
-    und der Seite, auf der er sich beheben lässt; dazu die Abdeckung der Fachbereiche/Ämter mit Lotsen."""
+    """Die Befunde der Rollen-Checks (Fehler, Warnungen, Hinweise), jeweils mit Regel, Erklärung, Quelle,
+    Belegstärke und der Seite, auf der er sich beheben lässt; dazu die Abdeckung der Fachbereiche/Ämter mit Lotsen."""
     ctx = tenant(request)
     summary = overview.check_summary(ctx.kommune, ctx.kommune.slug)
     findings = [
@@ -29,6 +29,7 @@ def role_checks(request: HttpRequest, kommune_slug: str) -> dict[str, Any]:
             "title": item.finding.title,
             "explanation": item.finding.explanation,
             "source": item.finding.source,
+            "confidence": item.finding.confidence,
             "fix_url": item.fix_url,
         }
         for _severity, _label, items in summary.groups

@@ -284,6 +284,10 @@ class FindingOut(Schema):
     title: str
     explanation: str
     source: str
+    confidence: str | None = Field(
+        description="Belegstärke der Regel: belegt (eine öffentliche Quelle sagt, was die Regel prüft) oder "
+        "abgeleitet (eine Schlussfolgerung von Kommunalkompass)."
+    )
     fix_url: str | None = Field(description="Die Seite, auf der sich der Befund beheben lässt.")
 
 
