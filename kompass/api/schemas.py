@@ -9,13 +9,14 @@ it would refuse with an error; NUL bytes are removed and unpaired surrogates rej
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypeAlias
 
 from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
-from kompass.org.models import OrgUnit, OrgUnitType
+from kompass.org.models import EmployerKind, OrgUnit, OrgUnitType, Person
 from kompass.org.selectors import ORGUNIT_SORTS, PERSON_SORTS
 
 MAX_ID = 2**63 - 1
@@ -35,11 +36,25 @@ PersonName = Annotated[str, Field(max_length=100), AfterValidator(clean_text)]
 Email = Annotated[str, Field(max_length=254), AfterValidator(clean_text)]
 FunctionTitle = Annotated[str, Field(max_length=200), AfterValidator(clean_text)]
 SearchText = Annotated[str, Field(max_length=100), AfterValidator(clean_text)]
+EMPLOYMENT_PERCENT_DOC = (
+    "Beschäftigungsumfang in Prozent einer Vollzeitstelle (dieselbe Einheit wie der Zeitanteil einer Zuordnung): "
+    "100 ist Vollzeit, 50 eine halbe Stelle; 1 bis 100, eine Nachkommastelle. Der Rollen-Check vergleicht die "
+    "Summe der aktuellen Zeitanteile damit; für nichts anderes wird er verwendet."
+)
+EMPLOYER_KIND_DOC = (
+    "Arbeitgeber: eigen (die eigene Verwaltung) oder extern (z. B. IT-Dienstleister, Zweckverband, beauftragte "
+    "Firma). Der Rollen-Check meldet eine IT-Steuerung, die nur bei Personen externer Stellen liegt."
+)
+EMPLOYER_NAME_DOC = "Name der externen Stelle: bei extern nötig, bei eigen leer (wird beim Wechsel zu eigen geleert)."
+EmploymentPercent = Annotated[Decimal, Field(ge=1, le=100, decimal_places=1, description=EMPLOYMENT_PERCENT_DOC)]
+EmployerName = Annotated[str, Field(max_length=200, description=EMPLOYER_NAME_DOC), AfterValidator(clean_text)]
 if TYPE_CHECKING:
+    EmployerKindValue: TypeAlias = str
     UnitType: TypeAlias = str
     OrgUnitSort: TypeAlias = str
     PersonSort: TypeAlias = str
 else:  # the allowed values, listed as an enum in the OpenAPI schema
+    EmployerKindValue = Annotated[Literal[tuple(EmployerKind.values)], Field(description=EMPLOYER_KIND_DOC)]
     UnitType = Literal[tuple(OrgUnitType.values)]
     OrgUnitSort = Literal[tuple(ORGUNIT_SORTS)]
     PersonSort = Literal[tuple(PERSON_SORTS)]
@@ -170,9 +185,16 @@ class PersonOut(Schema):
     email: str
     function_title: str
     org_unit_id: int | None
+    employment_percent: float = Field(description=EMPLOYMENT_PERCENT_DOC)
+    employer_kind: str = Field(description=EMPLOYER_KIND_DOC)
+    employer_name: str = Field(description=EMPLOYER_NAME_DOC)
     is_active: bool
     version: int
     updated_at: datetime
+
+    @staticmethod
+    def resolve_employment_percent(obj: Person) -> float:
+        return float(obj.employment_percent)
 
 
 class PersonPage(Schema):
@@ -188,17 +210,26 @@ class PersonCreate(InputSchema):
     email: Email
     function_title: FunctionTitle = ""
     org_unit_id: DbId | None = None
+    employment_percent: EmploymentPercent = Decimal(100)
+    employer_kind: EmployerKindValue = EmployerKind.OWN.value
+    employer_name: EmployerName = ""
     is_active: bool = True
 
 
 class PersonPatch(PatchSchema):
-    NOT_NULL = frozenset({"first_name", "last_name", "email", "function_title", "is_active"})
+    NOT_NULL = frozenset(
+        {"first_name", "last_name", "email", "function_title", "employment_percent", "employer_kind"}
+        | {"employer_name", "is_active"}
+    )
 
     first_name: PersonName | None = None
     last_name: PersonName | None = None
     email: Email | None = None
     function_title: FunctionTitle | None = None
     org_unit_id: DbId | None = None
+    employment_percent: EmploymentPercent | None = None
+    employer_kind: EmployerKindValue | None = None
+    employer_name: EmployerName | None = None
     is_active: bool | None = None
 
 

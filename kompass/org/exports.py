@@ -11,6 +11,7 @@ from operator import itemgetter
 
 from django.utils import translation
 
+from kompass.org.employment import percent_text
 from kompass.org.importers import COLUMNS, KIND_ORGUNITS, KIND_PEOPLE
 from kompass.org.models import OrgUnit, OrgUnitType, Person
 from kompass.org.sorting import tree_order
@@ -39,10 +40,19 @@ def person_rows(kommune: Kommune) -> Iterator[list[str]]:
     people = (
         Person.objects.for_kommune(kommune)
         .order_by("last_name", "first_name", "email")
-        .values_list("email", "first_name", "last_name", "function_title", "org_unit__code")
+        .values_list(
+            "email",
+            "first_name",
+            "last_name",
+            "function_title",
+            "org_unit__code",
+            "employment_percent",
+            "employer_kind",
+            "employer_name",
+        )
     )
-    for email, first, last, function_title, unit_code in people.iterator(chunk_size=2000):
-        yield [email, first, last, function_title or "", unit_code or ""]
+    for email, first, last, function_title, unit_code, percent, kind, employer in people.iterator(chunk_size=2000):
+        yield [email, first, last, function_title or "", unit_code or "", percent_text(percent), kind, employer]
 
 
 def export_orgunits(kommune: Kommune, fmt: str) -> ExportFile:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -325,6 +326,8 @@ class PersonChange:
     org_unit_id: int | None
     set_unit: bool
     person: Person | None = None
+    employment_percent: Decimal | None = None  # None: the file has no column "umfang"
+    employer: tuple[str, str] | None = None  # (kind, name); None: the file has neither employer column
 
 
 @transaction.atomic
@@ -364,3 +367,7 @@ def _assign_person(person: Person, change: PersonChange) -> None:
         person.function_title = change.function_title
     if change.set_unit:
         person.org_unit_id = change.org_unit_id
+    if change.employment_percent is not None:
+        person.employment_percent = change.employment_percent
+    if change.employer is not None:
+        person.employer_kind, person.employer_name = change.employer

@@ -22,7 +22,10 @@ KIND_PEOPLE = "people"
 
 COLUMNS = {
     KIND_ORGUNITS: Columns(("kennung", "name", "typ", "uebergeordnet"), ("leitung_email",)),
-    KIND_PEOPLE: Columns(("email", "vorname", "nachname"), ("funktion", "organisationseinheit")),
+    KIND_PEOPLE: Columns(
+        ("email", "vorname", "nachname"),
+        ("funktion", "organisationseinheit", "umfang", "arbeitgeber", "arbeitgeber_name"),
+    ),
 }
 
 # The example files of the import page: a small Kommune that imports without error into an empty
@@ -42,11 +45,39 @@ EXAMPLES = {
         ("33.1", "Kfz-Zulassung und Führerscheinstelle", "Sachgebiet", "33", ""),
     ),
     KIND_PEOPLE: (
-        (f"jana.schaefer@{EXAMPLE_DOMAIN}", "Jana", "Schäfer", "Leitung Hauptamt", "10"),
-        (f"lukasz.wojcik@{EXAMPLE_DOMAIN}", "Łukasz", "Wójcik", "Sachbearbeitung Organisation", "10.1"),
-        (f"aylin.oezdemir@{EXAMPLE_DOMAIN}", "Aylin", "Özdemir", "Sachbearbeitung Haushalt", "20"),
-        (f"guenther.gross@{EXAMPLE_DOMAIN}", "Günther", "Groß", "Sachbearbeitung Gewerbeangelegenheiten", "32"),
-        (f"dragana.petrovic@{EXAMPLE_DOMAIN}", "Dragana", "Petrović", "Leitung Bürgeramt", "33"),
+        (f"jana.schaefer@{EXAMPLE_DOMAIN}", "Jana", "Schäfer", "Leitung Hauptamt", "10", "100", "eigen", ""),
+        (
+            f"lukasz.wojcik@{EXAMPLE_DOMAIN}",
+            "Łukasz",
+            "Wójcik",
+            "Sachbearbeitung Organisation",
+            "10.1",
+            "75",
+            "eigen",
+            "",
+        ),
+        (f"aylin.oezdemir@{EXAMPLE_DOMAIN}", "Aylin", "Özdemir", "Sachbearbeitung Haushalt", "20", "50", "eigen", ""),
+        (
+            f"guenther.gross@{EXAMPLE_DOMAIN}",
+            "Günther",
+            "Groß",
+            "Sachbearbeitung Gewerbeangelegenheiten",
+            "32",
+            "100",
+            "eigen",
+            "",
+        ),
+        (f"dragana.petrovic@{EXAMPLE_DOMAIN}", "Dragana", "Petrović", "Leitung Bürgeramt", "33", "100", "eigen", ""),
+        (
+            f"sven.kraemer@{EXAMPLE_DOMAIN}",
+            "Sven",
+            "Krämer",
+            "Kundenbetreuung Kommunen",
+            "",
+            "100",
+            "extern",
+            "Kommunales Rechenzentrum Musterland",
+        ),
     ),
 }
 
@@ -88,6 +119,21 @@ COLUMN_HELP = {
             "organisationseinheit",
             _("Kennung der Einheit, zu der die Person gehört. Die Einheit muss schon importiert sein; darf leer sein."),
         ),
+        (
+            "umfang",
+            _(
+                "Beschäftigungsumfang in Prozent einer Vollzeitstelle, 1 bis 100 (z. B. 100 für Vollzeit, 50 für eine "
+                "halbe Stelle); leer: 100. Der Rollen-Check vergleicht die Zeitanteile der Rollen damit."
+            ),
+        ),
+        (
+            "arbeitgeber",
+            _(
+                "„eigen“ für Beschäftigte der eigenen Verwaltung, „extern“ für Personen einer externen Stelle "
+                "(IT-Dienstleister, Zweckverband, beauftragte Firma); leer: eigen."
+            ),
+        ),
+        ("arbeitgeber_name", _("Name der externen Stelle; nur und immer bei „extern“.")),
     ),
 }
 

@@ -7,10 +7,11 @@ UPDATE. Codes follow the KGSt Verwaltungsgliederungsplan (e.g. `32` Ordnungsamt)
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -117,11 +118,25 @@ class OrgUnit(TenantModel):
         return f"{self.code} {self.name}"
 
 
+class EmployerKind(models.TextChoices):
+    """Who employs a person: the Kommune's own administration, or an external body working for it
+    (IT-Dienstleister, Zweckverband, beauftragte Firma). The Rollen-Check reads it: IT steering held
+    only by people of an external body is a finding (KGSt-Bericht 9/2016)."""
+
+    OWN = "eigen", _("Eigene Verwaltung")
+    EXTERNAL = "extern", _("Externe Stelle")
+
+
+FULL_TIME = Decimal(100)
+
+
 class Person(TenantModel):
     """A member of staff, with only what the product needs (DSGVO Art. 5(1)(c)).
 
     Purpose: naming heads of units and, in later modules, holders of roles and owners of
     measures. Retention: as long as the person works for the Kommune; erasure on request.
+    `employment_percent` (Beschäftigungsumfang) serves only the overload check of the roles;
+    `employer_kind`/`employer_name` only the check that IT steering is not outsourced.
     """
 
     first_name = models.CharField(_("Vorname"), max_length=100)
@@ -136,6 +151,22 @@ class Person(TenantModel):
         related_name="people",
         verbose_name=_("Organisationseinheit"),
     )
+    # Percent of a full-time post, like an assignment's time share (50 is half a post).
+    employment_percent = models.DecimalField(
+        _("Beschäftigungsumfang (% einer Vollzeitstelle)"),
+        max_digits=4,
+        decimal_places=1,
+        default=FULL_TIME,
+        validators=[
+            MinValueValidator(Decimal(1), message=_("Der Beschäftigungsumfang muss mindestens 1 % betragen.")),
+            MaxValueValidator(FULL_TIME, message=_("Der Beschäftigungsumfang kann höchstens 100 % betragen.")),
+        ],
+        help_text=_("100 ist eine Vollzeitstelle, 50 eine halbe Stelle."),
+    )
+    employer_kind = models.CharField(
+        _("Arbeitgeber"), max_length=10, choices=EmployerKind.choices, default=EmployerKind.OWN
+    )
+    employer_name = models.CharField(_("Name der externen Stelle"), max_length=200, blank=True)
     is_active = models.BooleanField(_("Aktiv"), default=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -148,7 +179,18 @@ class Person(TenantModel):
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
-    AUDIT_FIELDS = ("first_name", "last_name", "email", "function_title", "org_unit", "is_active", "user")
+    AUDIT_FIELDS = (
+        "first_name",
+        "last_name",
+        "email",
+        "function_title",
+        "org_unit",
+        "employment_percent",
+        "employer_kind",
+        "employer_name",
+        "is_active",
+        "user",
+    )
 
     class Meta:
         verbose_name = _("Person")
@@ -162,3 +204,11 @@ class Person(TenantModel):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def is_external(self) -> bool:
+        return self.employer_kind == EmployerKind.EXTERNAL
+
+    @property
+    def is_part_time(self) -> bool:
+        return self.employment_percent < FULL_TIME

@@ -183,7 +183,8 @@ def _table_kinds() -> None:
             column_help=importers.COLUMN_HELP[importers.KIND_PEOPLE],
             description=_(
                 "Personen: die dienstliche E-Mail-Adresse ist der Schlüssel. „organisationseinheit“ ist die "
-                "Kennung einer bestehenden Einheit und darf leer sein."
+                "Kennung einer bestehenden Einheit und darf leer sein. „umfang“ (Beschäftigungsumfang in Prozent), "
+                "„arbeitgeber“ und „arbeitgeber_name“ sind freiwillig."
             ),
         )
     )
@@ -197,14 +198,27 @@ def _personal_data() -> None:
             key="org.Person",
             model=Person,
             purpose=_(
-                "Leitungen von Organisationseinheiten und Inhaberinnen und Inhaber von Rollen benennen; "
-                "keine Leistungs- oder Verhaltenskontrolle."
+                "Leitungen von Organisationseinheiten und Inhaberinnen und Inhaber von Rollen benennen. Der "
+                "Beschäftigungsumfang dient nur der Prüfung im Rollen-Check, ob die Zeitanteile der Rollen einer "
+                "Person ihren Beschäftigungsumfang übersteigen; der Arbeitgeber (eigene Verwaltung oder externe "
+                "Stelle) nur der Prüfung, ob die IT-Steuerung allein bei externen Stellen liegt. Keine Leistungs- "
+                "oder Verhaltenskontrolle, keine Auswertung von Arbeitszeiten."
             ),
             legal_basis=EMPLOYEE_DATA,
             retention=_(
                 "Solange die Person in der Kommune beschäftigt ist und gepflegt wird; Löschen durch die Redaktion."
             ),
-            fields=("first_name", "last_name", "email", "function_title", "org_unit", "user"),
+            fields=(
+                "first_name",
+                "last_name",
+                "email",
+                "function_title",
+                "org_unit",
+                "employment_percent",
+                "employer_kind",
+                "employer_name",
+                "user",
+            ),
             categories=_("Beschäftigte der Kommune"),
         )
     )

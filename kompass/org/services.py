@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 from kompass.audit.models import AuditAction
 from kompass.audit.services import audit_record, check_version, save_update, snapshot
 from kompass.core.actors import Actor
-from kompass.org.models import MAX_TREE_DEPTH, OrgUnit, OrgUnitType, Person
+from kompass.org.employment import EXTERNAL_NAME_MISSING, OWN_WITH_NAME
+from kompass.org.models import MAX_TREE_DEPTH, EmployerKind, OrgUnit, OrgUnitType, Person
 from kompass.tenancy.models import Kommune
 
 ORGUNIT_FIELDS = ("code", "name", "unit_type", "parent", "head", "is_active")
-PERSON_FIELDS = ("first_name", "last_name", "email", "function_title", "org_unit", "is_active", "user")
+PERSON_FIELDS = Person.AUDIT_FIELDS
 
 
 def _clean_text(value: Any) -> str:
@@ -193,6 +194,10 @@ def _validate_person(kommune: Kommune, person: Person) -> None:
             errors.setdefault(field, []).append(message)
     if person.org_unit is not None and person.org_unit.kommune_id != kommune.pk:
         errors.setdefault("org_unit", []).append(_("Die Organisationseinheit gehört nicht zu dieser Kommune."))
+    if person.employer_kind == EmployerKind.EXTERNAL and not person.employer_name:
+        errors.setdefault("employer_name", []).append(str(EXTERNAL_NAME_MISSING))
+    if person.employer_kind == EmployerKind.OWN and person.employer_name:
+        errors.setdefault("employer_name", []).append(str(OWN_WITH_NAME))
     try:
         person.full_clean(exclude=["kommune", "org_unit", "user", "version"], validate_unique=False)
     except ValidationError as exc:
@@ -208,15 +213,19 @@ def _validate_person(kommune: Kommune, person: Person) -> None:
 
 
 def _person_values(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The model values of `data`. A person of the own administration has no employer name: a name
+    sent with `employer_kind` "eigen" is dropped (the form keeps the field while the choice changes)."""
     values: dict[str, Any] = {}
-    for field in ("first_name", "last_name", "function_title"):
+    for field in ("first_name", "last_name", "function_title", "employer_name"):
         if field in data:
             values[field] = _clean_text(data[field])
     if "email" in data:
         values["email"] = _clean_text(data["email"]).lower()
-    for field in ("org_unit", "is_active", "user"):
+    for field in ("org_unit", "employment_percent", "employer_kind", "is_active", "user"):
         if field in data:
             values[field] = data[field]
+    if values.get("employer_kind") == EmployerKind.OWN:
+        values["employer_name"] = ""
     return values
 
 

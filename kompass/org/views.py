@@ -17,7 +17,7 @@ from kompass.audit.selectors import history_for
 from kompass.core.forms_util import form_page, form_version, success
 from kompass.core.listing import ListPage, wants_fragment
 from kompass.core.pickers import SEARCH_LIMIT
-from kompass.org import access, extensions, pickers, selectors, services
+from kompass.org import access, employment, extensions, pickers, selectors, services
 from kompass.org.forms import (
     DeleteForm,
     OrgUnitFilterForm,
@@ -268,6 +268,7 @@ def person_detail(request: TenantRequest, pk: int) -> HttpResponse:
         "org/person_detail.html",
         {
             "person": person,
+            "employment_percent": employment.percent_text(person.employment_percent),
             "led_units": led_units,
             "sections": extensions.person_sections(ctx, person),
             "can_edit": ctx.can(Capability.EDIT_PEOPLE, person.org_unit),

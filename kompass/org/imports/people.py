@@ -1,19 +1,24 @@
 """Checking a people file row by row before anything is written.
 
 A person is identified by the (lower-case) official e-mail address; `organisationseinheit`
-names an existing unit of the Kommune by its Kennung (import the units first).
+names an existing unit of the Kommune by its Kennung (import the units first). The optional
+columns `umfang` (Beschäftigungsumfang, 1–100 % of a full-time post), `arbeitgeber` ("eigen" or
+"extern") and `arbeitgeber_name` (the external body) behave like `funktion`: a column the file
+lacks leaves the value as it is; an empty cell sets the default (100, "eigen", no name).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from kompass.org import employment
 from kompass.org.import_services import PersonChange, PersonState
-from kompass.org.models import Person
+from kompass.org.models import FULL_TIME, EmployerKind, Person
 from kompass.tabular.columns import Record, max_length
 from kompass.tabular.report import ACTION_CHANGED, ACTION_NEW, ACTION_UNCHANGED, ImportReport, ImportRow
 
@@ -22,6 +27,7 @@ LIMITS = {
     "vorname": max_length(Person, "first_name"),
     "nachname": max_length(Person, "last_name"),
     "funktion": max_length(Person, "function_title"),
+    "arbeitgeber_name": max_length(Person, "employer_name"),
 }
 
 
@@ -60,7 +66,7 @@ def _change_from(record: Record, email: str, state: PersonState, report: ImportR
         report.add(record.row, "vorname", _("Bitte geben Sie einen Vornamen an."))
     if not record.get("nachname"):
         report.add(record.row, "nachname", _("Bitte geben Sie einen Nachnamen an."))
-    for column in ("vorname", "nachname", "funktion"):
+    for column in ("vorname", "nachname", "funktion", "arbeitgeber_name"):
         if len(record.get(column)) > LIMITS[column]:
             report.add(
                 record.row,
@@ -80,6 +86,8 @@ def _change_from(record: Record, email: str, state: PersonState, report: ImportR
             )
             % {"code": unit_code},
         )
+    percent = _employment_percent(record, report)
+    employer = _employer(record, state.people.get(email), report)
     if len(report.issues) > count:
         return None
     has = record.values.__contains__
@@ -91,7 +99,65 @@ def _change_from(record: Record, email: str, state: PersonState, report: ImportR
         org_unit_id=unit_id,
         set_unit=has("organisationseinheit"),
         person=state.people.get(email),
+        employment_percent=percent,
+        employer=employer,
     )
+
+
+def _employment_percent(record: Record, report: ImportReport) -> Decimal | None:
+    """The Beschäftigungsumfang of the row; None when the file has no column `umfang`."""
+    if "umfang" not in record.values:
+        return None
+    text = record.get("umfang")
+    if not text.strip():
+        return FULL_TIME
+    value = employment.parse_percent(text)
+    if value is not None and 0 < value < employment.MIN_PERCENT:
+        report.add(
+            record.row,
+            "umfang",
+            str(employment.FRACTION_MESSAGE)
+            % {"value": employment.percent_text(value), "meant": employment.percent_text(value * 100)},
+        )
+        return None
+    if value is None or not employment.in_range(value):
+        report.add(
+            record.row, "umfang", _("„%(value)s“: %(rule)s") % {"value": text, "rule": employment.PERCENT_MESSAGE}
+        )
+        return None
+    return value
+
+
+def _employer(record: Record, person: Person | None, report: ImportReport) -> tuple[str, str] | None:
+    """(kind, name) of the row; None when the file has neither `arbeitgeber` nor `arbeitgeber_name`.
+    A column the file lacks keeps the person's value (a new person: "eigen", no name)."""
+    has = record.values.__contains__
+    if not has("arbeitgeber") and not has("arbeitgeber_name"):
+        return None
+    if has("arbeitgeber"):
+        word = " ".join(record.get("arbeitgeber").lower().split())
+        kind = employment.EMPLOYER_WORDS.get(word) if word else EmployerKind.OWN
+        if kind is None:
+            report.add(
+                record.row,
+                "arbeitgeber",
+                _("„%(value)s“ ist kein Arbeitgeber. Erlaubt sind „eigen“ (oder leer) und „extern“.")
+                % {"value": record.get("arbeitgeber")},
+            )
+            return None
+    else:
+        kind = person.employer_kind if person is not None else EmployerKind.OWN
+    if has("arbeitgeber_name"):
+        name = record.get("arbeitgeber_name")
+    else:
+        name = person.employer_name if person is not None and kind == EmployerKind.EXTERNAL else ""
+    if kind == EmployerKind.EXTERNAL and not name:
+        report.add(record.row, "arbeitgeber_name", str(employment.EXTERNAL_NAME_MISSING))
+        return None
+    if kind == EmployerKind.OWN and name:
+        report.add(record.row, "arbeitgeber_name", str(employment.OWN_WITH_NAME))
+        return None
+    return kind, name
 
 
 def _check_email(row: int, email: str, report: ImportReport) -> None:
@@ -127,6 +193,14 @@ def actions(rows: list[PersonRow], state: PersonState) -> list[ImportRow]:
                 ("nachname", change.last_name != person.last_name),
                 ("funktion", change.function_title is not None and change.function_title != person.function_title),
                 ("organisationseinheit", change.set_unit and change.org_unit_id != person.org_unit_id),
+                (
+                    "umfang",
+                    change.employment_percent is not None and change.employment_percent != person.employment_percent,
+                ),
+                (
+                    "arbeitgeber",
+                    change.employer is not None and change.employer != (person.employer_kind, person.employer_name),
+                ),
             )
             if differs
         ]

@@ -47,10 +47,29 @@ def test_csv_export_has_bom_semicolons_crlf_and_the_import_columns(world):
     assert content.count(b"\r\n") == len(rows)
 
 
-def test_people_export_lists_email_names_function_and_unit_code(world):
+def test_people_export_lists_email_names_function_unit_code_employment_and_employer(world):
+    from decimal import Decimal
+
+    from kompass.org.models import Person
+
+    Person.objects.for_kommune(world.kommune).filter(pk=world.bruno.pk).update(
+        employment_percent=Decimal("62.5"), employer_kind="extern", employer_name="Rechenzentrum Süd"
+    )
     rows = csv_rows(export_file(kind="people", kommune=world.kommune, fmt="csv").content)
-    assert rows[0] == ["email", "vorname", "nachname", "funktion", "organisationseinheit"]
-    assert ["alice.amtsleiterin@teststadt.example", "Alice", "Amtsleiterin", "Amtsleitung", "10"] in rows
+    assert rows[0] == [
+        "email",
+        "vorname",
+        "nachname",
+        "funktion",
+        "organisationseinheit",
+        "umfang",
+        "arbeitgeber",
+        "arbeitgeber_name",
+    ]
+    alice = ["alice.amtsleiterin@teststadt.example", "Alice", "Amtsleiterin", "Amtsleitung", "10", "100", "eigen", ""]
+    assert alice in rows
+    bob = next(row for row in rows if row[0] == world.bruno.email)
+    assert bob[5:] == ["62,5", "extern", "Rechenzentrum Süd"]
 
 
 def test_exports_contain_nothing_of_another_kommune(world):

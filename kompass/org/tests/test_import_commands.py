@@ -96,8 +96,10 @@ def test_a_file_over_the_size_limit_is_refused_before_reading(world, tmp_path, s
 
 def test_export_people_writes_csv_to_stdout(world):
     out, _err = call("export_people", "--kommune", "teststadt")
-    assert out.startswith("\ufeffemail;vorname;nachname;funktion;organisationseinheit\r\n")
-    assert "alice.amtsleiterin@teststadt.example;Alice;Amtsleiterin;Amtsleitung;10" in out
+    assert out.startswith(
+        "\ufeffemail;vorname;nachname;funktion;organisationseinheit;umfang;arbeitgeber;arbeitgeber_name\r\n"
+    )
+    assert "alice.amtsleiterin@teststadt.example;Alice;Amtsleiterin;Amtsleitung;10;100;eigen;\r\n" in out
     assert "GEHEIM" not in out
 
 
