@@ -16,9 +16,11 @@ def test_check_lists_findings_with_rule_source_and_fix_url_and_the_lotsen_covera
     assert body["has_model"] is True
     assert body["total"] == len(body["findings"]) == sum(body["counts"].values())
     rules = {f["rule"] for f in body["findings"]}
-    assert {"kernrolle.cio", "kernrolle.isb", "lotsen.abdeckung", "lotsen.zeit_freigabe"} <= rules
+    assert {"kernrolle.cio", "kernrolle.isb", "lotsen.abdeckung", "lotsen.freigabe"} <= rules
     missing_cio = next(f for f in body["findings"] if f["rule"] == "kernrolle.cio")
     assert (missing_cio["severity"], missing_cio["severity_label"]) == ("fehler", "Fehler")
+    assert missing_cio["confidence"] == "belegt"
+    assert {f["confidence"] for f in body["findings"]} <= {"belegt", "abgeleitet"}
     assert missing_cio["source"] and missing_cio["explanation"].startswith("Regel")
     assert missing_cio["fix_url"] == f"/k/teststadt/rollen/{scene.roles['cio'].pk}/"
     coverage = body["lotsen_coverage"]
