@@ -102,6 +102,15 @@ CHECK_MARKERS: tuple[CheckMarker, ...] = (
             "zugleich DSB: Interessenkonflikt prüfen."
         ),
     ),
+    CheckMarker(
+        "it_steuerung",
+        _("IT-Steuerung"),
+        _("IT-Steuerung (Steuerungsunterstützung, IT-Controlling)"),
+        _(
+            "Zählt mit den CIO-Rollen zur IT-Steuerung: Haben diese Rollen nur Personen externer Stellen, meldet "
+            "der Rollen-Check das (die IT-Steuerung lässt sich nicht auslagern)."
+        ),
+    ),
 )
 CHECK_MARKER_KEYS: tuple[str, ...] = tuple(marker.key for marker in CHECK_MARKERS)
 _BY_KEY = {marker.key: marker for marker in CHECK_MARKERS}
@@ -111,7 +120,6 @@ _BY_KEY = {marker.key: marker for marker in CHECK_MARKERS}
 CATALOGUE_MARKER_LABELS: dict[str, Promise] = {
     "core": _("Kernrolle"),
     "rat": _("Rat oder Kreistag"),
-    "it_steuerung": _("IT-Steuerung"),
     "digital_team": _("Digitalisierungsteam"),
     "fachbereichsleitung": _("Fachbereichsleitung"),
     "leistungsverantwortung": _("Leistungsverantwortung (OZG)"),

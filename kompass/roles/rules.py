@@ -40,7 +40,7 @@ CONFIDENCES = (BELEGT, ABGELEITET)
 CORE_MARKERS = ("cdo", "cio", "isb", "dsb")
 # Every marker a rule reads through `holders_of`/`people_with`: `selectors.check_data` loads the
 # current holders of these roles (not every current assignment of a Großstadt).
-WATCHED_MARKERS = (*CORE_MARKERS, "lotse", "hvb", "personal", "it_betrieb")
+WATCHED_MARKERS = (*CORE_MARKERS, "lotse", "hvb", "personal", "it_betrieb", "it_steuerung")
 EXPIRY_WINDOW_DAYS = 60
 RECENTLY_EXPIRED_DAYS = 90
 COVERED_UNIT_TYPES = (OrgUnitType.FACHBEREICH, OrgUnitType.AMT)
@@ -71,7 +71,7 @@ class Finding:
 class CheckData:
     """What the rules read. `current` holds at least every current assignment of a role with a
     `WATCHED_MARKERS` marker, every one ending within the expiry window and every one of a person
-    above 100 %; `filled` (if given) names every (role, unit) pair with a current assignment,
+    above her Beschäftigungsumfang; `filled` (if given) names every (role, unit) pair with a current assignment,
     else it is taken from `current`."""
 
     today: datetime.date
@@ -386,29 +386,166 @@ def rule_lotse_time_and_approval(data: CheckData) -> list[Finding]:
     return findings
 
 
+OK, OVERLOAD, LOTSE_EXTRA = "ok", "ueberlastung", "lotse_zusaetzlich"
+
+
+@dataclass(frozen=True)
+class PersonLoad:
+    """A person's current time shares against her Beschäftigungsumfang (both in percent of a
+    full-time post). `lotse` is the part of `total` in roles with the Lotse marker."""
+
+    capacity: Decimal
+    total: Decimal
+    lotse: Decimal = Decimal(0)
+
+    @property
+    def other(self) -> Decimal:
+        return self.total - self.lotse
+
+    @property
+    def extra(self) -> Decimal:
+        """How far the time shares go beyond the Beschäftigungsumfang."""
+        return max(self.total - self.capacity, Decimal(0))
+
+    @property
+    def state(self) -> str:
+        """OK within the Beschäftigungsumfang; LOTSE_EXTRA when only a Lotse role beside the post
+        goes beyond it (the other roles fit in, the Lotse share is at most half the post);
+        OVERLOAD otherwise. See `rule_person_overload`."""
+        if self.total <= self.capacity:
+            return OK
+        if self.other <= self.capacity and 0 < self.lotse <= self.capacity / 2:
+            return LOTSE_EXTRA
+        return OVERLOAD
+
+
+def person_load(capacity: Decimal, assignments: Iterable[Assignment]) -> PersonLoad:
+    """The load of one person from her current assignments (their roles loaded)."""
+    total = lotse = Decimal(0)
+    for a in assignments:
+        total += a.time_share
+        if a.role.has_marker("lotse"):
+            lotse += a.time_share
+    return PersonLoad(capacity, total, lotse)
+
+
 def rule_person_overload(data: CheckData) -> list[Finding]:
-    """No person above 100 % total time share across roles (derived rule)."""
-    totals: dict[int, Decimal] = defaultdict(Decimal)
-    roles: dict[int, list[Assignment]] = defaultdict(list)
+    """The current time shares of a person fit into her Beschäftigungsumfang (`Person.employment_percent`,
+    percent of a full-time post like the time shares; 100 unless entered).
+
+    Semantics (abgeleitet — no public source sets a limit; the time shares and the Beschäftigungsumfang
+    are the Kommune's own data): the sum of the current time shares above the Beschäftigungsumfang is
+    an overload (Fehler) — a part-time person with 50 % and roles of 60 % is overloaded. One exception:
+    a Lotse role is a side role, whose fixed time quota is meant to be released from the person's post
+    (Befragung HS Kehl 2025: feste Zeitkontingente; Stadt Konstanz: the time burden is underestimated).
+    When the other roles fit into the Beschäftigungsumfang and only the Lotse share (at most half the
+    post) goes beyond it, the finding says so — "Lotsenrolle neben voller Stelle: 10 % zusätzlich" —
+    as a warning that the Lotse time is not released, not as an overload of 110 %. A Lotse share above
+    half the post is no side role: that counts as overload again.
+    """
+    by_person: dict[int, list[Assignment]] = defaultdict(list)
     for a in data.current:
-        totals[a.person_id] += a.time_share
-        roles[a.person_id].append(a)
+        by_person[a.person_id].append(a)
     findings = []
-    for person_id, total in sorted(totals.items()):
-        if total > 100:
-            items = sorted(roles[person_id], key=lambda a: (a.role.position, a.pk))  # the same text on every database
-            detail = "; ".join(f"{a.role.name} {percent(a.time_share)} %" for a in items)
+    for person_id in sorted(by_person):
+        items = sorted(by_person[person_id], key=lambda a: (a.role.position, a.pk))  # the same text everywhere
+        person = items[0].person
+        load = person_load(person.employment_percent, items)
+        if load.state == OK:
+            continue
+        detail = "; ".join(f"{a.role.name} {percent(a.time_share)} %" for a in items)
+        if load.state == OVERLOAD:
             findings.append(
                 Finding(
                     "person.ueberlastung",
                     ERROR,
-                    _("%(person)s: %(total)s %% Zeitanteil") % {"person": items[0].person, "total": percent(total)},
-                    _("Regel „Höchstens 100 %% Zeitanteil je Person“: %(detail)s.") % {"detail": detail},
-                    _("abgeleitet (Zeitanteile aus den Rollenzuordnungen)"),
+                    _("%(person)s: %(total)s %% Zeitanteil bei %(capacity)s %% Beschäftigungsumfang")
+                    % {"person": person, "total": percent(load.total), "capacity": percent(load.capacity)},
+                    _(
+                        "Regel „Zeitanteile passen in den Beschäftigungsumfang“: %(detail)s. Verringern Sie "
+                        "Zeitanteile, verteilen Sie Rollen um oder prüfen Sie den Beschäftigungsumfang der Person."
+                    )
+                    % {"detail": detail},
+                    _("abgeleitet (Zeitanteile aus den Rollenzuordnungen, Beschäftigungsumfang der Person)"),
                     _assignment_fix(items[0]),
+                    ABGELEITET,
                 )
             )
+            continue
+        lotse = next(a for a in items if a.role.has_marker("lotse"))
+        if load.capacity >= 100:
+            title = _("%(person)s: Lotsenrolle neben voller Stelle: %(extra)s %% zusätzlich")
+        else:
+            title = _("%(person)s: Lotsenrolle neben Teilzeitstelle (%(capacity)s %%): %(extra)s %% zusätzlich")
+        findings.append(
+            Finding(
+                "person.lotse_zusaetzlich",
+                WARNING,
+                title % {"person": person, "extra": percent(load.extra), "capacity": percent(load.capacity)},
+                _(
+                    "Regel „Lotsenzeit aus der Stelle freistellen“: Die übrigen Rollen füllen %(other)s %% von "
+                    "%(capacity)s %% Beschäftigungsumfang, die Lotsenrolle kommt mit %(lotse)s %% hinzu (%(detail)s). "
+                    "Das ist keine Überlastung im Sinne des Rollen-Checks, aber die Zeit für die Lotsenrolle ist nicht "
+                    "freigestellt: Verringern Sie den Zeitanteil der übrigen Rollen entsprechend."
+                )
+                % {
+                    "other": percent(load.other),
+                    "capacity": percent(load.capacity),
+                    "lotse": percent(load.lotse),
+                    "detail": detail,
+                },
+                _("Befragung HS Kehl 2025 (feste Zeitkontingente); Erfahrung Stadt Konstanz; abgeleitet"),
+                _assignment_fix(lotse),
+                ABGELEITET,
+            )
+        )
     return findings
+
+
+def rule_it_steering_in_house(data: CheckData) -> list[Finding]:
+    """IT steering is not held only by people of an external body.
+
+    Source: KGSt-Bericht 9/2016 „Kommunale IT erfolgreich steuern. Teil 1: Das KGSt®-Rollenmodell zur
+    IT-Steuerung“ (KGSt, 2016; summary on kgst.de): the steering of the IT is a task of every
+    administration itself, may not be outsourced and is carried out by the strategic management, the
+    Verwaltungsvorstand; KGSt, Themenfeld IT-Steuerung: unlike the operative IT service, it cannot be
+    delegated to an IT-Dienstleister. Confidence: belegt.
+
+    The IT steering is every active role with the marker CIO or IT-Steuerung. The rule fires when these
+    roles have current holders and every one of them belongs to an external body (`Person.employer_kind`);
+    one holder of the own administration suffices (an external IT-Controlling beside an own CIO is fine).
+    No holder at all is the core-role rule's finding (CIO), not this one's.
+    """
+    holders = [a for marker in ("cio", "it_steuerung") for a in data.holders_of(marker)]
+    if not holders or any(not a.person.is_external for a in holders):
+        return []
+    items = sorted({a.pk: a for a in holders}.values(), key=lambda a: (a.role.position, a.pk))
+    detail = "; ".join(
+        _("%(person)s (%(employer)s) als %(role)s")
+        % {"person": a.person, "employer": a.person.employer_name, "role": a.role.name}
+        for a in items
+    )
+    return [
+        Finding(
+            "it_steuerung.extern",
+            ERROR,
+            _("Die IT-Steuerung liegt nur bei externen Stellen"),
+            _(
+                "Regel „IT-Steuerung bleibt in der Verwaltung“: Alle aktuellen Inhaberinnen und Inhaber der Rollen "
+                "mit der Markierung CIO oder IT-Steuerung gehören zu externen Stellen: %(detail)s. Die Steuerung der "
+                "IT ist eine Führungsaufgabe der Verwaltung und lässt sich nicht an einen IT-Dienstleister auslagern; "
+                "ordnen Sie die CIO-Rolle einer Person der eigenen Verwaltung zu, in der Regel der oder dem für IT "
+                "zuständigen Beigeordneten."
+            )
+            % {"detail": detail},
+            _(
+                "KGSt-Bericht 9/2016 „Kommunale IT erfolgreich steuern. Teil 1: Das KGSt®-Rollenmodell zur "
+                "IT-Steuerung“ (die IT-Steuerung darf nicht ausgelagert werden)"
+            ),
+            _role_fix(items[0].role),
+            BELEGT,
+        )
+    ]
 
 
 def _same_people(data: CheckData, first: str, others: Iterable[str]) -> dict[int, list[str]]:
@@ -819,6 +956,7 @@ for _position, _rule in enumerate(
         rule_lotse_coverage,
         rule_lotse_time_and_approval,
         rule_person_overload,
+        rule_it_steering_in_house,
         rule_dsb_conflict,
         rule_isb_not_it_operations,
         rule_role_bundling,
@@ -869,8 +1007,16 @@ _GROUP_TITLES: dict[str, Callable[[int], str]] = {
     ),
     "person.ueberlastung": lambda n: (
         ngettext(
-            "%(n)d Person über 100 %% Zeitanteil",
-            "%(n)d Personen über 100 %% Zeitanteil",
+            "%(n)d Person mit mehr Zeitanteil als Beschäftigungsumfang",
+            "%(n)d Personen mit mehr Zeitanteil als Beschäftigungsumfang",
+            n,
+        )
+        % {"n": n}
+    ),
+    "person.lotse_zusaetzlich": lambda n: (
+        ngettext(
+            "%(n)d Lotsenrolle zusätzlich zur ausgefüllten Stelle",
+            "%(n)d Lotsenrollen zusätzlich zur ausgefüllten Stelle",
             n,
         )
         % {"n": n}

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Window
@@ -202,13 +201,9 @@ def assignment_list(
     return qs.order_by(*orders.get(sort, orders["person"]))
 
 
-def person_time_shares(kommune: Kommune, person_ids: list[int]) -> dict[int, Decimal]:
-    shares: dict[int, Decimal] = defaultdict(Decimal)
-    for person_id, share in (
-        current_assignments(kommune).filter(person_id__in=person_ids).values_list("person_id", "time_share")
-    ):
-        shares[person_id] += share
-    return shares
+def person_current_assignments(kommune: Kommune, person_id: int) -> list[Assignment]:
+    """The current assignments of one person with their roles, in one query (for her load)."""
+    return list(current_assignments(kommune).filter(person_id=person_id).select_related("role"))
 
 
 @dataclass
@@ -234,7 +229,8 @@ _UNIT_COLUMNS = ("id", "kommune_id", "code", "name", "unit_type", "is_active", "
 _CHECK_COLUMNS = (
     "id", "kommune_id", "person_id", "role_id", "org_unit_id", "time_share", "valid_from", "valid_until",
     "deputy_id", "approved_by_id", "qualification", "person__id", "person__kommune_id", "person__first_name",
-    "person__last_name", "person__org_unit_id", "person__is_active",
+    "person__last_name", "person__org_unit_id", "person__is_active", "person__employment_percent",
+    "person__employer_kind", "person__employer_name",
     *(f"org_unit__{c}" for c in _UNIT_COLUMNS), *(f"person__org_unit__{c}" for c in _UNIT_COLUMNS),
 )  # fmt: skip
 
@@ -261,8 +257,11 @@ def check_data(kommune: Kommune, on: datetime.date | None = None) -> CheckData:
     role_rows = list(roles(kommune))
     watched = [r.pk for r in role_rows if r.is_active and any(r.has_marker(m) for m in WATCHED_MARKERS)]
     current = current_assignments(kommune, on)
-    overloaded = (  # people above 100 % across their current roles, as a subquery
-        current.order_by().values("person_id").annotate(total=Sum("time_share")).filter(total__gt=100)
+    overloaded = (  # people above their Beschäftigungsumfang across their current roles, as a subquery
+        current.order_by()
+        .values("person_id", "person__employment_percent")
+        .annotate(total=Sum("time_share"))
+        .filter(total__gt=F("person__employment_percent"))
     )
     soon = on + datetime.timedelta(days=EXPIRY_WINDOW_DAYS)
     # Three index-backed lookups instead of one OR, which would scan every assignment of the Kommune.

@@ -47,7 +47,7 @@ def test_every_group_title_counts_in_german_and_unknown_kinds_get_a_neutral_one(
         assert one.startswith("1 ") and many.startswith("17 ") and one != many, entry.key
         assert "%" not in many.replace("100 %", ""), entry.key  # no unfilled placeholder
     assert rules.group_title("lotsen.abdeckung", 17) == "17 Fachbereiche und Ämter ohne Lotsin oder Lotse"
-    assert rules.group_title("person.ueberlastung", 2) == "2 Personen über 100 % Zeitanteil"
+    assert rules.group_title("person.ueberlastung", 2) == "2 Personen mit mehr Zeitanteil als Beschäftigungsumfang"
     assert rules.group_title("agenda.unbekannt", 3) == "3 Feststellungen dieser Art"
 
 

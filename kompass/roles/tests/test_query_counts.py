@@ -141,7 +141,7 @@ def _full_data(kommune: Any) -> CheckData:
 def test_the_reduced_check_data_finds_exactly_what_all_assignments_would(some: Model) -> None:
     w = some.world
     _grow(some)
-    # Above 100 % only through roles no rule watches; ending soon in such a role; an ended
+    # Above the Beschäftigungsumfang (100 %) only through roles no rule watches; ending soon in such a role; an ended
     # assignment with a successor in the same role and unit, and one without.
     busy = person(w.kommune, "Viel", "Arbeit", w.hauptamt)
     some.assign(busy, "partner", Decimal("70"))
@@ -155,7 +155,7 @@ def test_the_reduced_check_data_finds_exactly_what_all_assignments_would(some: M
     findings = rules.run_checks(reduced)
     assert findings == rules.run_checks(_full_data(w.kommune))
     titles = [f.title for f in findings]
-    assert "Viel Arbeit: 110,5 % Zeitanteil" in titles
+    assert "Viel Arbeit: 110,5 % Zeitanteil bei 100 % Beschäftigungsumfang" in titles
     assert any(t.startswith("Endet bald: Viel Arbeit als Rat") for t in titles)
     assert any(t.startswith("Abgelaufen ohne Nachfolge: Rat") for t in titles)
     assert not any(t.startswith("Abgelaufen ohne Nachfolge: Externe Partner") for t in titles)

@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from kompass.audit.models import AuditEntry
 from kompass.factories import person
+from kompass.org.models import Person
 from kompass.roles import selectors
 from kompass.roles.catalogue_loader import load_catalogues
 from kompass.roles.models import Assignment, Catalogue, CatalogueRole, RelationType, Role, RoleModel, RoleRelation
@@ -684,7 +685,32 @@ def test_a_warning_tells_when_a_person_exceeds_100_percent(adopted: Model, admin
     response = admin_client.post(
         url("assignment_create"), assignment_form(adopted.roles["isb"], w.alice.email, time_share="40"), follow=True
     )
-    assert any("120 %" in m and "mehr als 100 %" in m for m in messages_of(response))
+    assert any("120 %" in m and "Beschäftigungsumfang von 100 %" in m for m in messages_of(response))
+
+
+def test_the_warning_compares_with_the_beschaeftigungsumfang_of_a_part_time_person(
+    adopted: Model, admin_client: Client
+) -> None:
+    w = adopted.world
+    Person.objects.for_kommune(w.kommune).filter(pk=w.alice.pk).update(employment_percent=50)
+    adopted.assign(w.alice, "cdo", 40)
+    response = admin_client.post(
+        url("assignment_create"), assignment_form(adopted.roles["isb"], w.alice.email, time_share="20"), follow=True
+    )
+    assert any("60 %" in m and "Beschäftigungsumfang von 50 %" in m for m in messages_of(response))
+
+
+def test_a_lotse_role_beside_a_full_post_is_named_as_such_when_saved(adopted: Model, admin_client: Client) -> None:
+    w = adopted.world
+    adopted.assign(w.alice, "cdo", 100)
+    response = admin_client.post(
+        url("assignment_create"), assignment_form(adopted.roles["lotse"], w.alice.email, time_share="10"), follow=True
+    )
+    shown = messages_of(response)
+    assert any("Lotsenrolle mit 10 %" in m for m in shown), shown
+    assert not any("Achtung" in m for m in shown)
+    page = admin_client.get(reverse("org:person_detail", args=[w.kommune.slug, w.alice.pk])).content.decode()
+    assert "110 % einer Vollzeitstelle" in page and "Die Lotsenrolle kommt mit 10 %" in page
 
 
 def test_admin_edits_ends_and_deletes_an_assignment_with_audit(

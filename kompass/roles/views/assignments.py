@@ -62,17 +62,29 @@ def assignment_list(request: TenantRequest) -> HttpResponse:
 
 
 def _warn_overload(request: TenantRequest, assignment: Assignment) -> None:
-    """Tell the editor when the person now holds more than 100 % across all current roles."""
+    """Tell the editor when the person's current time shares now exceed her Beschäftigungsumfang
+    (as the Rollen-Check's overload rule judges it, `rules.person_load`)."""
     kommune = request.tenant.kommune
-    total = selectors.person_time_shares(kommune, [assignment.person_id]).get(assignment.person_id)
-    if total is not None and total > 100:
+    person = assignment.person
+    load = rules.person_load(person.employment_percent, selectors.person_current_assignments(kommune, person.pk))
+    if load.state == rules.OVERLOAD:
         messages.warning(
             request,
             _(
-                "Achtung: %(person)s hat jetzt insgesamt %(total)s %% Zeitanteil über alle aktuellen Rollen "
-                "(mehr als 100 %%). Bitte prüfen Sie die Zeitanteile."
+                "Achtung: %(person)s hat jetzt insgesamt %(total)s %% Zeitanteil über alle aktuellen Rollen, mehr "
+                "als den Beschäftigungsumfang von %(capacity)s %%. Bitte prüfen Sie die Zeitanteile."
             )
-            % {"person": assignment.person, "total": rules.percent(total)},
+            % {"person": person, "total": rules.percent(load.total), "capacity": rules.percent(load.capacity)},
+        )
+    elif load.state == rules.LOTSE_EXTRA:
+        messages.warning(
+            request,
+            _(
+                "Hinweis: Bei %(person)s kommt die Lotsenrolle mit %(extra)s %% zum Beschäftigungsumfang von "
+                "%(capacity)s %% hinzu. Verringern Sie den Zeitanteil der übrigen Rollen, damit die Zeit für die "
+                "Lotsenrolle freigestellt ist."
+            )
+            % {"person": person, "extra": rules.percent(load.extra), "capacity": rules.percent(load.capacity)},
         )
 
 

@@ -6,7 +6,6 @@ of roles. Two queries whatever the number of assignments (`selectors.person_assi
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from kompass.org.models import Person
@@ -19,7 +18,7 @@ def person_roles(ctx: TenantContext, person: Person) -> dict[str, Any]:
     whether the member may change each), ended ones, and the current total time share."""
     found = selectors.person_assignments(ctx.kommune, person)
     running = [a for a in found.current if a.valid_from <= found.today]
-    total = sum((a.time_share for a in running), Decimal(0))
+    load = rules.person_load(person.employment_percent, running)
     return {
         "person": person,
         "today": found.today,
@@ -27,7 +26,9 @@ def person_roles(ctx: TenantContext, person: Person) -> dict[str, Any]:
         "current_total": found.current_total,
         "ended": found.ended,
         "ended_total": found.ended_total,
-        "time_share_total": rules.percent(total) if running else "",
-        "over_full_time": total > 100,
+        "time_share_total": rules.percent(load.total) if running else "",
+        "employment_percent": rules.percent(load.capacity),
+        "overloaded": load.state == rules.OVERLOAD,
+        "lotse_extra": rules.percent(load.extra) if load.state == rules.LOTSE_EXTRA else "",
         "can_assign": access.can_add_assignments(ctx),
     }
