@@ -134,6 +134,8 @@ class PersonForm(VersionedForm):
         if not data.get("employer_kind"):  # the choice not sent: the employer stays as it is
             data.pop("employer_kind", None)
             data.pop("employer_name", None)
+        elif data["employer_kind"] == EmployerKind.OWN:  # a name typed before choosing "eigen" goes
+            data["employer_name"] = ""
         return data
 
     @classmethod

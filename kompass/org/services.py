@@ -213,8 +213,8 @@ def _validate_person(kommune: Kommune, person: Person) -> None:
 
 
 def _person_values(data: Mapping[str, Any]) -> dict[str, Any]:
-    """The model values of `data`. A person of the own administration has no employer name: a name
-    sent with `employer_kind` "eigen" is dropped (the form keeps the field while the choice changes)."""
+    """The model values of `data`. A person of the own administration has no employer name: a change
+    to `employer_kind` "eigen" without a name clears it; a name sent with "eigen" is an error."""
     values: dict[str, Any] = {}
     for field in ("first_name", "last_name", "function_title", "employer_name"):
         if field in data:
@@ -224,7 +224,7 @@ def _person_values(data: Mapping[str, Any]) -> dict[str, Any]:
     for field in ("org_unit", "employment_percent", "employer_kind", "is_active", "user"):
         if field in data:
             values[field] = data[field]
-    if values.get("employer_kind") == EmployerKind.OWN:
+    if values.get("employer_kind") == EmployerKind.OWN and "employer_name" not in data:
         values["employer_name"] = ""
     return values
 

@@ -628,6 +628,9 @@ def _person_form(person: Person, **changes: Any) -> dict[str, Any]:
         "email": person.email,
         "function_title": person.function_title,
         "org_unit": person.org_unit_id or "",
+        "employment_percent": "100",
+        "employer_kind": person.employer_kind,
+        "employer_name": person.employer_name,
         "is_active": "on",
         "version": person.version,
     }

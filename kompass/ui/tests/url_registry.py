@@ -163,6 +163,9 @@ def _person_body(t: Targets) -> dict[str, Any]:
         "email": "nora.neu@teststadt.example",
         "function_title": "Sachbearbeitung",
         "org_unit": t.unit_parent.pk,
+        "employment_percent": "75",
+        "employer_kind": "eigen",
+        "employer_name": "",
         "is_active": "on",
     }
 
@@ -175,6 +178,9 @@ def _person_edit_body(t: Targets) -> dict[str, Any]:
         "email": p.email,
         "function_title": "Neue Funktion",
         "org_unit": p.org_unit_id or "",
+        "employment_percent": "50",
+        "employer_kind": "extern",
+        "employer_name": "Rechenzentrum",
         "is_active": "on",
         "version": p.version,
     }
