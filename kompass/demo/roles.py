@@ -5,8 +5,8 @@ heading the Stabsstelle Digitalisierung (with deputy), a CIO, an ISB, a DSB (wit
 IT-Steuerung, Personal- and Organisationsmanagement, and 15 Digitallotsinnen und -lotsen for 22
 of the 25 Ämter. On purpose the check finds: three Ämter without a Lotse (Feuerwehr, Sportamt,
 Stadtreinigung), one Lotse without the line manager's approval, the DSB who also holds
-Personalmanagement (DSGVO Art. 38(6)), the head of Organisation und IT at 120 % (CIO, IT-Steuerung
-and Lotse for two Ämter), one Lotse assignment ending within 60 days, and CIO and ISB without a
+Personalmanagement (DSGVO Art. 38(6)), the head of Organisation und IT with two Lotse roles beside
+a post filled by CIO and IT-Steuerung (120 %, shown as "Lotsenrolle neben voller Stelle"), one Lotse assignment ending within 60 days, and CIO and ISB without a
 deputy. An ended DSB assignment stays as history. Kleinhausen has a small model in which one
 person is CDO, CIO and ISB at once (the warning for small Kommunen).
 
