@@ -6,9 +6,10 @@ IT-Steuerung, Personal- and Organisationsmanagement, and 15 Digitallotsinnen und
 of the 25 Ämter. On purpose the check finds: three Ämter without a Lotse (Feuerwehr, Sportamt,
 Stadtreinigung), one Lotse without the line manager's approval, the DSB who also holds
 Personalmanagement (DSGVO Art. 38(6)), the head of Organisation und IT with two Lotse roles beside
-a post filled by CIO and IT-Steuerung (120 %, shown as "Lotsenrolle neben voller Stelle"), one Lotse assignment ending within 60 days, and CIO and ISB without a
-deputy. An ended DSB assignment stays as history. Kleinhausen has a small model in which one
-person is CDO, CIO and ISB at once (the warning for small Kommunen).
+a post filled by CIO and IT-Steuerung (120 %, shown as "Lotsenrolle neben voller Stelle"), one
+Lotse assignment ending within 60 days, and CIO and ISB without a deputy. An ended DSB assignment
+stays as history. Kleinhausen has a small model in which one person is CDO, CIO and ISB at once
+(the warning for small Kommunen).
 
 People are picked from the demo plan by unit and function, so the data is the same on every run;
 only the ending assignment is relative to the day of loading. Everything goes through the role
