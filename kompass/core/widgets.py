@@ -55,6 +55,11 @@ TEXT_SUFFIX = "_text"
 CHOICE_SUFFIX = "_wahl"
 
 
+def _typed(data: Mapping[str, Any], key: str) -> str:
+    """A submitted value without NUL characters (PostgreSQL refuses them even in a search) and blanks."""
+    return str(data.get(key) or "").replace("\x00", "").strip()
+
+
 class Combobox(forms.Widget):
     """Search-as-you-type text field; the picked object's id travels in a hidden field.
 
@@ -75,9 +80,7 @@ class Combobox(forms.Widget):
         self.candidates: list[Candidate] = []  # offered after an ambiguous text
 
     def value_from_datadict(self, data: Mapping[str, Any], files: Any, name: str) -> PickValue:
-        raw = str(data.get(name) or "").strip()
-        text = str(data.get(name + TEXT_SUFFIX) or "").strip()
-        choice = str(data.get(name + CHOICE_SUFFIX) or "").strip()
+        raw, text, choice = (_typed(data, name + suffix) for suffix in ("", TEXT_SUFFIX, CHOICE_SUFFIX))
         if raw and not raw.isdigit():  # not an id: a text (e.g. an e-mail address from a script or test)
             return PickValue(text=text or raw, choice=choice)
         return PickValue(pk=raw, text=text, choice=choice)

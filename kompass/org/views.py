@@ -388,7 +388,7 @@ def _search_answer(request: TenantRequest, options: list[dict[str, Any]], limit:
 @tenant_view
 def search_people(request: TenantRequest) -> HttpResponse:
     """People of the Kommune whose name or e-mail contains the typed words (at most 20, one query)."""
-    text = request.GET.get("q", "")[:100]
+    text = request.GET.get("q", "").replace("\x00", "")[:100]  # PostgreSQL refuses NUL even in a search
     found = selectors.person_search(request.tenant.kommune, text, limit=SEARCH_LIMIT + 1)
     return _search_answer(request, [pickers.person_option(person) for person in found], SEARCH_LIMIT)
 
@@ -397,6 +397,6 @@ def search_people(request: TenantRequest) -> HttpResponse:
 @tenant_view
 def search_units(request: TenantRequest) -> HttpResponse:
     """Units of the Kommune whose Kennung or name contains the typed words (at most 20, one query)."""
-    text = request.GET.get("q", "")[:100]
+    text = request.GET.get("q", "").replace("\x00", "")[:100]  # PostgreSQL refuses NUL even in a search
     found = selectors.unit_search(request.tenant.kommune, text, limit=SEARCH_LIMIT + 1)
     return _search_answer(request, [pickers.unit_option(unit) for unit in found], SEARCH_LIMIT)

@@ -106,3 +106,10 @@ def test_the_file_field_speaks_german_whatever_the_browser_language() -> None:
     assert 'aria-describedby="id_file-datei"' in html and 'id="id_file-datei"' in html
     assert 'class="kern-btn kern-btn--secondary kk-file__button" aria-hidden="true"' in html
     assert "kk-file--required" in html  # the status without script reads :valid of a required field
+
+
+def test_the_combobox_drops_nul_characters_that_postgresql_refuses_even_in_a_search() -> None:
+    from kompass.core.widgets import TEXT_SUFFIX, Combobox
+
+    value = Combobox().value_from_datadict({"person": "\x00", "person" + TEXT_SUFFIX: "Ann\x00a "}, {}, "person")
+    assert value.text == "Anna" and value.pk == ""

@@ -45,6 +45,22 @@ def test_people_are_found_by_part_of_the_name_with_unit_and_email_beside_it(worl
     assert "no-store" in response["Cache-Control"]
 
 
+@pytest.mark.parametrize(("kind", "selector"), [("people", "person_search"), ("units", "unit_search")])
+def test_a_nul_character_in_the_search_is_dropped_not_sent_to_the_database(
+    world: World, kind: str, selector: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL refuses NUL even in a LIKE pattern: the typed text loses it before the query."""
+    from kompass.org import selectors
+
+    searched: list[str] = []
+    real = getattr(selectors, selector)
+    monkeypatch.setattr(
+        selectors, selector, lambda kommune, text, **kw: searched.append(text) or real(kommune, text, **kw)
+    )
+    response = search(world, kind, "amt\x00s")
+    assert response.status_code == 200 and searched == ["amts"]
+
+
 def test_every_word_must_match_and_case_does_not_matter(world: World) -> None:
     assert [r["id"] for r in search(world, "people", "ALICE amtsleit").json()["results"]] == [world.alice.pk]
     assert search(world, "people", "alice ordner").json()["results"] == []
