@@ -521,8 +521,8 @@ def rule_it_steering_in_house(data: CheckData) -> list[Finding]:
         return []
     items = sorted({a.pk: a for a in holders}.values(), key=lambda a: (a.role.position, a.pk))
     detail = "; ".join(
-        _("%(person)s (%(employer)s) als %(role)s")
-        % {"person": a.person, "employer": a.person.employer_name, "role": a.role.name}
+        _("%(person)s (%(employer)s) %(as_role)s")
+        % {"person": a.person, "employer": a.person.employer_name, "as_role": a.role.as_holder}
         for a in items
     )
     return [
@@ -787,8 +787,8 @@ def rule_assignment_expiry(data: CheckData) -> list[Finding]:
                 Finding(
                     "zuordnung.endet",
                     WARNING,
-                    _("Endet bald: %(person)s als %(role)s am %(date)s")
-                    % {"person": a.person, "role": a.role.name, "date": a.valid_until.strftime("%d.%m.%Y")},
+                    _("Endet bald: %(person)s %(as_role)s am %(date)s")
+                    % {"person": a.person, "as_role": a.role.as_holder, "date": a.valid_until.strftime("%d.%m.%Y")},
                     _("Regel „Auslaufende Zuordnungen rechtzeitig verlängern oder nachbesetzen“ (Frist %(days)d Tage).")
                     % {"days": EXPIRY_WINDOW_DAYS},
                     _("abgeleitet"),
@@ -822,7 +822,7 @@ def rule_key_roles_deputy(data: CheckData) -> list[Finding]:
         Finding(
             "vertretung.kernrolle",
             WARNING,
-            _("Keine Vertretung: %(person)s als %(role)s") % {"person": a.person, "role": a.role.name},
+            _("Keine Vertretung: %(person)s %(as_role)s") % {"person": a.person, "as_role": a.role.as_holder},
             _("Regel „Schlüsselrollen haben eine Vertretung“."),
             _("BSI IT-Grundschutz-Kompendium, Anforderung ORP.2.A3 (Vertretungsregelungen)"),
             _assignment_fix(a),

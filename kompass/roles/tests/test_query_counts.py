@@ -156,7 +156,7 @@ def test_the_reduced_check_data_finds_exactly_what_all_assignments_would(some: M
     assert findings == rules.run_checks(_full_data(w.kommune))
     titles = [f.title for f in findings]
     assert "Viel Arbeit: 110,5 % Zeitanteil bei 100 % Beschäftigungsumfang" in titles
-    assert any(t.startswith("Endet bald: Viel Arbeit als Rat") for t in titles)
+    assert any(t.startswith("Endet bald: Viel Arbeit in der Rolle „Rat“") for t in titles)
     assert any(t.startswith("Abgelaufen ohne Nachfolge: Rat") for t in titles)
     assert not any(t.startswith("Abgelaufen ohne Nachfolge: Externe Partner") for t in titles)
 

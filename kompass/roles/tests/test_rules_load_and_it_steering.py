@@ -3,13 +3,14 @@ a full post; IT steering held only by people of an external body is a finding (i
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import pytest
 
 from kompass.org.models import EmployerKind, Person
 from kompass.roles import rules
-from kompass.roles.tests.test_rules import assign, data, person, role
+from kompass.roles.tests.test_rules import TODAY, assign, data, person, role
 
 
 def part_time(name: str, percent: str) -> Person:
@@ -96,8 +97,8 @@ def test_it_steering_held_only_by_external_people_is_an_error_citing_kgst_9_2016
     assert [(f.rule, f.severity, f.confidence) for f in findings] == [("it_steuerung.extern", rules.ERROR, "belegt")]
     finding = findings[0]
     assert finding.title == "Die IT-Steuerung liegt nur bei externen Stellen"
-    assert "Eva Test (Rechenzentrum Süd) als CIO" in finding.explanation
-    assert "Ole Test (Zweckverband IT) als IT_STEUERUNG" in finding.explanation
+    assert "Eva Test (Rechenzentrum Süd) in der Rolle „CIO“" in finding.explanation
+    assert "Ole Test (Zweckverband IT) in der Rolle „IT_STEUERUNG“" in finding.explanation
     assert "KGSt-Bericht 9/2016" in finding.source and "nicht ausgelagert" in finding.source
     assert finding.fix == ("roles:role_detail", {"pk": cio.pk})
 
@@ -128,3 +129,11 @@ def test_the_it_steering_rule_is_registered_and_its_marker_watched():
     assert rules.CHECK_RULES.get("it_steering_in_house") is not None
     assert "it_steuerung" in rules.WATCHED_MARKERS
     assert rules.group_title("person.lotse_zusaetzlich", 3) == "3 Lotsenrollen zusätzlich zur ausgefüllten Stelle"
+
+
+def test_findings_about_one_person_name_the_role_in_its_singular_form():
+    lotse = role("lotse", "lotse")
+    lotse.name, lotse.name_singular = "Digitale Lotsinnen und Lotsen", "Digitale Lotsin oder Digitaler Lotse"
+    ending = assign(person("Renate"), lotse, until=TODAY + datetime.timedelta(days=10))
+    [finding] = rules.rule_assignment_expiry(data([lotse], current=[ending]))
+    assert finding.title.startswith("Endet bald: Renate Test als Digitale Lotsin oder Digitaler Lotse am ")
