@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from html import escape
-from typing import Any
+from typing import Any, cast
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import mark_safe
@@ -28,10 +28,12 @@ from kompass.roles.models import (
     Catalogue,
     CatalogueRelation,
     CatalogueRole,
+    Confidence,
     QualificationStatus,
     RelationType,
     Role,
     RoleContent,
+    RoleRelation,
 )
 from kompass.roles.rules import CheckData, Finding
 from kompass.tenancy.models import Kommune
@@ -86,6 +88,7 @@ class CatalogueUpdates:
     new: list[CatalogueRole]
     removed: list[Role]
     others: list[tuple[CatalogueRole, bool]]  # roles of the other catalogues; True = key already used
+    relations: list[RelationUpdate] = field(default_factory=list)  # only when asked for
 
     @property
     def pending(self) -> int:
@@ -122,8 +125,11 @@ def _adapted(role: Role, copied_from: CatalogueRole) -> bool:
     return any(getattr(role, name) != getattr(copied_from, name) for name in COMPARED_FIELDS)
 
 
-def catalogue_updates(kommune: Kommune, model_catalogue: Catalogue | None) -> CatalogueUpdates:
-    """Changed, new and removed roles of the newest catalogue versions, in four queries."""
+def catalogue_updates(
+    kommune: Kommune, model_catalogue: Catalogue | None, *, with_relations: bool = False
+) -> CatalogueUpdates:
+    """Changed, new and removed roles of the newest catalogue versions, in four queries; with
+    `with_relations` also the relation changes (`relation_updates`), in two more."""
     latest = latest_catalogues()
     roles = list(selectors.roles(kommune).select_related("catalogue_role__catalogue").order_by("position", "id"))
     newest_roles: dict[int, dict[str, CatalogueRole]] = {c.pk: {} for c in latest.values()}
@@ -150,7 +156,172 @@ def catalogue_updates(kommune: Kommune, model_catalogue: Catalogue | None) -> Ca
             new.extend(cr for cr in entries if cr.key not in used_keys)
         else:
             others.extend((cr, cr.key in used_keys) for cr in entries)
-    return CatalogueUpdates(changed, new, removed, others)
+    relations = relation_updates(kommune, model_catalogue, latest=latest, roles=roles) if with_relations else []
+    return CatalogueUpdates(changed, new, removed, others, relations)
+
+
+RELATION_FIELDS = ("note", "source", "confidence")
+Triple = tuple[str, str, str]  # (from catalogue key, to catalogue key, relation type)
+
+
+@dataclass
+class RelationChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class RelationUpdate:
+    """One relation change of the newest catalogue version the Kommune can take.
+
+    `kind` is "changed" (the Kommune's copied relation gets the new text, or a new target or type
+    when the catalogue corrected it), "removed" (the catalogue dropped the relation) or "added" (a
+    new relation between two roles the Kommune adopted). `relation` is the Kommune's row (None when
+    added); `source` the newest catalogue relation (None when removed)."""
+
+    kind: str
+    relation: RoleRelation | None
+    source: CatalogueRelation | None
+    from_role: Role
+    to_role: Role
+    changes: list[RelationChange] = field(default_factory=list)
+
+    @property
+    def relation_type_label(self) -> str:
+        value = (
+            self.source.relation_type if self.source is not None else cast(RoleRelation, self.relation).relation_type
+        )
+        return str(RelationType(value).label)
+
+
+def _relation_label(name: str) -> str:
+    return str(getattr(RoleRelation._meta.get_field(name), "verbose_name", name))
+
+
+def _relation_changes(
+    relation: RoleRelation, source: CatalogueRelation, from_role: Role, to_role: Role
+) -> list[RelationChange]:
+    changes = []
+    if relation.from_role_id != from_role.pk:
+        changes.append(RelationChange(_("Von Rolle"), relation.from_role.name, from_role.name))
+    if relation.to_role_id != to_role.pk:
+        changes.append(RelationChange(_("Zu Rolle"), relation.to_role.name, to_role.name))
+    if relation.relation_type != source.relation_type:
+        changes.append(
+            RelationChange(
+                _relation_label("relation_type"),
+                str(RelationType(relation.relation_type).label),
+                str(RelationType(source.relation_type).label),
+            )
+        )
+    for name in RELATION_FIELDS:
+        before, after = getattr(relation, name), getattr(source, name)
+        if before != after:
+            if name == "confidence":
+                before, after = str(Confidence(before).label), str(Confidence(after).label)
+            changes.append(RelationChange(_relation_label(name), before, after))
+    return changes
+
+
+def _corrects(old: Triple, new: Triple) -> bool:
+    """Does `new` correct `old` in one point: same start, and either a new target or a new type?"""
+    return old[0] == new[0] and (old[1] == new[1]) != (old[2] == new[2])
+
+
+def relation_updates(
+    kommune: Kommune,
+    model_catalogue: Catalogue | None,
+    *,
+    latest: dict[str, Catalogue] | None = None,
+    roles: Iterable[Role] | None = None,
+) -> list[RelationUpdate]:
+    """Relation changes between the roles the Kommune adopted from its model catalogue.
+
+    Two queries when the caller passes `latest` and `roles` (with `catalogue_role__catalogue`),
+    four otherwise. Copied relations keep no link to the catalogue relation, so they are told
+    apart by what they are: a relation between two adopted roles whose (from, to, type) some loaded
+    version of the catalogue has, and not of the confidence "eigene Festlegung" that every relation
+    the Kommune creates itself gets. Relations the Kommune created itself are never offered. Added
+    relations are those of the newest version that the adopted version did not have (a relation of
+    the adopted version the Kommune deleted stays deleted). A removed relation and an added one
+    that differ only in their target (or only in their type) are offered as one correction.
+    """
+    latest = latest if latest is not None else latest_catalogues()
+    newest = latest.get(model_catalogue.key) if model_catalogue is not None else None
+    if model_catalogue is None or newest is None or newest.pk == model_catalogue.pk:
+        return []
+    if roles is None:
+        roles = selectors.roles(kommune).select_related("catalogue_role__catalogue")
+    adopted: dict[str, Role] = {}
+    for role in roles:
+        source_role = role.catalogue_role
+        if source_role is not None and source_role.catalogue.key == model_catalogue.key:
+            adopted[source_role.key] = role
+    known: set[Triple] = set()
+    base: set[Triple] = set()
+    newest_relations: dict[Triple, CatalogueRelation] = {}
+    for cr in CatalogueRelation.objects.filter(catalogue__key=model_catalogue.key).order_by("id"):
+        triple = (cr.from_key, cr.to_key, cr.relation_type)
+        known.add(triple)
+        if cr.catalogue_id == model_catalogue.pk:
+            base.add(triple)
+        if cr.catalogue_id == newest.pk:
+            newest_relations.setdefault(triple, cr)
+    key_of = {role.pk: key for key, role in adopted.items()}
+    own_triples: set[Triple] = set()
+    copied: list[tuple[Triple, RoleRelation]] = []
+    for relation in selectors.relations(kommune).order_by("id"):
+        if relation.from_role_id not in key_of or relation.to_role_id not in key_of:
+            continue
+        triple = (key_of[relation.from_role_id], key_of[relation.to_role_id], relation.relation_type)
+        own_triples.add(triple)
+        if triple in known and relation.confidence != Confidence.EIGENE:
+            copied.append((triple, relation))
+    updates: list[RelationUpdate] = []
+    removed: list[tuple[Triple, RoleRelation]] = []
+    for triple, relation in copied:
+        source = newest_relations.get(triple)
+        if source is None:
+            removed.append((triple, relation))
+        elif changes := _relation_changes(relation, source, relation.from_role, relation.to_role):
+            updates.append(RelationUpdate("changed", relation, source, relation.from_role, relation.to_role, changes))
+    added = [
+        (triple, cr)
+        for triple, cr in newest_relations.items()
+        if triple not in base and triple not in own_triples and cr.from_key in adopted and cr.to_key in adopted
+    ]
+    paired: set[int] = set()
+    for triple, relation in removed:
+        candidates = [(new, cr) for new, cr in added if _corrects(triple, new)]
+        if len(candidates) == 1 and sum(_corrects(old, candidates[0][0]) for old, _r in removed) == 1:
+            cr = candidates[0][1]
+            paired.add(cr.pk)
+            from_role, to_role = adopted[cr.from_key], adopted[cr.to_key]
+            changes = _relation_changes(relation, cr, from_role, to_role)
+            updates.append(RelationUpdate("changed", relation, cr, from_role, to_role, changes))
+        else:
+            updates.append(RelationUpdate("removed", relation, None, relation.from_role, relation.to_role))
+    for _triple, cr in added:
+        if cr.pk not in paired:
+            updates.append(RelationUpdate("added", None, cr, adopted[cr.from_key], adopted[cr.to_key]))
+    order = {"changed": 0, "added": 1, "removed": 2}
+    return sorted(updates, key=lambda u: (order[u.kind], u.from_role.name, u.to_role.name, u.relation_type_label))
+
+
+def pending_relation_update(
+    kommune: Kommune, *, relation_pk: int | None = None, catalogue_relation_pk: int | None = None
+) -> RelationUpdate | None:
+    """The offered relation update for one Kommune relation (changed or removed) or one new catalogue
+    relation (added); None when nothing is offered for it (unknown, already taken, self-made)."""
+    model = selectors.role_model(kommune)
+    for update in relation_updates(kommune, model.catalogue if model is not None else None):
+        if relation_pk is not None and update.relation is not None and update.relation.pk == relation_pk:
+            return update
+        source_pk = update.source.pk if update.source is not None else None
+        if update.kind == "added" and catalogue_relation_pk is not None and source_pk == catalogue_relation_pk:
+            return update
+    return None
 
 
 def newest_catalogue_role(role: Role) -> CatalogueRole | None:

@@ -170,6 +170,99 @@ def role_add_from_catalogue(*, kommune: Kommune, actor: Actor, source: Catalogue
     return created[source.key]
 
 
+RELATION_CATALOGUE_AUDIT = (*RELATION_AUDIT, "source", "confidence")
+
+
+def _catalogue_relation_roles(kommune: Kommune, from_role: Role, to_role: Role) -> None:
+    if from_role.kommune_id != kommune.pk or to_role.kommune_id != kommune.pk:
+        raise ValidationError(_("Die Rollen der Beziehung gehören nicht zu dieser Kommune."))
+    if from_role.pk == to_role.pk:
+        raise ValidationError(_("Eine Rolle kann keine Beziehung zu sich selbst haben."))
+
+
+@transaction.atomic
+def relation_take_catalogue_version(
+    *,
+    kommune: Kommune,
+    actor: Actor,
+    relation: RoleRelation,
+    source: CatalogueRelation,
+    from_role: Role,
+    to_role: Role,
+) -> RoleRelation:
+    """Give a relation copied from the catalogue the newer catalogue text (and, where the catalogue
+    corrected it, the new target or type). Relations the Kommune created itself are refused."""
+    relation = RoleRelation.objects.for_kommune(kommune).select_for_update().get(pk=relation.pk)
+    if relation.confidence == Confidence.EIGENE:
+        raise ValidationError(_("Eigene Beziehungen Ihrer Kommune werden nicht aus dem Katalog geändert."))
+    _catalogue_relation_roles(kommune, from_role, to_role)
+    before = snapshot(relation, RELATION_CATALOGUE_AUDIT)
+    relation.from_role, relation.to_role = from_role, to_role
+    relation.relation_type = source.relation_type
+    relation.note, relation.source, relation.confidence = source.note, source.source, source.confidence
+    relation.save()
+    audit_record(
+        kommune_id=kommune.pk,
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=relation,
+        before=before,
+        after=snapshot(relation, RELATION_CATALOGUE_AUDIT),
+    )
+    return relation
+
+
+@transaction.atomic
+def relation_add_from_catalogue(
+    *, kommune: Kommune, actor: Actor, source: CatalogueRelation, from_role: Role, to_role: Role
+) -> RoleRelation:
+    """Add a relation that is new in a catalogue version between two roles of the Kommune."""
+    _catalogue_relation_roles(kommune, from_role, to_role)
+    exists = RoleRelation.objects.for_kommune(kommune).filter(
+        from_role=from_role, to_role=to_role, relation_type=source.relation_type
+    )
+    if exists.exists():
+        raise ValidationError(_("Diese Beziehung gibt es in Ihrem Rollenmodell bereits."))
+    relation = RoleRelation.objects.create(
+        kommune=kommune,
+        from_role=from_role,
+        to_role=to_role,
+        relation_type=source.relation_type,
+        note=source.note,
+        source=source.source,
+        confidence=source.confidence,
+    )
+    audit_record(
+        kommune_id=kommune.pk,
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=relation,
+        after=snapshot(relation, RELATION_CATALOGUE_AUDIT),
+    )
+    return relation
+
+
+@transaction.atomic
+def relation_remove_as_catalogue(*, kommune: Kommune, actor: Actor, relation: RoleRelation) -> None:
+    """Remove a relation copied from the catalogue that the newest catalogue version no longer has."""
+    relation = (
+        RoleRelation.objects.for_kommune(kommune)
+        .select_for_update()
+        .select_related("from_role", "to_role")
+        .get(pk=relation.pk)
+    )
+    if relation.confidence == Confidence.EIGENE:
+        raise ValidationError(_("Eigene Beziehungen Ihrer Kommune werden nicht aus dem Katalog entfernt."))
+    audit_record(
+        kommune_id=kommune.pk,
+        actor=actor,
+        action=AuditAction.DELETE,
+        obj=relation,
+        before=snapshot(relation, RELATION_CATALOGUE_AUDIT),
+    )
+    relation.delete()
+
+
 # --- roles -----------------------------------------------------------------------------------
 
 

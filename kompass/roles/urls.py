@@ -24,6 +24,16 @@ urlpatterns = [
         name="role_take_catalogue_version",
     ),
     path(P + "aktualisierung/hinzufuegen/", catalogue.role_add_from_catalogue, name="role_add_from_catalogue"),
+    path(
+        P + "aktualisierung/beziehungen/<int:pk>/uebernehmen/",
+        catalogue.relation_take_catalogue_version,
+        name="relation_take_catalogue_version",
+    ),
+    path(
+        P + "aktualisierung/beziehungen/hinzufuegen/",
+        catalogue.relation_add_from_catalogue,
+        name="relation_add_from_catalogue",
+    ),
     path(P + "zuordnungen/", assignments.assignment_list, name="assignment_list"),
     path(P + "zuordnungen/neu/", assignments.assignment_create, name="assignment_create"),
     path(P + "zuordnungen/<int:pk>/bearbeiten/", assignments.assignment_edit, name="assignment_edit"),

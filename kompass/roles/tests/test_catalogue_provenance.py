@@ -29,7 +29,7 @@ from django.urls import reverse
 from kompass.conftest import World
 from kompass.roles import overview, services
 from kompass.roles.catalogue_loader import CATALOGUE_DIR, latest_catalogue, load_catalogues
-from kompass.roles.models import Catalogue
+from kompass.roles.models import Catalogue, RoleRelation
 
 CATALOGUE_FILES = sorted(CATALOGUE_DIR.glob("*.toml"))
 
@@ -249,14 +249,33 @@ OLD_KDN_PLACEMENT = (
 )
 
 
+OLD_ERKELENZ_NOTE = "Über einen Digitalbeirat mit Bürgerinnen, Bürgern und Wirtschaft."
+OLD_ERKELENZ_SOURCE = "Digitalbeirat Erkelenz (erkelenz.de)"
+
+
+def _erkelenz(data: dict[str, Any]) -> dict[str, Any]:
+    return next(r for r in data["relations"] if (r["from"], r["to"], r["type"]) == ("buerger", "hvb", "beraet"))
+
+
 def _previous_version(directory: Path) -> Path:
-    """The shipped KGSt file as a Kommune adopted it before: version 2026.2, KDN still a provider."""
+    """The shipped KGSt file as a Kommune adopted it before: version 2026.2, KDN still a provider,
+    the citizens' Digitalbeirat of Erkelenz still advising the council (Rat) with the old note and source."""
     directory.mkdir(parents=True)
     data = _kgst()
     text = (CATALOGUE_DIR / "kgst.toml").read_text(encoding="utf-8")
     current = next(role for role in data["roles"] if role["key"] == "it_dienstleister")["placement"]
     text = text.replace(f'version = "{data["catalogue"]["version"]}"', 'version = "2026.2"', 1)
     text = text.replace(current, OLD_KDN_PLACEMENT, 1)
+    erkelenz = _erkelenz(data)
+    block = (
+        f'from = "buerger"\nto = "hvb"\ntype = "beraet"\nnote = "{erkelenz["note"]}"\nsource = "{erkelenz["source"]}"'
+    )
+    assert block in text
+    text = text.replace(
+        block,
+        f'from = "buerger"\nto = "rat"\ntype = "beraet"\nnote = "{OLD_ERKELENZ_NOTE}"\nsource = "{OLD_ERKELENZ_SOURCE}"',
+        1,
+    )
     (directory / "kgst.toml").write_text(text, encoding="utf-8")
     return directory
 
@@ -287,3 +306,21 @@ def test_a_kommune_on_the_previous_version_is_offered_the_corrected_texts(
     text = admin_client.get(reverse("roles:catalogue_updates", args=[world.kommune.slug])).content.decode()
     assert f"Fassung 2026.2 → {newest.version}" in text
     assert "Dachverband kommunaler IT-Dienstleister" in text
+
+    # The Erkelenz correction reaches the Kommune's copied relation: Bürger → Rat becomes Bürger → Verwaltungsspitze.
+    relations = overview.relation_updates(world.kommune, previous)
+    assert [(u.kind, u.from_role.key, u.to_role.key, u.relation_type_label) for u in relations] == [
+        ("changed", "buerger", "hvb", "berät")
+    ]
+    erkelenz = _erkelenz(_kgst())
+    changes = {change.label: (change.old, change.new) for change in relations[0].changes}
+    assert relations[0].relation is not None and relations[0].relation.to_role.key == "rat"
+    assert changes["Zu Rolle"][1] == "Verwaltungsspitze und Verwaltungsvorstand"
+    assert changes["Hinweis"] == (OLD_ERKELENZ_NOTE, erkelenz["note"])
+    assert changes["Quelle"] == (OLD_ERKELENZ_SOURCE, erkelenz["source"])
+    assert "Digitalbeirat, der die Verwaltung berät" in text
+    url = reverse("roles:relation_take_catalogue_version", args=[world.kommune.slug, relations[0].relation.pk])
+    admin_client.post(url)
+    relation = RoleRelation.objects.for_kommune(world.kommune).get(pk=relations[0].relation.pk)
+    assert (relation.to_role.key, relation.note, relation.source) == ("hvb", erkelenz["note"], erkelenz["source"])
+    assert overview.relation_updates(world.kommune, previous) == []

@@ -6,17 +6,20 @@ Kommune-wide role model (`access.require_model_editor`, capability `EDIT_ROLE_MO
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from kompass.roles import access, overview, selectors, services
 from kompass.roles.forms import AdoptForm, CatalogueRoleChoiceForm
-from kompass.roles.models import Catalogue, CatalogueRole, Confidence
+from kompass.roles.models import Catalogue, CatalogueRelation, CatalogueRole, Confidence
 from kompass.roles.views.common import roles_crumb
 from kompass.tenancy.decorators import TenantRequest, tenant_view
 
@@ -108,7 +111,9 @@ def catalogue_adopt(request: TenantRequest) -> HttpResponse:
 def catalogue_updates(request: TenantRequest) -> HttpResponse:
     ctx = request.tenant
     model = selectors.role_model(ctx.kommune)
-    updates = overview.catalogue_updates(ctx.kommune, model.catalogue) if model is not None else None
+    updates = (
+        overview.catalogue_updates(ctx.kommune, model.catalogue, with_relations=True) if model is not None else None
+    )
     return render(
         request,
         "roles/catalogue_updates.html",
@@ -162,3 +167,78 @@ def role_add_from_catalogue(request: TenantRequest) -> HttpResponse:
         return redirect("roles:catalogue_updates", ctx.kommune.slug)
     messages.success(request, _("Die Rolle „%(name)s“ wurde in Ihr Rollenmodell übernommen.") % {"name": role.name})
     return redirect("roles:catalogue_updates", ctx.kommune.slug)
+
+
+NO_RELATION_UPDATE = gettext_lazy(
+    "Für diese Beziehung bietet der Katalog keine Änderung (mehr) an. Vielleicht wurde sie schon übernommen; "
+    "eigene Beziehungen Ihrer Kommune ändert der Katalog nie."
+)
+
+
+@require_POST
+@tenant_view
+def relation_take_catalogue_version(request: TenantRequest, pk: int) -> HttpResponse:
+    """Take a changed or removed relation of the newest catalogue version for one relation of the Kommune."""
+    ctx = request.tenant
+    relation = access.relation_for_edit(ctx, pk)  # another Kommune's relation: 404
+    update = overview.pending_relation_update(ctx.kommune, relation_pk=relation.pk)
+    if update is None:
+        messages.error(request, str(NO_RELATION_UPDATE))
+        return redirect("roles:catalogue_updates", ctx.kommune.slug)
+    label = _relation_text(update)
+    try:
+        if update.kind == "removed":
+            services.relation_remove_as_catalogue(kommune=ctx.kommune, actor=ctx.user, relation=relation)
+        else:
+            services.relation_take_catalogue_version(
+                kommune=ctx.kommune,
+                actor=ctx.user,
+                relation=relation,
+                source=cast(CatalogueRelation, update.source),
+                from_role=update.from_role,
+                to_role=update.to_role,
+            )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if update.kind == "removed":
+            messages.success(request, _("Die Beziehung „%(relation)s“ wurde entfernt.") % {"relation": label})
+        else:
+            messages.success(
+                request, _("Die Beziehung „%(relation)s“ entspricht jetzt dem Katalog.") % {"relation": label}
+            )
+    return redirect("roles:catalogue_updates", ctx.kommune.slug)
+
+
+@require_POST
+@tenant_view
+def relation_add_from_catalogue(request: TenantRequest) -> HttpResponse:
+    """Add a relation that is new in the newest catalogue version between two adopted roles."""
+    ctx = request.tenant
+    access.require_model_editor(ctx)
+    raw = request.POST.get("catalogue_relation", "")
+    update = None
+    if raw.isdigit() and len(raw) < 12:
+        update = overview.pending_relation_update(ctx.kommune, catalogue_relation_pk=int(raw))
+    if update is None or update.source is None:
+        messages.error(request, str(NO_RELATION_UPDATE))
+        return redirect("roles:catalogue_updates", ctx.kommune.slug)
+    try:
+        services.relation_add_from_catalogue(
+            kommune=ctx.kommune,
+            actor=ctx.user,
+            source=update.source,
+            from_role=update.from_role,
+            to_role=update.to_role,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("Die Beziehung „%(relation)s“ wurde übernommen.") % {"relation": _relation_text(update)}
+        )
+    return redirect("roles:catalogue_updates", ctx.kommune.slug)
+
+
+def _relation_text(update: overview.RelationUpdate) -> str:
+    return f"{update.from_role.name} {update.relation_type_label} {update.to_role.name}"

@@ -48,7 +48,7 @@ API = "api"  # JSON API: tokens, 401 for anonymous
 PUBLIC_KOMMUNE = "public_kommune"  # anonymous pages of one Kommune: /p/<kommune_slug>/… (namespace "public")
 ACCESS_KINDS = (PUBLIC, ACCOUNT, OPERATOR_ONLY, TENANT, API, PUBLIC_KOMMUNE)
 
-OBJECT_KINDS = ("unit", "person", "membership", "token", "role", "assignment", "catalogue", "invitation")
+OBJECT_KINDS = ("unit", "person", "membership", "token", "role", "assignment", "relation", "catalogue", "invitation")
 GLOBAL_KINDS = ("catalogue",)  # shipped, read-only data of no Kommune: the same for every side
 
 
@@ -419,6 +419,12 @@ HAND_WRITTEN: dict[str, Route] = {
     ),
     "roles:role_take_catalogue_version": role_route(
         TENANT, {"POST": TENANT_ADMIN_WRITE}, objects={"pk": "role"}, body=_empty
+    ),
+    "roles:relation_take_catalogue_version": role_route(
+        TENANT, {"POST": TENANT_ADMIN_WRITE}, objects={"pk": "relation"}, body=_empty
+    ),
+    "roles:relation_add_from_catalogue": role_route(
+        TENANT, {"POST": TENANT_ADMIN_WRITE}, body=lambda t: {"catalogue_relation": "1"}
     ),
     "roles:role_create": role_route(
         TENANT,

@@ -9,6 +9,7 @@ are scanned as soon as they exist.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -172,6 +173,8 @@ NOT_PAGES: dict[str, str] = {
     "org:import_example": "CSV/XLSX download (example file)",
     "roles:catalogue_adopt": "POST action",
     "roles:role_take_catalogue_version": "POST action",
+    "roles:relation_take_catalogue_version": "POST action",
+    "roles:relation_add_from_catalogue": "POST action",
     "roles:role_add_from_catalogue": "POST action",
     "roles:relation_create": "POST action",
     "roles:relation_delete": "POST action",
@@ -195,6 +198,8 @@ NOT_PAGE_KWARGS: dict[str, Callable[[Fill], dict[str, Any]]] = {
     "org:import_example": lambda f: {**f.slug, "kind": "rollenzuordnungen", "fmt": "csv"},
     "roles:catalogue_adopt": _slug,
     "roles:role_take_catalogue_version": lambda f: {**f.slug, "pk": 1},
+    "roles:relation_take_catalogue_version": lambda f: {**f.slug, "pk": 1},
+    "roles:relation_add_from_catalogue": _slug,
     "roles:role_add_from_catalogue": _slug,
     "roles:relation_create": lambda f: {**f.slug, "pk": 1},
     "roles:relation_delete": lambda f: {**f.slug, "pk": 1},
@@ -396,3 +401,34 @@ def test_api_documentation_page_linked_in_the_footer_passes_axe(browsing: Browsi
     assert response is not None and response.status == 200
     browsing.page.locator("#swagger-ui .info").wait_for()  # rendered by the bundled Swagger UI
     axe_scan(browsing.page, "API documentation")
+
+
+def test_catalogue_updates_with_relation_changes_pass_axe(admin_browsing: Browsing, tmp_path: Any) -> None:
+    """The updates page with a changed, a corrected, a new and a dropped relation (issue 12)."""
+    import shutil
+
+    from kompass.roles.catalogue_loader import CATALOGUE_DIR, load_catalogues
+
+    w = admin_browsing.world
+    Fill(w).roles()  # Teststadt adopts the shipped catalogue
+    newer = tmp_path / "newer"
+    shutil.copytree(CATALOGUE_DIR, newer)
+    text = (newer / "kgst.toml").read_text(encoding="utf-8")
+    text = re.sub(r'^version = "[^"]+"', 'version = "2099.1"', text, count=1, flags=re.MULTILINE)
+    old_note = "Legt dem Rat oder Kreistag Fortschrittsberichte zur Digitalstrategie vor."
+    text = text.replace(old_note, "Legt dem Rat oder Kreistag jährlich einen Bericht vor.", 1)
+    text = text.replace(
+        'from = "buerger"\nto = "hvb"\ntype = "beraet"', 'from = "buerger"\nto = "rat"\ntype = "beraet"', 1
+    )
+    text = text.replace(
+        'from = "rat"\nto = "hvb"\ntype = "beauftragt"', 'from = "rat"\nto = "cio"\ntype = "kontrolliert"', 1
+    )
+    (newer / "kgst.toml").write_text(text, encoding="utf-8")
+    load_catalogues(newer)
+    page = admin_browsing.page
+    page.goto(admin_browsing.url("roles:catalogue_updates", kommune_slug=w.kommune.slug))
+    section = page.locator("section[aria-labelledby=beziehungen]")
+    assert section.locator("article").count() >= 3
+    assert "jährlich einen Bericht" in section.inner_text()
+    assert_shell(page)
+    axe_scan(page, "catalogue updates with relation changes")
