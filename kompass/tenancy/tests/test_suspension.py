@@ -111,3 +111,11 @@ def test_the_api_list_of_ones_kommunen_marks_the_suspended_one(suspended: World)
     Membership.objects.create(kommune=suspended.other, user=suspended.admin, role=Role.READER)
     listed = {k["slug"]: k["suspended"] for k in api_client(suspended.admin).get("/api/v1/kommunen").json()}
     assert listed == {"teststadt": True, "nachbarort": False}
+
+
+def test_the_kommune_switcher_in_the_header_marks_the_suspended_one(suspended: World) -> None:
+    Membership.objects.create(kommune=suspended.other, user=suspended.admin, role=Role.READER)
+    page = suspended.client_for(suspended.admin).get(reverse("ui:dashboard", args=["nachbarort"])).content.decode()
+    switcher = page[page.index("Kommune wechseln") : page.index("Benutzermenü")]
+    assert 'Teststadt <span class="kk-muted">(Administration, gesperrt)</span>' in switcher
+    assert 'Nachbarort <span class="kk-muted">(Lesend)</span>' in switcher
