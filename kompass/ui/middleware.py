@@ -38,10 +38,13 @@ class LanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        translation.activate(language_from_cookie(request))
-        request.LANGUAGE_CODE = translation.get_language()  # type: ignore[attr-defined]
-        response = self.get_response(request)
+        # Only for this request: the thread's language is restored afterwards, so a request in
+        # English does not leave English behind for whatever the thread runs next.
+        with translation.override(language_from_cookie(request)):
+            language = translation.get_language()
+            request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+            response = self.get_response(request)
         # The page depends on the language cookie only; shared caches must key on it.
         patch_vary_headers(response, ("Cookie",))
-        response.headers.setdefault("Content-Language", translation.get_language())
+        response.headers.setdefault("Content-Language", language)
         return response

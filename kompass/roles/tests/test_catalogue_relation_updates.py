@@ -311,3 +311,16 @@ def test_readers_cannot_take_relation_changes(adopted: Model, tmp_path: Path) ->
     assert response.status_code == 403
     copied.refresh_from_db()
     assert copied.note == "Berichtet regelmäßig."
+
+
+def test_the_role_list_says_so_when_only_relations_changed(
+    adopted: Model, admin_client: Client, tmp_path: Path
+) -> None:
+    """A version that changes relations but no role must not go unnoticed on the role list."""
+    role_list = reverse("roles:role_list", args=[adopted.world.kommune.slug])
+    assert "Neuere Katalogfassung verfügbar" not in admin_client.get(role_list).content.decode()
+    _load_version_two(tmp_path, CHANGED + UNCHANGED_LOTSE)
+    assert overview.catalogue_updates(adopted.world.kommune, adopted.model.catalogue).pending == 0
+    page = admin_client.get(role_list).content.decode()
+    assert "Neuere Katalogfassung verfügbar" in page
+    assert "Eine Beziehung zwischen Ihren Katalogrollen hat der Katalog geändert." in page

@@ -35,7 +35,9 @@ def role_list(request: TenantRequest) -> HttpResponse:
     model = selectors.role_model(ctx.kommune)
     rows = [(role, overview.role_status(role, role.holder_count)) for role in selectors.role_list(ctx.kommune)]  # type: ignore[attr-defined]  # annotated by the selector
     offers = list(overview.latest_catalogues().values()) if model is None else []
-    updates = overview.catalogue_updates(ctx.kommune, model.catalogue) if model is not None else None
+    updates = (
+        overview.catalogue_updates(ctx.kommune, model.catalogue, with_relations=True) if model is not None else None
+    )
     return render(
         request,
         "roles/role_list.html",

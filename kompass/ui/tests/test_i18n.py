@@ -18,6 +18,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from kompass.conftest import World
 
@@ -128,6 +129,8 @@ def test_login_page_is_english_with_the_language_cookie() -> None:
     assert "Skip to content" in english and "Log in" in english and "Accessibility statement" in english
     assert "Zum Inhalt springen" not in english
     assert response["Content-Language"] == "en"
+    # The English is the request's only: the thread goes back to German for whatever runs next.
+    assert translation.get_language() == settings.LANGUAGE_CODE
 
 
 @pytest.mark.django_db
