@@ -399,37 +399,27 @@ def kommune_open(
 def kommune_suspend(*, kommune: Kommune, operator: User, reason: str) -> Kommune:
     """Suspend a Kommune: its data stays, but its members can no longer open it, in the browser or
     through the API, until an operator reactivates it. Written to the Kommune's own log."""
-    _require_operator(operator)
-    reason = _operator_reason(reason)
-    kommune = Kommune.objects.select_for_update().get(pk=kommune.pk)
-    if kommune.is_suspended:
-        raise ValidationError(_("Die Kommune ist bereits gesperrt."))
-    before = snapshot(kommune, SUSPENSION_FIELDS)
-    kommune.suspended_at, kommune.suspension_reason = timezone.now(), reason
-    kommune.save(update_fields=list(SUSPENSION_FIELDS))
-    audit_record(
-        kommune_id=kommune.pk,
-        actor=operator,
-        action=AuditAction.UPDATE,
-        obj=kommune,
-        before=before,
-        after=snapshot(kommune, SUSPENSION_FIELDS),
-        label=_("Kommune gesperrt: %(reason)s") % {"reason": reason},
-    )
-    return kommune
+    return _set_suspension(kommune, operator, reason, suspend=True)
 
 
 @transaction.atomic
 def kommune_reactivate(*, kommune: Kommune, operator: User, reason: str) -> Kommune:
     """Lift the suspension: the members open their Kommune again. The reason goes into the log entry."""
+    return _set_suspension(kommune, operator, reason, suspend=False)
+
+
+def _set_suspension(kommune: Kommune, operator: User, reason: str, *, suspend: bool) -> Kommune:
     _require_operator(operator)
     reason = _operator_reason(reason)
     kommune = Kommune.objects.select_for_update().get(pk=kommune.pk)
-    if not kommune.is_suspended:
-        raise ValidationError(_("Die Kommune ist nicht gesperrt."))
+    if kommune.is_suspended == suspend:
+        raise ValidationError(
+            _("Die Kommune ist bereits gesperrt.") if suspend else _("Die Kommune ist nicht gesperrt.")
+        )
     before = snapshot(kommune, SUSPENSION_FIELDS)
-    kommune.suspended_at, kommune.suspension_reason = None, ""
+    kommune.suspended_at, kommune.suspension_reason = (timezone.now(), reason) if suspend else (None, "")
     kommune.save(update_fields=list(SUSPENSION_FIELDS))
+    label = _("Kommune gesperrt: %(reason)s") if suspend else _("Sperre aufgehoben: %(reason)s")
     audit_record(
         kommune_id=kommune.pk,
         actor=operator,
@@ -437,6 +427,6 @@ def kommune_reactivate(*, kommune: Kommune, operator: User, reason: str) -> Komm
         obj=kommune,
         before=before,
         after=snapshot(kommune, SUSPENSION_FIELDS),
-        label=_("Sperre aufgehoben: %(reason)s") % {"reason": reason},
+        label=label % {"reason": reason},
     )
     return kommune
