@@ -55,11 +55,3 @@ def parse_percent(text: str) -> Decimal | None:
 
 def in_range(value: Decimal) -> bool:
     return MIN_PERCENT <= value <= FULL_TIME
-
-
-def percent_text(value: Decimal) -> str:
-    """50.0 → "50", 12.5 → "12,5": a percentage as the pages and the export show it."""
-    text = f"{value:f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(".", ",")

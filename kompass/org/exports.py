@@ -11,7 +11,7 @@ from operator import itemgetter
 
 from django.utils import translation
 
-from kompass.org.employment import percent_text
+from kompass.core.percent import percent_text
 from kompass.org.importers import COLUMNS, KIND_ORGUNITS, KIND_PEOPLE
 from kompass.org.models import OrgUnit, OrgUnitType, Person
 from kompass.org.sorting import tree_order

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kompass.core.percent import percent_text
 from kompass.core.pickers import PickField, bind_pick_fields
 from kompass.org import employment
 from kompass.org.models import EmployerKind, OrgUnit, OrgUnitType, Person
@@ -75,8 +76,7 @@ class EmploymentPercentField(forms.CharField):
             raise forms.ValidationError(employment.PERCENT_MESSAGE)
         if 0 < number < employment.MIN_PERCENT:
             raise forms.ValidationError(
-                employment.FRACTION_MESSAGE
-                % {"value": employment.percent_text(number), "meant": employment.percent_text(number * 100)}
+                employment.FRACTION_MESSAGE % {"value": percent_text(number), "meant": percent_text(number * 100)}
             )
         if not employment.in_range(number):
             raise forms.ValidationError(employment.PERCENT_MESSAGE)
@@ -146,7 +146,7 @@ class PersonForm(VersionedForm):
             "email": person.email,
             "function_title": person.function_title,
             "org_unit": person.org_unit_id,
-            "employment_percent": employment.percent_text(person.employment_percent),
+            "employment_percent": percent_text(person.employment_percent),
             "employer_kind": person.employer_kind,
             "employer_name": person.employer_name,
             "is_active": person.is_active,

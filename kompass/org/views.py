@@ -16,8 +16,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 from kompass.audit.selectors import history_for
 from kompass.core.forms_util import form_page, form_version, success
 from kompass.core.listing import ListPage, wants_fragment
+from kompass.core.percent import percent_text
 from kompass.core.pickers import SEARCH_LIMIT
-from kompass.org import access, employment, extensions, pickers, selectors, services
+from kompass.org import access, extensions, pickers, selectors, services
 from kompass.org.forms import (
     DeleteForm,
     OrgUnitFilterForm,
@@ -268,7 +269,7 @@ def person_detail(request: TenantRequest, pk: int) -> HttpResponse:
         "org/person_detail.html",
         {
             "person": person,
-            "employment_percent": employment.percent_text(person.employment_percent),
+            "employment_percent": percent_text(person.employment_percent),
             "led_units": led_units,
             "sections": extensions.person_sections(ctx, person),
             "can_edit": ctx.can(Capability.EDIT_PEOPLE, person.org_unit),

@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kompass.core.percent import percent_text
 from kompass.core.pickers import PickField, bind_pick_fields
 from kompass.core.widgets import GermanDateField
 from kompass.org.forms import VersionedForm
@@ -74,12 +75,6 @@ def _share_or_none(field: forms.Field, raw: Any) -> Decimal | None:
         return field.clean(raw) if raw not in (None, "") else None  # type: ignore[no-any-return]
     except forms.ValidationError:
         return None
-
-
-def share_text(value: Decimal) -> str:
-    """12.50 → "12,5": a percentage as the form shows it."""
-    text = f"{value:f}"
-    return (text.rstrip("0").rstrip(".") if "." in text else text).replace(".", ",")
 
 
 # --- adoption and catalogue updates ------------------------------------------------------------
@@ -306,7 +301,7 @@ class AssignmentForm(VersionedForm):
                     "%(value)s %% – meinten Sie %(meant)s %%? Der Zeitanteil ist der Anteil an einer Vollzeitstelle "
                     "in Prozent. Korrigieren Sie den Wert oder bestätigen Sie ihn mit dem Kästchen darunter."
                 )
-                % {"value": share_text(share), "meant": share_text(share * 100)},
+                % {"value": percent_text(share), "meant": percent_text(share * 100)},
             )
         return cleaned
 
@@ -322,7 +317,7 @@ class AssignmentForm(VersionedForm):
             "person": a.person_id,
             "role": a.role_id,
             "org_unit": a.org_unit_id,
-            "time_share": share_text(a.time_share),
+            "time_share": percent_text(a.time_share),
             "valid_from": a.valid_from,
             "valid_until": a.valid_until,
             "deputy": a.deputy_id,

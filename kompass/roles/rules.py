@@ -24,6 +24,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from kompass.core.percent import percent_text
 from kompass.core.registry import Registry
 from kompass.org.models import OrgUnit, OrgUnitType
 from kompass.roles.markers import short_label
@@ -107,12 +108,7 @@ def _assignment_fix(a: Assignment) -> tuple[str, dict[str, Any]]:
     return ("roles:assignment_edit", {"pk": a.pk})
 
 
-def percent(value: Decimal) -> str:
-    """German percentage figure without trailing zeros: 12.50 → "12,5"."""
-    text = f"{value:f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(".", ",")
+percent = percent_text  # German percentage figure without trailing zeros: 12.50 → "12,5"
 
 
 # --- rules -----------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from kompass.core.percent import percent_text
 from kompass.org import employment
 from kompass.org.import_services import PersonChange, PersonState
 from kompass.org.models import FULL_TIME, EmployerKind, Person
@@ -116,8 +117,7 @@ def _employment_percent(record: Record, report: ImportReport) -> Decimal | None:
         report.add(
             record.row,
             "umfang",
-            str(employment.FRACTION_MESSAGE)
-            % {"value": employment.percent_text(value), "meant": employment.percent_text(value * 100)},
+            str(employment.FRACTION_MESSAGE) % {"value": percent_text(value), "meant": percent_text(value * 100)},
         )
         return None
     if value is None or not employment.in_range(value):
