@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "kompass.tasks",
     "kompass.org",
     "kompass.roles",
+    "kompass.framework",
+    "kompass.assessment",
     "kompass.ui",
     "kompass.api",
     "kompass.demo",

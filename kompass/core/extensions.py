@@ -9,6 +9,9 @@ sit below the shell (`ui`) that reads them: a domain app must not import `ui`.
 - `PERSONAL_DATA`: for every table that holds personal data, its purpose, legal basis and
   retention — what the Datenschutz page, the Verzeichnis von Verarbeitungstätigkeiten and the
   retention job read (the trust issue builds on it).
+- `CATALOGUE_LOADERS`: the shipped data catalogues that `manage.py load_catalogues` loads.
+- `EVIDENCE_PROVIDERS`: objective signals of a module about framework fields, shown next to the
+  perceived level of the self-assessment (the Rollen-Check for "Rollen und Verantwortung").
 
 Capabilities are named by their string value (`"view_audit"`), so this module needs no import
 of the tenant layer; `ui` checks them with the acting member's `TenantContext`.
@@ -181,3 +184,72 @@ def _validate_personal_data(item: PersonalData) -> None:
 
 
 PERSONAL_DATA: Registry[PersonalData] = Registry("core.personal_data", _validate_personal_data)
+
+
+# --- catalogues ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CatalogueLoader:
+    """A shipped data catalogue that `manage.py load_catalogues` loads (idempotently).
+
+    `load()` returns one German line that says what it did ("… geladen", "… unverändert") and
+    raises `ValueError` with a German message for a broken or changed-but-not-versioned file."""
+
+    key: str
+    label: Any
+    load: Callable[[], str]
+    order: int = 100
+
+
+def _validate_loader(item: CatalogueLoader) -> None:
+    _require_text(item.key, label=item.label)
+    if not callable(item.load):
+        raise ImproperlyConfigured(f"catalogue loader {item.key!r}: load is not callable")
+
+
+CATALOGUE_LOADERS: Registry[CatalogueLoader] = Registry("core.catalogue_loaders", _validate_loader)
+
+
+# --- evidence for the self-assessment ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EvidenceSignal:
+    """One objective signal the Kompass holds about a framework field, e.g. "Kernrollen besetzt: 3 von 4".
+
+    `rating` is "gut", "mittel" or "schwach": the assessment compares it with the perceived level and
+    says so where they disagree. `source` names the rule or page the signal comes from."""
+
+    label: Any
+    value: Any
+    rating: str
+    detail: Any = ""
+    url: str = ""
+    source: Any = ""
+
+
+EVIDENCE_RATINGS = ("gut", "mittel", "schwach")
+
+
+@dataclass(frozen=True)
+class EvidenceProvider:
+    """Signals of a module for the fields (catalogue keys) it can say something about.
+
+    `collect(kommune)` returns the signals per field key; it runs once per result page, so keep it
+    to a fixed number of queries."""
+
+    key: str
+    title: Any
+    field_keys: tuple[str, ...]
+    collect: Callable[[Any], dict[str, list[EvidenceSignal]]]
+    order: int = 100
+
+
+def _validate_evidence(item: EvidenceProvider) -> None:
+    _require_text(item.key, title=item.title)
+    if not item.field_keys or not callable(item.collect):
+        raise ImproperlyConfigured(f"evidence provider {item.key!r}: needs field keys and a collect function")
+
+
+EVIDENCE_PROVIDERS: Registry[EvidenceProvider] = Registry("core.evidence_providers", _validate_evidence)

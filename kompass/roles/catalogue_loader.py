@@ -119,6 +119,17 @@ def load_catalogues(directory: Path = CATALOGUE_DIR) -> LoadResult:
     return result
 
 
+def load_summary() -> str:
+    """What `manage.py load_catalogues` says about the role catalogues (the registered loader)."""
+    result = load_catalogues()
+    loaded = ", ".join(result.loaded) or "keine"
+    unchanged = ", ".join(result.unchanged) or "keine"
+    return (
+        f"geladen: {loaded}; unverändert: {unchanged}. Aktivitäten: "
+        f"{result.activities_created} neu, {result.activities_updated} aktualisiert."
+    )
+
+
 def latest_catalogue(key: str) -> Catalogue | None:
     """The newest loaded version of a catalogue (versions compare numerically: 2026.10 > 2026.9)."""
     versions = list(Catalogue.objects.filter(key=key))

@@ -9,11 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from kompass.audit.extensions import AUDIT_LABELS, AuditLabels
 from kompass.core.extensions import (
+    CATALOGUE_LOADERS,
     DASHBOARD_PANELS,
     NAV_ENTRIES,
     NAV_GROUPS,
     ONBOARDING_STEPS,
     PERSONAL_DATA,
+    CatalogueLoader,
     DashboardPanel,
     NavEntry,
     NavGroup,
@@ -184,7 +186,7 @@ def _personal_data() -> None:
 
 
 def register() -> None:
-    from kompass.roles import importers, overview
+    from kompass.roles import catalogue_loader, importers, overview
     from kompass.roles.markers import marker_label
     from kompass.roles.models import ActivityTemplate, Catalogue, CatalogueRole, Role
     from kompass.roles.views.person import person_roles
@@ -192,6 +194,9 @@ def register() -> None:
     _navigation()
     _personal_data()
     _onboarding()
+    CATALOGUE_LOADERS.register(
+        CatalogueLoader(key="roles", label=_("Rollenkataloge"), load=catalogue_loader.load_summary, order=10)
+    )
     DASHBOARD_PANELS.register(
         DashboardPanel(
             key="roles.check",

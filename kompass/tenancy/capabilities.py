@@ -35,6 +35,11 @@ class Capability(StrEnum):
     EDIT_ASSIGNMENTS = "edit_assignments"
     """Personen Rollen zuordnen, Zuordnungen ändern, beenden und löschen. Mit Beschränkung nur
     Zuordnungen im eigenen Teilbaum (Ort: die Einheit der Zuordnung, sonst die Einheit der Person)."""
+    EDIT_FRAMEWORK = "edit_framework"
+    """Den Orientierungsrahmen der Kommune pflegen: den Katalog übernehmen, Felder abschalten und
+    umformulieren, eigene Kriterien, das Soll-Profil, Empfehlungen und den Kommunentyp."""
+    MANAGE_SURVEYS = "manage_surveys"
+    """Umfragen der Selbstbewertung anlegen, einladen, erinnern, schließen, wieder öffnen und archivieren."""
 
 
 # Capabilities that need the whole Kommune; a subtree-limited editor does not get them.
@@ -44,6 +49,8 @@ KOMMUNE_WIDE = {
     Capability.MANAGE_MEMBERS,
     Capability.MANAGE_KOMMUNE,
     Capability.EDIT_ROLE_MODEL,
+    Capability.EDIT_FRAMEWORK,
+    Capability.MANAGE_SURVEYS,
 }
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -56,6 +63,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.IMPORT,
             Capability.EDIT_ROLE_MODEL,
             Capability.EDIT_ASSIGNMENTS,
+            Capability.EDIT_FRAMEWORK,
+            Capability.MANAGE_SURVEYS,
         }
     ),
     Role.READER: frozenset({Capability.VIEW}),

@@ -1,0 +1,7 @@
+"""Registrations of one area of the self-assessment (called from `registrations.register`)."""
+
+from __future__ import annotations
+
+
+def register() -> None:
+    pass
