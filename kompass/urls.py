@@ -10,6 +10,8 @@ urlpatterns = [
     path("", include("kompass.org.urls")),
     path("", include("kompass.audit.urls")),
     path("", include("kompass.roles.urls")),
+    path("", include("kompass.framework.urls")),
+    path("", include("kompass.assessment.urls")),
     path("", include("kompass.ui.urls")),
     path("", include("kompass.tenancy.public_urls")),  # namespace "public": /p/<kommune_slug>/…, anonymous
 ]

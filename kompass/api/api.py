@@ -25,7 +25,7 @@ from ninja.renderers import JSONRenderer
 from kompass.api.auth import SessionAuth, TokenAuth
 from kompass.api.deprecation import URL_NAME_SUFFIX, deprecated, old_path
 from kompass.api.errors import install_handlers, not_found_message
-from kompass.api.routers import imports, kommunen, orgunits, persons, roles
+from kompass.api.routers import assessment, framework, imports, kommunen, orgunits, persons, roles
 
 DESCRIPTION = """
 Daten einer Kommune – Organisationseinheiten, Personen, Importe, Rollenmodell – mit denselben Regeln wie in der
@@ -145,3 +145,5 @@ api.add_router("", orgunits.router)
 api.add_router("", persons.router)
 api.add_router("", imports.router)
 api.add_router("", roles.router)
+api.add_router("", framework.router)
+api.add_router("", assessment.router)

@@ -175,6 +175,19 @@ def public_path(route: str, view: Callable[..., Any], *, name: str, methods: tup
     return pattern
 
 
+@dataclass(frozen=True)
+class PublicPages:
+    """The public pages of a module (a survey's pages): `patterns()` returns its `public_path`
+    routes, added to the namespace `public` by `public_urls.py` (a lower floor cannot import the
+    module's URLconf, so the module registers it in its `AppConfig.ready`)."""
+
+    key: str
+    patterns: Callable[[], list[URLPattern]]
+
+
+public_pages: Registry[PublicPages] = Registry("tenancy.public_pages")
+
+
 def declared_public_routes() -> list[PublicRoute]:
     get_resolver().url_patterns  # noqa: B018  # importing the URLconfs fills the registry
     return list(public_routes)
