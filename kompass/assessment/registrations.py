@@ -55,10 +55,11 @@ def _personal_data() -> None:
 
 
 def register() -> None:
-    from kompass.assessment import manage_registrations, results_registrations, survey_registrations
+    from kompass.assessment import manage_registrations, results_registrations, retention, survey_registrations
 
     publications.register(Publication("umfragen", _has_open_campaign))
     _personal_data()
+    retention.register()
     manage_registrations.register()
     survey_registrations.register()
     results_registrations.register()

@@ -231,7 +231,22 @@ def _compute(campaign: Campaign) -> dict[str, Any]:
         "dimensions": dimension_scores,
         "suppressed": {"groups": len(hidden & set(group_keys)), "cells": hidden_cells},
         "comments": _comments(campaign, groups, counts, hidden),
+        "participation": _invited(campaign),
     }
+
+
+def _invited(campaign: Campaign) -> dict[str, Any]:
+    """Invitations per audience, kept in the result so response rates survive the deletion of the
+    participants after the retention period."""
+    rows = (
+        Participant.objects.for_kommune(campaign.kommune)
+        .filter(campaign=campaign)
+        .values_list("audience")
+        .annotate(n=Count("id"))
+        .values_list("audience", "n")
+    )
+    per_audience = dict(rows)
+    return {"invited": sum(per_audience.values()), "audiences": per_audience}
 
 
 def _scores(items: list[CampaignItem], stats: Mapping[str, Mapping[str, Any]]) -> tuple[dict, dict]:
