@@ -67,10 +67,10 @@ def test_a_submission_writes_participation_and_answers_in_separate_transactions(
     participant = services.participant_for(link.token, world.kommune)
     services.submit(participant=participant, answers={})
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT xmin::text FROM {Participant._meta.db_table} WHERE id = %s", [participant.pk])
+        cursor.execute("SELECT xmin::text FROM assessment_participant WHERE id = %s", [participant.pk])
         participation_xid = cursor.fetchone()[0]
-        cursor.execute(f"SELECT DISTINCT xmin::text FROM {Response._meta.db_table}")
+        cursor.execute("SELECT DISTINCT xmin::text FROM assessment_response")
         response_xids = {row[0] for row in cursor.fetchall()}
-        cursor.execute(f"SELECT DISTINCT xmin::text FROM {Answer._meta.db_table}")
+        cursor.execute("SELECT DISTINCT xmin::text FROM assessment_answer")
         answer_xids = {row[0] for row in cursor.fetchall()}
     assert participation_xid not in response_xids | answer_xids
