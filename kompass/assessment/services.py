@@ -540,7 +540,34 @@ def not_answered(campaign: Campaign, channel: str | None = None) -> list[Partici
     qs = Participant.objects.for_kommune(campaign.kommune).filter(campaign=campaign, answered_on__isnull=True)
     if channel:
         qs = qs.filter(channel=channel)
-    return list(qs.select_related("person", "unit"))
+    return list(qs.select_related("person__org_unit", "unit"))
+
+
+REMIND_CHANNELS = (Channel.MAIL, Channel.LIST, Channel.LETTER)
+
+
+@transaction.atomic
+def remind(*, kommune: Kommune, actor: Actor, campaign: Campaign, channel: str) -> list[Link]:
+    """A reminder to everyone invited through `channel` who has not answered yet: new links (the old
+    ones stop working, a saved draft moves along), only while the campaign is open. The audit entry
+    names the channel, not how many were reminded: that number would tell how many have answered."""
+    campaign = _locked(kommune, campaign)
+    if channel not in REMIND_CHANNELS:
+        raise ValidationError({"channel": [_("Unbekannter Weg der Erinnerung.")]})
+    if campaign.status != CampaignStatus.OPEN:
+        raise ValidationError(_("Erinnern lässt sich nur, solange die Umfrage offen ist."))
+    links = reissue(kommune=kommune, actor=actor, campaign=campaign, participants=not_answered(campaign, channel))
+    if links:
+        audit_record(
+            kommune_id=kommune.pk,
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=campaign,
+            before={},
+            after={"reminder_channel": channel},
+            label=_("Erinnerungen zu „%(title)s“") % {"title": campaign.title},
+        )
+    return links
 
 
 # --- answering (no audit, no log: see the module's description) --------------------------------
