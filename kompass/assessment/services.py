@@ -574,7 +574,15 @@ def remind(*, kommune: Kommune, actor: Actor, campaign: Campaign, channel: str) 
 
 
 class SurveyClosed(Exception):
-    """The link belongs to no open campaign, was used already, or was replaced."""
+    """The link belongs to no open campaign, was used already, or was replaced.
+
+    `reason` is "unknown", "used" or "closed"; for "closed" the campaign is given, so the page
+    can name its period (not yet open, or over)."""
+
+    def __init__(self, reason: str, campaign: Campaign | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.campaign = campaign
 
 
 def participant_for(token: str, kommune: Kommune) -> Participant:
@@ -587,7 +595,7 @@ def participant_for(token: str, kommune: Kommune) -> Participant:
     if participant.answered_on is not None:
         raise SurveyClosed("used")
     if participant.campaign.status != CampaignStatus.OPEN:
-        raise SurveyClosed("closed")
+        raise SurveyClosed("closed", participant.campaign)
     return participant
 
 
@@ -600,7 +608,7 @@ def open_campaign_for(open_token: str, kommune: Kommune) -> Campaign:
     if campaign is None:
         raise SurveyClosed("unknown")
     if campaign.status != CampaignStatus.OPEN:
-        raise SurveyClosed("closed")
+        raise SurveyClosed("closed", campaign)
     return campaign
 
 
