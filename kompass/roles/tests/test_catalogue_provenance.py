@@ -62,7 +62,7 @@ OWN_DERIVATION = re.compile(
     r"Eigene Ableitung|Vorschlag Kommunalkompass|allgemeines Fachwissen|nicht gesondert belegt", re.I
 )
 
-HOST = re.compile(r"\b(?:[a-z0-9-]+\.)+(?:de|org|eu|com|net|info|one|mx|cn|site|tips)\b", re.IGNORECASE)
+HOST = re.compile(r"\b(?:[a-z0-9-]+\.)+(?:de|org|eu|com|net|info|one|mx|cn|site|tips|digital)\b", re.IGNORECASE)
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 LAW = re.compile(r"\b(?:Art\.|§)\s*\d")
 ISBN = re.compile(r"\bISBN\b")
