@@ -25,6 +25,7 @@ from django.db import transaction
 from kompass.accounts.models import User
 from kompass.accounts.services import membership_create
 from kompass.audit.context import change_context
+from kompass.demo.assessment import AssessmentSummary, load_assessment
 from kompass.demo.roles import load_role_models, role_snapshot
 from kompass.org.models import OrgUnit, Person
 from kompass.org.services import orgunit_create, orgunit_update, person_create
@@ -472,6 +473,7 @@ class DemoSummary:
     people: int
     users: int
     assignments: int = 0
+    assessment: AssessmentSummary | None = None  # the self-assessment (kompass.demo.assessment)
 
 
 def load_demo() -> DemoSummary:
@@ -491,7 +493,8 @@ def load_demo() -> DemoSummary:
             units += len(unit_map)
         _create_memberships(kommunen, users)
         assignments = load_role_models(kommunen, plans)
-    return DemoSummary(kommunen, units, people, len(users), assignments)
+        assessment = load_assessment(kommunen)
+    return DemoSummary(kommunen, units, people, len(users), assignments, assessment)
 
 
 def _create_users(plan: KommunePlan) -> dict[str, User]:

@@ -45,3 +45,5 @@ class Command(BaseCommand):
                 f"({time.monotonic() - started:.1f} s)."
             )
         )
+        if summary.assessment is not None:
+            self.stdout.write(f"Selbstbewertung: {summary.assessment.describe()}.")
