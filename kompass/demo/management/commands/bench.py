@@ -7,7 +7,10 @@ Großstadt profile (`bench_profile`), and measures each page in-process with Dja
 client (full middleware stack, no network): median and p95 over `--runs` requests after
 warm-ups, plus the SQL queries of one request. Budgets (product brief): every page p95
 ≤ 150 ms, a 20,000-row import ≤ 20 s; the role-model pages (issue 3, with 30,000 assignments
-and 300 Lotsen) p95 ≤ 200 ms and a full run of the role checks ≤ 500 ms.
+and 300 Lotsen) p95 ≤ 200 ms and a full run of the role checks ≤ 500 ms; the self-assessment
+(issue 9, a campaign of 8,000 respondents × 60 criteria = 480,000 answers, `bench_assessment`):
+result pages and the API's results p95 ≤ 150 ms, the survey's question page p95 ≤ 50 ms, the PDF
+report ≤ 3 s, and the time of `results.store` over the 480,000 answers (reported, no budget).
 
 Later issues add their pages to `PAGES` (and their data to `bench_profile.generate_profile`).
 """
@@ -36,10 +39,15 @@ from django.urls import Resolver404, resolve, reverse
 
 from kompass.core.runtime import freeze_startup_heap
 from kompass.demo import bench_profile as profile
+from kompass.demo.bench_assessment import ANSWERS
 
 PAGE_BUDGET_MS = 150.0
 ROLE_PAGE_BUDGET_MS = 200.0
 CHECK_RUN_BUDGET_MS = 500.0
+SURVEY_PAGE_BUDGET_MS = 50.0
+PDF_BUDGET_MS = 3000.0
+PDF_RUNS = 5  # a PDF takes seconds: fewer runs than the pages
+STORE_RUNS = 3  # results.store over 480,000 answers
 IMPORT_BUDGET_S = 20.0
 CHILD_ENV = "KOMPASS_BENCH_DATABASE"
 
@@ -59,6 +67,8 @@ class BenchContext:
     head: Any  # a person who leads a unit
     api_token: str
     lotse_role: Any = None  # the Lotsen role of the adopted role model (300 holders)
+    campaign: Any = None  # the closed campaign of the self-assessment (8,000 respondents)
+    survey_token: str = ""  # a personal link of the open campaign
 
 
 @dataclass(frozen=True)
@@ -68,6 +78,7 @@ class Page:
     label: str
     url: Callable[[BenchContext], str]
     budget_ms: float = PAGE_BUDGET_MS
+    max_runs: int = 0  # 0: as many as --runs; slow pages (the PDF) fewer
 
 
 def _url(name: str, *args: Any, query: dict[str, Any] | None = None) -> Callable[[BenchContext], str]:
@@ -76,6 +87,15 @@ def _url(name: str, *args: Any, query: dict[str, Any] | None = None) -> Callable
         return f"{path}?{urlencode(query)}" if query else path
 
     return build
+
+
+def _results(name: str) -> Callable[[BenchContext], str]:
+    return _url(f"assessment:{name}", lambda c: c.campaign.pk)
+
+
+def _survey_page(ctx: BenchContext) -> str:
+    path = reverse("public:survey_questions", kwargs={"kommune_slug": ctx.slug, "token": ctx.survey_token})
+    return f"{path}?seite=1"
 
 
 def _filtered_people(ctx: BenchContext) -> str:
@@ -105,6 +125,15 @@ PAGES: list[Page] = [
     Page("Zuordnungen, Seite 50", _url("roles:assignment_list", query={"page": 50}), ROLE_PAGE_BUDGET_MS),
     Page("API: Rollen-Check", lambda c: f"/api/v1/kommunen/{c.slug}/rollen-check", ROLE_PAGE_BUDGET_MS),
     Page("API: Zuordnungen, Liste", lambda c: f"/api/v1/kommunen/{c.slug}/zuordnungen", ROLE_PAGE_BUDGET_MS),
+    # Self-assessment (issue 9): a closed campaign of 8,000 respondents × 60 criteria.
+    Page("Selbstbewertung: Ergebnisse, Übersicht", _results("results")),
+    Page("Selbstbewertung: Ergebnisse nach Zielgruppen", _results("results_audiences")),
+    Page("Selbstbewertung: Ergebnisse nach Einheiten", _results("results_units")),
+    Page("Selbstbewertung: Ergebnisse je Kriterium", _results("results_criteria")),
+    Page("Selbstbewertung: Verlauf", _results("results_trend")),
+    Page("API: Ergebnisse einer Umfrage", lambda c: f"/api/v1/kommunen/{c.slug}/umfragen/{c.campaign.pk}/ergebnisse"),
+    Page("Umfrage: Fragenseite (ohne Anmeldung)", _survey_page, SURVEY_PAGE_BUDGET_MS),
+    Page("Selbstbewertung: Bericht (PDF)", _results("results_pdf"), PDF_BUDGET_MS, max_runs=PDF_RUNS),
 ]
 
 
@@ -149,7 +178,7 @@ def measure_page(client: Client, page: Page, ctx: BenchContext, runs: int, warmu
     if not _exists(url):
         result.verdict = "NICHT VORHANDEN"
         return result
-    for _ in range(warmups):
+    for _ in range(max(1, min(warmups, page.max_runs or warmups))):
         response = client.get(url, HTTP_AUTHORIZATION=f"Bearer {ctx.api_token}")
         if response.status_code != 200:
             result.verdict = f"FEHLER {response.status_code}"
@@ -159,7 +188,7 @@ def measure_page(client: Client, page: Page, ctx: BenchContext, runs: int, warmu
     queries = captured.captured_queries  # read now: the next request clears the query log
     result.size = f"{len(measured.content) / 1024:.0f}"
     samples, cpu = [], []
-    for _ in range(runs):
+    for _ in range(min(runs, page.max_runs or runs)):
         started, cpu_started = time.perf_counter(), time.process_time()
         client.get(url, HTTP_AUTHORIZATION=f"Bearer {ctx.api_token}")
         samples.append((time.perf_counter() - started) * 1000)
@@ -195,6 +224,26 @@ def measure_check_run(ctx: BenchContext, runs: int, warmups: int) -> Result:
     result.sql_ms = f"{sum(float(q['time']) for q in captured.captured_queries) * 1000:.1f}"
     result.verdict = "OK" if p95 <= CHECK_RUN_BUDGET_MS else "ÜBER BUDGET"
     result.label += f" ({len(findings)} Befunde)"
+    return result
+
+
+def measure_result_store(ctx: BenchContext, runs: int) -> Result:
+    """`results.store` of the closed campaign: both GROUP BY queries over the 480,000 answers, the
+    suppression and the stored JSON (what closing a campaign costs). Reported, no budget."""
+    from kompass.assessment import results
+
+    result = Result(f"results.store ({_de(ANSWERS)} Antworten)", "ohne")
+    with CaptureQueriesContext(connection) as captured:
+        results.store(ctx.campaign)
+    samples, cpu = [], []
+    for _ in range(runs):
+        started, cpu_started = time.perf_counter(), time.process_time()
+        results.store(ctx.campaign)
+        samples.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - cpu_started) * 1000)
+    result.median, result.p95 = f"{statistics.median(samples):.0f}", f"{_percentile(samples, 0.95):.0f}"
+    result.cpu, result.queries = f"{statistics.median(cpu):.0f}", str(len(captured.captured_queries))
+    result.sql_ms = f"{sum(float(q['time']) for q in captured.captured_queries) * 1000:.0f}"
     return result
 
 
@@ -368,6 +417,7 @@ class Command(BaseCommand):
                     cursor.execute("ANALYZE")
             self.stdout.write(f"  fertig in {time.perf_counter() - started:.1f} s")
         self._role_profile()
+        self._assessment_profile()
         ctx, import_kommune = self._context()
         client = Client()
         client.force_login(ctx.admin)
@@ -377,6 +427,8 @@ class Command(BaseCommand):
         results = [measure_page(client, p, ctx, runs, warmups) for p in pages]
         if not page or "check" in page.lower():
             results.append(measure_check_run(ctx, runs, warmups))
+        if not page or "store" in page.lower():
+            results.append(measure_result_store(ctx, STORE_RUNS))
         if not no_import and not page:
             results.append(measure_import(ctx, import_kommune))
         self._print(results, runs, warmups)
@@ -399,6 +451,25 @@ class Command(BaseCommand):
                 cursor.execute("ANALYZE")
         self.stdout.write(f"  fertig in {time.perf_counter() - started:.1f} s")
 
+    def _assessment_profile(self) -> None:
+        """The self-assessment of the Großstadt (issue 9), added to a profile that does not have it yet."""
+        from kompass.demo import bench_assessment
+        from kompass.tenancy.models import Kommune
+
+        city = Kommune.objects.get(slug=profile.PROFILE_SLUG)
+        if bench_assessment.assessment_profile_present(city):
+            return
+        started = time.perf_counter()
+        self.stdout.write(f"Erzeuge die Selbstbewertung der Großstadt ({_de(ANSWERS)} Antworten) …")
+        store_seconds = bench_assessment.generate_assessment_profile(city)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        self.stdout.write(
+            f"  fertig in {time.perf_counter() - started:.1f} s; davon Schließen mit results.store: "
+            f"{store_seconds:.1f} s"
+        )
+
     def _context(self) -> tuple[BenchContext, Any]:
         from kompass.accounts.models import User
         from kompass.accounts.services import api_token_create
@@ -416,14 +487,20 @@ class Command(BaseCommand):
             slug=kommune.slug, admin=admin, kommune=kommune, amt=units.get(code="32"), dezernat=units.get(code="D2"),
             head=head, api_token=secret, lotse_role=KommuneRole.objects.for_kommune(kommune).get(key="lotse"),
         )  # fmt: skip
+        from kompass.demo import bench_assessment
+
+        ctx.campaign, open_campaign = bench_assessment.bench_campaigns(kommune)
+        ctx.survey_token = bench_assessment.survey_token(kommune, open_campaign)
         return ctx, Kommune.objects.get(slug=profile.IMPORT_SLUG)
 
     def _print(self, results: list[Result], runs: int, warmups: int) -> None:
+        from kompass.demo.bench_assessment import CRITERIA, RESPONDENTS
         from kompass.demo.bench_roles import ASSIGNMENTS, LOTSEN
 
         size = (
             f"{_de(sum(profile.LEVEL_SIZES))} Einheiten, {_de(profile.PEOPLE)} Personen, "
-            f"{_de(ASSIGNMENTS)} Rollenzuordnungen ({LOTSEN} Lotsen)"
+            f"{_de(ASSIGNMENTS)} Rollenzuordnungen ({LOTSEN} Lotsen), Selbstbewertung mit {_de(ANSWERS)} Antworten "
+            f"({_de(RESPONDENTS)} Antwortbögen × {CRITERIA} Kriterien)"
         )
         self.stdout.write(
             f"Großstadt-Profil auf {connection.vendor}: {size} in {len(profile.LEVEL_SIZES)} Ebenen; "
