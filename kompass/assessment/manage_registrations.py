@@ -1,7 +1,68 @@
-"""Registrations of one area of the self-assessment (called from `registrations.register`)."""
+"""Registrations of the campaign pages (called from `registrations.register`): the navigation entry
+"Umfragen" and the audit labels of what a campaign's log entries name."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from kompass.audit.extensions import AUDIT_LABELS, AuditLabels
+from kompass.core.extensions import NAV_ENTRIES, NAV_GROUPS, NavEntry, NavGroup
+
+NAV_GROUP = "selbstbewertung"
+
+
+def _audience_name(key: Any) -> str:
+    from kompass.assessment.models import Audience
+
+    return str(Audience(key).label) if key in Audience.values else str(key)
+
+
+def _campaigns_current(match: Any, path: str, url: str) -> bool:
+    """The entry is marked on every campaign page, but not on the pages of other areas below it
+    (results, targets) that register their own entries."""
+    return path.startswith(url) and "/ergebnisse/" not in path
+
+
+def _navigation() -> None:
+    # The framework pages define the group; registered here only if they have not (yet).
+    if NAV_GROUP not in NAV_GROUPS:
+        NAV_GROUPS.register(NavGroup(key=NAV_GROUP, label=_("Selbstbewertung"), order=30))
+    NAV_ENTRIES.register(
+        NavEntry(
+            key="assessment.campaigns",
+            group=NAV_GROUP,
+            label=_("Umfragen"),
+            url_name="assessment:campaign_list",
+            order=20,
+            current=_campaigns_current,
+        )
+    )
+
+
+def _audit_labels() -> None:
+    from kompass.assessment.models import AssessmentSettings, Campaign
+
+    AUDIT_LABELS.register(
+        AuditLabels(
+            key="assessment.manage",
+            field_labels={
+                "invited": _("Eingeladen (Anzahl)"),
+                "audience": _("Zielgruppe"),
+                "channel": _("Weg der Einladung"),
+                "reminder_channel": _("Erinnert auf dem Weg"),
+                "criteria": _("Kriterien des Fragebogens"),
+            },
+            object_names={
+                Campaign: lambda campaign: campaign.title,
+                AssessmentSettings: lambda _settings: str(_("Mindestgruppengröße der Selbstbewertung")),
+            },
+            item_names={(Campaign, "audiences"): _audience_name},
+        )
+    )
+
 
 def register() -> None:
-    pass
+    _navigation()
+    _audit_labels()
