@@ -41,3 +41,7 @@ def criterion_for_edit(ctx: TenantContext, pk: object) -> Criterion:
     criterion = fetch(ctx, Criterion.objects.select_related("field"), pk)
     require_editor(ctx)
     return criterion
+
+
+def criterion_for_view(ctx: TenantContext, pk: object) -> Criterion:
+    return fetch(ctx, Criterion.objects.select_related("field"), pk)

@@ -5,7 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 
-from kompass.framework.models import Criterion, Dimension, Field, Framework, FrameworkCatalogue
+from django.db.models import Count
+
+from kompass.framework.catalogue_loader import latest_catalogue
+from kompass.framework.models import (
+    CatalogueCriterion,
+    CatalogueDimension,
+    CatalogueField,
+    Criterion,
+    Dimension,
+    Field,
+    Framework,
+    FrameworkCatalogue,
+    MeasureTemplate,
+)
 from kompass.tenancy.models import Kommune
 
 
@@ -56,3 +69,82 @@ def fields_by_key(kommune: Kommune) -> dict[str, Field]:
 def level_names(catalogue: FrameworkCatalogue | None) -> list[str]:
     names = list(catalogue.level_names) if catalogue is not None else []
     return names if len(names) == 5 else ["Einstieg", "Aufbau", "Etabliert", "Fortgeschritten", "Vorreiter"]
+
+
+# --- catalogue preview, measure templates ---------------------------------------------------------
+
+
+@dataclass
+class PreviewField:
+    field: CatalogueField
+    criteria: int
+
+
+@dataclass
+class PreviewDimension:
+    dimension: CatalogueDimension
+    fields: list[PreviewField] = dc_field(default_factory=list)
+
+
+def catalogue_preview(catalogue: FrameworkCatalogue) -> list[PreviewDimension]:
+    """Dimensions and fields of a catalogue version with the number of criteria per field (three queries)."""
+    dimensions = {d.key: PreviewDimension(d) for d in CatalogueDimension.objects.filter(catalogue=catalogue)}
+    counts = dict(
+        CatalogueCriterion.objects.filter(catalogue=catalogue)
+        .order_by()
+        .values("field_key")
+        .annotate(n=Count("id"))
+        .values_list("field_key", "n")
+    )
+    for f in CatalogueField.objects.filter(catalogue=catalogue):
+        if f.dimension_key in dimensions:
+            dimensions[f.dimension_key].fields.append(PreviewField(f, counts.get(f.key, 0)))
+    return list(dimensions.values())
+
+
+@dataclass
+class FieldRef:
+    """A field a measure template names: the Kommune's name for it (or the catalogue's before adoption)."""
+
+    key: str
+    name: str
+    dimension: str
+    is_active: bool = True
+
+
+@dataclass
+class MeasureGroup:
+    field: FieldRef | None  # None: templates for fields the framework does not have
+    measures: list[tuple[MeasureTemplate, list[FieldRef]]] = dc_field(default_factory=list)
+
+
+def _field_refs(kommune: Kommune) -> list[FieldRef]:
+    if Framework.objects.for_kommune(kommune).exists():
+        return [
+            FieldRef(f.key, f.name, f.dimension.name, f.is_active)
+            for f in Field.objects.for_kommune(kommune)
+            .select_related("dimension")
+            .order_by("dimension__position", "position", "id")
+        ]
+    catalogue = latest_catalogue()
+    if catalogue is None:
+        return []
+    names = dict(CatalogueDimension.objects.filter(catalogue=catalogue).values_list("key", "name"))
+    return [
+        FieldRef(f.key, f.name, names.get(f.dimension_key, ""), not f.optional)
+        for f in CatalogueField.objects.filter(catalogue=catalogue)
+    ]
+
+
+def measure_groups(kommune: Kommune) -> list[MeasureGroup]:
+    """The measure templates grouped by the first of their fields the framework knows, in the order of
+    the framework; the other fields a template fits are listed with it (four queries)."""
+    refs = _field_refs(kommune)
+    by_key = {ref.key: ref for ref in refs}
+    groups = {ref.key: MeasureGroup(ref) for ref in refs}
+    rest = MeasureGroup(None)
+    for measure in MeasureTemplate.objects.all():
+        known = [by_key[key] for key in measure.field_keys if key in by_key]
+        group = groups[known[0].key] if known else rest
+        group.measures.append((measure, known[1:]))
+    return [g for g in groups.values() if g.measures] + ([rest] if rest.measures else [])

@@ -57,7 +57,8 @@ def framework_adopt(*, kommune: Kommune, actor: Actor, catalogue: FrameworkCatal
         actor=actor,
         action=AuditAction.CREATE,
         obj=framework,
-        after={"catalogue": catalogue.key, "version": catalogue.version},
+        # Not "catalogue": that name is labelled "Rollenkatalog" in the log (audit labels are global).
+        after={"catalogue_name": catalogue.name, "catalogue_version": catalogue.version},
     )
     dimensions = {}
     for source in CatalogueDimension.objects.filter(catalogue=catalogue):
@@ -218,3 +219,206 @@ def criterion_delete(*, kommune: Kommune, actor: Actor, criterion: Criterion) ->
             _("Dieses Kriterium wurde bereits in einer Umfrage gestellt; schalten Sie es ab, statt es zu löschen.")
         ) from exc
     audit_record(kommune_id=kommune.pk, actor=actor, action=AuditAction.DELETE, obj=criterion, before=before)
+
+
+# --- catalogue updates (Katalog-Aktualisierung) ---------------------------------------------------
+#
+# The Kommune decides item by item what a newer catalogue version offers (`updates.py` finds the
+# offers). Each function takes one offer in one transaction with its audit entry; criteria of the
+# Kommune's own are never touched, and only the texts the catalogue changed are taken.
+
+# What a catalogue version can change (compared and taken; the same lists as `updates.py`).
+FIELD_TAKEN = ("name", "description", "assessable", "optional", "source", "confidence", "confidence_note")
+CRITERION_TAKEN = ("name", "question", "levels", "source", "confidence")
+FIELD_TAKEN_AUDIT = (*FIELD_AUDIT, "assessable", "optional", "source", "confidence", "confidence_note", "dimension")
+CRITERION_TAKEN_AUDIT = (*CRITERION_AUDIT, "source", "confidence")
+DIMENSION_AUDIT = ("name", "description", "source", "confidence")
+
+
+def _taken_names(names: tuple[str, ...], source: Any, previous: Any | None) -> list[str]:
+    """The attributes the newest version changed against the adopted one (all when it is new there)."""
+    return [n for n in names if previous is None or getattr(source, n) != getattr(previous, n)]
+
+
+def _dimension_for(kommune: Kommune, actor: Actor, source: CatalogueDimension) -> Dimension:
+    """The Kommune's dimension with the catalogue dimension's key, created from it when missing."""
+    dimension = Dimension.objects.for_kommune(kommune).filter(key=source.key).first()
+    if dimension is not None:
+        return dimension
+    dimension = Dimension.objects.create(
+        kommune=kommune, key=source.key, **{name: getattr(source, name) for name in Dimension.CONTENT_FIELDS}
+    )
+    audit_record(
+        kommune_id=kommune.pk,
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=dimension,
+        after=snapshot(dimension, DIMENSION_AUDIT),
+    )
+    return dimension
+
+
+@transaction.atomic
+def field_take_catalogue_version(
+    *, kommune: Kommune, actor: Actor, field: Field, source: CatalogueField, previous: CatalogueField | None
+) -> Field:
+    """Take what the newest catalogue version changed in a field (texts, source, a move to another
+    dimension). A wording of the Kommune's own is overwritten only where the catalogue changed it."""
+    if field.key != source.key:
+        raise ValidationError(_("Das Katalogfeld passt nicht zu diesem Feld."))
+    field = Field.objects.for_kommune(kommune).select_for_update().select_related("dimension").get(pk=field.pk)
+    before = snapshot(field, FIELD_TAKEN_AUDIT)
+    for name in _taken_names(FIELD_TAKEN, source, previous):
+        setattr(field, name, getattr(source, name))
+    if field.dimension.key != source.dimension_key:
+        target = CatalogueDimension.objects.filter(catalogue_id=source.catalogue_id, key=source.dimension_key).first()
+        if target is None:
+            raise ValidationError(_("Die Dimension des Katalogfelds fehlt im Katalog."))
+        field.dimension = _dimension_for(kommune, actor, target)
+    field.reworded = any(getattr(field, n) != getattr(source, n) for n in ("name", "description"))
+    save_update(kommune_id=kommune.pk, actor=actor, obj=field, fields=FIELD_TAKEN_AUDIT, before=before)
+    return field
+
+
+@transaction.atomic
+def criterion_take_catalogue_version(
+    *,
+    kommune: Kommune,
+    actor: Actor,
+    criterion: Criterion,
+    source: CatalogueCriterion,
+    previous: CatalogueCriterion | None,
+) -> Criterion:
+    """Take what the newest catalogue version changed in a catalogue criterion (name, question, levels,
+    source, confidence); the Kommune's own wording is overwritten only where the catalogue changed it."""
+    if criterion.is_custom:
+        raise ValidationError(_("Eigene Kriterien der Kommune ändert der Katalog nicht."))
+    criterion = Criterion.objects.for_kommune(kommune).select_for_update().select_related("field").get(pk=criterion.pk)
+    if (criterion.field.key, criterion.key) != (source.field_key, source.key):
+        raise ValidationError(_("Das Katalogkriterium passt nicht zu diesem Kriterium."))
+    before = snapshot(criterion, CRITERION_TAKEN_AUDIT)
+    for name in _taken_names(CRITERION_TAKEN, source, previous):
+        setattr(criterion, name, list(source.levels) if name == "levels" else getattr(source, name))
+    save_update(kommune_id=kommune.pk, actor=actor, obj=criterion, fields=CRITERION_TAKEN_AUDIT, before=before)
+    return criterion
+
+
+def _copy_criterion(kommune: Kommune, field: Field, source: CatalogueCriterion) -> Criterion:
+    return Criterion(
+        kommune=kommune,
+        field=field,
+        key=source.key,
+        position=source.position,
+        **{name: getattr(source, name) for name in Criterion.CONTENT_FIELDS},
+    )
+
+
+@transaction.atomic
+def criterion_add_from_catalogue(
+    *, kommune: Kommune, actor: Actor, field: Field, source: CatalogueCriterion
+) -> Criterion:
+    """Add a criterion that is new in the newest catalogue version to the Kommune's field."""
+    if field.key != source.field_key:
+        raise ValidationError(_("Das Katalogkriterium gehört zu einem anderen Feld."))
+    if Criterion.objects.for_kommune(kommune).filter(field=field, key=source.key).exists():
+        raise ValidationError(_("Dieses Kriterium gibt es in diesem Feld bereits."))
+    criterion = _copy_criterion(kommune, field, source)
+    criterion.save()
+    audit_record(
+        kommune_id=kommune.pk,
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=criterion,
+        after=snapshot(criterion, CRITERION_AUDIT),
+    )
+    return criterion
+
+
+@transaction.atomic
+def field_add_from_catalogue(*, kommune: Kommune, actor: Actor, source: CatalogueField) -> Field:
+    """Add a field that is new in the newest catalogue version, with its criteria (and its dimension,
+    when that is new too). An optional field (Wahlfeld) starts switched off, as at the adoption."""
+    if Field.objects.for_kommune(kommune).filter(key=source.key).exists():
+        raise ValidationError(_("Dieses Feld gibt es im Orientierungsrahmen der Kommune bereits."))
+    dimension_source = CatalogueDimension.objects.filter(catalogue_id=source.catalogue_id, key=source.dimension_key)
+    if not dimension_source.exists():
+        raise ValidationError(_("Die Dimension des Katalogfelds fehlt im Katalog."))
+    field = Field.objects.create(
+        kommune=kommune,
+        key=source.key,
+        dimension=_dimension_for(kommune, actor, dimension_source.get()),
+        position=source.position,
+        is_active=not source.optional,
+        **{name: getattr(source, name) for name in Field.CONTENT_FIELDS},
+    )
+    audit_record(
+        kommune_id=kommune.pk, actor=actor, action=AuditAction.CREATE, obj=field, after=snapshot(field, FIELD_AUDIT)
+    )
+    criteria = CatalogueCriterion.objects.filter(catalogue_id=source.catalogue_id, field_key=source.key)
+    Criterion.objects.bulk_create(_copy_criterion(kommune, field, c) for c in criteria)
+    audit_bulk_create(
+        kommune_id=kommune.pk,
+        actor=actor,
+        objs=Criterion.objects.for_kommune(kommune).filter(field=field),
+        fields=CRITERION_AUDIT,
+    )
+    return field
+
+
+@transaction.atomic
+def field_switch_off_dropped(*, kommune: Kommune, actor: Actor, field: Field) -> Field:
+    """Switch off a field the newest catalogue version no longer has (it stays, with its history)."""
+    return field_update(kommune=kommune, actor=actor, field=field, data={"is_active": False})
+
+
+@transaction.atomic
+def criterion_switch_off_dropped(*, kommune: Kommune, actor: Actor, criterion: Criterion) -> Criterion:
+    """Switch off a catalogue criterion the newest version no longer has; own criteria stay untouched."""
+    if criterion.is_custom:
+        raise ValidationError(_("Eigene Kriterien der Kommune ändert der Katalog nicht."))
+    return criterion_update(kommune=kommune, actor=actor, criterion=criterion, data={"is_active": False})
+
+
+@transaction.atomic
+def framework_mark_current(*, kommune: Kommune, actor: Actor, catalogue: FrameworkCatalogue) -> Framework:
+    """Record that the Kommune has decided on a newer catalogue version: it becomes the adopted
+    version (offers not taken are no longer shown), and the dimensions, which the Kommune does not
+    edit, take its texts."""
+    framework = Framework.objects.for_kommune(kommune).select_for_update().select_related("catalogue").first()
+    if framework is None:
+        raise ValidationError(_("Diese Kommune hat den Orientierungsrahmen noch nicht übernommen."))
+    if catalogue.key != framework.catalogue.key or catalogue.pk == framework.catalogue_id:
+        raise ValidationError(
+            _("Fassung %(version)s ist bereits die aktuelle Fassung Ihres Orientierungsrahmens.")
+            % {"version": catalogue.version}
+        )
+    before = {"catalogue_version": framework.catalogue.version}
+    framework.catalogue = catalogue
+    framework.save(update_fields=["catalogue"])
+    audit_record(
+        kommune_id=kommune.pk,
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=framework,
+        before=before,
+        after={"catalogue_version": catalogue.version},
+    )
+    sources = {d.key: d for d in CatalogueDimension.objects.filter(catalogue=catalogue)}
+    for dimension in Dimension.objects.for_kommune(kommune).select_for_update():
+        source = sources.get(dimension.key)
+        if source is None:
+            continue
+        old, old_position = snapshot(dimension, DIMENSION_AUDIT), dimension.position
+        for name in Dimension.CONTENT_FIELDS:
+            setattr(dimension, name, getattr(source, name))
+        if snapshot(dimension, DIMENSION_AUDIT) != old or dimension.position != old_position:
+            dimension.save()
+            audit_record(
+                kommune_id=kommune.pk,
+                actor=actor,
+                action=AuditAction.UPDATE,
+                obj=dimension,
+                before=old,
+                after=snapshot(dimension, DIMENSION_AUDIT),
+            )
+    return framework
