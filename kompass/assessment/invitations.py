@@ -1,8 +1,10 @@
 """Personal invitations to a survey: who is proposed for which audience, and how the links reach them.
 
 **Proposals.** The org chart and the role model suggest the audiences, each person in the first that
-fits: *Verwaltungsvorstand* are the heads of the top-level units (`OrgUnit.head`, depth 0),
-*Führungskräfte* the heads of every other unit, *Lotsinnen und Lotsen* the people who currently hold
+fits: *Verwaltungsvorstand* are the heads of the top-level units (`OrgUnit.head`, depth 0) and of the
+Dezernate wherever they sit — the Verwaltungsvorstand is the Verwaltungsspitze with the Beigeordneten
+or Dezernentinnen and Dezernenten (docs/glossary.md), and many org charts hang the Dezernate below a
+unit "Verwaltungsvorstand" —, *Führungskräfte* the heads of every other unit, *Lotsinnen und Lotsen* the people who currently hold
 a role marked "lotse" in the role model, *Mitarbeitende* everyone else. Only active people are
 proposed; the CDO may restrict them to org units (the unit and everything below it).
 
@@ -31,7 +33,7 @@ from django.utils.translation import gettext as _
 
 from kompass.assessment.models import Audience, Campaign, Participant
 from kompass.assessment.services import Link
-from kompass.org.models import OrgUnit, Person
+from kompass.org.models import OrgUnit, OrgUnitType, Person
 from kompass.org.selectors import unit_label
 from kompass.reports.pdf import render_pdf
 from kompass.roles import selectors as role_selectors
@@ -42,6 +44,7 @@ log = logging.getLogger(__name__)
 
 AUDIENCE_ORDER = (Audience.VORSTAND, Audience.FUEHRUNG, Audience.LOTSEN, Audience.MITARBEITENDE)
 LOTSE_MARKER = "lotse"
+BOARD_UNIT_TYPES = (OrgUnitType.VERWALTUNGSVORSTAND, OrgUnitType.DEZERNAT)  # their heads sit on the board
 PERSON_FIELDS = ("kommune", "first_name", "last_name", "email", "org_unit", "org_unit__code", "org_unit__name")
 PERSON_FIELDS_WITH_PATH = (*PERSON_FIELDS, "org_unit__path", "org_unit__kommune")
 MAX_FAILURES_IN_A_ROW = 3  # a mail server that refused three in a row is down: do not wait for every timeout
@@ -58,11 +61,13 @@ def special_audiences(kommune: Kommune) -> dict[int, str]:
     heads = (
         OrgUnit.objects.for_kommune(kommune)
         .filter(is_active=True, head__isnull=False)
-        .order_by("depth")
-        .values_list("head_id", "depth")
+        .values_list("head_id", "depth", "unit_type")
     )
-    for head_id, depth in heads:
-        found.setdefault(head_id, Audience.VORSTAND if depth == 0 else Audience.FUEHRUNG)
+    for head_id, depth, unit_type in heads:
+        if depth == 0 or unit_type in BOARD_UNIT_TYPES:
+            found[head_id] = Audience.VORSTAND
+        else:
+            found.setdefault(head_id, Audience.FUEHRUNG)
     lotse_roles = [
         r.pk
         for r in role_selectors.roles(kommune).only("markers", "is_active")

@@ -47,7 +47,7 @@ from kompass.tenancy.decorators import TenantRequest, tenant_view
 
 Crumbs = list[tuple[Any, str | None]]
 PDF = "application/pdf"
-INVITE_UNIT_DEPTH = 1  # the invitations page offers the top two levels of the org chart as a restriction
+INVITE_UNIT_DEPTH = 2  # the invitations page offers the top three levels (down to the Ämter) as a restriction
 
 
 def _list_url(ctx: TenantContext) -> str:
@@ -434,17 +434,22 @@ def _invite_units(ctx: TenantContext) -> Any:
     )
 
 
-def _unit_options(units: list[OrgUnit], form: InviteForm) -> list[tuple[OrgUnit, bool, bool]]:
-    """(unit, ticked, is a sub-unit) in tree order: each top-level unit followed by its sub-units."""
+def _unit_options(units: list[OrgUnit], form: InviteForm) -> list[tuple[OrgUnit, bool, int]]:
+    """(unit, ticked, depth) in tree order: each unit followed by its sub-units, in natural order."""
     data: Any = form.data  # the POST QueryDict
     ticked = {str(v) for v in data.getlist("units")} if form.is_bound else set()
+    present = {u.pk for u in units}
     below: dict[int | None, list[OrgUnit]] = {}
-    for unit in units:
-        below.setdefault(unit.parent_id if unit.depth else None, []).append(unit)
-    options = []
-    for top in below.get(None, []):
-        options.append((top, str(top.pk) in ticked, False))
-        options.extend((sub, str(sub.pk) in ticked, True) for sub in below.get(top.pk, []))
+    for unit in units:  # already in natural order
+        below.setdefault(unit.parent_id if unit.parent_id in present else None, []).append(unit)
+    options: list[tuple[OrgUnit, bool, int]] = []
+
+    def walk(parent: int | None) -> None:
+        for unit in below.get(parent, []):
+            options.append((unit, str(unit.pk) in ticked, unit.depth))
+            walk(unit.pk)
+
+    walk(None)
     return options
 
 
