@@ -1,12 +1,18 @@
 """Personal invitations to a survey: who is proposed for which audience, and how the links reach them.
 
 **Proposals.** The org chart and the role model suggest the audiences, each person in the first that
-fits: *Verwaltungsvorstand* are the heads of the top-level units (`OrgUnit.head`, depth 0) and of the
-Dezernate wherever they sit — the Verwaltungsvorstand is the Verwaltungsspitze with the Beigeordneten
-or Dezernentinnen and Dezernenten (docs/glossary.md), and many org charts hang the Dezernate below a
-unit "Verwaltungsvorstand" —, *Führungskräfte* the heads of every other unit, *Lotsinnen und Lotsen* the people who currently hold
-a role marked "lotse" in the role model, *Mitarbeitende* everyone else. Only active people are
-proposed; the CDO may restrict them to org units (the unit and everything below it).
+fits:
+
+- *Verwaltungsvorstand*: the heads of the top-level units (`OrgUnit.head`, depth 0) and of the
+  Dezernate wherever they sit (the Verwaltungsvorstand is the Verwaltungsspitze with the
+  Beigeordneten or Dezernentinnen and Dezernenten, docs/glossary.md, and many org charts hang the
+  Dezernate below a unit "Verwaltungsvorstand");
+- *Führungskräfte*: the heads of every other unit;
+- *Lotsinnen und Lotsen*: the people who currently hold a role marked "lotse" in the role model;
+- *Mitarbeitende*: everyone else.
+
+Only active people are proposed; the CDO may restrict them to org units (the unit and everything
+below it).
 
 **Delivery.** A personal link exists only once, in the moment it is created (`services.invite`,
 `services.remind`: the database keeps only its hash), so it is delivered in the same request: by
