@@ -12,13 +12,14 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help system-deps setup run test test-fast test-browser lint format bench lock messages clean
+.PHONY: help system-deps setup run test test-fast test-browser lint format bench load lock messages clean
 
 help:
 	@echo "make run    – set up (venv, npm, SQLite, demo data) and start http://$(HOST):$(PORT)"
 	@echo "make test   – set up and run the whole test suite"
 	@echo "make lint   – import layers, ruff, mypy, missing migrations"
 	@echo "make bench  – benchmark at Großstadt scale (SQLite; also PostgreSQL when DATABASE_URL is set)"
+	@echo "make load   – load run on loopback: 50 respondents submit surveys against gunicorn (locust, ≤ 60 s)"
 
 $(VENV)/bin/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python >= 3.11 is required"'
@@ -102,11 +103,20 @@ format: setup
 bench: setup
 	$(MANAGE) bench
 
+# Not part of `make test`: installs locust and gunicorn (pinned with hashes), then
+# kompass/demo/loadtest/run.py: a throw-away database (SQLite, or <name>_load when DATABASE_URL
+# is PostgreSQL), gunicorn on 127.0.0.1, locust headless; non-zero exit on any error.
+LOAD_ARGS ?=
+load: setup
+	$(UV) pip install --quiet --python $(PY) --require-hashes -r requirements/load.txt
+	$(PY) -m kompass.demo.loadtest.run $(LOAD_ARGS)
+
 # Re-pin dependencies (needs network): hashes for every package.
 lock: $(VENV)/bin/python
 	$(PY) -m pip install --quiet uv==0.13.9
 	cd requirements && ../$(UV) pip compile --quiet --generate-hashes --python-version 3.11 base.in -o base.txt
 	cd requirements && ../$(UV) pip compile --quiet --generate-hashes --python-version 3.11 dev.in -o dev.txt
+	cd requirements && ../$(UV) pip compile --quiet --generate-hashes --python-version 3.11 load.in -o load.txt
 
 # Update the translation catalogues after changing texts (needs GNU gettext).
 messages: setup
