@@ -76,7 +76,7 @@ OPTIONAL_FIELD_ON = "mobilitaet"  # the one Daseinsvorsorge field Musterstadt as
 
 # Staff's mean level per field in 2024; fields not named get a seeded level between 2.0 and 3.0.
 STAFF_2024 = {"strategie": 2.2, "rollen-verantwortung": 3.1, "ressourcen": 2.7}
-# Change from 2024 to 2025; fields not named move by a seeded amount of at most ±0.15.
+# Change from 2024 to 2025; fields not named stay about level (a seeded step of 0 to +0.1).
 TREND_2025 = {"strategie": 0.8, "rollen-verantwortung": 0.7, "ressourcen": -0.5}
 # Leadership sees the administration more favourably than staff do (the perception gap).
 AUDIENCE_OFFSET: dict[str, float] = {
@@ -269,7 +269,7 @@ class AnswerModel:
         rng = random.Random("musterstadt-selbstbewertung")  # noqa: S311 - reproducible demo data
         keys = sorted({item.field_key for item in items})
         self.base = {key: STAFF_2024.get(key, round(rng.uniform(2.0, 3.0), 2)) for key in keys}
-        self.trend = {key: TREND_2025.get(key, round(rng.uniform(-0.15, 0.15), 2)) for key in keys}
+        self.trend = {key: TREND_2025.get(key, round(rng.uniform(0.0, 0.1), 2)) for key in keys}
         self.criterion = {item.criterion_id: rng.uniform(-0.25, 0.25) for item in items}
 
     def mean(self, item: CampaignItem, year: int, audience: str) -> float:
