@@ -29,14 +29,55 @@ from kompass.tenancy.public import Publication, publications
 from kompass.ui.tests.test_isolation import ROUTES
 
 PUBLIC = sorted(name for name in ROUTES if name.startswith("public:"))
-FILL: dict[str, dict[str, Any]] = {}  # route → URL kwargs other than kommune_slug
+# route → URL kwargs other than kommune_slug; a callable gets the Kommune's slug (each Kommune of the
+# test has its own survey links, built by `published`)
+FILL: dict[str, dict[str, Any]] = {
+    "public:survey_start": {"token": lambda slug: f"umfrage-{slug}"},
+    "public:survey_questions": {"token": lambda slug: f"umfrage-{slug}"},
+    "public:survey_submit": {"token": lambda slug: f"umfrage-{slug}"},
+    "public:survey_open": {"open_token": lambda slug: f"offen-{slug}"},
+}
 CSRF_TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')
 
 pytestmark = pytest.mark.django_db
 
 
 def url(name: str, slug: str) -> str:
-    return reverse(name, kwargs={"kommune_slug": slug, **FILL.get(name, {})})
+    kwargs = {key: value(slug) if callable(value) else value for key, value in FILL.get(name, {}).items()}
+    return reverse(name, kwargs={"kommune_slug": slug, **kwargs})
+
+
+def open_survey(kommune: Any, unit: Any, tmp_path: Any) -> None:
+    """An open campaign of the Kommune with a personal link `umfrage-<slug>` and an open link
+    `offen-<slug>`, so that every survey page of the public namespace can be reached."""
+    from kompass.assessment import services
+    from kompass.assessment.models import Campaign, Participant
+    from kompass.framework.tests.catalogue_fixture import adopted_framework
+
+    adopted_framework(kommune, tmp_path / kommune.slug)
+    campaign = services.campaign_create(
+        kommune=kommune,
+        actor=None,
+        data={
+            "title": "Standortbestimmung",
+            "starts_on": "2026-01-01",
+            "ends_on": "2026-12-31",
+            "open_link_enabled": True,
+        },
+    )
+    [link] = services.invite(
+        kommune=kommune,
+        actor=None,
+        campaign=campaign,
+        people=[person(kommune, "Umfrage", "Teilnahme", unit)],
+        audience="mitarbeitende",
+        channel="brief",
+    )
+    Participant.objects.for_kommune(kommune).filter(pk=link.participant.pk).update(
+        token_hash=services.token_hash(f"umfrage-{kommune.slug}")
+    )
+    services.campaign_open(kommune=kommune, actor=None, campaign=campaign)
+    Campaign.objects.for_kommune(kommune).filter(pk=campaign.pk).update(open_token=f"offen-{kommune.slug}")
 
 
 def anonymous_view(content: bytes) -> bytes:
@@ -44,8 +85,16 @@ def anonymous_view(content: bytes) -> bytes:
 
 
 @pytest.fixture
-def published(world: World) -> Iterator[World]:
+def surveys(world: World, tmp_path: Any) -> World:
+    open_survey(world.kommune, world.hauptamt, tmp_path)
+    open_survey(world.other, world.other_unit, tmp_path)
+    return world
+
+
+@pytest.fixture
+def published(surveys: World) -> Iterator[World]:
     """Teststadt and Nachbarort publish; Teststadt has internal data that must stay inside."""
+    world = surveys
     internal = orgunit(world.kommune, "99", "INTERN-Stabsstelle", OrgUnitType.AMT, world.dezernat)
     person(world.kommune, "Ina", "INTERN-Leitung", internal)
     publications.register(Publication("public-isolation-test", lambda kommune: True))
@@ -79,14 +128,21 @@ def test_an_unknown_kommune_answers_404(name: str, published: World) -> None:
 
 
 @pytest.mark.parametrize("name", PUBLIC)
-def test_a_kommune_that_publishes_nothing_answers_404_like_an_unknown_one(name: str, world: World) -> None:
+def test_a_kommune_that_publishes_nothing_answers_404_like_an_unknown_one(name: str, surveys: World) -> None:
+    """Only the test's publication decides (the modules' own — the open surveys — are set aside)."""
+    modules = list(publications)
+    for publication in modules:
+        publications.unregister(publication.key)
     publications.register(Publication("only-nachbarort", lambda kommune: kommune.slug == "nachbarort"))
     try:
         assert Client().get(url(name, "teststadt")).status_code == 404
         assert Client().get(url(name, "nachbarort")).status_code == 200
+        publications.unregister("only-nachbarort")
+        assert Client().get(url(name, "nachbarort")).status_code == 404, "nothing published, no public page"
     finally:
         publications.unregister("only-nachbarort")
-    assert Client().get(url(name, "nachbarort")).status_code == 404, "nothing published, no public page"
+        for publication in modules:
+            publications.register(publication)
 
 
 @pytest.mark.parametrize("name", PUBLIC)
