@@ -114,8 +114,16 @@ class FieldRef:
 
 @dataclass
 class MeasureGroup:
+    """The templates of one field: described here (`measures`, with the other fields they fit) or
+    described at their first field (`also`, with that field)."""
+
     field: FieldRef | None  # None: templates for fields the framework does not have
     measures: list[tuple[MeasureTemplate, list[FieldRef]]] = dc_field(default_factory=list)
+    also: list[tuple[MeasureTemplate, FieldRef]] = dc_field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.measures) + len(self.also)
 
 
 def _field_refs(kommune: Kommune) -> list[FieldRef]:
@@ -137,14 +145,19 @@ def _field_refs(kommune: Kommune) -> list[FieldRef]:
 
 
 def measure_groups(kommune: Kommune) -> list[MeasureGroup]:
-    """The measure templates grouped by the first of their fields the framework knows, in the order of
-    the framework; the other fields a template fits are listed with it (four queries)."""
+    """The measure templates by field, in the order of the framework: each is described at the first
+    of its fields the framework knows and named at the others (three or four queries)."""
     refs = _field_refs(kommune)
     by_key = {ref.key: ref for ref in refs}
     groups = {ref.key: MeasureGroup(ref) for ref in refs}
     rest = MeasureGroup(None)
     for measure in MeasureTemplate.objects.all():
         known = [by_key[key] for key in measure.field_keys if key in by_key]
-        group = groups[known[0].key] if known else rest
-        group.measures.append((measure, known[1:]))
-    return [g for g in groups.values() if g.measures] + ([rest] if rest.measures else [])
+        if not known:
+            rest.measures.append((measure, []))
+            continue
+        groups[known[0].key].measures.append((measure, known[1:]))
+        for other in known[1:]:
+            groups[other.key].also.append((measure, known[0]))
+    shown = [g for g in groups.values() if g.measures or g.also]
+    return shown + ([rest] if rest.measures else [])
