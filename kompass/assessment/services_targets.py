@@ -118,6 +118,15 @@ def _target_values(data: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
+def target_value_errors(data: Mapping[str, Any]) -> dict[str, list[str]]:
+    """The field errors `target_set` would raise for these values (for forms that show every error at once)."""
+    try:
+        _target_values(data)
+    except ValidationError as exc:
+        return dict(exc.message_dict)
+    return {}
+
+
 def _check_place(kommune: Kommune, field: Field, criterion: Criterion | None) -> None:
     if field.kommune_id != kommune.pk or (criterion is not None and criterion.kommune_id != kommune.pk):
         raise ValidationError(_("Dieses Feld gehört nicht zum Orientierungsrahmen der Kommune."))
