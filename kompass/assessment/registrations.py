@@ -55,7 +55,13 @@ def _personal_data() -> None:
 
 
 def register() -> None:
-    from kompass.assessment import manage_registrations, results_registrations, retention, survey_registrations
+    from kompass.assessment import (
+        manage_registrations,
+        results_registrations,
+        retention,
+        survey_registrations,
+        targets_registrations,
+    )
 
     publications.register(Publication("umfragen", _has_open_campaign))
     _personal_data()
@@ -63,3 +69,4 @@ def register() -> None:
     manage_registrations.register()
     survey_registrations.register()
     results_registrations.register()
+    targets_registrations.register()
