@@ -126,7 +126,7 @@ class CampaignForm(VersionedForm):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_(
             "Steht vor der ersten Frage. Der vorgeschlagene Text nennt k und die Aufbewahrungsfrist und wird "
-            "angepasst, wenn Sie diese ändern, solange Sie ihn nicht selbst umformulieren."
+            "angepasst, wenn Sie diese ändern, solange Sie ihn nicht selbst umformulieren; leer gelassen, gilt er."
         ),
     )
 
@@ -309,7 +309,7 @@ class InviteForm(forms.Form):
         queryset=OrgUnit.objects.none(),
         required=False,
         widget=CheckboxList,
-        help_text=_("Optional. Eingeladen wird, wer in einer gewählten Einheit oder darunter arbeitet."),
+        help_text=_("Eingeladen wird, wer in einer gewählten Einheit oder darunter arbeitet."),
         error_messages={"invalid_choice": _("Bitte nur angebotene Organisationseinheiten wählen.")},
     )
     channel = forms.ChoiceField(

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count
+from django.utils import timezone
 
 from kompass.assessment.anonymity import round_down
 from kompass.assessment.models import MIN_K, Audience, Campaign, CampaignItem, Channel, Participant
@@ -102,6 +103,16 @@ def invited_counts(campaign: Campaign) -> InvitedCounts:
     for audience, channel, n in counted:
         rows[audience][channel] = n
     return InvitedCounts(dict(rows))
+
+
+def letters_waiting(campaign: Campaign) -> bool:
+    """Are there people invited by letter who have neither answered nor been reminded today?"""
+    return (
+        Participant.objects.for_kommune(campaign.kommune)
+        .filter(campaign=campaign, channel=Channel.LETTER, answered_on__isnull=True)
+        .exclude(reminded_on=timezone.localdate())
+        .exists()
+    )
 
 
 def campaign_audiences(campaign: Campaign) -> list[str]:

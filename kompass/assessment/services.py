@@ -547,16 +547,22 @@ REMIND_CHANNELS = (Channel.MAIL, Channel.LIST, Channel.LETTER)
 
 
 @transaction.atomic
-def remind(*, kommune: Kommune, actor: Actor, campaign: Campaign, channel: str) -> list[Link]:
+def remind(*, kommune: Kommune, actor: Actor, campaign: Campaign, channel: str, limit: int | None = None) -> list[Link]:
     """A reminder to everyone invited through `channel` who has not answered yet: new links (the old
     ones stop working, a saved draft moves along), only while the campaign is open. The audit entry
-    names the channel, not how many were reminded: that number would tell how many have answered."""
+    names the channel, not how many were reminded: that number would tell how many have answered.
+
+    With `limit` (letters are printed in batches), at most that many, skipping those reminded today:
+    calling again the same day reaches the next batch."""
     campaign = _locked(kommune, campaign)
     if channel not in REMIND_CHANNELS:
         raise ValidationError({"channel": [_("Unbekannter Weg der Erinnerung.")]})
     if campaign.status != CampaignStatus.OPEN:
         raise ValidationError(_("Erinnern lässt sich nur, solange die Umfrage offen ist."))
-    links = reissue(kommune=kommune, actor=actor, campaign=campaign, participants=not_answered(campaign, channel))
+    due = not_answered(campaign, channel)
+    if limit is not None:
+        due = sorted((p for p in due if p.reminded_on != today()), key=lambda p: p.pk)[:limit]
+    links = reissue(kommune=kommune, actor=actor, campaign=campaign, participants=due)
     if links:
         audit_record(
             kommune_id=kommune.pk,

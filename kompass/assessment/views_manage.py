@@ -9,6 +9,7 @@ are. Personal links exist only in the response that creates them (mail, CSV, let
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -45,8 +46,19 @@ from kompass.tenancy.capabilities import Capability
 from kompass.tenancy.context import TenantContext
 from kompass.tenancy.decorators import TenantRequest, tenant_view
 
+log = logging.getLogger(__name__)
+
 Crumbs = list[tuple[Any, str | None]]
 PDF = "application/pdf"
+MAX_LETTERS = 200  # letters per request: about 20 seconds of rendering, within a worker's timeout
+LETTERS_WAITING = gettext_lazy(
+    "Die Briefe enthalten höchstens %(max)d Personen; für weitere, die noch nicht geantwortet haben, wählen Sie "
+    "„Erinnern“ per Brief heute noch einmal."
+)
+LETTERS_FAILED = gettext_lazy(
+    "Die Briefe ließen sich nicht erstellen. Die Personen sind eingeladen, ihre Links aber nirgends "
+    "ausgegeben: Sobald die Umfrage offen ist, erzeugt „Erinnern“ per Brief neue Briefe mit neuen Links."
+)
 INVITE_UNIT_DEPTH = 2  # the invitations page offers the top three levels (down to the Ämter) as a restriction
 
 
@@ -217,6 +229,9 @@ def campaign_questionnaire(request: TenantRequest, pk: int) -> HttpResponse:
     form = QuestionnaireForm(request.POST or None, fields=field_criteria, initial={"version": campaign.version})
     locked = services.has_responses(campaign) or campaign.status == CampaignStatus.ARCHIVED
     checked = _checked(form) if form.is_bound else manage_selectors.selected_criteria(campaign)
+    for node in tree:
+        for fnode in node.fields:
+            fnode.picked = sum(1 for c in fnode.criteria if c.pk in checked)  # type: ignore[attr-defined]
 
     def save() -> Campaign:
         return services.campaign_update(
@@ -240,6 +255,8 @@ def campaign_questionnaire(request: TenantRequest, pk: int) -> HttpResponse:
             "tree": tree,
             "checked": checked,
             "all_checked": {f for f, ids in field_criteria.items() if ids and set(ids) <= checked},
+            "checked_count": len(checked),
+            "total_count": sum(len(ids) for ids in field_criteria.values()),
             "locked": locked,
             "archived": campaign.status == CampaignStatus.ARCHIVED,
             "level_names": framework_selectors.level_names(None),
@@ -491,30 +508,37 @@ def _deliver(
 ) -> HttpResponse | None:
     """Create the links and hand them over in this response; None when there was nobody to reach.
 
-    A list or letters are made in the same transaction as the links: if the file cannot be made,
-    no link exists that nobody received. Mails go out after the commit (a mail cannot be recalled)."""
+    A list is written in the same transaction as its links: if the file cannot be made, no link
+    exists that nobody received. Mails go out after the commit (a mail cannot be recalled). Letters
+    are rendered after the commit too: rendering takes a while, and on SQLite an open write
+    transaction would hold up every survey submission meanwhile (`MAX_LETTERS` bounds the time)."""
     kommune = campaign.kommune
+    back = "assessment:campaign_reminders" if reminder else "assessment:campaign_invitations"
 
     def url_for(token: str) -> str:
         return invitations.survey_url(request, kommune, token)
 
+    if channel == Channel.LIST:
+        with transaction.atomic():
+            links = create()
+            if not links:
+                return None
+            export = invitations.csv_file(kommune, invitations.deliveries(links, url_for), reminder=reminder)
+        return _download(export.content, export.content_type, export.filename)
+    links = create()
+    if not links:
+        return None
+    items = invitations.deliveries(links, url_for)
     if channel == Channel.MAIL:
-        links = create()
-        if not links:
-            return None
-        outcome = invitations.send_mails(campaign, invitations.deliveries(links, url_for), reminder=reminder)
-        _mail_messages(request, outcome, reminder=reminder)
-        return redirect(reverse("assessment:campaign_invitations", args=[kommune.slug, campaign.pk]))
-    with transaction.atomic():
-        links = create()
-        if not links:
-            return None
-        items = invitations.deliveries(links, url_for)
-        if channel == Channel.LIST:
-            export = invitations.csv_file(kommune, items, reminder=reminder)
-            return _download(export.content, export.content_type, export.filename)
+        _mail_messages(request, invitations.send_mails(campaign, items, reminder=reminder), reminder=reminder)
+        return redirect(reverse(back, args=[kommune.slug, campaign.pk]))
+    try:
         pdf = invitations.letters_pdf(campaign, items, reminder=reminder)
-        return _download(pdf, PDF, invitations.letters_filename(kommune, reminder=reminder))
+    except Exception:  # SECURITY: the log names neither people nor links
+        log.exception("survey letters of Kommune %s could not be rendered", kommune.pk)
+        messages.error(request, LETTERS_FAILED)
+        return redirect(reverse(back, args=[kommune.slug, campaign.pk]))
+    return _download(pdf, PDF, invitations.letters_filename(kommune, reminder=reminder))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -565,6 +589,16 @@ def _invite(request: TenantRequest, form: InviteForm, campaign: Campaign, units:
     ctx = request.tenant
     audience, channel = form.cleaned_data["audience"], form.cleaned_data["channel"]
     people = invitations.proposals(campaign, units)[audience].to_invite if audience in campaign.audiences else []
+    if channel == Channel.LETTER and len(people) > MAX_LETTERS:
+        form.add_error(
+            "units",
+            _(
+                "Höchstens %(max)d Briefe auf einmal (vorgeschlagen sind %(n)d Personen): Bitte grenzen Sie auf "
+                "Organisationseinheiten ein und laden Sie nacheinander ein."
+            )
+            % {"max": MAX_LETTERS, "n": len(people)},
+        )
+        return None
 
     def create() -> list[services.Link]:
         return services.invite(
@@ -611,7 +645,8 @@ def campaign_reminders(request: TenantRequest, pk: int) -> HttpResponse:
         channel = form.cleaned_data["channel"]
 
         def create() -> list[services.Link]:
-            return services.remind(kommune=ctx.kommune, actor=ctx.user, campaign=campaign, channel=channel)
+            limit = MAX_LETTERS if channel == Channel.LETTER else None
+            return services.remind(kommune=ctx.kommune, actor=ctx.user, campaign=campaign, channel=channel, limit=limit)
 
         try:
             response = _deliver(request, campaign, channel, create, reminder=True)
@@ -619,8 +654,15 @@ def campaign_reminders(request: TenantRequest, pk: int) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             if response is not None:
+                if channel == Channel.LETTER and manage_selectors.letters_waiting(campaign):
+                    messages.info(request, LETTERS_WAITING % {"max": MAX_LETTERS})
                 return response
-            messages.info(request, _("Niemand zu erinnern: Alle auf diesem Weg Eingeladenen haben geantwortet."))
+            if channel == Channel.LETTER and services.not_answered(campaign, channel):
+                messages.info(
+                    request, _("Alle, die noch nicht geantwortet haben, sind heute bereits per Brief erinnert.")
+                )
+            else:
+                messages.info(request, _("Niemand zu erinnern: Alle auf diesem Weg Eingeladenen haben geantwortet."))
             return redirect(reverse("assessment:campaign_reminders", args=[ctx.kommune.slug, campaign.pk]))
     counts = manage_selectors.invited_counts(campaign)
     audiences = manage_selectors.campaign_audiences(campaign)
@@ -632,6 +674,7 @@ def campaign_reminders(request: TenantRequest, pk: int) -> HttpResponse:
             "campaign": campaign,
             "is_open": campaign.status == CampaignStatus.OPEN,
             "invited_table": counts.table(audiences),
+            "invited_total": counts.total(),
             "channels": _channel_labels(),
             "participation": _participation(campaign),
             "title": _("Erinnern: %(title)s") % {"title": campaign.title},

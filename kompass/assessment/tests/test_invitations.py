@@ -16,7 +16,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from kompass.assessment import invitations, services
+from kompass.assessment import invitations, services, views_manage
 from kompass.assessment.models import Campaign, Participant
 from kompass.assessment.tests.test_manage_views import answer, framework, make_campaign, url  # noqa: F401
 from kompass.audit.models import AuditEntry
@@ -443,3 +443,61 @@ def test_campaign_is_unchanged_by_deliveries(world: Any, staff: dict[str, Person
     body = {"audience": "mitarbeitende", "channel": "liste", "action": "einladen"}
     world.client_for(world.admin).post(url("campaign_invitations", campaign.pk), body)
     assert Campaign.objects.for_kommune(world.kommune).get().version == version
+
+
+# --- letters in batches ----------------------------------------------------------------------------
+
+
+def test_too_many_letters_at_once_are_refused_before_any_link_exists(
+    world: Any, staff: dict[str, Person], monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(views_manage, "MAX_LETTERS", 2)
+    campaign = make_campaign(world)
+    body = {"audience": "mitarbeitende", "channel": "brief", "action": "einladen"}
+    response = world.client_for(world.admin).post(url("campaign_invitations", campaign.pk), body)
+    assert response.status_code == 200
+    assert "Höchstens 2 Briefe auf einmal (vorgeschlagen sind 3 Personen)" in response.content.decode()
+    assert not Participant.objects.for_kommune(world.kommune).exists()
+
+
+def test_a_failed_rendering_is_reported_and_reminders_make_new_letters(
+    world: Any, staff: dict[str, Person], monkeypatch: Any
+) -> None:
+    campaign = make_campaign(world)
+
+    def broken(*args: Any, **kwargs: Any) -> bytes:
+        raise RuntimeError("Schrift fehlt")
+
+    monkeypatch.setattr(invitations, "letters_pdf", broken)
+    body = {"audience": "mitarbeitende", "channel": "brief", "action": "einladen"}
+    response = world.client_for(world.admin).post(url("campaign_invitations", campaign.pk), body, follow=True)
+    assert "Die Briefe ließen sich nicht erstellen" in response.content.decode()
+    assert Participant.objects.for_kommune(world.kommune).filter(channel="brief").count() == 3
+
+
+def test_reminder_letters_come_in_batches_without_repeating_anyone_the_same_day(
+    world: Any, staff: dict[str, Person], monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(views_manage, "MAX_LETTERS", 2)
+    monkeypatch.setattr(
+        invitations, "letters_pdf", lambda campaign, items, reminder: "|".join(d.name for d in items).encode()
+    )
+    campaign = make_campaign(world)
+    services.invite(
+        kommune=world.kommune,
+        actor=world.admin,
+        campaign=campaign,
+        people=[staff["bruno"], staff["dora"], staff["ohne"]],
+        audience="mitarbeitende",
+        channel="brief",
+    )
+    services.campaign_open(kommune=world.kommune, actor=world.admin, campaign=campaign)
+    admin = world.client_for(world.admin)
+    first = admin.post(url("campaign_reminders", campaign.pk), {"channel": "brief"})
+    second = admin.post(url("campaign_reminders", campaign.pk), {"channel": "brief"})
+    named = first.content.decode().split("|") + second.content.decode().split("|")
+    assert len(named) == 3 and len(set(named)) == 3
+    page = admin.get(url("campaign_reminders", campaign.pk)).content.decode()
+    assert "heute noch einmal" in page  # the message left by the first batch
+    third = admin.post(url("campaign_reminders", campaign.pk), {"channel": "brief"}, follow=True)
+    assert "heute bereits per Brief erinnert" in third.content.decode()
