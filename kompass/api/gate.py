@@ -6,8 +6,8 @@ Kommune, or who names another Kommune's object, gets 404 whatever the body says;
 without the right to change that object gets 403; only then is the body validated (422).
 Views take what the gate resolved from the request: `tenant(request)`, `path_object(request, …)`.
 
-Objects are fetched only through `kompass.org.access` and `kompass.roles.access`, the choke points
-shared with the UI.
+Objects are fetched only through `kompass.org.access`, `kompass.roles.access` and
+`kompass.framework.access`, the choke points shared with the UI.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
+from kompass.framework import access as framework_access
 from kompass.org import access
 from kompass.roles import access as role_access
 from kompass.roles.models import Catalogue
@@ -52,6 +53,8 @@ PATH_OBJECTS: dict[str, tuple[Fetch, Fetch]] = {
     "role_id": (role_access.role_for_view, role_access.role_for_edit),
     "assignment_id": (role_access.assignment_for_view, role_access.assignment_for_edit),
     "catalogue_id": (catalogue_for_view, catalogue_for_view),
+    "field_id": (framework_access.field_for_view, framework_access.field_for_edit),
+    "criterion_id": (framework_access.criterion_for_view, framework_access.criterion_for_edit),
 }
 
 
