@@ -19,12 +19,6 @@ def _audience_name(key: Any) -> str:
     return str(Audience(key).label) if key in Audience.values else str(key)
 
 
-def _campaigns_current(match: Any, path: str, url: str) -> bool:
-    """The entry is marked on every campaign page, but not on the pages of other areas below it
-    (results, targets) that register their own entries."""
-    return path.startswith(url) and "/ergebnisse/" not in path
-
-
 def _navigation() -> None:
     # The framework pages define the group; registered here only if they have not (yet).
     if NAV_GROUP not in NAV_GROUPS:
@@ -35,8 +29,7 @@ def _navigation() -> None:
             group=NAV_GROUP,
             label=_("Umfragen"),
             url_name="assessment:campaign_list",
-            order=20,
-            current=_campaigns_current,
+            order=20,  # current on every page below the list: campaigns, invitations, results
         )
     )
 

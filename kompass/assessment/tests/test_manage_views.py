@@ -94,6 +94,7 @@ def test_empty_list_explains_the_self_assessment_and_asks_for_the_framework_firs
     text = page.content.decode()
     assert "So funktioniert die Selbstbewertung" in text
     assert "Zuerst den Orientierungsrahmen übernehmen" in text
+    assert reverse("framework:overview", args=[SLUG]) in text
     assert url("campaign_create") not in text  # no "Neue Umfrage" before the framework is adopted
 
 
@@ -131,6 +132,12 @@ def test_list_reads_a_fixed_number_of_queries(
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = admin_client.get(url("campaign_list"))
     assert page.content.decode().count("Umfrage ") >= 8
+
+
+def test_the_navigation_marks_umfragen_on_every_campaign_page(world: Any, framework: Any) -> None:
+    campaign = make_campaign(world)
+    page = world.client_for(world.admin).get(url("campaign_invitations", campaign.pk)).content.decode()
+    assert f'<a href="{url("campaign_list")}" aria-current="page">Umfragen</a>' in page
 
 
 def test_pages_answer_outsiders_404_and_visitors_with_the_login(world: Any, framework: Any) -> None:
@@ -483,3 +490,47 @@ def test_only_the_administration_raises_k(world: Any) -> None:
         assert client.get(url("settings")).status_code == 403
         assert client.post(url("settings"), {"k": "9", "reason": "x"}).status_code == 403
     assert services.settings_for(world.kommune).k == 5
+
+
+def test_without_a_framework_a_campaign_cannot_be_created(world: Any) -> None:
+    response = world.client_for(world.admin).post(url("campaign_create"), form_data())
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Zuerst den Orientierungsrahmen übernehmen" in text and "mindestens eines" in text
+    assert not campaigns(world).exists()
+
+
+def test_detail_and_questionnaire_read_a_fixed_number_of_queries(
+    world: Any, framework: Any, django_assert_max_num_queries: Any, admin_client: Client
+) -> None:
+    campaign = make_campaign(world)
+    invite(world, campaign, people(world, 2, world.hauptamt, "P"))
+    pages = [url("campaign_detail", campaign.pk), url("campaign_questionnaire", campaign.pk)]
+    counts = []
+    for page in pages:
+        admin_client.get(page)
+        with django_assert_max_num_queries(40) as measured:
+            admin_client.get(page)
+        counts.append(len(measured.captured_queries))
+    field = Field.objects.for_kommune(world.kommune).get(key="rollen-verantwortung")
+    template = Criterion.objects.for_kommune(world.kommune).filter(field=field).first()
+    for i in range(6):
+        Criterion.objects.create(
+            kommune=world.kommune, field=field, key=f"eigen-{i}", name=f"Eigenes {i}", question="?",
+            levels=template.levels, confidence="eigene", is_custom=True, position=10 + i,
+        )  # fmt: skip
+    data = {"criteria": list(Criterion.objects.for_kommune(world.kommune).values_list("pk", flat=True))}
+    data["criteria"] = [pk for pk in data["criteria"] if pk in _all_active(world)]
+    services.campaign_update(kommune=world.kommune, actor=world.admin, campaign=campaign, data=data)
+    invite(world, campaign, people(world, 6, world.hauptamt, "Q"))
+    for page, count in zip(pages, counts, strict=True):
+        with django_assert_max_num_queries(count):
+            admin_client.get(page)
+
+
+def _all_active(world: Any) -> set[int]:
+    return set(
+        Criterion.objects.for_kommune(world.kommune)
+        .filter(is_active=True, field__is_active=True, field__assessable=True)
+        .values_list("pk", flat=True)
+    )
