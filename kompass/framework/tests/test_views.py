@@ -68,7 +68,8 @@ def test_page_before_adoption_explains_the_framework_and_previews_the_newest_cat
     assert "Vorschau: Fassung 2026.1" in text
     assert "Rollen und Verantwortung" in text and "Mobilität (Wahlfeld)" in text
     assert "Wahlfeld" in text and "EDIH DMA, Modul M2.4" in text
-    assert "Interoperabilität" in text  # the catalogue's decision on a gap
+    assert "Eigenes Feld in der Innensicht." in text  # the catalogue's decision on a gap, with its field
+    assert '<td class="kern-table__cell">Daten</td>' in text
     assert url("adopt") in text
 
 

@@ -36,9 +36,12 @@ def overview(request: TenantRequest) -> HttpResponse:
     }
     if framework is None:
         newest = latest_catalogue()
+        preview = selectors.catalogue_preview(newest) if newest is not None else []
+        names = {item.field.key: item.field for node in preview for item in node.fields}
         context.update(
             newest=newest,
-            preview=selectors.catalogue_preview(newest) if newest is not None else [],
+            preview=preview,
+            decisions=_decisions(newest.decisions if newest is not None else [], names),
             level_names=selectors.level_names(newest),
         )
         return render(request, "framework/adopt.html", context)
@@ -65,11 +68,7 @@ def _tree_context(kommune: Any, framework: Framework) -> dict[str, Any]:
                 counts["criteria"] += active
                 counts["criteria_off"] += not active
                 counts["custom"] += criterion.is_custom
-    decisions = [
-        {**d, "field_refs": [names[k] for k in d.get("fields", []) if k in names]}
-        for d in framework.catalogue.decisions
-        if isinstance(d, dict)
-    ]
+    decisions = _decisions(framework.catalogue.decisions, names)
     pending = updates.framework_updates(kommune) if newer is not None else None
     return {
         "tree": tree,
@@ -79,6 +78,15 @@ def _tree_context(kommune: Any, framework: Framework) -> dict[str, Any]:
         "newer": newer,
         "pending": pending.pending if pending is not None else 0,
     }
+
+
+def _decisions(raw: Any, fields: dict[str, Any]) -> list[dict[str, Any]]:
+    """The catalogue's decisions on gaps, each with the fields it names (the Kommune's or the catalogue's)."""
+    return [
+        {**d, "field_refs": [fields[k] for k in d.get("fields", []) if k in fields]}
+        for d in raw or []
+        if isinstance(d, dict)
+    ]
 
 
 @require_POST
