@@ -11,6 +11,7 @@ from kompass.audit.extensions import AUDIT_LABELS, AuditLabels
 from kompass.core.extensions import (
     CATALOGUE_LOADERS,
     DASHBOARD_PANELS,
+    EVIDENCE_PROVIDERS,
     NAV_ENTRIES,
     NAV_GROUPS,
     ONBOARDING_STEPS,
@@ -186,7 +187,7 @@ def _personal_data() -> None:
 
 
 def register() -> None:
-    from kompass.roles import catalogue_loader, importers, overview
+    from kompass.roles import catalogue_loader, evidence, importers, overview
     from kompass.roles.markers import marker_label
     from kompass.roles.models import ActivityTemplate, Catalogue, CatalogueRole, Role
     from kompass.roles.views.person import person_roles
@@ -211,6 +212,7 @@ def register() -> None:
         PersonSection(key="roles.assignments", template="roles/partials/person_roles.html", context=person_roles)
     )
     TABLE_KINDS.register(importers.TABLE_KIND)
+    EVIDENCE_PROVIDERS.register(evidence.provider())  # the Rollen-Check as evidence for the self-assessment
     AUDIT_LABELS.register(
         AuditLabels(
             key="roles",
