@@ -103,6 +103,13 @@ def _not_ready(request: TenantRequest, campaign: Campaign, status: int = 200) ->
     return render(request, "assessment/results/not_ready.html", context, status=status)
 
 
+def _release(request: TenantRequest, result: Result, channel: str, breakdowns: list[str] | tuple[str, ...]) -> None:
+    """Write the release log for what the response shows; a HEAD request (a link checker,
+    monitoring) shows nothing and writes nothing."""
+    if request.method != "HEAD":
+        result_tables.release(result, request.tenant.user, channel, breakdowns)
+
+
 def _load(request: TenantRequest, pk: int) -> tuple[Campaign, Result | None]:
     campaign = access.campaign_for_view(request.tenant, pk)
     return campaign, result_tables.for_campaign(campaign)
@@ -135,9 +142,9 @@ def results_overview(request: TenantRequest, pk: int) -> HttpResponse:
         }
         for d in result.dimensions
     ]
-    result_tables.release(result, ctx.user, result_tables.SEITE, [result_tables.GESAMT])
+    _release(request, result, result_tables.SEITE, [result_tables.GESAMT])
     if earlier is not None:
-        result_tables.release(earlier, ctx.user, result_tables.SEITE, [result_tables.TREND])
+        _release(request, earlier, result_tables.SEITE, [result_tables.TREND])
     return _page(
         request,
         "assessment/results/overview.html",
@@ -159,7 +166,7 @@ def results_audiences(request: TenantRequest, pk: int) -> HttpResponse:
     if result is None:
         return _not_ready(request, campaign)
     gaps = result.perception_gaps()
-    result_tables.release(result, request.tenant.user, result_tables.SEITE, [result_tables.ZIELGRUPPEN])
+    _release(request, result, result_tables.SEITE, [result_tables.ZIELGRUPPEN])
     table = [(f, [(a, result.field_score(a.key, f.key)) for a in result.audiences]) for f in result.fields]
     return _page(
         request,
@@ -206,9 +213,7 @@ def results_units(request: TenantRequest, pk: int) -> HttpResponse:
     form = FieldForm(request.GET or None, result=result)
     field_info = result.field(form.chosen("feld", result.fields[0].key if result.fields else ""))
     units = result.units
-    result_tables.release(
-        result, request.tenant.user, result_tables.SEITE, [result_tables.EINHEITEN, result_tables.KREUZTABELLE]
-    )
+    _release(request, result, result_tables.SEITE, [result_tables.EINHEITEN, result_tables.KREUZTABELLE])
     rows = [(u, result.field_score(u.key, field_info.key) if field_info else None) for u in units]
     cross = [
         (
@@ -250,7 +255,7 @@ def results_criteria(request: TenantRequest, pk: int) -> HttpResponse:
     names = framework_selectors.level_names(getattr(framework_selectors.framework(campaign.kommune), "catalogue", None))
     levels = result_tables.item_levels(campaign)
     breakdowns = [result_tables.KRITERIUM] + ([result_tables.ZIELGRUPPEN] if group and group.kind == "audience" else [])
-    result_tables.release(result, request.tenant.user, result_tables.SEITE, breakdowns)
+    _release(request, result, result_tables.SEITE, breakdowns)
     criteria = [
         criterion_view(item, result.stat(group.key, item.id) if group else None, levels.get(item.id, []), names)
         for item in (field_info.items if field_info else [])
@@ -297,7 +302,7 @@ def results_trend(request: TenantRequest, pk: int) -> HttpResponse:
     trend = result_tables.trend(closed, upto=current)
     shown = [r for r in closed if r.campaign in trend.campaigns]
     for shown_result in shown:
-        result_tables.release(shown_result, request.tenant.user, result_tables.SEITE, [result_tables.TREND])
+        _release(request, shown_result, result_tables.SEITE, [result_tables.TREND])
     charts = (
         [result_charts.trend_lines(trend, dimension, fields) for dimension, fields in trend.dimensions]
         if len(trend.campaigns) > 1
@@ -317,7 +322,7 @@ def results_comments(request: TenantRequest, pk: int) -> HttpResponse:
         return _not_ready(request, campaign)
     comments = result.comments
     if comments:
-        result_tables.release(result, request.tenant.user, result_tables.SEITE, [result_tables.FREITEXT])
+        _release(request, result, result_tables.SEITE, [result_tables.FREITEXT])
     return _page(request, "assessment/results/comments.html", campaign, result, "results_comments", comments=comments)
 
 
@@ -384,9 +389,9 @@ def results_pdf(request: TenantRequest, pk: int) -> HttpResponse:
         return _not_ready(request, campaign, status=409)
     earlier = result_tables.previous_result(result)
     content = report_pdf.report_pdf(result, earlier)
-    result_tables.release(result, request.tenant.user, result_tables.PDF, report_pdf.BREAKDOWNS)
+    _release(request, result, result_tables.PDF, report_pdf.BREAKDOWNS)
     if earlier is not None:
-        result_tables.release(earlier, request.tenant.user, result_tables.PDF, [result_tables.TREND])
+        _release(request, earlier, result_tables.PDF, [result_tables.TREND])
     return _download(content, report_pdf.CONTENT_TYPE, _filename(campaign, "pdf"))
 
 
@@ -398,5 +403,5 @@ def results_xlsx(request: TenantRequest, pk: int) -> HttpResponse:
     if result is None:
         return _not_ready(request, campaign, status=409)
     content = exports.results_xlsx(result)
-    result_tables.release(result, request.tenant.user, result_tables.XLSX, exports.BREAKDOWNS)
+    _release(request, result, result_tables.XLSX, exports.BREAKDOWNS)
     return _download(content, exports.CONTENT_TYPE, _filename(campaign, "xlsx"))

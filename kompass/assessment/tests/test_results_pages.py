@@ -309,3 +309,10 @@ def test_an_open_campaign_shows_participation_in_steps_of_k_and_no_results(world
         assert client.get(url(world, name, camp.pk)).status_code == 409
     assert client.get(url(world, "results_releases", camp.pk)).status_code == 200
     assert ResultRelease.objects.for_kommune(world.kommune).count() == 0
+
+
+def test_head_shows_nothing_and_logs_nothing(world: Any, closed: Any) -> None:
+    client = world.client_for(world.reader)
+    for name in (*PAGES, "results_pdf", "results_xlsx"):
+        assert client.head(url(world, name, closed.campaign.pk)).status_code == 200
+    assert ResultRelease.objects.for_kommune(world.kommune).count() == 0
