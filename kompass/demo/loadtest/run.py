@@ -61,7 +61,8 @@ def database(workdir: Path) -> str:
     configured = os.environ.get("DATABASE_URL", "")
     if configured.startswith(("postgres://", "postgresql://")):
         parts = urlsplit(configured)
-        url = parts._replace(path=parts.path.rstrip("/") + "_load").geturl()
+        name = parts.path.strip("/")
+        url = parts._replace(path="/" + (name if name.endswith("_load") else f"{name}_load")).geturl()
         _postgres(url, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
         _postgres(url, "CREATE DATABASE {}")
         return url
@@ -122,7 +123,7 @@ def report(rows: list[dict[str, str]], failures: list[dict[str, str]], seconds: 
     for failure in failures:
         where = f"{failure.get('Method')} {failure.get('Name')}"
         print(f"  FEHLER {where}: {failure.get('Error')} ({failure.get('Occurrences')}×)")
-    return errors == 0 and counted > 0 and responses == answered and counted <= responses <= counted + users
+    return errors == 0 and responses > 0 and responses == answered and counted <= responses <= counted + users
 
 
 def main() -> int:

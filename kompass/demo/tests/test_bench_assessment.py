@@ -116,3 +116,30 @@ def test_the_api_results_answer_through_the_token(small_profile: World) -> None:
     assert response.json()["k"] >= 5
     assert reverse("assessment:results", args=[ctx.slug, ctx.campaign.pk]) in bench._results("results")(ctx)
     assert Campaign.objects.for_kommune(small_profile.kommune).count() == 2
+
+
+def _stats(submitted: int, failures: int = 0) -> list[dict[str, str]]:
+    def row(name: str, count: int, failed: int) -> dict[str, str]:
+        return {"Name": name, "Request Count": str(count), "Failure Count": str(failed), "50%": "40", "95%": "90",
+                "Max Response Time": "120.0", "Requests/s": "12.5"}  # fmt: skip
+
+    return [
+        row("Absenden", submitted, 0),
+        row("Fragen (POST)", 10 * submitted, failures),
+        row("Aggregated", 99, failures),
+    ]
+
+
+def test_the_load_run_passes_only_without_errors_and_with_every_submission_stored(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from kompass.demo.loadtest import run
+
+    assert run.report(_stats(40), [], 60.0, "42 42", users=50)  # two stopped at the time limit after submitting
+    assert "42 (0.70 je Sekunde)" in capsys.readouterr().out
+    failure = [{"Method": "POST", "Name": "Fragen (POST)", "Error": "HTTPError 500", "Occurrences": "1"}]
+    assert not run.report(_stats(40, failures=1), failure, 60.0, "40 40", users=50)
+    assert "FEHLER POST Fragen (POST): HTTPError 500" in capsys.readouterr().out
+    assert not run.report(_stats(40), [], 60.0, "39 40", users=50)  # a submission was counted but not stored
+    assert not run.report(_stats(40), [], 60.0, "40 41", users=50)  # marked as answered without a response
+    assert not run.report(_stats(0), [], 60.0, "0 0", users=50)  # nothing submitted at all
