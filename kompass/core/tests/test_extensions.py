@@ -75,6 +75,12 @@ def test_the_main_navigation_keeps_its_order_by_module() -> None:
         "Zuordnungen",
         "Lotsinnen und Lotsen",
         "Rollen-Check",
+        "Orientierungsrahmen",
+        "Umfragen",
+        "Soll und Lücken",
+        "Empfehlungen",
+        "Kommunentyp",
+        "Maßnahmenvorlagen",
         "Import und Export",
         "Protokoll",
         "Mitglieder",
@@ -89,7 +95,7 @@ def test_every_dashboard_panel_is_valid_and_its_template_exists() -> None:
         get_template(panel.template)
         if panel.capability is not None:
             Capability(panel.capability)
-    assert [p.key for p in DASHBOARD_PANELS] == ["org.figures", "roles.check"]
+    assert [p.key for p in DASHBOARD_PANELS] == ["org.figures", "roles.check", "assessment.results"]
 
 
 def test_every_first_step_is_valid_with_a_known_capability_in_the_order_of_the_first_hour() -> None:
@@ -105,6 +111,7 @@ def test_every_first_step_is_valid_with_a_known_capability_in_the_order_of_the_f
         "roles.cdo",
         "roles.lotsen",
         "roles.check",
+        "framework.adopt",
     ]
 
 

@@ -28,6 +28,16 @@ GLOBAL_MODELS = {
     "roles.CatalogueRole": "a role of the shared catalogue; Kommunen copy it into their own roles",
     "roles.CatalogueRelation": "a relation between roles of the shared catalogue",
     "roles.ActivityTemplate": "a shared digitalisation activity template of the responsibility matrix",
+    "framework.FrameworkCatalogue": (
+        "one shipped, versioned Orientierungsrahmen catalogue shared by all Kommunen (read-only data files); "
+        "a Kommune adopts it into its own Framework"
+    ),
+    "framework.CatalogueDimension": "a dimension of the shared framework catalogue; Kommunen copy it",
+    "framework.CatalogueField": "a field of the shared framework catalogue; Kommunen copy it into their own fields",
+    "framework.CatalogueCriterion": "a criterion of the shared framework catalogue; Kommunen copy it",
+    "framework.MeasureTemplate": (
+        "a shipped measure template shared by all Kommunen; a Kommune's accepted recommendation copies its texts"
+    ),
     "kompass_tasks.TaskRun": (
         "operator record of background work (key, state, error); platform jobs have no Kommune, so the "
         "Kommune is nullable; shown to no member, only to operators (failed_tasks)"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -39,7 +42,7 @@ def test_an_empty_kommune_gets_every_first_step_open_with_links() -> None:
     kommune, client = new_kommune()
     response = client.get(dashboard(kommune))
     first = response.context["first_steps"]
-    assert (first["done"], first["total"], first["complete"]) == (0, 6, False)
+    assert (first["done"], first["total"], first["complete"]) == (0, 7, False)
     assert [str(item["step"].title) for item in first["steps"]] == [
         "Organigramm importieren",
         "Personen importieren",
@@ -47,12 +50,13 @@ def test_an_empty_kommune_gets_every_first_step_open_with_links() -> None:
         "CDO benennen",
         "Digitale Lotsinnen und Lotsen benennen",
         "Rollen-Check öffnen",
+        "Orientierungsrahmen übernehmen",
     ]
     steps = section(response.content.decode(), "erste-schritte")
-    assert "0 von 6 Schritten erledigt" in steps
-    assert '<progress id="erste-schritte-fortschritt" max="6" value="0">' in steps
-    assert steps.count(">offen<") == 6 and "erledigt</span>" not in steps
-    for name in ("org:import_export", "roles:role_list", "roles:checks"):
+    assert "0 von 7 Schritten erledigt" in steps
+    assert '<progress id="erste-schritte-fortschritt" max="7" value="0">' in steps
+    assert steps.count(">offen<") == 7 and "erledigt</span>" not in steps
+    for name in ("org:import_export", "roles:role_list", "roles:checks", "framework:overview"):
         assert reverse(name, args=[kommune.slug]) in steps
 
 
@@ -80,7 +84,7 @@ def test_the_first_steps_tick_themselves_when_units_and_people_are_there() -> No
     unit = orgunit(kommune, "10", "Hauptamt", OrgUnitType.AMT)
     person(kommune, "Alice", "Amtsleiterin", unit)
     first = client.get(dashboard(kommune)).context["first_steps"]
-    assert [item["done"] for item in first["steps"]] == [True, True, False, False, False, False]
+    assert [item["done"] for item in first["steps"]] == [True, True, False, False, False, False, False]
     assert first["done"] == 2
 
 
@@ -93,14 +97,29 @@ def test_a_reader_sees_the_progress_but_no_links_to_steps_she_cannot_take() -> N
     assert reverse("roles:checks", args=[kommune.slug]) in steps  # every member may open the Rollen-Check
 
 
+def _step(client: Client, kommune: Kommune, key: str) -> dict[str, Any]:
+    steps = client.get(dashboard(kommune)).context["first_steps"]["steps"]
+    return next(item for item in steps if item["step"].key == key)
+
+
 def test_opening_the_rollen_check_ticks_its_step() -> None:
     kommune, client = new_kommune(Role.READER)
-    before = client.get(dashboard(kommune)).context["first_steps"]["steps"][-1]
-    assert before["step"].key == "roles.check" and not before["done"]
+    assert not _step(client, kommune, "roles.check")["done"]
     assert client.get(reverse("roles:checks", args=[kommune.slug])).status_code == 200
     assert client.get(reverse("roles:checks", args=[kommune.slug])).status_code == 200  # a second visit: no error
-    after = client.get(dashboard(kommune)).context["first_steps"]["steps"][-1]
-    assert after["done"]
+    assert _step(client, kommune, "roles.check")["done"]
+
+
+def test_adopting_the_framework_ticks_the_last_step(tmp_path: Path) -> None:
+    """The Orientierungsrahmen comes after the Rollen-Check: the self-assessment builds on the role model."""
+    from kompass.framework.tests.catalogue_fixture import adopted_framework
+
+    kommune, client = new_kommune()
+    steps = client.get(dashboard(kommune)).context["first_steps"]["steps"]
+    assert [item["step"].key for item in steps[-2:]] == ["roles.check", "framework.adopt"]
+    assert not steps[-1]["done"]
+    adopted_framework(kommune, tmp_path)
+    assert _step(client, kommune, "framework.adopt")["done"]
 
 
 def _queries(client: Client, url: str) -> int:
