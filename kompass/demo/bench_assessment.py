@@ -21,7 +21,8 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Model
 
 from kompass.assessment import services
 from kompass.assessment.models import (
@@ -180,12 +181,24 @@ def closed_campaign(city: Kommune, criteria: list[int]) -> tuple[Campaign, float
     answered = set(rng.sample(range(len(invited)), RESPONDENTS))
     _participants(city, campaign, invited, answered)
     _responses(city, campaign, [inv for n, inv in enumerate(invited) if n in answered], rng)
+    _analyze(Participant, Response, Answer)
     started = time.perf_counter()
     services.campaign_close(kommune=city, actor=None, campaign=campaign)
     elapsed = time.perf_counter() - started
     Campaign.objects.for_kommune(city).filter(pk=campaign.pk).update(opened_on=STARTS, closed_on=ENDS)
     campaign.refresh_from_db()
     return campaign, elapsed
+
+
+def _analyze(*models: type[Model]) -> None:
+    """What autovacuum does while a real campaign's answers come in over weeks. Without fresh
+    statistics, PostgreSQL planned the result's GROUP BY over 480,000 just-inserted answers so
+    badly that closing took about three minutes instead of under a second."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def open_campaign(city: Kommune, criteria: list[int]) -> Campaign:
