@@ -3,8 +3,11 @@
 Modules register `EvidenceProvider`s in `core.extensions.EVIDENCE_PROVIDERS` (the role model: the
 Rollen-Check for "Rollen und Verantwortung"). For the fields of a campaign, `for_fields` asks each
 provider that knows one of them once and compares its signals with the perceived level of
-"Gesamt" (`disagreement`). The perceived level comes from the stored result; the signals are the
-Kommune's data as of today.
+"Gesamt" (`disagreement`). The perceived level comes from the stored result. The signals are taken
+when the campaign closes and stored with its result (`snapshot`), so perception and evidence compare
+the same moment, and a result page never has to run another module's checks (at Großstadt scale
+the full Rollen-Check costs more than the page's whole budget); results stored without a snapshot
+fall back to today's signals.
 """
 
 from __future__ import annotations
@@ -55,6 +58,46 @@ def collect(kommune: object, field_keys: Iterable[str]) -> dict[str, list[Signal
     return dict(found)
 
 
+def snapshot(kommune: object, field_keys: Iterable[str]) -> dict[str, list[dict[str, str]]]:
+    """Today's signals as plain data, stored in a campaign's result when it closes."""
+    return {
+        key: [
+            {
+                "provider": s.provider,
+                "label": str(s.signal.label),
+                "value": str(s.signal.value),
+                "rating": s.signal.rating,
+                "detail": str(s.signal.detail),
+                "url": s.signal.url,
+                "source": str(s.signal.source),
+            }
+            for s in signals
+        ]
+        for key, signals in collect(kommune, field_keys).items()
+    }
+
+
+def from_snapshot(stored: Mapping[str, list[Mapping[str, str]]]) -> dict[str, list[Signal]]:
+    return {
+        key: [
+            Signal(
+                item["provider"],
+                EvidenceSignal(
+                    label=item["label"],
+                    value=item["value"],
+                    rating=item["rating"],
+                    detail=item.get("detail", ""),
+                    url=item.get("url", ""),
+                    source=item.get("source", ""),
+                ),
+            )
+            for item in items
+            if item.get("rating") in EVIDENCE_RATINGS
+        ]
+        for key, items in stored.items()
+    }
+
+
 def disagreement(perceived: float | None, signals: list[Signal]) -> str:
     """The sentence that says where perception and evidence disagree, or "".
 
@@ -82,9 +125,14 @@ def disagreement(perceived: float | None, signals: list[Signal]) -> str:
     return ""
 
 
-def for_fields(kommune: object, perceived: Mapping[str, float | None]) -> dict[str, FieldEvidence]:
-    """Per field key: its signals and, where they disagree with the perceived level, the sentence."""
-    signals = collect(kommune, perceived.keys())
+def for_fields(
+    kommune: object,
+    perceived: Mapping[str, float | None],
+    stored: Mapping[str, list[Mapping[str, str]]] | None = None,
+) -> dict[str, FieldEvidence]:
+    """Per field key: its signals (the stored snapshot, else today's) and, where they disagree with
+    the perceived level, the sentence."""
+    signals = from_snapshot(stored) if stored is not None else collect(kommune, perceived.keys())
     return {
         key: FieldEvidence(found, disagreement(perceived.get(key), found))
         for key in perceived

@@ -25,7 +25,7 @@ from typing import Any
 from django.db.models import Count
 from django.utils import timezone, translation
 
-from kompass.assessment import grouping
+from kompass.assessment import evidence, grouping
 from kompass.assessment.anonymity import round_down, suppress
 from kompass.assessment.models import (
     DISTRIBUTION_MIN,
@@ -232,6 +232,9 @@ def _compute(campaign: Campaign) -> dict[str, Any]:
         "suppressed": {"groups": len(hidden & set(group_keys)), "cells": hidden_cells},
         "comments": _comments(campaign, groups, counts, hidden),
         "participation": _invited(campaign),
+        # what the Kompass itself knew about the fields when the campaign closed (evidence.py)
+        "evidence": evidence.snapshot(kommune, {item.field_key for item in items}),
+        "evidence_on": timezone.localdate().isoformat(),
     }
 
 

@@ -128,7 +128,7 @@ def results_overview(request: TenantRequest, pk: int) -> HttpResponse:
         return _not_ready(request, campaign)
     ctx = request.tenant
     earlier = result_tables.previous_result(result)
-    found = evidence.for_fields(ctx.kommune, result.field_scores())
+    found = evidence.for_fields(ctx.kommune, result.field_scores(), result.data.get("evidence"))
     rows = {row.field.key: (row, found.get(row.field.key)) for row in result_tables.field_rows(result, earlier)}
     radar, per_dimension = result_charts.overview(result, earlier)
     sections = [

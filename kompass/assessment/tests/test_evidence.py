@@ -150,3 +150,38 @@ def test_fields_without_a_provider_get_no_evidence(world: Any) -> None:
 @pytest.mark.parametrize("rating", ["gut", "mittel", "schwach"])
 def test_signal_ratings_read_in_german(rating: str) -> None:
     assert signal("x", rating).rating_label == rating
+
+
+def test_the_evidence_is_taken_when_the_campaign_closes_and_the_page_does_not_ask_again(
+    world: Any, tmp_path: Any
+) -> None:
+    """Perception and evidence of the same moment; a result page never runs another module's checks."""
+    from kompass.core.extensions import EvidenceProvider
+
+    calls: list[int] = []
+
+    def collect(kommune: Any) -> dict[str, list[EvidenceSignal]]:
+        calls.append(1)
+        return {
+            "rollen-verantwortung": [EvidenceSignal(label="Stichprobe", value=f"Aufruf {len(calls)}", rating="schwach")]
+        }
+
+    adopted_framework(world.kommune, tmp_path / "fw")
+    EVIDENCE_PROVIDERS.unregister("roles.check")
+    EVIDENCE_PROVIDERS.register(
+        EvidenceProvider(key="test.counting", title="Zähler", field_keys=("rollen-verantwortung",), collect=collect)
+    )
+    try:
+        camp = campaign(world, unit_depth=0)
+        answer(camp, world.hauptamt, "mitarbeitende", 5, 6)
+        camp = close(world, camp)
+        assert len(calls) == 1
+        html = world.client_for(world.reader).get(reverse("assessment:results", args=[world.kommune.slug, camp.pk]))
+        assert "Aufruf 1" in html.content.decode()
+        assert len(calls) == 1
+    finally:
+        EVIDENCE_PROVIDERS.unregister("test.counting")
+        EVIDENCE_PROVIDERS.register(_ROLE_PROVIDER)
+
+
+_ROLE_PROVIDER = EVIDENCE_PROVIDERS["roles.check"]
