@@ -21,8 +21,11 @@ from django.utils.translation import gettext as _
 from kompass.core.extensions import EVIDENCE_PROVIDERS, EVIDENCE_RATINGS, EvidenceSignal
 from kompass.reports.charts import german_number
 
-# A perceived level from here up counts as "far developed", up to `LOW` as "little developed".
+# A perceived level from here up counts as "far developed", up to `LOW` as "little developed";
+# from `NEAR_ADVANCED` up the respondents see the field at about level 4 "Fortgeschritten", whose
+# descriptors promise what open findings contradict (deputies named, bundles checked …).
 HIGH = 3.5
+NEAR_ADVANCED = 3.75
 LOW = 2.0
 
 
@@ -101,11 +104,14 @@ def from_snapshot(stored: Mapping[str, list[Mapping[str, str]]]) -> dict[str, li
 def disagreement(perceived: float | None, signals: list[Signal]) -> str:
     """The sentence that says where perception and evidence disagree, or "".
 
-    Two cases: the respondents see the field as far developed (perceived level 3.5 or more) while a
+    Three cases: the respondents see the field as far developed (perceived level 3.5 or more) while a
     signal of the Kompass is weak ("schwach") — staff rate the roles as clear while the Rollen-Check
-    finds unfilled core roles; or they see it as little developed (2 or less) while every signal is
+    finds unfilled core roles; they see it close to level 4 "Fortgeschritten" (3.75 or more) while a
+    signal is only middling ("mittel") — open findings such as core roles without deputies contradict
+    what level 4 describes; or they see it as little developed (2 or less) while every signal is
     good ("gut") — what exists may not be known. Confidence: abgeleitet (our own thresholds: 3.5 is
-    halfway between "Etabliert" and "Fortgeschritten", 2 is "Aufbau")."""
+    halfway between "Etabliert" and "Fortgeschritten", 3.75 a quarter step below "Fortgeschritten",
+    2 is "Aufbau")."""
     if perceived is None or not signals:
         return ""
     level = german_number(perceived, 1)
@@ -115,6 +121,13 @@ def disagreement(perceived: float | None, signals: list[Signal]) -> str:
         return _(
             "Wahrnehmung und Belege passen nicht zusammen: Die Befragten sehen dieses Feld als weit entwickelt "
             "(%(level)s), der Kommunalkompass findet aber Schwächen (%(named)s)."
+        ) % {"level": level, "named": named}
+    middling = [s for s in signals if s.signal.rating == "mittel"]
+    if perceived >= NEAR_ADVANCED and middling:
+        named = "; ".join(f"{s.signal.label}: {s.signal.value}" for s in middling)
+        return _(
+            "Wahrnehmung und Belege passen nicht ganz zusammen: Die Befragten sehen dieses Feld nahe an Stufe 4 "
+            "„Fortgeschritten“ (%(level)s), der Kommunalkompass findet aber offene Punkte (%(named)s)."
         ) % {"level": level, "named": named}
     if perceived <= LOW and all(s.signal.rating == "gut" for s in signals):
         return _(

@@ -185,3 +185,10 @@ def test_the_evidence_is_taken_when_the_campaign_closes_and_the_page_does_not_as
 
 
 _ROLE_PROVIDER = EVIDENCE_PROVIDERS["roles.check"]
+
+
+def test_near_level_four_with_open_findings_is_named_as_a_milder_disagreement() -> None:
+    middling = [evidence.Signal("Rollen-Check", EvidenceSignal(label="Befunde", value="9 Warnungen", rating="mittel"))]
+    assert "nicht ganz zusammen" in evidence.disagreement(3.8, middling)
+    assert "9 Warnungen" in evidence.disagreement(3.8, middling)
+    assert evidence.disagreement(3.7, middling) == ""

@@ -189,6 +189,20 @@ def test_staff_see_roles_as_clear_while_the_rollen_check_finds_open_problems(mus
     assert 3.5 <= staff["rollen-verantwortung"] <= 4.2
     findings = rules.run_checks(selectors.check_data(musterstadt))
     assert sum(f.severity in (rules.ERROR, rules.WARNING) for f in findings) >= 3
+    # the result page says so, from the evidence stored when the campaign closed
+    result = stored(musterstadt, "Standortbestimmung 2025")
+    assert result["evidence"]["rollen-verantwortung"]
+    from django.test import Client
+    from django.urls import reverse
+
+    from kompass.accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username="admin"))
+    page = client.get(
+        reverse("assessment:results", args=[musterstadt.slug, campaign(musterstadt, "Standortbestimmung 2025").pk])
+    )
+    assert "Wahrnehmung und Belege passen nicht" in page.content.decode()
 
 
 def test_a_target_profile_and_two_accepted_recommendations(musterstadt: Kommune) -> None:
