@@ -104,7 +104,7 @@ def test_measure_templates_cover_every_field_and_name_only_existing_ones() -> No
     assert len(measures) >= 30
     named = {key for m in measures for key in m["fields"]}
     assert named <= FIELD_KEYS
-    assert FIELD_KEYS <= named
+    assert named >= FIELD_KEYS  # every field has at least one measure
     names = {m["name"] for m in measures}
     for wanted in (
         "Lotsen-Netzwerk",
