@@ -6,8 +6,8 @@ Kommune, or who names another Kommune's object, gets 404 whatever the body says;
 without the right to change that object gets 403; only then is the body validated (422).
 Views take what the gate resolved from the request: `tenant(request)`, `path_object(request, …)`.
 
-Objects are fetched only through `kompass.org.access`, `kompass.roles.access` and
-`kompass.framework.access`, the choke points shared with the UI.
+Objects are fetched only through `kompass.org.access`, `kompass.roles.access`,
+`kompass.framework.access` and `kompass.assessment.access`, the choke points shared with the UI.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
+from kompass.assessment import access as assessment_access
 from kompass.framework import access as framework_access
 from kompass.org import access
 from kompass.roles import access as role_access
@@ -55,6 +56,7 @@ PATH_OBJECTS: dict[str, tuple[Fetch, Fetch]] = {
     "catalogue_id": (catalogue_for_view, catalogue_for_view),
     "field_id": (framework_access.field_for_view, framework_access.field_for_edit),
     "criterion_id": (framework_access.criterion_for_view, framework_access.criterion_for_edit),
+    "campaign_id": (assessment_access.campaign_for_view, assessment_access.campaign_for_manage),
 }
 
 

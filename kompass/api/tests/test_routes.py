@@ -57,6 +57,18 @@ def test_every_write_route_inside_a_kommune_is_listed():
         ("DELETE", "assignment_delete"),
         ("POST", "import_assignments"),
         ("PUT", "matrix_cell_set"),
+        ("POST", "framework_adopt"),
+        ("PATCH", "framework_field_update"),
+        ("POST", "framework_criterion_create"),
+        ("PATCH", "framework_criterion_update"),
+        ("POST", "campaign_create"),
+        ("POST", "campaign_open"),
+        ("POST", "campaign_close"),
+        ("POST", "campaign_reopen"),
+        ("POST", "campaign_archive"),
+        ("PUT", "assessment_target_set"),
+        ("POST", "assessment_recommendation_accept"),
+        ("PUT", "assessment_kommunentyp_set"),
     }
 
 
@@ -98,6 +110,22 @@ GERMAN_SEGMENTS = {
     "matrix",
     "zellen",
     "rollen-check",
+    "orientierungsrahmen",
+    "uebernehmen",
+    "felder",
+    "kriterien",
+    "massnahmenvorlagen",
+    "umfragen",
+    "oeffnen",
+    "schliessen",
+    "wieder-oeffnen",
+    "archivieren",
+    "ergebnisse",
+    "selbstbewertung",
+    "soll",
+    "luecken",
+    "empfehlungen",
+    "kommunentyp",
 }
 
 
