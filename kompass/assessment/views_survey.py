@@ -362,7 +362,7 @@ def _next_url(survey: Survey, page: Page, action: str) -> str:
     return survey.page_url(page.number + 1) if page.number < len(survey.pages) else survey.url("survey_submit")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @public_view
 @survey_page
 def survey_questions(request: PublicRequest, token: str) -> HttpResponse:
@@ -423,7 +423,7 @@ def _submit_page(request: PublicRequest, survey: Survey, form: CommentForm | Non
     return _render(request, "assessment/survey/submit.html", context, status=status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @public_view
 @survey_page
 def survey_submit(request: PublicRequest, token: str) -> HttpResponse:
@@ -435,7 +435,7 @@ def survey_submit(request: PublicRequest, token: str) -> HttpResponse:
     if campaign.free_text_enabled:
         data = request.POST if request.method == "POST" else None
         form = CommentForm(data, initial={"comment": survey.comment}, free_text_k=campaign.free_text_k)
-    if request.method == "GET":
+    if request.method != "POST":  # GET and HEAD show the summary; only a POST submits
         return _submit_page(request, survey, form)
     if form is not None and not form.is_valid():
         return _submit_page(request, survey, form, status=400)
@@ -491,7 +491,7 @@ def _open_path(campaign: Campaign) -> str:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @public_view
 @survey_page
 def survey_open(request: PublicRequest, open_token: str) -> HttpResponse:
