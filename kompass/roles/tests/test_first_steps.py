@@ -33,6 +33,16 @@ def open_check(world: World) -> None:
     assert world.client_for(world.reader).get(reverse("roles:checks", args=[SLUG])).status_code == 200
 
 
+def adopt_framework(world: World) -> None:
+    import tempfile
+    from pathlib import Path
+
+    from kompass.framework.tests.catalogue_fixture import adopted_framework
+
+    with tempfile.TemporaryDirectory() as folder:
+        adopted_framework(world.kommune, Path(folder))
+
+
 FILL: dict[str, Callable[[Model], Any]] = {
     "org.units": lambda m: None,  # the world has units …
     "org.people": lambda m: None,  # … and people
@@ -40,6 +50,7 @@ FILL: dict[str, Callable[[Model], Any]] = {
     "roles.cdo": lambda m: m.assign(m.world.alice, "cdo", 50),
     "roles.lotsen": lambda m: m.assign(m.world.bruno, "lotse", 10),
     "roles.check": lambda m: open_check(m.world),
+    "framework.adopt": lambda m: adopt_framework(m.world),
 }
 
 
@@ -104,11 +115,11 @@ def test_when_every_step_is_done_the_checklist_collapses_to_one_line(adopted: Mo
     assert response.context["first_steps"]["complete"]
     text = response.content.decode()
     assert 'id="erste-schritte"' not in text
-    assert "Erste Schritte abgeschlossen: alle 6 Schritte sind erledigt." in text
+    assert "Erste Schritte abgeschlossen: alle 7 Schritte sind erledigt." in text
 
 
 def test_the_progress_says_how_many_steps_are_done(adopted: Model) -> None:
     adopted.assign(adopted.world.alice, "cdo", 50)
     text = adopted.world.client_for(adopted.world.admin).get(reverse("ui:dashboard", args=[SLUG])).content.decode()
-    assert "4 von 6 Schritten erledigt" in text
-    assert '<progress id="erste-schritte-fortschritt" max="6" value="4">' in text
+    assert "4 von 7 Schritten erledigt" in text
+    assert '<progress id="erste-schritte-fortschritt" max="7" value="4">' in text
