@@ -50,16 +50,45 @@ def token_for(user: User) -> str:
 
 def tenant_state(world: World) -> tuple[Any, ...]:
     """Everything a write could change, in both Kommunen: compare before and after a request."""
+    from kompass.assessment.models import (
+        AssessmentSettings,
+        Campaign,
+        CampaignItem,
+        CampaignResult,
+        Participant,
+        Recommendation,
+        Target,
+        TypeProfile,
+    )
+    from kompass.framework.models import Criterion, Dimension, Field, Framework
     from kompass.roles.models import Assignment, RaciCell, Role, RoleModel
 
+    rows = (
+        OrgUnit,
+        Person,
+        Role,
+        Assignment,
+        RaciCell,
+        Field,
+        Criterion,
+        Campaign,
+        Target,
+        Recommendation,
+        TypeProfile,
+    )
+    counted = (
+        RoleModel,
+        Framework,
+        Dimension,
+        CampaignItem,
+        CampaignResult,
+        Participant,
+        AssessmentSettings,
+        AuditEntry,
+    )
     return (
-        list(OrgUnit.objects.unscoped().order_by("pk").values()),
-        list(Person.objects.unscoped().order_by("pk").values()),
-        list(Role.objects.unscoped().order_by("pk").values()),
-        list(Assignment.objects.unscoped().order_by("pk").values()),
-        list(RaciCell.objects.unscoped().order_by("pk").values()),
-        RoleModel.objects.unscoped().count(),
-        AuditEntry.objects.unscoped().count(),
+        *(list(model.objects.unscoped().order_by("pk").values()) for model in rows),
+        *(model.objects.unscoped().count() for model in counted),
     )
 
 

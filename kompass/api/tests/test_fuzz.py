@@ -60,6 +60,24 @@ FIELDS = [
     "qualification",
     "tasks",
     "not_filled",
+    "description",
+    "question",
+    "levels",
+    "title",
+    "starts_on",
+    "ends_on",
+    "audiences",
+    "unit_depth",
+    "k",
+    "criteria",
+    "field_key",
+    "criterion_key",
+    "template_key",
+    "level",
+    "year",
+    "reason",
+    "weight",
+    "answers",
 ]
 TEXTS = ["", "\x00", "32\x00", "x" * 300, "amt", "sachgebiet", "<script>alert(1)</script>", "' OR 1=1 --", "ß€😀"]
 
@@ -98,10 +116,35 @@ def _ids(world: Any, param: str) -> list[int]:
         return [world.sachgebiet.pk, world.ordnungsamt.pk, world.hauptamt.pk, world.other_unit.pk]
     if param in ROLE_PARAMS:
         return role_model(world)[param]
+    if param in FRAMEWORK_PARAMS:
+        return framework(world)[param]
     return [world.alice.pk, world.bruno.pk, world.other_person.pk]
 
 
 ROLE_PARAMS = ("role_id", "assignment_id", "catalogue_id", "activity_id")
+FRAMEWORK_PARAMS = ("field_id", "criterion_id", "campaign_id")
+
+
+def framework(world: Any) -> dict[str, list[int]]:
+    """Both Kommunen adopt the test catalogue, with a draft, an open and a closed campaign, an own criterion
+    and a recommendation each (the scene of the isolation test); built once per test."""
+    if not hasattr(world, "fuzz_framework"):
+        from kompass.framework.models import Criterion, Field
+        from kompass.ui.tests import url_registry as reg
+        from kompass.ui.tests.test_isolation import build_framework_scene
+
+        scene = build_framework_scene(world, reg.FRAMEWORK_ADOPTED)
+        sides = list(scene.sides.values())
+        catalogue_criteria = Criterion.objects.unscoped().filter(is_custom=False).order_by("pk")[:2]
+        world.fuzz_framework = {
+            "field_id": [
+                *(s.field.pk for s in sides),
+                *Field.objects.unscoped().filter(optional=True).values_list("pk", flat=True),
+            ],
+            "criterion_id": [*(s.criterion.pk for s in sides), *(c.pk for c in catalogue_criteria)],
+            "campaign_id": [c.pk for s in sides for c in s.campaigns.values()],
+        }
+    return world.fuzz_framework  # type: ignore[no-any-return]
 
 
 def role_model(world: Any) -> dict[str, list[int]]:
@@ -182,6 +225,29 @@ ROUTE_FIELDS = {
     "assignment_create": ASSIGNMENT_FIELDS,
     "assignment_update": (*ASSIGNMENT_FIELDS, "version"),
     "matrix_cell_set": ("activity_id", "role_id", "letter", "expected"),
+    "framework_field_update": ("name", "description", "is_active", "version"),
+    "framework_criterion_create": ("name", "question", "levels"),
+    "framework_criterion_update": ("name", "question", "levels", "is_active", "version"),
+    "campaign_create": (
+        "title",
+        "description",
+        "starts_on",
+        "ends_on",
+        "audiences",
+        "unit_depth",
+        "k",
+        "free_text_enabled",
+        "free_text_k",
+        "open_link_enabled",
+        "dv_reference",
+        "dv_date",
+        "retention_months",
+        "privacy_notice",
+        "criteria",
+    ),
+    "assessment_target_set": ("field_key", "criterion_key", "level", "year", "reason", "weight", "version"),
+    "assessment_recommendation_accept": ("field_key", "template_key", "reason"),
+    "assessment_kommunentyp_set": ("answers", "version"),
 }
 
 
@@ -211,6 +277,7 @@ def plausible(world: Any, route: Any, data: st.DataObject) -> bytes:
         "is_active": st.one_of(st.booleans(), st.booleans(), st.none()),
         "version": st.one_of(st.integers(min_value=1, max_value=3), st.none()),
         **role_kinds(world, people, units, texts),
+        **framework_kinds(world, texts),
     }
     fields = ROUTE_FIELDS.get(route.name, ())
     body = data.draw(st.fixed_dictionaries({name: kinds[name] for name in fields}))
@@ -246,6 +313,47 @@ def role_kinds(world: Any, people: Any, units: Any, texts: Any) -> dict[str, Any
         "qualification": st.sampled_from(["keine", "geplant", "grundlagen", "aufbau", "x", None]),
         "letter": letters,
         "expected": letters,
+    }
+
+
+def framework_kinds(world: Any, texts: Any) -> dict[str, Any]:
+    """Values for the fields of the framework and the self-assessment; ids are looked up only when drawn."""
+    from kompass.framework import kommunentypen
+
+    dates = st.one_of(st.dates().map(lambda d: d.isoformat()), st.sampled_from(["10.01.2027", "2027-02-30", ""]))
+    levels = st.one_of(st.lists(texts, max_size=7), st.just([f"Stufe {n}" for n in range(1, 6)]), texts)
+    criteria = st.deferred(lambda: st.sampled_from([0, 2**63, *framework(world)["criterion_id"]]))
+    field_keys = st.sampled_from(["rollen-verantwortung", "daten", "mobilitaet", "gibt-es-nicht", ""])
+    item_keys = st.sampled_from([*kommunentypen.catalogue().item_keys, "gibt-es-nicht"])
+    answer = st.one_of(st.integers(-1, 7), texts, st.none())
+    return {
+        "description": texts,
+        "question": texts,
+        "levels": levels,
+        "title": texts,
+        "starts_on": dates,
+        "ends_on": dates,
+        "dv_date": st.one_of(dates, st.none()),
+        "audiences": st.one_of(
+            st.lists(st.sampled_from(["mitarbeitende", "fuehrung", "vorstand", "lotsen", "x"]), max_size=5), texts
+        ),
+        "unit_depth": st.one_of(st.integers(-1, 6), texts),
+        "k": st.one_of(st.integers(-1, 200), st.none()),
+        "free_text_enabled": st.one_of(st.booleans(), st.none()),
+        "free_text_k": st.integers(-1, 300),
+        "open_link_enabled": st.one_of(st.booleans(), st.none()),
+        "dv_reference": texts,
+        "retention_months": st.integers(-1, 200),
+        "privacy_notice": texts,
+        "criteria": st.one_of(st.lists(criteria, max_size=4), st.none()),
+        "field_key": st.one_of(field_keys, texts),
+        "criterion_key": st.one_of(st.sampled_from(["kernrollen", "datenregeln", None]), texts),
+        "template_key": st.one_of(st.sampled_from(["lotsen-netzwerk", "open-data-portal", "x"]), texts),
+        "level": st.one_of(st.sampled_from([1, 3.5, 5, 0, 5.5, 3.3, "3,5", None]), st.floats()),
+        "year": st.one_of(st.integers(1990, 2100), st.none()),
+        "reason": texts,
+        "weight": st.integers(-1, 7),
+        "answers": st.one_of(st.dictionaries(item_keys, answer, max_size=14), texts),
     }
 
 

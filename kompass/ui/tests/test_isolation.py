@@ -7,16 +7,20 @@ in `url_registry.ROUTES`. For each route the tests check:
   administrator gets 404 for Nachbarort's object ids under Teststadt's slug; no response
   ever contains Nachbarort's sentinel `GEHEIM`;
 - a method the route does not serve answers 405.
-T2 (cross-tenant writes through ids in the request body) is tested at the end.
+T2 (cross-tenant writes through ids in the request body) is tested at the end, for the organisation and
+for the Orientierungsrahmen and the self-assessment.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 import re
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -160,6 +164,24 @@ def test_every_route_of_the_role_model_app_builds_the_role_model() -> None:
     assert all(reg.ROUTES[name].role_model for name in reg.ROUTES if name.startswith("roles:"))
 
 
+FRAMEWORK_API = ("api:framework_", "api:measure_", "api:campaign_", "api:assessment_")
+
+
+def test_every_route_of_the_framework_and_the_self_assessment_builds_the_framework() -> None:
+    """Pages and API alike, so no route of issue 9 is tested against a Kommune without its framework."""
+    prefixes = tuple(f"{ns}:" for ns in reg.FRAMEWORK_NAMESPACES) + FRAMEWORK_API
+    names = [name for name in reg.ROUTES if name.startswith(prefixes)]
+    assert len(names) > 50
+    assert [name for name in names if not reg.ROUTES[name].framework] == []
+    assert all(route.framework in reg.FRAMEWORK_LEVELS for route in reg.ROUTES.values())
+    assert all(route.campaign in reg.CAMPAIGN_STATES for route in reg.ROUTES.values())
+
+
+def test_the_survey_pages_with_a_token_build_the_campaign_whose_links_they_name() -> None:
+    with_token = [n for n in ROUTES if n.startswith("public:") and {"token", "open_token"} & set(ROUTES[n].kwargs)]
+    assert with_token and all(reg.ROUTES[name].framework == reg.FRAMEWORK_ADOPTED for name in with_token)
+
+
 def test_every_route_has_its_own_name() -> None:
     """The registry is keyed by name: two patterns under one name would leave one of them untested."""
     names = [found.name for found in walk(get_resolver())]
@@ -290,14 +312,139 @@ def build_role_scene(w: World) -> RoleScene:
     )
 
 
+@dataclass
+class FrameworkSide:
+    """One Kommune's Orientierungsrahmen and self-assessment (see `build_framework_scene`)."""
+
+    field: Any
+    criterion: Any
+    campaigns: dict[str, Any]  # "draft" / "open" / "closed" → a campaign in that state
+    recommendation: Any
+
+
+@dataclass
+class FrameworkScene:
+    """The Orientierungsrahmen of both Kommunen (built only for the routes that name a `framework` level)."""
+
+    sides: dict[str, FrameworkSide]  # Kommune slug → its objects (none while not adopted)
+    new_catalogue_field: Any = None  # offers of the newer catalogue version (FRAMEWORK_UPDATE)
+    new_catalogue_criterion: Any = None
+
+
+@functools.cache
+def catalogue_directories() -> tuple[Path, Path]:
+    """The small test catalogue (2026.1) and a newer version (2026.2) that renames "Rollen und Verantwortung",
+    adds a criterion to it and adds a field; written once per test process."""
+    from kompass.framework.tests.catalogue_fixture import MEASURES, _criterion, catalogue_toml, write_catalogue
+
+    root = Path(tempfile.mkdtemp(prefix="kompass-isolation-"))
+    newer = root / "2026.2"
+    newer.mkdir()
+    text = catalogue_toml(version="2026.2", extra_criterion=True, rename="Rollen und Zuständigkeiten")
+    text += """
+[[fields]]
+key = "kultur"
+dimension = "steuerung"
+name = "Digitale Kultur"
+description = "Ein neues Feld der Fassung 2026.2."
+source = "Tests"
+confidence = "abgeleitet"
+"""
+    for key, name in (("offenheit", "Offenheit für Neues"), ("fehlerkultur", "Fehlerkultur"), ("lernen", "Lernen")):
+        text += _criterion(key, name)
+    (newer / "orientierungsrahmen.toml").write_text(text, encoding="utf-8")
+    (newer / "massnahmen.toml").write_text(MEASURES, encoding="utf-8")
+    return write_catalogue(root / "2026.1"), newer
+
+
+def build_framework_scene(w: World, level: str) -> FrameworkScene:
+    """Both Kommunen adopt the test catalogue (FRAMEWORK_LOADED: it is only loaded). Each then has a closed
+    campaign with a stored result (five answers of level 3, so the Ist is 3), an open one with a personal link
+    and an open link whose tokens the registry knows (Teststadt's are `SURVEY_TOKEN`, `OPEN_SURVEY_TOKEN`), a
+    draft, an own criterion asked by none of them, and an accepted recommendation for the field "Daten".
+    Nachbarort's own texts carry the sentinel. FRAMEWORK_UPDATE loads a newer catalogue version on top."""
+    from kompass.assessment import services as survey_services
+    from kompass.assessment import services_targets
+    from kompass.assessment.models import Campaign, Participant
+    from kompass.assessment.tests.results_scenario import answer
+    from kompass.framework import services as framework_services
+    from kompass.framework.catalogue_loader import latest_catalogue, load_framework
+    from kompass.framework.models import CatalogueCriterion, CatalogueField, Field, MeasureTemplate
+
+    current, newer = catalogue_directories()
+    load_framework(current)
+    if level == reg.FRAMEWORK_LOADED:
+        return FrameworkScene(sides={})
+    catalogue = latest_catalogue()
+    sides = {}
+    for kommune, prefix, unit, holder in (
+        (w.kommune, "", w.hauptamt, w.bruno),
+        (w.other, "GEHEIM-", w.other_unit, w.other_person),
+    ):
+        framework_services.framework_adopt(kommune=kommune, actor=None, catalogue=catalogue)
+
+        def campaign(title: str, kommune: Any = kommune, prefix: str = prefix, **data: Any) -> Any:
+            values = {"title": f"{prefix}{title}", "starts_on": "2026-01-10", "ends_on": "2026-02-10", **data}
+            return survey_services.campaign_create(kommune=kommune, actor=None, data=values)
+
+        closed = campaign("Standortbestimmung 2025")
+        survey_services.campaign_open(kommune=kommune, actor=None, campaign=closed)
+        answer(closed, unit, "mitarbeitende", 3, 5)
+        survey_services.campaign_close(kommune=kommune, actor=None, campaign=closed)
+        running = campaign("Standortbestimmung 2026", open_link_enabled=True)
+        [link] = survey_services.invite(
+            kommune=kommune, actor=None, campaign=running, people=[holder], audience="mitarbeitende", channel="mail"
+        )
+        Participant.objects.for_kommune(kommune).filter(pk=link.participant.pk).update(
+            token_hash=survey_services.token_hash(f"umfrage-{kommune.slug}")
+        )
+        survey_services.campaign_open(kommune=kommune, actor=None, campaign=running)
+        Campaign.objects.for_kommune(kommune).filter(pk=running.pk).update(open_token=f"offen-{kommune.slug}")
+        draft = campaign("Standortbestimmung 2027")
+        fields = {f.key: f for f in Field.objects.for_kommune(kommune)}
+        own = framework_services.criterion_create(
+            kommune=kommune,
+            actor=None,
+            field=fields["rollen-verantwortung"],
+            data={"name": f"{prefix}Eigenes Kriterium", "question": "Wie weit?", "levels": reg.LEVEL_TEXTS},
+        )
+        recommendation = services_targets.recommendation_accept(
+            kommune=kommune,
+            actor=None,
+            template=MeasureTemplate.objects.get(key="open-data-portal"),
+            field=fields["daten"],
+            reason=f"{prefix}Begründung",
+        )
+        sides[kommune.slug] = FrameworkSide(
+            field=fields["rollen-verantwortung"],
+            criterion=own,
+            campaigns={"draft": draft, "open": running, "closed": closed},
+            recommendation=recommendation,
+        )
+    if level != reg.FRAMEWORK_UPDATE:
+        return FrameworkScene(sides=sides)
+    load_framework(newer)
+    newest = latest_catalogue()
+    return FrameworkScene(
+        sides=sides,
+        new_catalogue_field=CatalogueField.objects.get(catalogue=newest, key="kultur"),
+        new_catalogue_criterion=CatalogueCriterion.objects.get(
+            catalogue=newest, field_key="rollen-verantwortung", key="zeitanteile"
+        ),
+    )
+
+
 def needs_roles(name: str) -> bool:
     return reg.ROUTES[name].role_model
 
 
 def prepare(scene: Scene, name: str) -> None:
     """Build what the route needs before the first rolled-back request (which would undo it)."""
+    scene.prepared = reg.ROUTES[name]
     if needs_roles(name):
         scene.with_roles()
+    if reg.ROUTES[name].framework:
+        scene.with_framework(reg.ROUTES[name].framework)
 
 
 @dataclass
@@ -310,11 +457,18 @@ class Scene:
     operator: User
     invitations: dict[str, Any] = field(default_factory=dict)  # Kommune slug → an open invitation
     role_scene: RoleScene | None = None
+    framework_scene: FrameworkScene | None = None
+    prepared: reg.Route | None = None  # the route `prepare` built the scene for
 
     def with_roles(self) -> RoleScene:
         if self.role_scene is None:
             self.role_scene = build_role_scene(self.world)
         return self.role_scene
+
+    def with_framework(self, level: str) -> FrameworkScene:
+        if self.framework_scene is None:
+            self.framework_scene = build_framework_scene(self.world, level)
+        return self.framework_scene
 
     def user(self, persona: str) -> User | None:
         w = self.world
@@ -327,8 +481,12 @@ class Scene:
             reg.OPERATOR: self.operator,
         }[persona]
 
-    def targets(self, side: str, acting: User | None, roles: bool = False) -> reg.Targets:
-        """Objects inside the editor's subtree, outside it, or in the other Kommune ("foreign")."""
+    def targets(self, side: str, acting: User | None, route: reg.Route | bool | None = None) -> reg.Targets:
+        """Objects inside the editor's subtree, outside it, or in the other Kommune ("foreign"), with those of
+        the role model and the framework that `route` needs. Without a route: the one `prepare` built the
+        scene for (a bool is the older form, `roles`, of callers that name only the role model)."""
+        if not isinstance(route, reg.Route):
+            route = self.prepared if self.prepared is not None else reg.Route(reg.TENANT, {}, role_model=bool(route))
         w = self.world
         owner = acting or w.admin
         if side == "foreign":
@@ -358,8 +516,10 @@ class Scene:
             unit_parent=parent,
             invitation=self.invitations["nachbarort" if side == "foreign" else "teststadt"],
         )
-        if roles:
+        if route.role_model:
             self._add_roles(targets, side)
+        if route.framework:
+            self._add_framework(targets, side, route)
         return targets
 
     def _add_roles(self, targets: reg.Targets, side: str) -> None:
@@ -374,6 +534,18 @@ class Scene:
             type(assignment).objects.for_kommune(kommune).select_related("person").get(pk=assignment.pk)
         )
         targets.catalogue, targets.catalogue_role, targets.activity = rs.catalogue, rs.catalogue_role, rs.activity
+
+    def _add_framework(self, targets: reg.Targets, side: str, route: reg.Route) -> None:
+        fs = self.with_framework(route.framework)
+        kommune = self.world.other if side == "foreign" else self.world.kommune
+        found = fs.sides.get(kommune.slug)
+        if found is not None:  # fresh from the database: a rolled-back request may have changed the objects
+            targets.field, targets.criterion, targets.recommendation, targets.campaign = (
+                type(obj).objects.for_kommune(kommune).get(pk=obj.pk)
+                for obj in (found.field, found.criterion, found.recommendation, found.campaigns[route.campaign])
+            )
+        targets.new_catalogue_field = fs.new_catalogue_field
+        targets.new_catalogue_criterion = fs.new_catalogue_criterion
 
     def client(self, persona: str, route: reg.Route) -> Client:
         user = self.user(persona)
@@ -488,7 +660,7 @@ def test_route_answers_every_persona_as_the_matrix_says(name: str, scene: Scene)
         for persona, expected in row.items():
 
             def call(method: str = method, persona: str = persona) -> Any:
-                targets = scene.targets(side_of(persona), scene.user(persona), needs_roles(name))
+                targets = scene.targets(side_of(persona), scene.user(persona), reg.ROUTES[name])
                 return send(scene.client(persona, route), method, url_for(name, route, targets), route, targets)
 
             response = in_rollback(call)
@@ -516,7 +688,7 @@ def test_admin_of_another_kommune_gets_404_on_every_url_of_teststadt(name: str, 
     for method in route.methods:
 
         def call(method: str = method) -> Any:
-            targets = scene.targets("inside", outsider, needs_roles(name))
+            targets = scene.targets("inside", outsider, reg.ROUTES[name])
             client = scene.world.client_for(outsider)
             if route.access == reg.API:
                 _token, secret = account_services.api_token_create(user=outsider, name="Test")
@@ -537,7 +709,7 @@ def test_ids_of_another_kommune_give_404_under_the_own_slug(name: str, scene: Sc
     for method in route.methods:
 
         def call(method: str = method) -> Any:
-            targets = scene.targets("foreign", admin, needs_roles(name))
+            targets = scene.targets("foreign", admin, reg.ROUTES[name])
             return send(scene.client(reg.ADMIN, route), method, url_for(name, route, targets), route, targets)
 
         response = in_rollback(call)
@@ -575,7 +747,7 @@ def test_methods_the_route_does_not_serve_answer_405(name: str, scene: Scene) ->
     for method in sorted(set(ALL_METHODS) - served):
 
         def call(method: str = method) -> Any:
-            targets = scene.targets(side_of(persona), scene.user(persona), needs_roles(name))
+            targets = scene.targets(side_of(persona), scene.user(persona), reg.ROUTES[name])
             client = scene.client(persona, route)
             return client.generic(method, url_for(name, route, targets))
 
@@ -689,6 +861,78 @@ def test_writes_in_teststadt_cannot_reach_nachbarort_through_body_ids(case: str,
     assert counts_in_teststadt(world) == counts
     assert OrgUnit.objects.for_kommune(world.kommune).filter(pk=world.hauptamt.pk).values().get() == hauptamt_before
     assert Person.objects.for_kommune(world.kommune).filter(pk=world.alice.pk).values().get() == alice_before
+    assert SENTINEL not in response.content
+
+
+def _framework_cases() -> dict[str, Any]:
+    """Writes of the Orientierungsrahmen and the self-assessment in Teststadt whose body names Nachbarort's
+    field, criterion or unit: (method, URL, body, expected status) from the scene's two sides."""
+
+    def api(path: str) -> str:
+        return f"/api/v1/kommunen/teststadt/{path}"
+
+    return {
+        "recommendation for Nachbarort's field": lambda w, own, other: (
+            "POST",
+            reverse("assessment:recommendation_accept", args=["teststadt"]),
+            {"field": other.field.pk, "template": "open-data-portal", "reason": "x"},
+            404,
+        ),
+        "questionnaire with Nachbarort's criterion": lambda w, own, other: (
+            "POST",
+            reverse("assessment:campaign_questionnaire", args=["teststadt", own.campaigns["draft"].pk]),
+            {"criteria": [other.criterion.pk], "version": own.campaigns["draft"].version},
+            200,
+        ),
+        "invitations limited to Nachbarort's unit": lambda w, own, other: (
+            "POST",
+            reverse("assessment:campaign_invitations", args=["teststadt", own.campaigns["draft"].pk]),
+            {"audience": "mitarbeitende", "channel": "mail", "action": "einladen", "units": [w.other_unit.pk]},
+            200,
+        ),
+        "API campaign asking Nachbarort's criterion": lambda w, own, other: (
+            "POST",
+            api("umfragen"),
+            {"title": "T", "starts_on": "2027-01-10", "ends_on": "2027-02-10", "criteria": [other.criterion.pk]},
+            422,
+        ),
+        "API Soll for Nachbarort's own criterion": lambda w, own, other: (
+            "PUT",
+            api("selbstbewertung/soll"),
+            {
+                "field_key": other.field.key,
+                "criterion_key": other.criterion.key,
+                "level": 3,
+                "year": 2030,
+                "reason": "x",
+            },
+            422,
+        ),
+    }
+
+
+FRAMEWORK_CROSS_TENANT = _framework_cases()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", sorted(FRAMEWORK_CROSS_TENANT))
+def test_framework_writes_in_teststadt_cannot_reach_nachbarort_through_body_ids(case: str, world: World) -> None:
+    from kompass.api.tests.helpers import tenant_state
+
+    scene = build_framework_scene(world, reg.FRAMEWORK_ADOPTED)
+    own, other = scene.sides["teststadt"], scene.sides["nachbarort"]
+    method, url, data, expected = FRAMEWORK_CROSS_TENANT[case](world, own, other)
+    before = tenant_state(world)
+    if url.startswith("/api/"):
+        _token, secret = account_services.api_token_create(user=world.admin, name="Test")
+        client = Client(headers={"Authorization": f"Bearer {secret}"})
+        response = client.generic(method, url, _json(data), content_type="application/json")
+    else:
+        response = world.client_for(world.admin).post(url, data)
+    assert response.status_code == expected, response.content[:500]
+    if expected == 200:
+        assert response.context["form"].errors, "the form must show an error"
+    assert tenant_state(world) == before
     assert SENTINEL not in response.content
 
 

@@ -6,7 +6,7 @@ so a new view cannot slip past the isolation and role tests. Deny by default: a 
 only complete with an expected status for every persona and every method it serves.
 
 Two sources fill `ROUTES`:
-- `DECLARED`: routes declared with `kompass.tenancy.routes.tenant_path` (today the org app) and
+- `DECLARED`: routes declared with `kompass.tenancy.routes.tenant_path` (org, framework, assessment) and
   the public pages of `kompass.tenancy.public.public_path`; their matrix is derived from the
   declaration, and only their test data (a valid body, fixed kwargs) is written here, in `FILLS`;
 - `HAND_WRITTEN`: every other route, with its matrix written out. A route in both must agree.
@@ -15,6 +15,10 @@ How a route is filled:
 - `kommune_slug` is always the acting Kommune's slug (Teststadt);
 - every other URL kwarg names an object kind in `objects` ("unit", "person", …); the test
   picks an object of that kind inside the editor's subtree, outside it, or in Nachbarort.
+- A route says what it needs beyond the organisation: `role_model` (roles, assignments, the role
+  catalogue) or a `framework` level (the Orientierungsrahmen of both Kommunen with campaigns, an own
+  criterion and a recommendation; every declared route of `FRAMEWORK_NAMESPACES` gets it), and which
+  `campaign` state its campaign is in, so that an allowed write really succeeds.
 
 Personas (columns of the matrix): anonymous, reader (Lesend), editor (Redaktion limited to
 32 Ordnungsamt, acting on objects inside 32), editor_outside (the same editor acting on
@@ -48,7 +52,21 @@ API = "api"  # JSON API: tokens, 401 for anonymous
 PUBLIC_KOMMUNE = "public_kommune"  # anonymous pages of one Kommune: /p/<kommune_slug>/… (namespace "public")
 ACCESS_KINDS = (PUBLIC, ACCOUNT, OPERATOR_ONLY, TENANT, API, PUBLIC_KOMMUNE)
 
-OBJECT_KINDS = ("unit", "person", "membership", "token", "role", "assignment", "relation", "catalogue", "invitation")
+OBJECT_KINDS = (
+    "unit",
+    "person",
+    "membership",
+    "token",
+    "role",
+    "assignment",
+    "relation",
+    "catalogue",
+    "invitation",
+    "field",
+    "criterion",
+    "campaign",
+    "recommendation",
+)
 GLOBAL_KINDS = ("catalogue",)  # shipped, read-only data of no Kommune: the same for every side
 
 
@@ -73,6 +91,14 @@ class Targets:
     catalogue: Any = None
     catalogue_role: Any = None
     activity: Any = None
+    # The Orientierungsrahmen and the self-assessment (only built for routes with `framework`):
+    field: Any = None  # an active, assessable field ("Rollen und Verantwortung")
+    criterion: Any = None  # an own criterion of `field` that no campaign asked
+    campaign: Any = None  # a campaign in the state the route names (`Route.campaign`: draft, open, closed)
+    recommendation: Any = None  # an accepted recommendation (for the field "Daten")
+    # Offers of a newer catalogue version (only with framework=FRAMEWORK_UPDATE):
+    new_catalogue_field: Any = None  # a field that is new in the newer version
+    new_catalogue_criterion: Any = None  # a criterion that is new in `field` in the newer version
 
 
 def expect(
@@ -84,6 +110,21 @@ def expect(
 def everyone(status: Status) -> dict[str, Status]:
     return expect(*([status] * len(PERSONAS)))
 
+
+# What a route needs of the Orientierungsrahmen (`Route.framework`), built for both Kommunen
+# (test_isolation.build_framework_scene): the test catalogue loaded but not adopted yet (the adopt
+# routes); adopted, with campaigns (draft, open with known survey links, closed with a stored result),
+# an own criterion and an accepted recommendation; the same plus a newer catalogue version to take
+# changes from (the Katalog-Aktualisierung).
+FRAMEWORK_LOADED = "loaded"
+FRAMEWORK_ADOPTED = "adopted"
+FRAMEWORK_UPDATE = "update"
+FRAMEWORK_LEVELS = ("", FRAMEWORK_LOADED, FRAMEWORK_ADOPTED, FRAMEWORK_UPDATE)
+FRAMEWORK_NAMESPACES = ("framework", "assessment")  # their declared routes need the adopted framework
+CAMPAIGN_STATES = ("draft", "open", "closed")
+# The survey links of Teststadt's open campaign (test_isolation builds them): the survey pages are public.
+SURVEY_TOKEN = "umfrage-teststadt"
+OPEN_SURVEY_TOKEN = "offen-teststadt"
 
 # Frequent rows.
 TENANT_READ = expect(LOGIN, 200, 200, 200, 200, 404)
@@ -112,6 +153,8 @@ class Route:
     fixed: Mapping[str, str] = field(default_factory=dict)  # URL kwargs that name no object, e.g. a format
     multipart: bool = False  # the API route takes a file upload, not JSON
     role_model: bool = False  # needs the role model of both Kommunen (roles, assignments, catalogue)
+    framework: str = ""  # needs the Orientierungsrahmen of both Kommunen: one of FRAMEWORK_LEVELS
+    campaign: str = "draft"  # the state of the campaign `Targets.campaign` names: one of CAMPAIGN_STATES
 
     @property
     def methods(self) -> tuple[str, ...]:
@@ -125,6 +168,12 @@ class Route:
 def role_route(*args: Any, **kwargs: Any) -> Route:
     """A route of the role model (issue 3): the test builds roles and assignments for it."""
     return Route(*args, role_model=True, **kwargs)
+
+
+def framework_route(*args: Any, **kwargs: Any) -> Route:
+    """A route of the Orientierungsrahmen or the self-assessment (issue 9): the test adopts the framework
+    in both Kommunen and builds campaigns, an own criterion and a recommendation for it."""
+    return Route(*args, **{"framework": FRAMEWORK_ADOPTED, **kwargs})
 
 
 PASSWORD = "ein-langes-testpasswort"  # kompass.factories.UserFactory
@@ -218,6 +267,50 @@ def _csv(kind: str = "orgunits") -> Any:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(f"{kind}.csv", CSV[kind], content_type="text/csv")
+
+
+# --- bodies of the Orientierungsrahmen and the self-assessment ----------------------------------------
+
+LEVEL_TEXTS = [f"Stufe {n}: so sieht es in der Kommune aus." for n in range(1, 6)]
+
+
+def _criterion_body(t: Targets) -> dict[str, Any]:
+    levels = {f"level_{n}": text for n, text in enumerate(LEVEL_TEXTS, start=1)}
+    return {"name": "Zeitanteile für Lotsinnen und Lotsen", "question": "Wie weit ist das geregelt?", **levels}
+
+
+def _criterion_edit_body(t: Targets) -> dict[str, Any]:
+    return {**_criterion_body(t), "is_active": "on", "version": t.criterion.version}
+
+
+def _campaign_body(t: Targets) -> dict[str, Any]:
+    return {
+        "title": "Standortbestimmung 2027",
+        "starts_on": "2027-01-10",
+        "ends_on": "2027-02-10",
+        "audiences": ["mitarbeitende"],
+        "unit_depth": "1",
+        "k": "5",
+        "free_text_k": "10",
+        "retention_months": "12",
+    }
+
+
+def _target_body(t: Targets) -> dict[str, Any]:
+    import datetime
+
+    return {"level": "3.5", "year": str(datetime.date.today().year + 1), "weight": "3", "reason": "Isolationstest"}
+
+
+# The measure template of the test catalogue for `Targets.field` ("Rollen und Verantwortung", max_level 3: it
+# fits the Ist 3 of the closed campaign); the scene's accepted recommendation is another template of another field.
+FIELD_TEMPLATE = "lotsen-netzwerk"
+
+
+def _kommunentyp_answers() -> dict[str, int]:
+    from kompass.framework import kommunentypen
+
+    return dict.fromkeys(kommunentypen.catalogue().item_keys, 3)
 
 
 HAND_WRITTEN: dict[str, Route] = {
@@ -557,6 +650,67 @@ HAND_WRITTEN: dict[str, Route] = {
         body=lambda t: {"activity_id": t.activity.pk, "role_id": t.role.pk, "letter": "R", "expected": None},
     ),
     "api:role_checks": role_route(API, {"GET": API_READ}),
+    # --- Orientierungsrahmen and self-assessment in the API: the same rules as the pages ----------------
+    # Kommune-wide: changes need EDIT_FRAMEWORK or MANAGE_SURVEYS (Administration, unlimited Redaktion).
+    "api:framework_detail": framework_route(API, {"GET": API_READ}),
+    "api:framework_adopt": framework_route(API, {"POST": API_MODEL_CREATE}, body=_empty, framework=FRAMEWORK_LOADED),
+    "api:framework_field_update": framework_route(
+        API,
+        {"PATCH": API_MODEL_WRITE},
+        objects={"field_id": "field"},
+        body=lambda t: {"name": f"{t.field.name} (neu)", "version": t.field.version},
+    ),
+    "api:framework_criterion_create": framework_route(
+        API,
+        {"POST": API_MODEL_CREATE},
+        objects={"field_id": "field"},
+        body=lambda t: {"name": "Zeitanteile", "question": "Wie weit ist das geregelt?", "levels": LEVEL_TEXTS},
+    ),
+    "api:framework_criterion_update": framework_route(
+        API,
+        {"PATCH": API_MODEL_WRITE},
+        objects={"criterion_id": "criterion"},
+        body=lambda t: {"name": f"{t.criterion.name} (neu)", "version": t.criterion.version},
+    ),
+    "api:measure_list": framework_route(API, {"GET": API_READ}),
+    "api:campaign_list": framework_route(API, {"GET": API_READ}),
+    "api:campaign_detail": framework_route(API, {"GET": API_READ}, objects={"campaign_id": "campaign"}),
+    "api:campaign_create": framework_route(
+        API,
+        {"POST": API_MODEL_CREATE},
+        body=lambda t: {"title": "Standortbestimmung 2027", "starts_on": "2027-01-10", "ends_on": "2027-02-10"},
+    ),
+    # Each status action on a campaign in the state it starts from, so that the allowed call succeeds.
+    "api:campaign_open": framework_route(
+        API, {"POST": API_MODEL_WRITE}, objects={"campaign_id": "campaign"}, body=_empty, campaign="draft"
+    ),
+    "api:campaign_close": framework_route(
+        API, {"POST": API_MODEL_WRITE}, objects={"campaign_id": "campaign"}, body=_empty, campaign="open"
+    ),
+    "api:campaign_reopen": framework_route(
+        API, {"POST": API_MODEL_WRITE}, objects={"campaign_id": "campaign"}, body=_empty, campaign="closed"
+    ),
+    "api:campaign_archive": framework_route(
+        API, {"POST": API_MODEL_WRITE}, objects={"campaign_id": "campaign"}, body=_empty, campaign="closed"
+    ),
+    "api:assessment_results": framework_route(
+        API, {"GET": API_READ}, objects={"campaign_id": "campaign"}, campaign="closed"
+    ),
+    "api:assessment_targets": framework_route(API, {"GET": API_READ}),
+    "api:assessment_target_set": framework_route(
+        API,
+        {"PUT": API_MODEL_WRITE},
+        body=lambda t: {**_target_body(t), "field_key": t.field.key, "level": 3.5, "weight": 2},
+    ),
+    "api:assessment_gaps": framework_route(API, {"GET": API_READ}),
+    "api:assessment_recommendations": framework_route(API, {"GET": API_READ}),
+    "api:assessment_recommendation_accept": framework_route(
+        API, {"POST": API_MODEL_CREATE}, body=lambda t: {"field_key": t.field.key, "template_key": FIELD_TEMPLATE}
+    ),
+    "api:assessment_kommunentyp": framework_route(API, {"GET": API_READ}),
+    "api:assessment_kommunentyp_set": framework_route(
+        API, {"PUT": API_MODEL_WRITE}, body=lambda t: {"answers": _kommunentyp_answers()}
+    ),
 }
 
 
@@ -585,6 +739,9 @@ class Fill:
     fixed: Mapping[str, str] = field(default_factory=dict)
     ok: Mapping[str, Status] = field(default_factory=dict)  # method → status of an allowed request
     role_model: bool = False
+    # Routes of FRAMEWORK_NAMESPACES get FRAMEWORK_ADOPTED without saying so; other levels are named here.
+    framework: str = ""
+    campaign: str = "draft"
 
 
 FILLS: dict[str, Fill] = {
@@ -600,6 +757,80 @@ FILLS: dict[str, Fill] = {
     "org:export": Fill(fixed={"kind": "personen", "fmt": "csv"}),
     "org:import_template": Fill(fixed={"kind": "personen", "fmt": "xlsx"}),
     "org:import_example": Fill(fixed={"kind": "organisationseinheiten", "fmt": "csv"}),
+    # --- Orientierungsrahmen: every action answers with a redirect, also when it refuses ---------------
+    "framework:adopt": Fill(body=_empty, framework=FRAMEWORK_LOADED),
+    "framework:field_edit": Fill(
+        body=lambda t: {
+            "name": f"{t.field.name} (neu)",
+            "description": "",
+            "is_active": "on",
+            "version": t.field.version,
+        }
+    ),
+    "framework:criterion_create": Fill(body=_criterion_body),
+    "framework:criterion_edit": Fill(body=_criterion_edit_body),
+    "framework:criterion_delete": Fill(body=_version_of("criterion")),
+    # The Katalog-Aktualisierung with a newer version loaded: the field's new name, a new criterion and a
+    # new field are offered (an own criterion never is: "no offer", also a redirect).
+    "framework:updates": Fill(framework=FRAMEWORK_UPDATE),
+    "framework:update_field": Fill(body=_empty, framework=FRAMEWORK_UPDATE),
+    "framework:update_criterion": Fill(body=_empty, framework=FRAMEWORK_UPDATE),
+    "framework:update_add_field": Fill(body=lambda t: {"pk": t.new_catalogue_field.pk}, framework=FRAMEWORK_UPDATE),
+    "framework:update_add_criterion": Fill(
+        body=lambda t: {"pk": t.new_catalogue_criterion.pk}, framework=FRAMEWORK_UPDATE
+    ),
+    "framework:mark_current": Fill(body=_empty, framework=FRAMEWORK_UPDATE),
+    # --- campaigns: each action on a campaign in the state it starts from -----------------------------
+    "assessment:campaign_create": Fill(body=_campaign_body),
+    "assessment:campaign_update": Fill(body=lambda t: {**_campaign_body(t), "version": t.campaign.version}),
+    "assessment:campaign_questionnaire": Fill(
+        body=lambda t: {"criteria": [t.criterion.pk], "version": t.campaign.version}
+    ),
+    "assessment:campaign_open": Fill(body=_empty),
+    "assessment:campaign_close": Fill(body=_empty, campaign="open"),
+    "assessment:campaign_reopen": Fill(body=_empty, campaign="closed"),
+    "assessment:campaign_archive": Fill(body=_empty, campaign="closed"),
+    "assessment:campaign_delete": Fill(body=_empty),
+    "assessment:campaign_invitations": Fill(
+        body=lambda t: {"audience": "mitarbeitende", "channel": "mail", "action": "einladen"}
+    ),
+    "assessment:campaign_reminders": Fill(body=lambda t: {"channel": "mail"}, campaign="open"),
+    "assessment:settings": Fill(body=lambda t: {"k": "6", "reason": "Dienstvereinbarung vom 1. März 2026"}),
+    # --- results of the closed campaign (read by every member) -------------------------------------------
+    **{
+        f"assessment:{name}": Fill(campaign="closed")
+        for name in (
+            "results",
+            "results_audiences",
+            "results_units",
+            "results_criteria",
+            "results_trend",
+            "results_comments",
+            "results_releases",
+            "results_pdf",
+            "results_xlsx",
+        )
+    },
+    # --- target profile, recommendations, Kommunentyp ------------------------------------------------------
+    "assessment:target_field": Fill(body=_target_body),
+    "assessment:target_criterion": Fill(body=_target_body),
+    "assessment:recommendation_accept": Fill(
+        body=lambda t: {"field": t.field.pk, "template": FIELD_TEMPLATE, "reason": "Isolationstest"}
+    ),
+    "assessment:recommendation_drop": Fill(
+        body=lambda t: {"reason": "Isolationstest", "version": t.recommendation.version}
+    ),
+    "assessment:kommunentyp_answer": Fill(body=lambda t: {key: str(v) for key, v in _kommunentyp_answers().items()}),
+    # --- the survey pages of Teststadt's open campaign (public: everyone gets the same answer) ------------
+    "public:survey_start": Fill(fixed={"token": SURVEY_TOKEN}, framework=FRAMEWORK_ADOPTED),
+    "public:survey_questions": Fill(body=_empty, fixed={"token": SURVEY_TOKEN}, framework=FRAMEWORK_ADOPTED),
+    "public:survey_submit": Fill(
+        body=lambda t: {"aktion": "pause"}, fixed={"token": SURVEY_TOKEN}, framework=FRAMEWORK_ADOPTED
+    ),
+    # The open link without the access code: 400, the page again with the error.
+    "public:survey_open": Fill(
+        body=_empty, fixed={"open_token": OPEN_SURVEY_TOKEN}, ok={"POST": 400}, framework=FRAMEWORK_ADOPTED
+    ),
 }
 
 # The personas as members: role, the subtree they are limited to, the object they act on.
@@ -637,6 +868,12 @@ def derive_expect(access: Any, *, has_object: bool, ok: Mapping[str, Status]) ->
     return expect_
 
 
+def _framework_level(key: str, fill: Fill) -> str:
+    if fill.framework:
+        return fill.framework
+    return FRAMEWORK_ADOPTED if key.split(":", 1)[0] in FRAMEWORK_NAMESPACES else ""
+
+
 def declared_entry(spec: Any) -> Route:
     fill = FILLS.get(spec.key, Fill())
     return Route(
@@ -646,6 +883,8 @@ def declared_entry(spec: Any) -> Route:
         body=fill.body,
         fixed=dict(fill.fixed),
         role_model=fill.role_model,
+        framework=_framework_level(spec.key, fill),
+        campaign=fill.campaign,
     )
 
 
@@ -653,7 +892,14 @@ def public_entry(spec: Any) -> Route:
     """A public page of a Kommune answers everyone alike: logged in or not, member or not."""
     fill = FILLS.get(spec.key, Fill())
     expect_ = {method: everyone(fill.ok.get(method, SUCCESS[method])) for method in spec.methods}
-    return Route(PUBLIC_KOMMUNE, expect_, body=fill.body, fixed=dict(fill.fixed))
+    return Route(
+        PUBLIC_KOMMUNE,
+        expect_,
+        body=fill.body,
+        fixed=dict(fill.fixed),
+        framework=fill.framework,
+        campaign=fill.campaign,
+    )
 
 
 def _declared() -> dict[str, Route]:
