@@ -334,13 +334,15 @@ class FrameworkScene:
 @functools.cache
 def catalogue_directories() -> tuple[Path, Path]:
     """The small test catalogue (2026.1) and a newer version (2026.2) that renames "Rollen und Verantwortung",
-    adds a criterion to it and adds a field; written once per test process."""
+    rewords its criterion "Kernrollen besetzt", adds a criterion to it and adds a field; written once per
+    test process."""
     from kompass.framework.tests.catalogue_fixture import MEASURES, _criterion, catalogue_toml, write_catalogue
 
     root = Path(tempfile.mkdtemp(prefix="kompass-isolation-"))
     newer = root / "2026.2"
     newer.mkdir()
     text = catalogue_toml(version="2026.2", extra_criterion=True, rename="Rollen und Zuständigkeiten")
+    text = text.replace("Kernrollen besetzt", "Kernrollen besetzt und bekannt")  # name, question and levels
     text += """
 [[fields]]
 key = "kultur"
@@ -362,14 +364,15 @@ def build_framework_scene(w: World, level: str) -> FrameworkScene:
     campaign with a stored result (five answers of level 3, so the Ist is 3), an open one with a personal link
     and an open link whose tokens the registry knows (Teststadt's are `SURVEY_TOKEN`, `OPEN_SURVEY_TOKEN`), a
     draft, an own criterion asked by none of them, and an accepted recommendation for the field "Daten".
-    Nachbarort's own texts carry the sentinel. FRAMEWORK_UPDATE loads a newer catalogue version on top."""
+    Nachbarort's own texts carry the sentinel. FRAMEWORK_UPDATE loads a newer catalogue version on top, and
+    `criterion` is then the catalogue criterion it rewords (an own criterion is never offered an update)."""
     from kompass.assessment import services as survey_services
     from kompass.assessment import services_targets
     from kompass.assessment.models import Campaign, Participant
     from kompass.assessment.tests.results_scenario import answer
     from kompass.framework import services as framework_services
     from kompass.framework.catalogue_loader import latest_catalogue, load_framework
-    from kompass.framework.models import CatalogueCriterion, CatalogueField, Field, MeasureTemplate
+    from kompass.framework.models import CatalogueCriterion, CatalogueField, Criterion, Field, MeasureTemplate
 
     current, newer = catalogue_directories()
     load_framework(current)
@@ -425,6 +428,9 @@ def build_framework_scene(w: World, level: str) -> FrameworkScene:
         return FrameworkScene(sides=sides)
     load_framework(newer)
     newest = latest_catalogue()
+    for slug, side in sides.items():
+        kommune = w.kommune if slug == w.kommune.slug else w.other
+        side.criterion = Criterion.objects.for_kommune(kommune).get(field=side.field, key="kernrollen")
     return FrameworkScene(
         sides=sides,
         new_catalogue_field=CatalogueField.objects.get(catalogue=newest, key="kultur"),

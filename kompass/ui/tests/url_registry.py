@@ -93,7 +93,7 @@ class Targets:
     activity: Any = None
     # The Orientierungsrahmen and the self-assessment (only built for routes with `framework`):
     field: Any = None  # an active, assessable field ("Rollen und Verantwortung")
-    criterion: Any = None  # an own criterion of `field` that no campaign asked
+    criterion: Any = None  # an own criterion of `field` that no campaign asked (FRAMEWORK_UPDATE: one it rewords)
     campaign: Any = None  # a campaign in the state the route names (`Route.campaign`: draft, open, closed)
     recommendation: Any = None  # an accepted recommendation (for the field "Daten")
     # Offers of a newer catalogue version (only with framework=FRAMEWORK_UPDATE):
@@ -770,8 +770,8 @@ FILLS: dict[str, Fill] = {
     "framework:criterion_create": Fill(body=_criterion_body),
     "framework:criterion_edit": Fill(body=_criterion_edit_body),
     "framework:criterion_delete": Fill(body=_version_of("criterion")),
-    # The Katalog-Aktualisierung with a newer version loaded: the field's new name, a new criterion and a
-    # new field are offered (an own criterion never is: "no offer", also a redirect).
+    # The Katalog-Aktualisierung with a newer version loaded: the field's new name, the criterion's new
+    # wording, a new criterion and a new field are offered, and each is taken.
     "framework:updates": Fill(framework=FRAMEWORK_UPDATE),
     "framework:update_field": Fill(body=_empty, framework=FRAMEWORK_UPDATE),
     "framework:update_criterion": Fill(body=_empty, framework=FRAMEWORK_UPDATE),
