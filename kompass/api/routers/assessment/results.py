@@ -17,9 +17,9 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field
 
-from kompass.api.gate import tenant
+from kompass.api.gate import path_object, tenant
 from kompass.api.schemas import ErrorOut
-from kompass.assessment import access, result_tables
+from kompass.assessment import result_tables
 from kompass.assessment.models import Campaign
 
 router = Router()
@@ -107,13 +107,6 @@ class ResultOut(Schema):
     participation: ParticipationOut | None
 
 
-def _campaign(request: HttpRequest, campaign_id: int) -> Campaign:
-    objects = getattr(request, "api_objects", {})
-    if "campaign_id" in objects:  # resolved by the gate, once `campaign_id` is one of its path objects
-        return objects["campaign_id"]  # type: ignore[no-any-return]
-    return access.campaign_for_view(tenant(request), campaign_id)
-
-
 @router.get(
     BASE + "/umfragen/{campaign_id}/ergebnisse",
     response={200: ResultOut, 404: ErrorOut, 409: ErrorOut},
@@ -126,7 +119,7 @@ def assessment_results(request: HttpRequest, kommune_slug: str, campaign_id: int
     `dimensions` und `comments`. Jeder Abruf wird im Abrufprotokoll für den Personalrat festgehalten. Solange
     die Umfrage ein Entwurf oder offen ist, gibt es keine Ergebnisse (409)."""
     ctx = tenant(request)
-    campaign = _campaign(request, campaign_id)
+    campaign: Campaign = path_object(request, "campaign_id")  # resolved by the gate (404 outside the Kommune)
     result = result_tables.for_campaign(campaign)
     if result is None:
         raise HttpError(
