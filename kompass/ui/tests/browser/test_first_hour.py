@@ -21,6 +21,7 @@ from openpyxl import Workbook
 from kompass.accounts.models import User
 from kompass.factories import UserFactory
 from kompass.org.models import OrgUnit, Person
+from kompass.framework.catalogue_loader import load_framework
 from kompass.roles.catalogue_loader import load_catalogues
 from kompass.roles.models import Assignment
 from kompass.tenancy.models import Kommune, Membership, Role
@@ -135,6 +136,7 @@ def assign(page: Any, person: str, person_choice: str, unit: str | None, time_sh
 
 def test_from_an_empty_instance_to_the_rollen_check_of_ones_own_kreis(browsing: Browsing, tmp_path: Path) -> None:
     load_catalogues()
+    load_framework()
     UserFactory(username="betrieb", first_name="Olga", last_name="Betrieb", is_superuser=True, is_staff=True)
 
     # 1. The operator opens the Landkreis and invites its CDO.
@@ -172,7 +174,7 @@ def test_from_an_empty_instance_to_the_rollen_check_of_ones_own_kreis(browsing: 
     user = User.objects.get(email="m.oezdemir@heideland.example")
     assert Membership.objects.for_kommune(kommune).get(user=user).role == Role.ADMIN
     assert not user.must_change_password
-    assert steps_done(cdo) == "0/6"
+    assert steps_done(cdo) == "0/7"
     main = cdo.locator("main").inner_text()
     assert "vollständig" not in main
     check_page(cdo, "Start einer leeren Kommune")
@@ -194,7 +196,7 @@ def test_from_an_empty_instance_to_the_rollen_check_of_ones_own_kreis(browsing: 
     staff_file = tmp_path / "Personalliste.xlsx"
     staff_file.write_bytes(staff_workbook())
     press_link(cdo, "Start")
-    assert steps_done(cdo) == "1/6"
+    assert steps_done(cdo) == "1/7"
     press_link(cdo, "Personen importieren")
     import_file(cdo, "Personen", staff_file)
     assert "Łukasz" in cdo.locator("main").inner_text()
@@ -204,7 +206,7 @@ def test_from_an_empty_instance_to_the_rollen_check_of_ones_own_kreis(browsing: 
 
     # 5. The role catalogue.
     press_link(cdo, "Start")
-    assert steps_done(cdo) == "2/6"
+    assert steps_done(cdo) == "2/7"
     press_link(cdo, "Rollenkatalog übernehmen")
     check_page(cdo, "Rollenmodell übernehmen")
     cdo.locator("form[action$='/katalog/uebernehmen/'] button, main form button").first.focus()
@@ -213,14 +215,14 @@ def test_from_an_empty_instance_to_the_rollen_check_of_ones_own_kreis(browsing: 
 
     # 6. The CDO names herself, then two Lotsinnen und Lotsen, through the combobox.
     press_link(cdo, "Start")
-    assert steps_done(cdo) == "3/6"
+    assert steps_done(cdo) == "3/7"
     press_link(cdo, "CDO benennen")
     check_page(cdo, "Neue Zuordnung (CDO)")
     assign(cdo, "Özde", "Meral Özdemir", None, "50")
     assert Assignment.objects.for_kommune(kommune).count() == 1
 
     press_link(cdo, "Start")
-    assert steps_done(cdo) == "4/6"
+    assert steps_done(cdo) == "4/7"
     press_link(cdo, "Digitale Lotsinnen und Lotsen benennen")
     assign(cdo, "Wójc", "Łukasz Wójcik", "Kämmerei", "10")
     press_link(cdo, "Start")
@@ -230,11 +232,20 @@ def test_from_an_empty_instance_to_the_rollen_check_of_ones_own_kreis(browsing: 
 
     # 7. The Rollen-Check of her own Kreis.
     press_link(cdo, "Start")
-    assert steps_done(cdo) == "5/6"
+    assert steps_done(cdo) == "5/7"
     press_link(cdo, "Rollen-Check öffnen")
     check_page(cdo, "Rollen-Check")
     text = cdo.locator("main").inner_text()
     assert "Rollen-Check" in text and "Landkreis Heideland" in cdo.content()
+    press_link(cdo, "Start")
+    assert steps_done(cdo) == "6/7"
+
+    # 8. The Orientierungsrahmen, the ground of the self-assessment.
+    press_link(cdo, "Orientierungsrahmen übernehmen")
+    check_page(cdo, "Orientierungsrahmen vor der Übernahme")
+    with cdo.expect_navigation():
+        cdo.get_by_role("button", name="Orientierungsrahmen übernehmen").click()
+    assert "Rollen und Verantwortung" in cdo.locator("main").inner_text()
     press_link(cdo, "Start")
     assert "Erste Schritte abgeschlossen" in cdo.locator("main").inner_text()
     check_page(cdo, "Start nach den ersten Schritten")

@@ -16,7 +16,7 @@ def test_the_first_steps_lead_to_the_rollen_check_whose_groups_open_by_keyboard(
     slug = b.world.kommune.slug
     page.goto(b.url("ui:dashboard", kommune_slug=slug))
     steps = page.locator("section[aria-labelledby=erste-schritte]")
-    assert "2 von 6 Schritten erledigt" in steps.inner_text()
+    assert "2 von 7 Schritten erledigt" in steps.inner_text()
     assert_shell(page)
     axe_scan(page, "start page with Erste Schritte")
 
@@ -41,4 +41,4 @@ def test_the_first_steps_lead_to_the_rollen_check_whose_groups_open_by_keyboard(
     axe_scan(page, "Rollen-Check with an open group")
 
     page.goto(b.url("ui:dashboard", kommune_slug=slug))
-    assert "3 von 6 Schritten erledigt" in page.locator("section[aria-labelledby=erste-schritte]").inner_text()
+    assert "3 von 7 Schritten erledigt" in page.locator("section[aria-labelledby=erste-schritte]").inner_text()
