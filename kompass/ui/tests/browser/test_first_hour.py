@@ -20,8 +20,8 @@ from openpyxl import Workbook
 
 from kompass.accounts.models import User
 from kompass.factories import UserFactory
-from kompass.org.models import OrgUnit, Person
 from kompass.framework.catalogue_loader import load_framework
+from kompass.org.models import OrgUnit, Person
 from kompass.roles.catalogue_loader import load_catalogues
 from kompass.roles.models import Assignment
 from kompass.tenancy.models import Kommune, Membership, Role
