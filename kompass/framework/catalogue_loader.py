@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import transaction
 
+from kompass.core.catalogues import upsert_by_key
 from kompass.framework.models import (
     CatalogueCriterion,
     CatalogueDimension,
@@ -158,15 +159,9 @@ def _load_measures(path: Path, result: LoadResult) -> None:
             "position": position,
             "version": version,
         }
-        current = existing.get(raw["key"])
-        if current is None:
-            MeasureTemplate.objects.create(key=raw["key"], **values)
-            result.measures_created += 1
-        elif any(getattr(current, k) != v for k, v in values.items()):
-            for k, v in values.items():
-                setattr(current, k, v)
-            current.save()
-            result.measures_updated += 1
+        outcome = upsert_by_key(MeasureTemplate, existing, raw["key"], values)
+        result.measures_created += outcome == "created"
+        result.measures_updated += outcome == "updated"
 
 
 @transaction.atomic

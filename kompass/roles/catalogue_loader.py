@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import transaction
 
+from kompass.core.catalogues import upsert_by_key
 from kompass.roles.models import ActivityTemplate, Catalogue, CatalogueRelation, CatalogueRole, RoleContent
 
 CATALOGUE_DIR = Path(__file__).resolve().parent / "catalogue"
@@ -91,15 +92,9 @@ def _load_activities(data: dict[str, Any], result: LoadResult) -> None:
             "position": position,
             "version": version,
         }
-        current = existing.get(raw["key"])
-        if current is None:
-            ActivityTemplate.objects.create(key=raw["key"], **values)
-            result.activities_created += 1
-        elif any(getattr(current, k) != v for k, v in values.items()):
-            for k, v in values.items():
-                setattr(current, k, v)
-            current.save()
-            result.activities_updated += 1
+        outcome = upsert_by_key(ActivityTemplate, existing, raw["key"], values)
+        result.activities_created += outcome == "created"
+        result.activities_updated += outcome == "updated"
 
 
 @transaction.atomic
