@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "kompass.roles",
     "kompass.framework",
     "kompass.assessment",
+    "kompass.agenda",
     "kompass.ui",
     "kompass.api",
     "kompass.demo",
