@@ -27,7 +27,6 @@ from django.utils.translation import gettext_lazy as _
 from kompass.tenancy.scoping import TenantModel
 
 ONE_TO_FIVE = [MinValueValidator(1), MaxValueValidator(5)]
-MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
 class ImpactStyle(models.TextChoices):
@@ -331,6 +330,15 @@ class Measure(TenantModel):
         related_name="+",
         verbose_name=_("Federführende Organisationseinheit"),
     )
+    # The activity of the role model's responsibility matrix whose RACI row seeded `MeasureRole`.
+    activity = models.ForeignKey(
+        "roles.ActivityTemplate",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Aktivität der Verantwortungsmatrix"),
+    )
     status = models.CharField(_("Status"), max_length=14, choices=MeasureStatus.choices, default=MeasureStatus.IDEE)
     benefit = models.PositiveSmallIntegerField(_("Nutzen"), default=3, validators=ONE_TO_FIVE)
     urgency = models.PositiveSmallIntegerField(_("Dringlichkeit"), default=3, validators=ONE_TO_FIVE)
@@ -446,12 +454,12 @@ class BudgetLine(TenantModel):
     year = models.PositiveSmallIntegerField(
         _("Haushaltsjahr"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
-    planned = models.DecimalField(_("Geplant (EUR)"), default=Decimal(0), **MONEY)
-    spent = models.DecimalField(_("Ausgegeben (EUR)"), default=Decimal(0), **MONEY)
+    planned = models.DecimalField(_("Geplant (EUR)"), default=Decimal(0), max_digits=14, decimal_places=2)
+    spent = models.DecimalField(_("Ausgegeben (EUR)"), default=Decimal(0), max_digits=14, decimal_places=2)
     haushalt_kind = models.CharField(_("Art der Haushaltsstelle"), max_length=12, choices=HaushaltKind.choices)
     haushalt_ref = models.CharField(_("Haushaltsstelle"), max_length=60, blank=True)
     funding_programme = models.CharField(_("Förderprogramm"), max_length=200, blank=True)
-    funding_amount = models.DecimalField(_("Fördersumme (EUR)"), null=True, blank=True, **MONEY)
+    funding_amount = models.DecimalField(_("Fördersumme (EUR)"), null=True, blank=True, max_digits=14, decimal_places=2)
     decision = models.ForeignKey(
         CouncilDecision,
         on_delete=models.SET_NULL,
@@ -487,6 +495,8 @@ class MeasureDependency(TenantModel):
 
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="+")
     depends_on = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="+")
+
+    AUDIT_FIELDS = ("measure", "depends_on")
 
     class Meta:
         verbose_name = _("Abhängigkeit")
@@ -527,6 +537,8 @@ class MeasureRole(TenantModel):
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="+")
     role = models.ForeignKey("roles.Role", on_delete=models.CASCADE, related_name="+", verbose_name=_("Rolle"))
     letter = models.CharField(_("Zuständigkeit (RACI)"), max_length=1, choices=[(c, c) for c in "RACI"])
+
+    AUDIT_FIELDS = ("role", "letter")
 
     class Meta:
         verbose_name = _("Beteiligte Rolle")

@@ -1,7 +1,60 @@
-"""What the agenda registers in the extension points of the apps below it (from `ready`)."""
+"""What the agenda registers in the extension points of the apps below it (from `ready`):
+its rules and their data loader in the Rollen-Check, and its tables with personal data."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
+from kompass.core.extensions import PERSONAL_DATA, PersonalData
+
+
+def _personal_data() -> None:
+    from kompass.agenda.models import MeasureStatusChange, StatusReport
+
+    PERSONAL_DATA.register(
+        PersonalData(
+            key="agenda.MeasureStatusChange",
+            model=MeasureStatusChange,
+            purpose=_("Nachvollziehen, wer den Status einer Maßnahme der Digitalen Agenda wann geändert hat."),
+            legal_basis=_("Art. 6 Abs. 1 lit. e DSGVO i. V. m. dem Landesdatenschutzgesetz (Steuerung der Verwaltung)"),
+            retention=_("So lange wie die Maßnahme; mit ihr gelöscht."),
+            fields=("changed_by_name",),
+            categories=_("Nutzerinnen und Nutzer der Plattform"),
+        )
+    )
+    PERSONAL_DATA.register(
+        PersonalData(
+            key="agenda.StatusReport",
+            model=StatusReport,
+            purpose=_("Festhalten, wer einen Sachstandsbericht zu einer Maßnahme der Digitalen Agenda erstellt hat."),
+            legal_basis=_("Art. 6 Abs. 1 lit. e DSGVO i. V. m. dem Landesdatenschutzgesetz (Steuerung der Verwaltung)"),
+            retention=_("So lange wie die Maßnahme; mit ihr gelöscht."),
+            fields=("author_name",),
+            categories=_("Nutzerinnen und Nutzer der Plattform"),
+        )
+    )
+
+
+def _role_check() -> None:
+    from kompass.agenda import rules, selectors
+    from kompass.roles.rules import (
+        CHECK_DATA_LOADERS,
+        CHECK_RULES,
+        FINDING_GROUP_TITLES,
+        CheckDataLoader,
+        CheckRule,
+        FindingGroupTitle,
+    )
+
+    CHECK_DATA_LOADERS.register(CheckDataLoader(key=rules.LOADER_KEY, load=selectors.check_data))
+    for position, rule in enumerate(rules.RULES):
+        CHECK_RULES.register(
+            CheckRule(key=f"agenda.{rule.__name__.removeprefix('rule_')}", check=rule, order=200 + position)
+        )
+    for key, title in rules.GROUP_TITLES.items():
+        FINDING_GROUP_TITLES.register(FindingGroupTitle(key=key, title=title))
+
 
 def register() -> None:
-    pass
+    _personal_data()
+    _role_check()

@@ -40,6 +40,11 @@ class Capability(StrEnum):
     umformulieren, eigene Kriterien, das Soll-Profil, Empfehlungen und den Kommunentyp."""
     MANAGE_SURVEYS = "manage_surveys"
     """Umfragen der Selbstbewertung anlegen, einladen, erinnern, schließen, wieder öffnen und archivieren."""
+    EDIT_AGENDA = "edit_agenda"
+    """Die Digitale Agenda pflegen: Fassungen, Leitsätze, Handlungsfelder, Ziele, Gremienbeschlüsse und
+    Einstellungen (nur ohne Beschränkung); Maßnahmen mit Meilensteinen, Haushalt, Risiken, Wirkungskette,
+    Kennzahlen und Sachstandsberichten. Mit Beschränkung nur Maßnahmen, deren federführende
+    Organisationseinheit im eigenen Teilbaum liegt."""
 
 
 # Capabilities that need the whole Kommune; a subtree-limited editor does not get them.
@@ -65,6 +70,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.EDIT_ASSIGNMENTS,
             Capability.EDIT_FRAMEWORK,
             Capability.MANAGE_SURVEYS,
+            Capability.EDIT_AGENDA,
         }
     ),
     Role.READER: frozenset({Capability.VIEW}),
