@@ -235,3 +235,16 @@ def require_draft(version: AgendaVersion) -> None:
             )
             % {"n": version.number}
         )
+
+
+def set_links(through: Any, owner_column: str, owner_id: int, target_column: str, target_ids: list[int]) -> list[int]:
+    """Make a many-to-many link table say exactly `target_ids` for one owner; returns what it said
+    before. Through the link table itself: the related managers of tenant models would query the
+    targets without naming the Kommune (fail-closed scoping)."""
+    rows = through.objects.filter(**{owner_column: owner_id})
+    before = list(rows.values_list(target_column, flat=True))
+    rows.exclude(**{f"{target_column}__in": target_ids}).delete()
+    through.objects.bulk_create(
+        through(**{owner_column: owner_id, target_column: target}) for target in sorted(set(target_ids) - set(before))
+    )
+    return before

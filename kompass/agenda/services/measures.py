@@ -48,6 +48,7 @@ from kompass.agenda.services.common import (
     plain_update,
     raise_if,
     required_text,
+    set_links,
     text,
 )
 from kompass.agenda.services.strategy import record_link_change
@@ -103,15 +104,15 @@ def _links(kommune: Kommune, data: Mapping[str, Any], errors: Errors) -> dict[st
 
 
 def _set_links(kommune: Kommune, actor: Actor, measure: Measure, links: dict[str, list[Any]]) -> None:
+    columns = {
+        "handlungsfelder": (Measure.handlungsfelder.through, "handlungsfeld_id"),
+        "goals": (Measure.goals.through, "goal_id"),
+    }
     for name, items in links.items():
-        manager = getattr(measure, name)
-        before = list(
-            manager.through.objects.filter(measure_id=measure.pk).values_list(
-                f"{manager.target_field_name}_id", flat=True
-            )
-        )
-        manager.set(items)
-        record_link_change(kommune, actor, measure, name, before, [item.pk for item in items])
+        through, column = columns[name]
+        after = [item.pk for item in items]
+        before = set_links(through, "measure_id", measure.pk, column, after)
+        record_link_change(kommune, actor, measure, name, before, after)
 
 
 def _record_status(measure: Measure, old: str, actor: Actor, note: str = "") -> None:

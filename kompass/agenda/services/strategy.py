@@ -42,6 +42,7 @@ from kompass.agenda.services.common import (
     raise_if,
     require_draft,
     required_text,
+    set_links,
     text,
 )
 from kompass.audit.models import AuditAction
@@ -437,7 +438,7 @@ def goal_create(*, kommune: Kommune, actor: Actor, data: Mapping[str, Any]) -> G
     _check_goal_tree(goal, errors)
     raise_if(errors)
     create(kommune, actor, goal)
-    goal.handlungsfelder.set(fields)
+    _set_fields(kommune, actor, goal, fields)
     return goal
 
 
@@ -459,8 +460,14 @@ def goal_update(
     raise_if(errors)
     apply_update(kommune, actor, goal, {}, before)
     if "handlungsfelder" in data:
-        goal.handlungsfelder.set(fields)
+        _set_fields(kommune, actor, goal, fields)
     return goal
+
+
+def _set_fields(kommune: Kommune, actor: Actor, goal: Goal, fields: list[Handlungsfeld]) -> None:
+    after = [h.pk for h in fields]
+    before = set_links(Goal.handlungsfelder.through, "goal_id", goal.pk, "handlungsfeld_id", after)
+    record_link_change(kommune, actor, goal, "handlungsfelder", before, after)
 
 
 @transaction.atomic
