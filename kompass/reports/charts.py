@@ -34,16 +34,21 @@ Use: build the chart from plain data in the view or the PDF context, show it wit
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
+import threading
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import cssselect2
 import pygal
 import tinycss2
+from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from pygal.style import Style
@@ -153,6 +158,52 @@ def german_number(value: float | None, decimals: int | None = None, unit: str = 
 # --- the public chart functions ----------------------------------------------------------------
 
 
+_RENDERED: OrderedDict[str, Chart] = OrderedDict()
+_RENDERED_LOCK = threading.Lock()  # threaded servers share the memo
+RENDERED_MAX = 512  # about 10 MB of SVG per process at most
+
+
+def _memoised(function: Callable[..., Chart]) -> Callable[..., Chart]:
+    """Keep the charts last drawn in this process: a chart is a pure function of its arguments and
+    the active language (the "no data" text), so the same arguments give the same `Chart` and
+    drawing it again is wasted work (a result page draws the same six charts for every reader).
+    The key is a hash of everything the chart depends on; nothing needs invalidating."""
+
+    @functools.wraps(function)
+    def wrapper(**kwargs: Any) -> Chart:
+        kwargs = {name: list(value) if isinstance(value, Iterator) else value for name, value in kwargs.items()}
+        frozen = sorted((name, _plain(value)) for name, value in kwargs.items())
+        key = hashlib.sha256(repr((function.__name__, translation.get_language(), frozen)).encode()).hexdigest()
+        with _RENDERED_LOCK:
+            found = _RENDERED.get(key)
+            if found is not None:
+                _RENDERED.move_to_end(key)
+                return found
+        chart = function(**kwargs)
+        with _RENDERED_LOCK:
+            _RENDERED[key] = chart
+            while len(_RENDERED) > RENDERED_MAX:
+                _RENDERED.popitem(last=False)
+        return chart
+
+    return wrapper
+
+
+def _plain(value: Any) -> Any:
+    """A chart argument as plain values whose `repr` shows all of it (a lazy translation's `repr`
+    is its address, a generator's says nothing of its items)."""
+    if isinstance(value, str | int | float | bool | None):
+        return value
+    if isinstance(value, Promise):
+        return str(value)
+    if isinstance(value, Mapping):
+        return [(_plain(k), _plain(v)) for k, v in value.items()]
+    if isinstance(value, Iterable):
+        return [_plain(v) for v in value]
+    return repr(value)
+
+
+@_memoised
 def radar_chart(
     *,
     title: str,
@@ -177,6 +228,7 @@ def radar_chart(
     return _chart(chart, title, description, labels, series, label_header, decimals, unit)
 
 
+@_memoised
 def bar_chart(
     *,
     title: str,
@@ -207,6 +259,7 @@ def horizontal_bar_chart(**kwargs: Any) -> Chart:
     return bar_chart(horizontal=True, **kwargs)
 
 
+@_memoised
 def line_chart(
     *,
     title: str,
@@ -391,27 +444,45 @@ def _unprefix(element: ET.Element) -> None:
 
 
 def _apply_stylesheet(root: ET.Element) -> None:
-    """Turn the rules of pygal's `<style>` elements into presentation attributes, cascade order kept."""
-    matcher = cssselect2.Matcher()
+    """Turn the rules of pygal's `<style>` elements into presentation attributes, cascade order kept.
+
+    pygal scopes every rule to the chart's random id (`#chart-<uuid> .title`); with the id replaced
+    by a fixed one, charts of one kind share the same stylesheet text, which is parsed and compiled
+    once per process (`_compiled_stylesheet`) instead of once per chart."""
+    chart_id = root.get("id", "")
+    if chart_id:
+        root.set("id", _STYLE_ID)
     for style in [el for el in root.iter() if el.tag == "style"]:
-        for rule in tinycss2.parse_stylesheet(style.text or "", skip_comments=True, skip_whitespace=True):
-            if rule.type != "qualified-rule":
-                continue
-            declarations = _declarations(rule.content)
-            if not declarations:
-                continue
-            try:
-                selectors = cssselect2.compile_selector_list(rule.prelude)
-            except cssselect2.SelectorError:
-                continue
-            for selector in selectors:
-                if selector.pseudo_element is None:
-                    matcher.add_selector(selector, declarations)
-    for wrapper in cssselect2.ElementWrapper.from_xml_root(root).iter_subtree():
-        matches = sorted(matcher.match(wrapper), key=lambda match: (match[0], match[1]))
-        for _specificity, _order, _pseudo, declarations in matches:
-            for name, value in declarations:
-                wrapper.etree_element.set(name, value)
+        text = (style.text or "").replace(f"#{chart_id}", f"#{_STYLE_ID}") if chart_id else style.text or ""
+        matcher = _compiled_stylesheet(text)
+        for wrapper in cssselect2.ElementWrapper.from_xml_root(root).iter_subtree():
+            matches = sorted(matcher.match(wrapper), key=lambda match: (match[0], match[1]))
+            for _specificity, _order, _pseudo, declarations in matches:
+                for name, value in declarations:
+                    wrapper.etree_element.set(name, value)
+
+
+_STYLE_ID = "kk-diagramm"
+
+
+@functools.lru_cache(maxsize=32)
+def _compiled_stylesheet(text: str) -> cssselect2.Matcher:
+    """The rules of one stylesheet as a matcher (read-only once built, so it can be shared)."""
+    matcher = cssselect2.Matcher()
+    for rule in tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True):
+        if rule.type != "qualified-rule":
+            continue
+        declarations = _declarations(rule.content)
+        if not declarations:
+            continue
+        try:
+            selectors = cssselect2.compile_selector_list(rule.prelude)
+        except cssselect2.SelectorError:
+            continue
+        for selector in selectors:
+            if selector.pseudo_element is None:
+                matcher.add_selector(selector, declarations)
+    return matcher
 
 
 def _declarations(content: list[Any]) -> list[tuple[str, str]]:

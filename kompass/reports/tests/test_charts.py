@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from kompass.reports import charts, pdf
 from kompass.reports.tests.helpers import pdf_info, pdf_text
@@ -193,3 +194,54 @@ def test_horizontal_bars_list_the_labels_top_down_in_the_order_of_the_table() ->
     labels = [t for t in root.iter() if t.tag.endswith("text") and (t.text or "").startswith("Dezernat")]
     tops = {t.text: float(t.get("y", "0")) for t in labels}
     assert tops["Dezernat I – Zentrale Dienste"] < tops["Dezernat II – Bürgerdienste"] < tops["Dezernat III – Bauen"]
+
+
+# --- the memo of drawn charts --------------------------------------------------------------------
+
+
+def _bars(**changes: Any) -> charts.Chart:
+    arguments: dict[str, Any] = {
+        "title": "Reifegrad",
+        "description": "Je Feld.",
+        "labels": ["Daten", "Prozesse"],
+        "series": {"Ist": [2.5, 3.0]},
+        "value_range": (0, 5),
+        "ticks": range(6),
+    }
+    return charts.bar_chart(**{**arguments, **changes})
+
+
+def test_the_same_arguments_give_the_same_chart_without_drawing_it_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    first = _bars(title="Gedächtnis 1")
+    monkeypatch.setattr(charts, "clean_svg", lambda *a, **k: pytest.fail("drawn again"))
+    assert _bars(title="Gedächtnis 1") is first
+
+
+def test_any_other_value_label_title_or_language_draws_a_new_chart() -> None:
+    first = _bars(title="Gedächtnis 2")
+    others = [
+        _bars(title="Gedächtnis 2", series={"Ist": [2.5, 3.1]}),
+        _bars(title="Gedächtnis 2", labels=["Daten", "Kultur"]),
+        _bars(title="Gedächtnis 2", ticks=range(5)),
+        _bars(title="Gedächtnis 2", description="Anders."),
+        _bars(title="Gedächtnis 3"),
+    ]
+    assert all((other is not first and other.svg != first.svg) or other.table != first.table for other in others)
+    assert "3,1" in others[0].table.rows[1][1] and "Kultur" in others[1].svg
+    with translation.override("en"):
+        english = _bars(title="Gedächtnis 2", series={"Ist": [None, None]})
+    with translation.override("de"):
+        german = _bars(title="Gedächtnis 2", series={"Ist": [None, None]})
+    assert english is not german
+
+
+def test_a_generator_argument_is_read_once_and_still_drawn_in_full() -> None:
+    chart = _bars(title="Gedächtnis 4", labels=(label for label in ["Daten", "Prozesse"]))
+    assert [row[0] for row in chart.table.rows] == ["Daten", "Prozesse"]
+
+
+def test_the_memo_keeps_at_most_its_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(charts, "RENDERED_MAX", 2)
+    for index in range(4):
+        _bars(title=f"Grenze {index}")
+    assert len(charts._RENDERED) <= 2
