@@ -116,3 +116,23 @@ def test_api_results_are_in_the_openapi_document(world: Any) -> None:
     operation = schema["paths"]["/api/v1/kommunen/{kommune_slug}/umfragen/{campaign_id}/ergebnisse"]["get"]
     assert operation["summary"] == "Ergebnisse einer Umfrage"
     assert {"200", "404", "409"} <= set(operation["responses"])
+
+
+def test_api_holds_per_question_statistics_of_the_chosen_groups_only(world: Any, closed: Any) -> None:
+    client = ApiClient(token_for(world.reader))
+    url = api_url(world, closed.campaign)
+    assert set(client.get(url).json()["stats"]) == {"all"}
+    hauptamt = f"u:{world.hauptamt.pk}"
+    chosen = client.get(url, {"gruppen": f"all,{hauptamt}"}).json()
+    assert set(chosen["stats"]) == {"all", hauptamt}
+    everything = client.get(url, {"gruppen": "*"}).json()
+    visible = {g["key"] for g in everything["groups"] if not g["hidden"]}
+    assert set(everything["stats"]) == visible and len(visible) > 2
+    hidden = sorted(hidden_keys(world))
+    assert set(client.get(url, {"gruppen": ",".join(hidden)}).json()["stats"]) == set()  # hidden stays hidden
+
+
+def test_api_refuses_an_unknown_group_by_name(world: Any, closed: Any) -> None:
+    response = ApiClient(token_for(world.reader)).get(api_url(world, closed.campaign), {"gruppen": "all,u:999999"})
+    assert response.status_code == 400
+    assert "u:999999" in response.json()["detail"] and "Unbekannte Gruppe" in response.json()["detail"]

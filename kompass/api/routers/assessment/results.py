@@ -13,7 +13,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field
 
@@ -23,6 +23,8 @@ from kompass.assessment import result_tables
 from kompass.assessment.models import Campaign
 
 router = Router()
+
+ALL_GROUPS = "all"
 
 BASE = "/kommunen/{kommune_slug}"
 BREAKDOWNS = (
@@ -97,9 +99,10 @@ class ResultOut(Schema):
         description="Zielgruppe kleiner als k → Zielgruppe, mit der sie ausgewertet ist"
     )
     stats: dict[str, dict[str, StatOut]] = Field(
-        description="Gruppe → Frage-Id → Kennzahlen; verborgene Gruppen fehlen."
+        description="Gruppe → Frage-Id → Kennzahlen, für die in `gruppen` gewählten Gruppen (ohne Angabe: "
+        "nur „all“, die ganze Kommune); verborgene Gruppen fehlen."
     )
-    fields: dict[str, dict[str, float | None]] = Field(description="Gruppe → Handlungsfeld → Mittelwert")
+    fields: dict[str, dict[str, float | None]] = Field(description="Gruppe → Feld → Mittelwert")
     dimensions: dict[str, dict[str, float | None]] = Field(description="Gruppe → Dimension → Mittelwert")
     comments: dict[str, list[str]] = Field(
         description="Freitexte je Gruppe (nur ab `free_text_k` Antworten), alphabetisch"
@@ -113,11 +116,23 @@ class ResultOut(Schema):
     summary="Ergebnisse einer Umfrage",
     url_name="assessment_results",
 )
-def assessment_results(request: HttpRequest, kommune_slug: str, campaign_id: int) -> dict[str, Any]:
+def assessment_results(
+    request: HttpRequest,
+    kommune_slug: str,
+    campaign_id: int,
+    gruppen: str = Query(
+        ALL_GROUPS,
+        description="Für welche Gruppen `stats` die Kennzahlen je Frage enthält: Gruppenschlüssel aus `groups`, "
+        "durch Komma getrennt (z. B. `all,a:fuehrung`), oder `*` für alle sichtbaren Gruppen (bei großen "
+        "Kommunen mehrere hundert KB). Ohne Angabe: `all`.",
+        max_length=2000,
+    ),
+) -> dict[str, Any]:
     """Die Ergebnisse einer geschlossenen oder archivierten Umfrage, genau so unterdrückt wie auf den Seiten:
     verborgene Gruppen stehen mit `hidden: true` ohne Zahlen in `groups` und fehlen in `stats`, `fields`,
-    `dimensions` und `comments`. Jeder Abruf wird im Abrufprotokoll für den Personalrat festgehalten. Solange
-    die Umfrage ein Entwurf oder offen ist, gibt es keine Ergebnisse (409)."""
+    `dimensions` und `comments`. Die Kennzahlen je Frage (`stats`) stehen für die in `gruppen` gewählten
+    Gruppen darin, ohne Angabe für die ganze Kommune. Jeder Abruf wird im Abrufprotokoll für den Personalrat
+    festgehalten. Solange die Umfrage ein Entwurf oder offen ist, gibt es keine Ergebnisse (409)."""
     ctx = tenant(request)
     campaign: Campaign = path_object(request, "campaign_id")  # resolved by the gate (404 outside the Kommune)
     result = result_tables.for_campaign(campaign)
@@ -127,6 +142,7 @@ def assessment_results(request: HttpRequest, kommune_slug: str, campaign_id: int
             _("Die Umfrage „%(title)s“ ist noch nicht geschlossen: Ergebnisse gibt es erst nach dem Schließen.")
             % {"title": campaign.title},
         )
+    chosen = _chosen_groups(result, gruppen)
     result_tables.release(result, ctx.user, result_tables.API, BREAKDOWNS)
     data = result.data
     return {
@@ -139,9 +155,28 @@ def assessment_results(request: HttpRequest, kommune_slug: str, campaign_id: int
         "items": data.get("items", []),
         "groups": data.get("groups", []),
         "audience_merge": data.get("audience_merge", {}),
-        "stats": {g: s for g, s in data.get("stats", {}).items() if result.visible(g)},
+        "stats": {
+            g: s for g, s in data.get("stats", {}).items() if result.visible(g) and (chosen is None or g in chosen)
+        },
         "fields": {g: s for g, s in data.get("fields", {}).items() if result.visible(g)},
         "dimensions": {g: s for g, s in data.get("dimensions", {}).items() if result.visible(g)},
         "comments": {g: s for g, s in data.get("comments", {}).items() if result.visible(g)},
         "participation": data.get("participation"),
     }
+
+
+def _chosen_groups(result: result_tables.Result, value: str) -> set[str] | None:
+    """The groups whose per-question statistics the answer holds; None: every visible group. A key
+    that is no group of this result is a 400 with the key named; a hidden group is a group, so
+    asking for it is no error (it is simply absent, as everywhere)."""
+    if value.strip() == "*":
+        return None
+    keys = {key.strip() for key in value.split(",") if key.strip()} or {ALL_GROUPS}
+    unknown = sorted(key for key in keys if result.group(key) is None)
+    if unknown:
+        raise HttpError(
+            400,
+            _("Unbekannte Gruppe in „gruppen“: %(keys)s. Gültig sind die Schlüssel aus „groups“ oder „*“.")
+            % {"keys": ", ".join(unknown[:5])},
+        )
+    return keys
