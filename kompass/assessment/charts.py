@@ -45,19 +45,19 @@ def fields_radar(
     if previous is not None and previous.campaign.title != result.campaign.title:
         series[previous.campaign.title] = [previous.field_score(grouping.ALL, f.key) for f in fields]
     description = _(
-        "Mittelwert je Handlungsfeld über alle Antworten (Stufe 1 Einstieg bis 5 Vorreiter)%(compare)s."
+        "Mittelwert je Feld über alle Antworten (Stufe 1 Einstieg bis 5 Vorreiter)%(compare)s."
     ) % {"compare": _(", im Vergleich mit der vorigen Umfrage") if len(series) > 1 else ""}
     title = (
         _("Spinnennetz: %(dimension)s") % {"dimension": dimension.name}
         if dimension is not None
-        else _("Spinnennetz aller Handlungsfelder")
+        else _("Spinnennetz aller Felder")
     )
     return radar_chart(
         title=title,
         description=description,
         labels=[short(f.name, RADAR_LABEL_LIMIT) for f in fields],
         series=series,
-        label_header=_("Handlungsfeld"),
+        label_header=_("Feld"),
         **SCALE,
     )
 
@@ -69,12 +69,12 @@ def dimension_bars(result: Result, dimension: DimensionInfo, previous: Result | 
     if previous is not None and previous.campaign.title != name:
         series[previous.campaign.title] = [previous.field_score(grouping.ALL, f.key) for f in dimension.fields]
     return horizontal_bar_chart(
-        title=_("%(dimension)s: Reifegrad je Handlungsfeld") % {"dimension": dimension.name},
-        description=_("Mittelwert je Handlungsfeld über alle Antworten, Stufe 1 bis 5%(compare)s.")
+        title=_("%(dimension)s: Reifegrad je Feld") % {"dimension": dimension.name},
+        description=_("Mittelwert je Feld über alle Antworten, Stufe 1 bis 5%(compare)s.")
         % {"compare": _(", darunter die vorige Umfrage") if previous is not None else ""},
         labels=[short(f.name) for f in dimension.fields],
         series=series,
-        label_header=_("Handlungsfeld"),
+        label_header=_("Feld"),
         **BARS,
     )
 
@@ -106,14 +106,14 @@ def audience_bars(result: Result, dimension: DimensionInfo | None = None) -> Cha
     title = (
         _("%(dimension)s: Reifegrad je Zielgruppe") % {"dimension": dimension.name}
         if dimension is not None
-        else _("Reifegrad je Handlungsfeld und Zielgruppe")
+        else _("Reifegrad je Feld und Zielgruppe")
     )
     return horizontal_bar_chart(
         title=title,
-        description=_("Mittelwert je Handlungsfeld, getrennt nach Zielgruppen, Stufe 1 bis 5."),
+        description=_("Mittelwert je Feld, getrennt nach Zielgruppen, Stufe 1 bis 5."),
         labels=[short(f.name) for f in fields],
         series={a.label: [result.field_score(a.key, f.key) for f in fields] for a in audiences},
-        label_header=_("Handlungsfeld"),
+        label_header=_("Feld"),
         **BARS,
     )
 
@@ -144,13 +144,13 @@ def gap_bars(gaps: Sequence[Gap]) -> Chart | None:
     return horizontal_bar_chart(
         title=_("Wahrnehmungslücke zwischen Leitung und Mitarbeitenden"),
         description=_(
-            "Unterschied der Mittelwerte je Handlungsfeld in Stufen: positiv, wo die Leitung das Feld besser sieht "
+            "Unterschied der Mittelwerte je Feld in Stufen: positiv, wo die Leitung das Feld besser sieht "
             "als die Mitarbeitenden, negativ, wo sie es schlechter sieht. Größte Unterschiede zuerst%(more)s."
         )
         % {"more": _("; die %(n)d größten, alle stehen in der Tabelle") % {"n": GAP_CHART_MAX} if more else ""},
         labels=[short(f.name) for f in fields],
         series=series,
-        label_header=_("Handlungsfeld"),
+        label_header=_("Feld"),
         decimals=1,
     )
 
@@ -174,7 +174,7 @@ def unit_bars(result: Result, field_info: FieldInfo, units: Sequence[Group]) -> 
         return None
     return horizontal_bar_chart(
         title=_("%(field)s je Organisationseinheit") % {"field": field_info.name},
-        description=_("Mittelwert des Handlungsfelds je Organisationseinheit, Stufe 1 bis 5; verborgene fehlen."),
+        description=_("Mittelwert des Feldes je Organisationseinheit, Stufe 1 bis 5; verborgene fehlen."),
         labels=[short(u.label) for u in visible],
         series={field_info.name: [result.field_score(u.key, field_info.key) for u in visible]},
         label_header=_("Organisationseinheit"),
@@ -188,8 +188,8 @@ def trend_lines(trend: Trend, dimension: str, fields: Sequence[TrendField]) -> C
     says which is which."""
     named = "; ".join(f"{c.starts_on:%m/%Y}: {c.title}" for c in trend.campaigns)
     return line_chart(
-        title=_("%(dimension)s: Verlauf je Handlungsfeld") % {"dimension": dimension},
-        description=_("Mittelwert je Handlungsfeld über alle Antworten in jeder abgeschlossenen Umfrage (%(named)s).")
+        title=_("%(dimension)s: Verlauf je Feld") % {"dimension": dimension},
+        description=_("Mittelwert je Feld über alle Antworten in jeder abgeschlossenen Umfrage (%(named)s).")
         % {"named": named},
         labels=[f"{c.starts_on:%m/%Y}" for c in trend.campaigns],
         series=_unique_names(fields),

@@ -62,7 +62,7 @@ def fields_sheet(result: Result) -> workbooks.Sheet:
             )
     header = [
         _("Dimension"),
-        _("Handlungsfeld"),
+        _("Feld"),
         _("Mittelwert Gesamt"),
         _("Mittelwert der Dimension"),
         _("„kann ich nicht beurteilen“: niedrigster Anteil je Kriterium"),
@@ -73,7 +73,7 @@ def fields_sheet(result: Result) -> workbooks.Sheet:
         header,
         rows,
         widths=(24, 36, 14, 14, 22, 22),
-        title=_("Handlungsfelder (Gesamt)"),
+        title=_("Felder (Gesamt)"),
         frozen_columns=2,
     )
 
@@ -106,7 +106,7 @@ def criteria_sheet(result: Result) -> workbooks.Sheet:
             )
     header = [
         _("Dimension"),
-        _("Handlungsfeld"),
+        _("Feld"),
         _("Kriterium"),
         _("Frage"),
         _("Gültige Antworten"),
@@ -142,13 +142,13 @@ def audiences_sheet(result: Result) -> workbooks.Sheet:
                 *[hidden_word() if a.hidden else result.field_score(a.key, f.key) for a in audiences],
             ]
         )
-    header = [_("Dimension"), _("Handlungsfeld"), *[a.label for a in audiences]]
+    header = [_("Dimension"), _("Feld"), *[a.label for a in audiences]]
     return workbooks.Sheet(
         _("Zielgruppen"),
         header,
         rows,
         widths=(24, 36, *[18] * len(audiences)),
-        title=_("Mittelwerte je Handlungsfeld und Zielgruppe"),
+        title=_("Mittelwerte je Feld und Zielgruppe"),
         frozen_columns=2,
     )
 
@@ -171,7 +171,7 @@ def units_sheet(result: Result) -> workbooks.Sheet:
         header,
         rows,
         widths=(40, 22, 14, *[16] * len(fields)),
-        title=_("Mittelwerte je Handlungsfeld und Organisationseinheit"),
+        title=_("Mittelwerte je Feld und Organisationseinheit"),
         frozen_columns=1,
     )
 

@@ -184,7 +184,7 @@ def results_audiences(request: TenantRequest, pk: int) -> HttpResponse:
 class FieldForm(forms.Form):
     """Which field a breakdown shows (GET); an unknown choice falls back to the first field."""
 
-    feld = forms.ChoiceField(label=gettext_lazy("Handlungsfeld"), required=False)
+    feld = forms.ChoiceField(label=gettext_lazy("Feld"), required=False)
 
     def __init__(self, data: Any, *, result: Result, groups: list[tuple[str, str]] | None = None) -> None:
         super().__init__(data)

@@ -28,8 +28,8 @@ def test_report_names_fields_and_k_and_never_a_hidden_group(world: Any, closed: 
         assert name in text
     assert "k = 5; 2 Gruppen verborgen" in text
     assert "Methode" in text and "Fragebogen" in text and "Beteiligung" in text
-    assert "Spinnennetz aller Handlungsfelder" in text and "Innensicht: Reifegrad je Handlungsfeld" in text
-    assert "Daten: Innensicht: Reifegrad je Handlungsfeld" in text  # each chart with its data table
+    assert "Spinnennetz aller Felder" in text and "Innensicht: Reifegrad je Feld" in text
+    assert "Daten: Innensicht: Reifegrad je Feld" in text  # each chart with its data table
     assert "Wahrnehmungslücke" in text
     assert "10 Hauptamt" in text and "20 Kämmerei" in text  # visible units are reported
     assert "Ordnungsamt" not in text and "direkt zugeordnet" not in text  # hidden ones are only counted

@@ -83,8 +83,8 @@ def test_overview_states_k_and_hidden_groups_participation_radar_and_fields(worl
     html = world.client_for(world.reader).get(url(world, "results", closed.campaign.pk)).content.decode()
     assert "k = 5; 2 Gruppen verborgen" in html
     assert html.count("<h1") == 1
-    assert "Spinnennetz aller Handlungsfelder" in html and 'role="img"' in html  # the radar, an accessible SVG
-    assert "Innensicht: Reifegrad je Handlungsfeld" in html  # a bar chart per dimension
+    assert "Spinnennetz aller Felder" in html and 'role="img"' in html  # the radar, an accessible SVG
+    assert "Innensicht: Reifegrad je Feld" in html  # a bar chart per dimension
     total = row_of(table(html, "beteiligung-caption"), "Gesamt")
     assert ">39<" in total and ">100 %<" in total  # 39 of 39 invited answered
     assert "„Verwaltungsvorstand“ hat weniger als 5 Personen" in html
@@ -183,11 +183,11 @@ def test_criteria_for_an_audience_log_the_audience_breakdown_and_refuse_a_hidden
     client = world.client_for(world.reader)
     base = url(world, "results_criteria", closed.campaign.pk)
     html = client.get(base + "?feld=daten&gruppe=a:fuehrung").content.decode()
-    assert "Kriterien im Handlungsfeld „Daten“: Führungskräfte (mit Verwaltungsvorstand)" in html
+    assert "Kriterien im Feld „Daten“: Führungskräfte (mit Verwaltungsvorstand)" in html
     assert "Die Verteilung wird erst ab 10 gültigen Antworten gezeigt." in html  # 9 answers: no distribution
     assert ("zielgruppen", "seite") in releases(closed.campaign)
     hidden = client.get(base + "?gruppe=u:4").content.decode()  # not offered: falls back to Gesamt
-    assert "Kriterien im Handlungsfeld „Rollen und Verantwortung“: Gesamt" in hidden
+    assert "Kriterien im Feld „Rollen und Verantwortung“: Gesamt" in hidden
 
 
 def test_consensus_words_follow_the_documented_thresholds() -> None:
@@ -217,7 +217,7 @@ def test_trend_needs_two_campaigns_and_draws_a_line_per_dimension(world: Any, tm
     answer(second, world.hauptamt, "mitarbeitende", 5, 12)
     second = close(world, second)
     html = client.get(url(world, "results_trend", second.pk)).content.decode()
-    assert "Innensicht: Verlauf je Handlungsfeld" in html and "Steuerung: Verlauf je Handlungsfeld" in html
+    assert "Innensicht: Verlauf je Feld" in html and "Steuerung: Verlauf je Feld" in html
     assert "Standortbestimmung 2026" in html and "Standortbestimmung 2027" in html
     assert ("trend", "seite") in releases(first) and ("trend", "seite") in releases(second)
 
