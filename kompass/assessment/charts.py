@@ -44,9 +44,9 @@ def fields_radar(
     series = {result.campaign.title: [result.field_score(grouping.ALL, f.key) for f in fields]}
     if previous is not None and previous.campaign.title != result.campaign.title:
         series[previous.campaign.title] = [previous.field_score(grouping.ALL, f.key) for f in fields]
-    description = _(
-        "Mittelwert je Feld über alle Antworten (Stufe 1 Einstieg bis 5 Vorreiter)%(compare)s."
-    ) % {"compare": _(", im Vergleich mit der vorigen Umfrage") if len(series) > 1 else ""}
+    description = _("Mittelwert je Feld über alle Antworten (Stufe 1 Einstieg bis 5 Vorreiter)%(compare)s.") % {
+        "compare": _(", im Vergleich mit der vorigen Umfrage") if len(series) > 1 else ""
+    }
     title = (
         _("Spinnennetz: %(dimension)s") % {"dimension": dimension.name}
         if dimension is not None

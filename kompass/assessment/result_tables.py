@@ -14,17 +14,26 @@ breakdown shown, so the Personalrat can see who looked at what.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kompass.assessment import grouping, results
-from kompass.assessment.models import Audience, Campaign, CampaignItem, CampaignResult, CampaignStatus
+from kompass.assessment.models import (
+    Audience,
+    Campaign,
+    CampaignItem,
+    CampaignResult,
+    CampaignStatus,
+    ResultRelease,
+)
 
 # The breakdowns of the release log (`ResultRelease.breakdown`) and the channels (`.channel`).
 GESAMT, ZIELGRUPPEN, EINHEITEN, KREUZTABELLE, KRITERIUM, TREND, FREITEXT = (
@@ -37,8 +46,8 @@ GESAMT, ZIELGRUPPEN, EINHEITEN, KREUZTABELLE, KRITERIUM, TREND, FREITEXT = (
     "freitext",
 )
 BREAKDOWNS = (GESAMT, ZIELGRUPPEN, EINHEITEN, KREUZTABELLE, KRITERIUM, TREND, FREITEXT)
-SEITE, PDF, XLSX, API = "seite", "pdf", "xlsx", "api"
-CHANNELS = (SEITE, PDF, XLSX, API)
+SEITE, PDF, XLSX, API, STARTSEITE = "seite", "pdf", "xlsx", "api", "startseite"
+CHANNELS = (SEITE, PDF, XLSX, API, STARTSEITE)
 
 # Leadership and staff for the perception gap (Wahrnehmungslücke).
 LEADERSHIP = (Audience.VORSTAND.value, Audience.FUEHRUNG.value)
@@ -64,7 +73,13 @@ def breakdown_label(key: str) -> str:
 
 
 def channel_label(key: str) -> str:
-    return {SEITE: _("Seite"), PDF: _("PDF-Bericht"), XLSX: _("Tabelle (XLSX)"), API: _("API")}.get(key, key)
+    return {
+        SEITE: _("Seite"),
+        PDF: _("PDF-Bericht"),
+        XLSX: _("Tabelle (XLSX)"),
+        API: _("API"),
+        STARTSEITE: _("Startseite (einmal am Tag je Person)"),
+    }.get(key, key)
 
 
 def hidden_text(k: int) -> str:
@@ -486,6 +501,20 @@ def release(result: Result, user: Any, channel: str, breakdowns: Iterable[str]) 
         results.record_release(
             campaign=result.campaign, user=user, breakdown=breakdown, channel=channel, data=result.data
         )
+
+
+def release_once_a_day(result: Result, user: Any, channel: str, breakdown: str) -> None:
+    """`release` for a view that shows a result again and again (the start page's panel): one line
+    per person, campaign, breakdown and channel a day is enough for the Personalrat to see who saw
+    it; a line per page load would bury the deliberate reads in the log."""
+    today = timezone.localdate()
+    start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+    seen = ResultRelease.objects.for_kommune(result.campaign.kommune).filter(
+        campaign=result.campaign, user=user if getattr(user, "pk", None) else None,
+        breakdown=breakdown, channel=channel, at__gte=start,
+    )  # fmt: skip
+    if not seen.exists():
+        release(result, user, channel, [breakdown])
 
 
 # --- rows of the overview ------------------------------------------------------------------------

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 
 from kompass.assessment.models import ResultRelease
 from kompass.assessment.tests.results_scenario import answer, campaign, close, scenario
@@ -26,9 +28,16 @@ def test_panel_names_the_weakest_fields_with_participation_and_logs_the_read(wor
     weakest = html[html.index("Am schwächsten eingeschätzt") :]
     assert weakest.index("Daten: 2,0") < weakest.index("Rollen und Verantwortung: 4,0")
     assert reverse("assessment:results", args=[world.kommune.slug, camp.pk]) in html
+    dashboard(world)  # seen again the same day: no second line
     assert list(ResultRelease.objects.for_kommune(world.kommune).values_list("breakdown", "channel")) == [
-        ("gesamt", "seite")
+        ("gesamt", "startseite")
     ]
+    world.client_for(world.admin).get(reverse("ui:dashboard", args=[world.kommune.slug]))
+    yesterday = timezone.now() - datetime.timedelta(days=1)
+    ResultRelease.objects.for_kommune(world.kommune).update(at=yesterday)
+    dashboard(world)  # another day: a new line
+    lines = ResultRelease.objects.for_kommune(world.kommune).order_by("at").values_list("user_name", flat=True)
+    assert list(lines) == [world.reader.display_name, world.admin.display_name, world.reader.display_name]
 
 
 def test_panel_says_when_no_campaign_is_closed_and_is_absent_without_campaigns(world: Any, tmp_path: Any) -> None:
