@@ -88,8 +88,17 @@ class OpenLinkForm(forms.Form):
         error_messages={"invalid_choice": _("Bitte eine der angebotenen Organisationseinheiten wählen.")},
     )
 
-    def __init__(self, *args: Any, campaign: Campaign, units: Sequence[OrgUnit], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, campaign: Campaign, units: Sequence[OrgUnit], code_only: bool = False, **kwargs: Any
+    ) -> None:
+        """`code_only`: the first step, the code alone. Audience and units (the Kommune's org chart)
+        are shown only to a visitor who has the code."""
         super().__init__(*args, **kwargs)
+        if code_only:
+            del self.fields["audience"], self.fields["unit"]
+            self.units = {}
+            return
+        self.fields["code"].widget = forms.HiddenInput()
         self.units = {str(unit.pk): unit for unit in units}
         cast(forms.ChoiceField, self.fields["audience"]).choices = [(a, Audience(a).label) for a in campaign.audiences]
         if units:

@@ -618,9 +618,14 @@ def open_campaign_for(open_token: str, kommune: Kommune) -> Campaign:
     return campaign
 
 
+def open_code_matches(campaign: Campaign, code: str) -> bool:
+    """Whether `code` is the campaign's access code (spaces and case do not matter)."""
+    return secrets.compare_digest(_text(code).upper().replace(" ", ""), campaign.access_code)
+
+
 def join_open_link(*, campaign: Campaign, code: str, audience: str, unit: OrgUnit | None) -> str:
     """Check the access code and make a participant for the visitor; returns her or his token."""
-    if not secrets.compare_digest(_text(code).upper().replace(" ", ""), campaign.access_code):
+    if not open_code_matches(campaign, code):
         raise ValidationError({"code": [_("Der Zugangscode stimmt nicht.")]})
     if audience not in campaign.audiences:
         raise ValidationError({"audience": [_("Bitte eine der angebotenen Gruppen wählen.")]})

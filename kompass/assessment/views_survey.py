@@ -491,6 +491,9 @@ def _open_path(campaign: Campaign) -> str:
     )
 
 
+SECOND_STEP = "angaben"
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @public_view
 @survey_page
@@ -506,10 +509,31 @@ def survey_open(request: PublicRequest, open_token: str) -> HttpResponse:
     next person starts her or his own."""
     kommune = request.public.kommune
     campaign = services.open_campaign_for(open_token, kommune)
-    units = open_link_units(campaign)
-    form = OpenLinkForm(request.POST if request.method == "POST" else None, campaign=campaign, units=units)
+    data = request.POST if request.method == "POST" else None
+    # Two steps: the code alone; then, with the code, audience and unit (the second step's form
+    # says so in `schritt`). A visitor without the code never sees the Kommune's org chart.
+    code_only = data is None or (data.get("schritt") != SECOND_STEP and "audience" not in data)
+    units = [] if code_only else open_link_units(campaign)
+    form = OpenLinkForm(data, campaign=campaign, units=units, code_only=code_only)
     status = 200
-    if request.method == "POST":
+    if data is not None and code_only:
+        if form.is_valid() and services.open_code_matches(campaign, form.cleaned_data["code"]):
+            form = OpenLinkForm(
+                None,
+                campaign=campaign,
+                units=open_link_units(campaign),
+                initial={"code": form.cleaned_data["code"]},
+            )
+        else:
+            if form.is_valid():
+                form.add_error("code", _("Der Zugangscode stimmt nicht."))
+            status = 400
+    elif data is not None and not services.open_code_matches(campaign, str(data.get("code", ""))):
+        form = OpenLinkForm(data, campaign=campaign, units=[], code_only=True)  # back to the first step
+        if form.is_valid():
+            form.add_error("code", _("Der Zugangscode stimmt nicht."))
+        status = 400
+    elif data is not None:
         if form.is_valid():
             try:
                 token = services.join_open_link(
@@ -537,6 +561,8 @@ def survey_open(request: PublicRequest, open_token: str) -> HttpResponse:
     context = {
         "campaign": campaign,
         "form": form,
+        "code_only": "audience" not in form.fields,
+        "second_step": SECOND_STEP,
         "resume_url": reverse("public:survey_start", kwargs={"kommune_slug": kommune.slug, "token": resume})
         if resume
         else None,

@@ -32,23 +32,44 @@ def participants(world: World) -> Any:
     return Participant.objects.for_kommune(world.kommune)
 
 
-def test_the_open_link_asks_for_the_code_the_audience_and_optionally_the_unit(open_link: Campaign) -> None:
+def test_the_open_link_asks_for_the_code_first_and_shows_no_unit_without_it(open_link: Campaign) -> None:
     response = Client().get(open_url(open_link))
-    assert response.status_code == 200
+    assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
     text = response.content.decode()
     assert 'name="code"' in text and "Zugangscode" in text
+    assert 'name="audience"' not in text and 'name="unit"' not in text and "Ordnungsamt" not in text
+    wrong = Client().post(open_url(open_link), {"code": "FALSCH12"})
+    assert wrong.status_code == 400 and "Der Zugangscode stimmt nicht." in wrong.content.decode()
+    assert "Ordnungsamt" not in wrong.content.decode() and 'name="audience"' not in wrong.content.decode()
+
+
+def test_with_the_code_it_asks_the_audience_and_optionally_the_unit(open_link: Campaign) -> None:
+    response = Client().post(open_url(open_link), {"code": open_link.access_code.lower()})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert f'type="hidden" name="code" value="{open_link.access_code}"' in text and 'name="schritt"' in text
     for label in ("Verwaltungsvorstand", "Führungskräfte", "Lotsinnen und Lotsen", "Mitarbeitende"):
         assert label in text
     assert text.count('type="radio" name="audience"') == 4
     # units down to the reporting depth (3: Verwaltungsvorstand › Dezernat › Ämter), not below it
     assert "Dezernat I" in text and "32 Ordnungsamt" in text and "Gewerbe" not in text
     assert "optional" in text and "nur für Einheiten mit mindestens 5 Antworten" in text
-    assert response["Cache-Control"] == "private, no-store"
+
+
+def test_the_second_step_without_a_choice_says_so_and_a_forged_code_goes_back_to_the_first(
+    world: World, open_link: Campaign
+) -> None:
+    missing = Client().post(open_url(open_link), {"code": open_link.access_code, "schritt": "angaben"})
+    assert missing.status_code == 400 and "Bitte eine der Gruppen wählen." in missing.content.decode()
+    forged = Client().post(open_url(open_link), {"code": "FALSCH12", "schritt": "angaben", "audience": "fuehrung"})
+    text = forged.content.decode()
+    assert forged.status_code == 400 and "Der Zugangscode stimmt nicht." in text and 'name="audience"' not in text
+    assert not participants(world).exists()
 
 
 def test_without_reporting_by_unit_no_unit_is_asked(world: World, framework: Any) -> None:
     campaign = open_campaign(world, make_campaign(world, open_link_enabled=True, unit_depth=0))
-    text = Client().get(open_url(campaign)).content.decode()
+    text = Client().post(open_url(campaign), {"code": campaign.access_code}).content.decode()
     assert 'name="unit"' not in text and 'name="audience"' in text
 
 
@@ -76,7 +97,7 @@ def test_a_wrong_access_code_is_a_field_error_and_nobody_joins(world: World, ope
 def test_bad_choices_are_field_errors_and_nobody_joins(
     world: World, open_link: Campaign, data: dict[str, str], message: str
 ) -> None:
-    response = Client().post(open_url(open_link), {"code": open_link.access_code, **data})
+    response = Client().post(open_url(open_link), {"code": open_link.access_code, "schritt": "angaben", **data})
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not participants(world).exists()

@@ -683,12 +683,34 @@ STATES: dict[str, tuple[str, Page]] = {
             Fill.open_token,
             as_user="anonymous",
             published=True,
-            act=submit("Weiter", ("#id_code", "FALSCH"), ("#id_audience_0", "on")),
+            act=submit("Weiter", ("#id_code", "FALSCH")),
             expect="Der Zugangscode stimmt nicht",
             status=400,
         ),
     ),
+    "survey: open link, second step after the right access code": (
+        "public:survey_open",
+        Page(
+            Fill.open_token,
+            as_user="anonymous",
+            published=True,
+            act=lambda page: _right_code(page),
+            expect="Ihre Organisationseinheit",
+        ),
+    ),
 }
+
+
+def _right_code(page: Any) -> Any:
+    """Enter the open link's access code (read from the database by the link's token) and go on."""
+    from kompass.assessment.models import Campaign
+
+    token = page.url.rstrip("/").rsplit("/", 1)[-1]
+    code = Campaign.objects.unscoped().get(open_token=token).access_code
+    page.locator("#id_code").fill(code)
+    with page.expect_navigation() as navigation:
+        page.locator("main").get_by_role("button", name="Weiter", exact=True).click()
+    return navigation.value
 
 
 def _named_routes(patterns: list[Any], prefix: str = "", namespace: str = "") -> dict[str, str]:
