@@ -1,10 +1,11 @@
 """Who may read and change the digital agenda: the one choke point for views, API and exports.
 
 Every member reads the agenda. The strategy (versions, Leitsätze, Handlungsfelder, goals, council
-decisions, settings) is Kommune-wide: changed by whoever holds `Capability.EDIT_AGENDA` without a
-unit limit (Administration, Redaktion without limit). A measure has a place in the
-Verwaltungsgliederung, its responsible unit: a Redaktion limited to a subtree changes the measures
-(and their KPIs) whose responsible unit lies inside it. Objects of another Kommune are not found
+decisions, settings) is Kommune-wide: `Capability.EDIT_AGENDA`, which a Redaktion limited to a
+subtree does not get (Administration, Redaktion without limit). A measure has a place in the
+Verwaltungsgliederung, its responsible unit: `Capability.EDIT_MEASURES` there, so a Redaktion
+limited to a subtree changes the measures (and their KPIs) whose responsible unit lies inside it;
+a measure without a responsible unit is Kommune-wide. Objects of another Kommune are not found
 (404), never forbidden (403).
 """
 
@@ -28,8 +29,7 @@ from kompass.tenancy.context import TenantContext
 
 
 def can_edit_strategy(ctx: TenantContext) -> bool:
-    # SECURITY: asked without a unit, `can` refuses every subtree-limited member.
-    return ctx.can(Capability.EDIT_AGENDA)
+    return ctx.can(Capability.EDIT_AGENDA)  # Kommune-wide: never a subtree-limited member
 
 
 def require_strategy_editor(ctx: TenantContext) -> None:
@@ -42,8 +42,11 @@ def require_strategy_editor(ctx: TenantContext) -> None:
 def can_edit_measure(ctx: TenantContext, measure: Measure | None) -> bool:
     """May the member change this measure (None: create one somewhere in her area)?"""
     if measure is None or measure.responsible_unit is None:
-        return ctx.can(Capability.EDIT_AGENDA, ctx.scope_unit) if measure is None else can_edit_strategy(ctx)
-    return ctx.can(Capability.EDIT_AGENDA, measure.responsible_unit)
+        # SECURITY: asked without a unit, `can` refuses every subtree-limited member.
+        return (
+            ctx.can(Capability.EDIT_MEASURES, ctx.scope_unit) if measure is None else ctx.can(Capability.EDIT_MEASURES)
+        )
+    return ctx.can(Capability.EDIT_MEASURES, measure.responsible_unit)
 
 
 def require_measure_editor(ctx: TenantContext, measure: Measure | None) -> None:

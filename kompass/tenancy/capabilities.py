@@ -41,10 +41,13 @@ class Capability(StrEnum):
     MANAGE_SURVEYS = "manage_surveys"
     """Umfragen der Selbstbewertung anlegen, einladen, erinnern, schließen, wieder öffnen und archivieren."""
     EDIT_AGENDA = "edit_agenda"
-    """Die Digitale Agenda pflegen: Fassungen, Leitsätze, Handlungsfelder, Ziele, Gremienbeschlüsse und
-    Einstellungen (nur ohne Beschränkung); Maßnahmen mit Meilensteinen, Haushalt, Risiken, Wirkungskette,
-    Kennzahlen und Sachstandsberichten. Mit Beschränkung nur Maßnahmen, deren federführende
-    Organisationseinheit im eigenen Teilbaum liegt."""
+    """Die Strategie der Digitalen Agenda pflegen: Fassungen und ihren Beschluss, Vision, Leitsätze,
+    Handlungsfelder, Ziele und ihre Kennzahlen, Gremienbeschlüsse, Einstellungen und die öffentliche
+    Seite. Gilt für die ganze Kommune: die Strategie hat keinen Ort in der Verwaltungsgliederung."""
+    EDIT_MEASURES = "edit_measures"
+    """Maßnahmen der Digitalen Agenda anlegen und pflegen: Status, Meilensteine, Haushalt, Risiken,
+    Abhängigkeiten, Beteiligte, Wirkungskette, ihre Kennzahlen und Messwerte, Sachstandsberichte. Mit
+    Beschränkung nur Maßnahmen, deren federführende Organisationseinheit im eigenen Teilbaum liegt."""
 
 
 # Capabilities that need the whole Kommune; a subtree-limited editor does not get them.
@@ -56,6 +59,7 @@ KOMMUNE_WIDE = {
     Capability.EDIT_ROLE_MODEL,
     Capability.EDIT_FRAMEWORK,
     Capability.MANAGE_SURVEYS,
+    Capability.EDIT_AGENDA,
 }
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -71,6 +75,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.EDIT_FRAMEWORK,
             Capability.MANAGE_SURVEYS,
             Capability.EDIT_AGENDA,
+            Capability.EDIT_MEASURES,
         }
     ),
     Role.READER: frozenset({Capability.VIEW}),
