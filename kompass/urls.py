@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("kompass.roles.urls")),
     path("", include("kompass.framework.urls")),
     path("", include("kompass.assessment.urls")),
+    path("", include("kompass.agenda.urls")),
     path("", include("kompass.ui.urls")),
     path("", include("kompass.tenancy.public_urls")),  # namespace "public": /p/<kommune_slug>/…, anonymous
 ]

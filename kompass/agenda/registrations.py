@@ -56,5 +56,14 @@ def _role_check() -> None:
 
 
 def register() -> None:
+    from kompass.agenda import (
+        council_registrations,
+        kpis_registrations,
+        measures_registrations,
+        strategy_registrations,
+    )
+
     _personal_data()
     _role_check()
+    for area in (strategy_registrations, measures_registrations, kpis_registrations, council_registrations):
+        area.register()
