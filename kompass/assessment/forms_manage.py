@@ -373,3 +373,16 @@ class SettingsForm(forms.Form):
         help_text=_("z. B. die Dienstvereinbarung mit dem Personalrat, die ein höheres k festlegt."),
         error_messages={"required": _("Bitte die Grundlage angeben, etwa die Dienstvereinbarung.")},
     )
+
+    def __init__(self, *args: Any, current_k: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.current_k = current_k
+
+    def clean_k(self) -> int:
+        """The service's rule, here too, so that a too low k is named together with a missing reason."""
+        from kompass.assessment.services import k_error
+
+        value = int(self.cleaned_data["k"])
+        if problem := k_error(self.current_k, value):
+            raise forms.ValidationError(problem)
+        return value

@@ -75,6 +75,19 @@ def settings_for(kommune: Kommune) -> AssessmentSettings:
     return found if found is not None else AssessmentSettings(kommune=kommune, k=MIN_K)
 
 
+def k_error(current: int, value: int) -> str | None:
+    """Why `value` cannot be the Kommune's new k (None: it can): at least 5, and never lower than
+    now, since a lower k would show groups that were hidden before."""
+    if value < MIN_K:
+        return _("k muss mindestens %(min)d sein.") % {"min": MIN_K}
+    if value < current:
+        return _(
+            "k lässt sich nur erhöhen, nicht senken (derzeit %(k)d): sonst würden Gruppen sichtbar, "
+            "die bisher verborgen waren."
+        ) % {"k": current}
+    return None
+
+
 @transaction.atomic
 def settings_update(*, kommune: Kommune, actor: Actor, k: Any, reason: str) -> AssessmentSettings:
     """Raise the Kommune's k (never below 5, never lower than it is: a lower k would show groups
@@ -85,16 +98,8 @@ def settings_update(*, kommune: Kommune, actor: Actor, k: Any, reason: str) -> A
     except (TypeError, ValueError):
         raise ValidationError({"k": [_("Bitte eine ganze Zahl angeben.")]}) from None
     errors: dict[str, list[str]] = {}
-    if value < MIN_K:
-        errors["k"] = [_("k muss mindestens %(min)d sein.") % {"min": MIN_K}]
-    elif value < current.k:
-        errors["k"] = [
-            _(
-                "k lässt sich nur erhöhen, nicht senken (derzeit %(k)d): sonst würden Gruppen sichtbar, "
-                "die bisher verborgen waren."
-            )
-            % {"k": current.k}
-        ]
+    if k_problem := k_error(current.k, value):
+        errors["k"] = [k_problem]
     if not _text(reason):
         errors["reason"] = [_("Bitte die Grundlage angeben, etwa die Dienstvereinbarung.")]
     if errors:

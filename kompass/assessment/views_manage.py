@@ -692,7 +692,9 @@ def assessment_settings(request: TenantRequest) -> HttpResponse:
     ctx = request.tenant
     ctx.require(Capability.MANAGE_KOMMUNE)
     current = services.settings_for(ctx.kommune)
-    form: forms.Form = SettingsForm(request.POST or None, initial={"k": current.k, "reason": current.reason})
+    form: forms.Form = SettingsForm(
+        request.POST or None, initial={"k": current.k, "reason": current.reason}, current_k=current.k
+    )
     return form_page(
         request,
         form,

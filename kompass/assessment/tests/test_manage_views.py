@@ -481,6 +481,8 @@ def test_settings_raise_k_with_a_reason_and_never_lower_it(world: Any) -> None:
     assert lower.status_code == 200 and "nur erhöhen, nicht senken" in lower.content.decode()
     missing = admin.post(url("settings"), {"k": "9", "reason": ""})
     assert "Bitte die Grundlage angeben" in missing.content.decode()
+    both = admin.post(url("settings"), {"k": "4", "reason": ""}).content.decode()
+    assert "k muss mindestens 5 sein." in both and "Bitte die Grundlage angeben" in both  # named together
     assert services.settings_for(world.kommune).k == 7
 
 
