@@ -338,9 +338,11 @@ class Recommendation(TenantModel):
     )
     accepted_at = models.DateTimeField(auto_now_add=True)
     accepted_by_name = models.CharField(max_length=200, blank=True)
+    dropped_on = models.DateField(_("Verworfen am"), null=True, blank=True)
+    dropped_reason = models.TextField(_("Grund für das Verwerfen"), blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    AUDIT_FIELDS = ("title", "description", "reason", "status")
+    AUDIT_FIELDS = ("title", "description", "reason", "status", "dropped_reason")
 
     class Meta:
         verbose_name = _("Empfehlung")

@@ -295,6 +295,7 @@ def _recommendation_retake(
     before = snapshot(recommendation, RECOMMENDATION_AUDIT)
     for name, value in values.items():
         setattr(recommendation, name, value)
+    recommendation.dropped_on, recommendation.dropped_reason = None, ""
     recommendation.accepted_at = timezone.now()
     recommendation.version += 1
     recommendation.save()
@@ -319,8 +320,8 @@ def recommendation_drop(
     reason: str,
     expected_version: int | None = None,
 ) -> Recommendation:
-    """Drop an accepted recommendation, with the reason why. The reason is added to the
-    recommendation's reason ("Verworfen am …: …"), so the list shows both."""
+    """Drop an accepted recommendation, with the reason why and the day (kept beside the reason it
+    was accepted for, so the list shows both; taking it again clears them)."""
     recommendation = Recommendation.objects.for_kommune(kommune).select_for_update().get(pk=recommendation.pk)
     check_version(recommendation, expected_version)
     errors: dict[str, list[str]] = {}
@@ -335,8 +336,7 @@ def recommendation_drop(
         raise ValidationError(errors)
     before = snapshot(recommendation, RECOMMENDATION_AUDIT)
     recommendation.status = RecommendationStatus.DROPPED
-    note = _("Verworfen am %(date)s: %(reason)s") % {"date": today().strftime("%d.%m.%Y"), "reason": text}
-    recommendation.reason = f"{recommendation.reason}\n\n{note}"
+    recommendation.dropped_on, recommendation.dropped_reason = today(), text
     save_update(kommune_id=kommune.pk, actor=actor, obj=recommendation, fields=RECOMMENDATION_AUDIT, before=before)
     return recommendation
 

@@ -149,6 +149,8 @@ class RecommendationOut(Schema):
     status: str = Field(description="angenommen, agenda (in die Digitale Agenda übernommen) oder verworfen.")
     accepted_at: datetime
     accepted_by_name: str
+    dropped_on: date | None = Field(description="Verworfen am (nur bei Status verworfen).")
+    dropped_reason: str = Field(description="Warum verworfen; leer, solange sie gilt.")
     version: int
 
 
@@ -261,6 +263,8 @@ def _recommendation_out(r: Recommendation) -> dict[str, Any]:
         "status": r.status,
         "accepted_at": r.accepted_at,
         "accepted_by_name": r.accepted_by_name,
+        "dropped_on": r.dropped_on,
+        "dropped_reason": r.dropped_reason,
         "version": r.version,
     }
 
