@@ -70,6 +70,10 @@ class AgendaSettings(TenantModel):
     impact_labels = models.CharField(
         _("Bezeichnungen der Wirkungskette"), max_length=4, choices=ImpactStyle.choices, default=ImpactStyle.KGST
     )
+    # The public transparency page (`/p/<slug>/digitale-agenda/`): off until the Kommune opens it.
+    public_page_enabled = models.BooleanField(_("Öffentliche Seite der Digitalen Agenda"), default=False)
+    public_intro = models.TextField(_("Einleitung der öffentlichen Seite"), blank=True)
+    public_easy_text = models.TextField(_("Eigener Text in Leichter Sprache"), blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     AUDIT_FIELDS = (
@@ -80,6 +84,9 @@ class AgendaSettings(TenantModel):
         "report_period_days",
         "kpi_overdue_tolerance_days",
         "impact_labels",
+        "public_page_enabled",
+        "public_intro",
+        "public_easy_text",
     )
 
     class Meta:
