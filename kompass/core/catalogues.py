@@ -1,4 +1,5 @@
-"""Shipped data that is updated in place by key (activity templates, measure templates)."""
+"""Shipped catalogue data: how sure an item is (`Confidence`), and rows updated in place by key
+(activity templates, measure templates)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Confidence(models.TextChoices):
+    """How well an item of a shipped catalogue is supported: *belegt* (a source says so),
+    *abgeleitet* (our inference from sources), or the Kommune's own decision."""
+
+    BELEGT = "belegt", _("belegt")
+    ABGELEITET = "abgeleitet", _("abgeleitet")
+    EIGENE = "eigene", _("eigene Festlegung")
 
 
 def upsert_by_key(

@@ -13,15 +13,10 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kompass.core.catalogues import Confidence
 from kompass.tenancy.scoping import TenantModel
 
 LEVELS = (1, 2, 3, 4, 5)
-
-
-class Confidence(models.TextChoices):
-    BELEGT = "belegt", _("belegt")
-    ABGELEITET = "abgeleitet", _("abgeleitet")
-    EIGENE = "eigene", _("eigene Festlegung")
 
 
 class Effort(models.TextChoices):

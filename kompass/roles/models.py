@@ -17,13 +17,8 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from kompass.core.catalogues import Confidence
 from kompass.tenancy.scoping import TenantModel
-
-
-class Confidence(models.TextChoices):
-    BELEGT = "belegt", _("belegt")
-    ABGELEITET = "abgeleitet", _("abgeleitet")
-    EIGENE = "eigene", _("eigene Festlegung")
 
 
 class RelationType(models.TextChoices):
