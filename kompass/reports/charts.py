@@ -1,4 +1,4 @@
-"""Charts as accessible, self-contained SVG: radar, vertical and horizontal bar, and line charts.
+"""Charts as accessible, self-contained SVG: radar, vertical and horizontal bar, line and bubble charts.
 
 Decision: pygal 3.x draws the charts. It is pure Python and writes SVG on the server (no browser,
 no JavaScript needed to see the picture), has radar, bar and line charts built in, takes colours
@@ -42,7 +42,7 @@ import xml.etree.ElementTree as ET
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import cssselect2
 import pygal
@@ -282,6 +282,143 @@ def line_chart(
     return _chart(chart, title, description, labels, series, label_header, decimals, unit)
 
 
+class Bubble(NamedTuple):
+    """One bubble of `bubble_chart`: what it is, where it stands (x, y) and how big it is (e.g. a budget)."""
+
+    label: str
+    x: float
+    y: float
+    size: float | None = None
+
+
+BUBBLE_RADIUS = (6.0, 30.0)  # the smallest and the largest bubble (pixels of the 800-wide chart)
+BUBBLE_SPREAD = 0.22  # how far bubbles on the same spot are moved apart, in units of the axes
+# Translucent with a solid outline: overlapping bubbles and the numbers on them stay visible.
+BUBBLE_LOOK = {"fill-opacity": "0.3", "stroke-width": "2"}
+
+
+@_memoised
+def bubble_chart(
+    *,
+    title: str,
+    description: str,
+    series: Mapping[str, Sequence[Bubble]],
+    x_title: str,
+    y_title: str,
+    size_title: str,
+    x_range: tuple[float, float],
+    y_range: tuple[float, float],
+    x_ticks: Sequence[float] | None = None,
+    y_ticks: Sequence[float] | None = None,
+    label_header: str = "",
+    series_header: str = "",
+    size_decimals: int | None = None,
+    size_unit: str = "",
+) -> Chart:
+    """A bubble (scatter) chart, e.g. benefit against effort with the budget as size: each group of
+    bubbles (`series`) in its own colour and named in the legend, the bubble's area in proportion
+    to its size. Each bubble carries its number; the data table lists number, label, group, x, y and
+    size, so the picture is never the only carrier. Bubbles on the same spot (scores are whole
+    numbers) are spread in a small circle around it, so each one stays visible; the table keeps the
+    true values."""
+    if not series:
+        raise ChartError(_("Ein Diagramm braucht mindestens eine Datenreihe."))
+    config = _config(None, "", y_range, y_ticks, width=800, height=600)
+    chart = pygal.XY(
+        **config,
+        stroke=False,
+        xrange=x_range,
+        x_labels=list(x_ticks) if x_ticks is not None else None,
+        x_title=x_title,
+        y_title=y_title,
+        print_labels=True,
+        x_value_formatter=lambda value: german_number(value),
+    )
+    largest = max((abs(b.size or 0) for bubbles in series.values() for b in bubbles), default=0)
+    offsets = _spread([(b.x, b.y) for bubbles in series.values() for b in bubbles])
+    number = 0
+    for name, bubbles in series.items():
+        values = []
+        for bubble in bubbles:
+            dx, dy = offsets[number]
+            number += 1
+            values.append(
+                {
+                    "value": (float(bubble.x) + dx, float(bubble.y) + dy),
+                    "node": {"r": f"{_radius(bubble.size, largest):.1f}"},
+                    "label": str(number),
+                }
+            )
+        chart.add(name, values)
+    headers = (label_header, series_header, x_title, y_title, size_title)
+    table = _bubble_table(title, series, headers, size_decimals, size_unit)
+    chart_id = "diagramm-" + hashlib.sha256(repr(("XY", title, description, table)).encode()).hexdigest()[:10]
+    svg = clean_svg(chart.render(is_unicode=True), title=title, desc=description, chart_id=chart_id, dots=BUBBLE_LOOK)
+    # Safe: ElementTree built the markup and escaped every text in it.
+    return Chart(svg=mark_safe(svg), title=title, description=description, table=table, chart_id=chart_id)  # noqa: S308
+
+
+def _radius(size: float | None, largest: float) -> float:
+    """Area in proportion to the size: the radius grows with its square root."""
+    low, high = BUBBLE_RADIUS
+    if not size or largest <= 0:
+        return low
+    return low + (high - low) * math.sqrt(abs(float(size)) / largest)
+
+
+def _spread(points: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Offsets that move bubbles sharing one spot onto a small circle around it (in their order)."""
+    spots: dict[tuple[float, float], list[int]] = {}
+    for index, (x, y) in enumerate(points):
+        spots.setdefault((float(x), float(y)), []).append(index)
+    offsets = [(0.0, 0.0)] * len(points)
+    for indices in spots.values():
+        if len(indices) < 2:
+            continue
+        for position, index in enumerate(indices):
+            angle = 2 * math.pi * position / len(indices)
+            offsets[index] = (BUBBLE_SPREAD * math.cos(angle), BUBBLE_SPREAD * math.sin(angle))
+    return offsets
+
+
+def _grouped(value: float | None, decimals: int | None, unit: str) -> str:
+    """A size as amounts are written: 1234567.5 → "1.234.567,5" (with the unit)."""
+    if value is None:
+        return NO_VALUE
+    places = 0 if decimals is None and float(value).is_integer() else 2 if decimals is None else decimals
+    text = f"{float(value):,.{places}f}".replace(",", "\u202f").replace(".", ",").replace("\u202f", ".")
+    text = text.replace("-", "−")
+    return f"{text} {unit}" if unit else text
+
+
+def _bubble_table(
+    title: str,
+    series: Mapping[str, Sequence[Bubble]],
+    headers: tuple[str, str, str, str, str],
+    size_decimals: int | None,
+    size_unit: str,
+) -> DataTable:
+    rows = []
+    number = 0
+    for name, bubbles in series.items():
+        for bubble in bubbles:
+            number += 1
+            rows.append(
+                (
+                    f"{number}. {bubble.label}",
+                    str(name),
+                    german_number(bubble.x),
+                    german_number(bubble.y),
+                    _grouped(bubble.size, size_decimals, size_unit),
+                )
+            )
+    return DataTable(
+        caption=_("Daten: %(title)s") % {"title": title},
+        headers=(headers[0] or _("Nr. und Bezeichnung"), headers[1] or _("Gruppe"), *headers[2:]),
+        rows=tuple(rows),
+    )
+
+
 # --- building --------------------------------------------------------------------------------
 
 
@@ -381,12 +518,18 @@ def _chart(
 # --- making pygal's SVG static, CSP-proof and accessible ---------------------------------------
 
 
-def clean_svg(raw: str, *, title: str, desc: str, chart_id: str, dashed: bool = False) -> str:
+def clean_svg(
+    raw: str, *, title: str, desc: str, chart_id: str, dashed: bool = False, dots: Mapping[str, str] | None = None
+) -> str:
     """pygal's SVG without script, comments, tooltips and inline CSS; with our accessible name.
-    `dashed`: the series differ in line style, and the legend's boxes show it too."""
+    `dashed`: the series differ in line style, and the legend's boxes show it too. `dots`:
+    presentation attributes that every data point gets over the stylesheet's (the bubbles' look)."""
     root = ET.fromstring(raw[raw.find("<svg") :])  # noqa: S314 - pygal's own output, no DTD
     _unprefix(root)
     _apply_stylesheet(root)
+    for dot in root.iterfind(".//circle[@class]") if dots else ():
+        if "dot" in dot.get("class", "").split():
+            dot.attrib.update(dots)
     _drop_interactive(root)
     _level_labels(root)
     if dashed:
