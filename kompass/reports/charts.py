@@ -527,8 +527,8 @@ def clean_svg(
     root = ET.fromstring(raw[raw.find("<svg") :])  # noqa: S314 - pygal's own output, no DTD
     _unprefix(root)
     _apply_stylesheet(root)
-    for dot in root.iterfind(".//circle[@class]") if dots else ():
-        if "dot" in dot.get("class", "").split():
+    for dot in root.iterfind(".//circle[@class]"):
+        if dots and "dot" in dot.get("class", "").split():
             dot.attrib.update(dots)
     _drop_interactive(root)
     _level_labels(root)
