@@ -25,13 +25,14 @@ from ninja.renderers import JSONRenderer
 from kompass.api.auth import SessionAuth, TokenAuth
 from kompass.api.deprecation import URL_NAME_SUFFIX, deprecated, old_path
 from kompass.api.errors import install_handlers, not_found_message
-from kompass.api.routers import assessment, framework, imports, kommunen, orgunits, persons, roles
+from kompass.api.routers import agenda, assessment, framework, imports, kommunen, orgunits, persons, roles
 
 DESCRIPTION = """
-Daten einer Kommune – Organisationseinheiten, Personen, Importe, Rollenmodell – mit denselben Regeln wie in der
-Oberfläche.
+Daten einer Kommune – Organisationseinheiten, Personen, Importe, Rollenmodell, Orientierungsrahmen,
+Selbstbewertung, Digitale Agenda – mit denselben Regeln wie in der Oberfläche.
 
-**Pfade** sind deutsch (`/organisationseinheiten`, `/personen`, `/importe`, `/rollen`, `/zuordnungen` …). Die
+**Pfade** sind deutsch (`/organisationseinheiten`, `/personen`, `/importe`, `/rollen`, `/zuordnungen`,
+`/agenda`, `/ziele`, `/massnahmen`, `/kennzahlen`, `/beschluesse` …). Die
 früheren englischen Pfade (`/orgunits`, `/persons`, `/subtree`, `/move`, `/imports`) antworten in Version 1
 weiter gleich, mit den Köpfen `Deprecation` und `Link: <neuer Pfad>; rel="successor-version"`; sie stehen nicht
 mehr in dieser Beschreibung.
@@ -147,3 +148,4 @@ api.add_router("", imports.router)
 api.add_router("", roles.router)
 api.add_router("", framework.router)
 api.add_router("", assessment.router)
+api.add_router("", agenda.router)

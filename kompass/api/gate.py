@@ -7,7 +7,8 @@ without the right to change that object gets 403; only then is the body validate
 Views take what the gate resolved from the request: `tenant(request)`, `path_object(request, …)`.
 
 Objects are fetched only through `kompass.org.access`, `kompass.roles.access`,
-`kompass.framework.access` and `kompass.assessment.access`, the choke points shared with the UI.
+`kompass.framework.access`, `kompass.assessment.access` and `kompass.agenda.access`, the choke
+points shared with the UI.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
+from kompass.agenda import access as agenda_access
 from kompass.assessment import access as assessment_access
 from kompass.framework import access as framework_access
 from kompass.org import access
@@ -57,6 +59,11 @@ PATH_OBJECTS: dict[str, tuple[Fetch, Fetch]] = {
     "field_id": (framework_access.field_for_view, framework_access.field_for_edit),
     "criterion_id": (framework_access.criterion_for_view, framework_access.criterion_for_edit),
     "campaign_id": (assessment_access.campaign_for_view, assessment_access.campaign_for_manage),
+    "agenda_version_id": (agenda_access.version_for_view, agenda_access.version_for_edit),
+    "goal_id": (agenda_access.goal_for_view, agenda_access.goal_for_edit),
+    "measure_id": (agenda_access.measure_for_view, agenda_access.measure_for_edit),
+    "kpi_id": (agenda_access.kpi_for_view, agenda_access.kpi_for_edit),
+    "decision_id": (agenda_access.decision_for_view, agenda_access.decision_for_edit),
 }
 
 
