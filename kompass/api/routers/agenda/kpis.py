@@ -64,12 +64,12 @@ MAX_PUSH = 10000
 # --- shapes ----------------------------------------------------------------------------------------
 
 
-class LatestOut(Schema):
+class AgendaLatestOut(Schema):
     value: float
     measured_on: datetime.date
 
 
-class StatusOut(Schema):
+class AgendaStatusOut(Schema):
     code: str = Field(description="im_plan, gefaehrdet, nicht_im_plan oder keine_werte.")
     label: str
     expected: float | None = Field(description="Das Soll laut gerader Linie am Stichtag des letzten Werts.")
@@ -79,7 +79,7 @@ class StatusOut(Schema):
     )
 
 
-class KpiOut(Schema):
+class AgendaKpiOut(Schema):
     id: int
     name: str
     unit: str
@@ -96,39 +96,39 @@ class KpiOut(Schema):
     goal_id: int | None
     measure_id: int | None
     impact_step_id: int | None
-    latest: LatestOut | None = Field(description="Der neueste gemessene Wert.")
-    status: StatusOut
+    latest: AgendaLatestOut | None = Field(description="Der neueste gemessene Wert.")
+    status: AgendaStatusOut
     version: int
 
 
-class KpiPage(Schema):
+class AgendaKpiPage(Schema):
     count: int
     limit: int
     offset: int
     status_rule: str = Field(description="Wie der Status berechnet wird (gilt für jede Kennzahl).")
-    items: list[KpiOut]
+    items: list[AgendaKpiOut]
 
 
-class ValueOut(Schema):
+class AgendaValueOut(Schema):
     measured_on: datetime.date
     value: float
     note: str
     source: str = Field(description="manuell, import oder api.")
 
 
-class KpiDetailOut(KpiOut):
+class AgendaKpiDetailOut(AgendaKpiOut):
     status_rule: str
-    values: list[ValueOut] = Field(description="Alle gemessenen Werte, der älteste zuerst.")
+    values: list[AgendaValueOut] = Field(description="Alle gemessenen Werte, der älteste zuerst.")
 
 
-class ValuePage(Schema):
+class AgendaValuePage(Schema):
     count: int
     limit: int
     offset: int
-    items: list[ValueOut]
+    items: list[AgendaValueOut]
 
 
-class KpiCreate(InputSchema):
+class AgendaKpiCreate(InputSchema):
     name: Title
     unit: UnitText = ""
     direction: DirectionKey = Direction.STEIGEND.value
@@ -145,7 +145,7 @@ class KpiCreate(InputSchema):
     impact_step_id: DbId | None = Field(None, description="Eine Stufe der Wirkungskette einer Maßnahme.")
 
 
-class KpiPatch(PatchSchema):
+class AgendaKpiPatch(PatchSchema):
     NOT_NULL = frozenset(
         {"name", "unit", "direction", "baseline_value", "baseline_on", "target_value", "target_on", "data_source"}
         | {"period_days", "is_public"}
@@ -167,32 +167,32 @@ class KpiPatch(PatchSchema):
     impact_step_id: DbId | None = None
 
 
-class KpiFilters(Schema):
+class AgendaKpiFilters(Schema):
     measure_id: DbId | None = Field(None, description="Nur Kennzahlen dieser Maßnahme.")
     goal_id: DbId | None = Field(None, description="Nur Kennzahlen dieses Ziels.")
     limit: Limit = 100
     offset: Offset = 0
 
 
-class ValueFilters(Schema):
+class AgendaValueFilters(Schema):
     von: datetime.date | None = Field(None, description="Nur Werte ab diesem Tag (JJJJ-MM-TT).")
     bis: datetime.date | None = Field(None, description="Nur Werte bis zu diesem Tag (JJJJ-MM-TT).")
     limit: Limit = 500
     offset: Offset = 0
 
 
-class PushItem(InputSchema):
+class AgendaPushItem(InputSchema):
     kpi_id: DbId = Field(description="Die Nummer der Kennzahl.")
     date: DateText = Field(description="Stichtag, JJJJ-MM-TT (ISO 8601).")
     value: Number
     note: Note = ""
 
 
-class PushIn(InputSchema):
-    items: list[PushItem] = Field(max_length=MAX_PUSH, description="Die Werte, höchstens 10.000 je Aufruf.")
+class AgendaPushIn(InputSchema):
+    items: list[AgendaPushItem] = Field(max_length=MAX_PUSH, description="Die Werte, höchstens 10.000 je Aufruf.")
 
 
-class PushOut(Schema):
+class AgendaPushOut(Schema):
     created: int = Field(description="Neu gespeicherte Werte.")
     updated: int = Field(description="Werte, die einen anderen Wert desselben Tages ersetzt haben.")
     unchanged: int = Field(description="Werte, die schon so gespeichert waren (wiederholte Lieferung).")
@@ -287,8 +287,8 @@ def _target_measure(named: dict[str, Measure | None], current: Measure | None) -
 # --- routes --------------------------------------------------------------------------------------------
 
 
-@router.get(KPIS, response=KpiPage, summary="Kennzahlen der Digitalen Agenda", url_name="agenda_kpi_list")
-def agenda_kpi_list(request: HttpRequest, kommune_slug: str, filters: Query[KpiFilters]) -> dict[str, Any]:
+@router.get(KPIS, response=AgendaKpiPage, summary="Kennzahlen der Digitalen Agenda", url_name="agenda_kpi_list")
+def agenda_kpi_list(request: HttpRequest, kommune_slug: str, filters: Query[AgendaKpiFilters]) -> dict[str, Any]:
     """Die Kennzahlen nach Name, jede mit Ausgangs- und Zielwert, dem neuesten Wert und dem berechneten Status
     (im Plan, gefährdet, nicht im Plan, keine Werte); die Regel steht in `status_rule`."""
     kommune = tenant(request).kommune
@@ -323,7 +323,7 @@ def _push_errors(exc: ValidationError) -> InputError:
     return error
 
 
-def _require_push_rights(ctx: TenantContext, items: list[PushItem]) -> None:
+def _require_push_rights(ctx: TenantContext, items: list[AgendaPushItem]) -> None:
     """SECURITY: every KPI of the push that exists in the Kommune may be changed by the member (403 names the
     first that may not); unknown ids are left to the service, which reports them like another Kommune's."""
     kpis = reads.kpis_for_push(ctx.kommune, {item.kpi_id for item in items})
@@ -343,11 +343,11 @@ def _require_push_rights(ctx: TenantContext, items: list[PushItem]) -> None:
 
 @router.post(
     KPIS + "/werte",
-    response={200: PushOut, **WRITE_ERRORS},
+    response={200: AgendaPushOut, **WRITE_ERRORS},
     summary="Kennzahlenwerte liefern",
     url_name="agenda_kpi_values_push",
 )
-def agenda_kpi_values_push(request: HttpRequest, kommune_slug: str, payload: PushIn) -> dict[str, int]:
+def agenda_kpi_values_push(request: HttpRequest, kommune_slug: str, payload: AgendaPushIn) -> dict[str, int]:
     """Gemessene Werte aus einem anderen System: `items` mit je `kpi_id`, `date` (JJJJ-MM-TT) und `value` (Zahl
     oder deutsch geschrieben, „1.234,5“). Je Kennzahl und Tag gilt ein Wert: Eine wiederholte Lieferung ändert
     nichts, ein anderer Wert desselben Tages ersetzt den alten. Alles oder nichts: Ist ein Eintrag fehlerhaft
@@ -367,9 +367,9 @@ def agenda_kpi_values_push(request: HttpRequest, kommune_slug: str, payload: Pus
 
 
 @router.post(
-    KPIS, response={201: KpiDetailOut, **WRITE_ERRORS}, summary="Kennzahl anlegen", url_name="agenda_kpi_create"
+    KPIS, response={201: AgendaKpiDetailOut, **WRITE_ERRORS}, summary="Kennzahl anlegen", url_name="agenda_kpi_create"
 )
-def agenda_kpi_create(request: HttpRequest, kommune_slug: str, payload: KpiCreate) -> Status[dict[str, Any]]:
+def agenda_kpi_create(request: HttpRequest, kommune_slug: str, payload: AgendaKpiCreate) -> Status[dict[str, Any]]:
     """Eine Kennzahl mit Ausgangs- und Zielwert (Zahl oder deutsch geschrieben) für ein Ziel, eine Maßnahme oder
     eine Stufe der Wirkungskette. Für eine Maßnahme außerhalb des eigenen Bereichs: 403."""
     ctx = tenant(request)
@@ -382,7 +382,7 @@ def agenda_kpi_create(request: HttpRequest, kommune_slug: str, payload: KpiCreat
 
 @router.get(
     KPIS + "/{kpi_id}",
-    response={200: KpiDetailOut, **READ_ERRORS},
+    response={200: AgendaKpiDetailOut, **READ_ERRORS},
     summary="Eine Kennzahl mit ihren Werten",
     url_name="agenda_kpi_detail",
 )
@@ -393,11 +393,11 @@ def agenda_kpi_detail(request: HttpRequest, kommune_slug: str, kpi_id: int) -> d
 
 @router.patch(
     KPIS + "/{kpi_id}",
-    response={200: KpiDetailOut, **WRITE_ERRORS},
+    response={200: AgendaKpiDetailOut, **WRITE_ERRORS},
     summary="Kennzahl ändern",
     url_name="agenda_kpi_update",
 )
-def agenda_kpi_update(request: HttpRequest, kommune_slug: str, kpi_id: int, payload: KpiPatch) -> dict[str, Any]:
+def agenda_kpi_update(request: HttpRequest, kommune_slug: str, kpi_id: int, payload: AgendaKpiPatch) -> dict[str, Any]:
     """Ändert nur die gesendeten Felder. Wer die Kennzahl einer anderen Maßnahme (oder einem Ziel) zuordnet, braucht
     das Recht auch dort (sonst 403). `version` muss die zuletzt gelesene sein, sonst 409."""
     ctx = tenant(request)
@@ -434,12 +434,12 @@ def agenda_kpi_delete(request: HttpRequest, kommune_slug: str, kpi_id: int, vers
 
 @router.get(
     KPIS + "/{kpi_id}/werte",
-    response={200: ValuePage, **READ_ERRORS},
+    response={200: AgendaValuePage, **READ_ERRORS},
     summary="Werte einer Kennzahl",
     url_name="agenda_kpi_values",
 )
 def agenda_kpi_values(
-    request: HttpRequest, kommune_slug: str, kpi_id: int, filters: Query[ValueFilters]
+    request: HttpRequest, kommune_slug: str, kpi_id: int, filters: Query[AgendaValueFilters]
 ) -> dict[str, Any]:
     """Die gemessenen Werte, der älteste zuerst, mit Herkunft (von Hand, Import, Schnittstelle); `von` und `bis`
     grenzen den Zeitraum ein, seitenweise mit `limit` und `offset`."""

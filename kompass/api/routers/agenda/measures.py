@@ -74,7 +74,7 @@ STATUS_DOC = "idee, geplant, in_umsetzung, abgeschlossen oder gestoppt."
 # --- shapes ----------------------------------------------------------------------------------------
 
 
-class OwnerOut(Schema):
+class AgendaOwnerOut(Schema):
     role_id: int | None = Field(description="Die verantwortliche Rolle (A) der Maßnahme.")
     role: str | None = Field(description="Name der verantwortlichen Rolle.")
     holder: str | None = Field(description="Wer die Rolle für diese Maßnahme zurzeit hat; null: niemand eindeutig.")
@@ -82,7 +82,7 @@ class OwnerOut(Schema):
     reason: str = Field(description="Wie die Verantwortung aus dem Rollenmodell folgt, in einem Satz.")
 
 
-class MeasureOut(Schema):
+class AgendaMeasureOut(Schema):
     id: int
     title: str
     status: str = Field(description=STATUS_DOC)
@@ -93,7 +93,7 @@ class MeasureOut(Schema):
     accountable_role_id: int | None
     responsible_unit_id: int | None = Field(description="Die federführende Einheit; sie bestimmt, wer ändern darf.")
     responsible_unit_name: str | None
-    owner: OwnerOut
+    owner: AgendaOwnerOut
     benefit: int = Field(description="Nutzen 1 (gering) bis 5 (hoch).")
     urgency: int = Field(description="Dringlichkeit 1 bis 5.")
     effort: int = Field(description="Aufwand 1 bis 5.")
@@ -104,15 +104,15 @@ class MeasureOut(Schema):
     updated_at: datetime.datetime
 
 
-class MeasurePage(Schema):
+class AgendaMeasurePage(Schema):
     count: int
     limit: int
     offset: int
     priority_formula: str = Field(description="Wie der Prioritätswert berechnet wird, mit den Gewichten der Kommune.")
-    items: list[MeasureOut]
+    items: list[AgendaMeasureOut]
 
 
-class MilestoneOut(Schema):
+class AgendaMilestoneOut(Schema):
     id: int
     title: str
     due_on: datetime.date
@@ -120,7 +120,7 @@ class MilestoneOut(Schema):
     version: int
 
 
-class BudgetLineOut(Schema):
+class AgendaBudgetLineOut(Schema):
     id: int
     year: int
     planned: float = Field(description="Geplant (EUR).")
@@ -133,7 +133,7 @@ class BudgetLineOut(Schema):
     version: int
 
 
-class RiskOut(Schema):
+class AgendaRiskOut(Schema):
     id: int
     title: str
     likelihood: int
@@ -142,13 +142,13 @@ class RiskOut(Schema):
     version: int
 
 
-class RaciOut(Schema):
+class AgendaRaciOut(Schema):
     role_id: int
     role: str
     letter: str = Field(description="R, A, C oder I; A hat nur die verantwortliche Rolle.")
 
 
-class ImpactStepOut(Schema):
+class AgendaImpactStepOut(Schema):
     id: int
     level: str = Field(description="input, output, effekt, impact oder outcome (neutrale Codes).")
     level_label: str = Field(description="Bezeichnung nach der Einstellung der Kommune (KGSt oder EU/PHINEO).")
@@ -157,18 +157,18 @@ class ImpactStepOut(Schema):
     version: int
 
 
-class MeasureRefOut(Schema):
+class AgendaMeasureRefOut(Schema):
     id: int
     title: str
     status: str
 
 
-class DependenciesOut(Schema):
-    depends_on: list[MeasureRefOut] = Field(description="Maßnahmen, die vorher fertig sein müssen.")
-    needed_by: list[MeasureRefOut] = Field(description="Maßnahmen, die auf diese warten.")
+class AgendaDependenciesOut(Schema):
+    depends_on: list[AgendaMeasureRefOut] = Field(description="Maßnahmen, die vorher fertig sein müssen.")
+    needed_by: list[AgendaMeasureRefOut] = Field(description="Maßnahmen, die auf diese warten.")
 
 
-class StatusChangeOut(Schema):
+class AgendaStatusChangeOut(Schema):
     from_status: str
     to_status: str
     changed_at: datetime.datetime
@@ -176,7 +176,7 @@ class StatusChangeOut(Schema):
     note: str
 
 
-class MeasureDetailOut(MeasureOut):
+class AgendaMeasureDetailOut(AgendaMeasureOut):
     description: str
     beneficiaries: str
     fte: float | None = Field(description="Personaleinsatz in Vollzeitäquivalenten.")
@@ -187,17 +187,17 @@ class MeasureDetailOut(MeasureOut):
     origin_field_key: str
     origin_field_name: str
     origin_gap: str
-    milestones: list[MilestoneOut]
-    budget_lines: list[BudgetLineOut]
-    risks: list[RiskOut]
-    raci: list[RaciOut]
-    impact_steps: list[ImpactStepOut]
-    dependencies: DependenciesOut
-    status_history: list[StatusChangeOut]
+    milestones: list[AgendaMilestoneOut]
+    budget_lines: list[AgendaBudgetLineOut]
+    risks: list[AgendaRiskOut]
+    raci: list[AgendaRaciOut]
+    impact_steps: list[AgendaImpactStepOut]
+    dependencies: AgendaDependenciesOut
+    status_history: list[AgendaStatusChangeOut]
     kpi_ids: list[int]
 
 
-class MeasureCreate(InputSchema):
+class AgendaMeasureCreate(InputSchema):
     title: Title
     description: LongText = ""
     status: StatusKey = Field(MeasureStatus.IDEE.value, description=STATUS_DOC)
@@ -218,7 +218,7 @@ class MeasureCreate(InputSchema):
     report_period_days: ReportPeriod | None = None
 
 
-class MeasurePatch(PatchSchema):
+class AgendaMeasurePatch(PatchSchema):
     NOT_NULL = frozenset(
         {"title", "description", "status", "handlungsfeld_ids", "goal_ids", "benefit", "urgency", "effort"}
         | {"beneficiaries", "note"}
@@ -242,7 +242,7 @@ class MeasurePatch(PatchSchema):
     report_period_days: ReportPeriod | None = None
 
 
-class MeasureFilters(Schema):
+class AgendaMeasureFilters(Schema):
     status: StatusKey | None = Field(None, description="Nur Maßnahmen in diesem Status.")
     handlungsfeld: str | None = Field(
         None, max_length=60, description="Nur Maßnahmen im Handlungsfeld mit diesem Schlüssel."
@@ -384,8 +384,12 @@ def _measure_data(ctx: TenantContext, values: dict[str, Any]) -> dict[str, Any]:
 # --- routes --------------------------------------------------------------------------------------------
 
 
-@router.get(MEASURES, response=MeasurePage, summary="Maßnahmen der Digitalen Agenda", url_name="agenda_measure_list")
-def agenda_measure_list(request: HttpRequest, kommune_slug: str, filters: Query[MeasureFilters]) -> dict[str, Any]:
+@router.get(
+    MEASURES, response=AgendaMeasurePage, summary="Maßnahmen der Digitalen Agenda", url_name="agenda_measure_list"
+)
+def agenda_measure_list(
+    request: HttpRequest, kommune_slug: str, filters: Query[AgendaMeasureFilters]
+) -> dict[str, Any]:
     """Die Maßnahmen nach Titel, mit Status, Handlungsfeldern, Priorität und der Person, die sie über ihre Rolle
     verantwortet; `status` und `handlungsfeld` (Schlüssel) filtern, seitenweise mit `limit` und `offset`."""
     kommune = tenant(request).kommune
@@ -408,11 +412,13 @@ def agenda_measure_list(request: HttpRequest, kommune_slug: str, filters: Query[
 
 @router.post(
     MEASURES,
-    response={201: MeasureDetailOut, **WRITE_ERRORS},
+    response={201: AgendaMeasureDetailOut, **WRITE_ERRORS},
     summary="Maßnahme anlegen",
     url_name="agenda_measure_create",
 )
-def agenda_measure_create(request: HttpRequest, kommune_slug: str, payload: MeasureCreate) -> Status[dict[str, Any]]:
+def agenda_measure_create(
+    request: HttpRequest, kommune_slug: str, payload: AgendaMeasureCreate
+) -> Status[dict[str, Any]]:
     """Legt eine Maßnahme an; ihr erster Status kommt in den Verlauf. Mit `activity` werden die beteiligten
     Rollen (RACI) aus der Verantwortungsmatrix übernommen. Beträge und Zahlen auch deutsch geschrieben („1,5“)."""
     ctx = tenant(request)
@@ -427,7 +433,7 @@ def agenda_measure_create(request: HttpRequest, kommune_slug: str, payload: Meas
 
 @router.get(
     MEASURES + "/{measure_id}",
-    response={200: MeasureDetailOut, **READ_ERRORS},
+    response={200: AgendaMeasureDetailOut, **READ_ERRORS},
     summary="Eine Maßnahme",
     url_name="agenda_measure_detail",
 )
@@ -439,12 +445,12 @@ def agenda_measure_detail(request: HttpRequest, kommune_slug: str, measure_id: i
 
 @router.patch(
     MEASURES + "/{measure_id}",
-    response={200: MeasureDetailOut, **WRITE_ERRORS},
+    response={200: AgendaMeasureDetailOut, **WRITE_ERRORS},
     summary="Maßnahme ändern",
     url_name="agenda_measure_update",
 )
 def agenda_measure_update(
-    request: HttpRequest, kommune_slug: str, measure_id: int, payload: MeasurePatch
+    request: HttpRequest, kommune_slug: str, measure_id: int, payload: AgendaMeasurePatch
 ) -> dict[str, Any]:
     """Ändert nur die gesendeten Felder; ein neuer `status` kommt mit `note` in den Statusverlauf. Listen
     (`handlungsfeld_ids`, `goal_ids`) ersetzen die ganze Liste. Eine neue federführende Einheit muss im eigenen

@@ -60,14 +60,14 @@ Subject = Annotated[str, Field(max_length=300), AfterValidator(clean_text)]
 # --- shapes: agenda and versions --------------------------------------------------------------------
 
 
-class LeitsatzOut(Schema):
+class AgendaLeitsatzOut(Schema):
     id: int
     text: str
     position: int
     version: int
 
 
-class HandlungsfeldOut(Schema):
+class AgendaHandlungsfeldOut(Schema):
     id: int
     key: str = Field(description="Schlüssel; bleibt über die Fassungen gleich (Filter `handlungsfeld` der Maßnahmen).")
     name: str
@@ -77,7 +77,7 @@ class HandlungsfeldOut(Schema):
     version: int
 
 
-class VersionSummaryOut(Schema):
+class AgendaVersionSummaryOut(Schema):
     id: int
     number: int = Field(description="Nummer der Fassung (1, 2, …).")
     state: str = Field(description="entwurf oder beschlossen.")
@@ -90,23 +90,23 @@ class VersionSummaryOut(Schema):
     version: int
 
 
-class VersionOut(VersionSummaryOut):
+class AgendaVersionOut(AgendaVersionSummaryOut):
     vision: str
-    leitsaetze: list[LeitsatzOut]
-    handlungsfelder: list[HandlungsfeldOut]
+    leitsaetze: list[AgendaLeitsatzOut]
+    handlungsfelder: list[AgendaHandlungsfeldOut]
 
 
-class VersionPage(Schema):
+class AgendaVersionPage(Schema):
     count: int
     limit: int
     offset: int
-    items: list[VersionSummaryOut]
+    items: list[AgendaVersionSummaryOut]
 
 
 class AgendaOut(Schema):
     created: bool = Field(description="Hat die Kommune eine Digitale Agenda angelegt?")
     title: str
-    current: VersionOut | None = Field(
+    current: AgendaVersionOut | None = Field(
         description="Die geltende Fassung: die neueste beschlossene, vor dem ersten Beschluss der Entwurf."
     )
     decided_id: int | None = Field(description="Die neueste beschlossene Fassung.")
@@ -118,13 +118,13 @@ class AgendaIn(InputSchema):
     vision: LongText = ""
 
 
-class VersionPatch(PatchSchema):
+class AgendaVersionPatch(PatchSchema):
     NOT_NULL = frozenset({"vision"})
 
     vision: LongText | None = None
 
 
-class PageFilters(Schema):
+class AgendaPageFilters(Schema):
     limit: Limit = 100
     offset: Offset = 0
 
@@ -132,7 +132,7 @@ class PageFilters(Schema):
 # --- shapes: goals ------------------------------------------------------------------------------------
 
 
-class GoalOut(Schema):
+class AgendaGoalOut(Schema):
     id: int
     kind: str = Field(description="wirkungsziel (strategisch) oder operativ (gehört zu einem Wirkungsziel).")
     kind_label: str
@@ -148,14 +148,14 @@ class GoalOut(Schema):
     version: int
 
 
-class GoalPage(Schema):
+class AgendaGoalPage(Schema):
     count: int
     limit: int
     offset: int
-    items: list[GoalOut]
+    items: list[AgendaGoalOut]
 
 
-class GoalCreate(InputSchema):
+class AgendaGoalCreate(InputSchema):
     kind: KindKey
     parent_id: DbId | None = Field(None, description="Für ein operatives Ziel: das Wirkungsziel (Pflicht).")
     title: Title
@@ -165,7 +165,7 @@ class GoalCreate(InputSchema):
     position: Position | None = None
 
 
-class GoalPatch(PatchSchema):
+class AgendaGoalPatch(PatchSchema):
     NOT_NULL = frozenset({"kind", "title", "description", "effect", "handlungsfeld_ids", "position"})
 
     kind: KindKey | None = None
@@ -177,7 +177,7 @@ class GoalPatch(PatchSchema):
     position: Position | None = None
 
 
-class GoalFilters(Schema):
+class AgendaGoalFilters(Schema):
     art: KindKey | None = Field(None, description="Nur Wirkungsziele oder nur operative Ziele.")
     limit: Limit = 100
     offset: Offset = 0
@@ -188,7 +188,7 @@ GOAL_NAMES = {"parent": "parent_id", "handlungsfelder": "handlungsfeld_ids"}
 # --- shapes: council decisions ------------------------------------------------------------------------
 
 
-class DecisionOut(Schema):
+class AgendaDecisionOut(Schema):
     id: int
     body: str = Field(description="Gremium, z. B. Rat oder Hauptausschuss.")
     decided_on: datetime.date
@@ -202,14 +202,14 @@ class DecisionOut(Schema):
     version: int
 
 
-class DecisionPage(Schema):
+class AgendaDecisionPage(Schema):
     count: int
     limit: int
     offset: int
-    items: list[DecisionOut]
+    items: list[AgendaDecisionOut]
 
 
-class DecisionCreate(InputSchema):
+class AgendaDecisionCreate(InputSchema):
     body: Title
     decided_on: DateText
     drucksache: Short = ""
@@ -220,7 +220,7 @@ class DecisionCreate(InputSchema):
     oparl_id: Url = ""
 
 
-class DecisionPatch(PatchSchema):
+class AgendaDecisionPatch(PatchSchema):
     NOT_NULL = frozenset({"body", "decided_on", "drucksache", "title", "beratungsfolge", "result", "link", "oparl_id"})
 
     body: Title | None = None
@@ -353,9 +353,12 @@ def agenda_create(request: HttpRequest, kommune_slug: str, payload: AgendaIn) ->
 
 
 @router.get(
-    AGENDA + "/fassungen", response=VersionPage, summary="Fassungen der Digitalen Agenda", url_name="agenda_versions"
+    AGENDA + "/fassungen",
+    response=AgendaVersionPage,
+    summary="Fassungen der Digitalen Agenda",
+    url_name="agenda_versions",
 )
-def agenda_versions(request: HttpRequest, kommune_slug: str, filters: Query[PageFilters]) -> dict[str, Any]:
+def agenda_versions(request: HttpRequest, kommune_slug: str, filters: Query[AgendaPageFilters]) -> dict[str, Any]:
     """Alle Fassungen, die älteste zuerst: beschlossene (eingefroren) und der Entwurf."""
     rows = selectors.versions(tenant(request).kommune)
     return {
@@ -368,7 +371,7 @@ def agenda_versions(request: HttpRequest, kommune_slug: str, filters: Query[Page
 
 @router.get(
     AGENDA + "/fassungen/{agenda_version_id}",
-    response={200: VersionOut, **READ_ERRORS},
+    response={200: AgendaVersionOut, **READ_ERRORS},
     summary="Eine Fassung der Digitalen Agenda",
     url_name="agenda_version_detail",
 )
@@ -379,12 +382,12 @@ def agenda_version_detail(request: HttpRequest, kommune_slug: str, agenda_versio
 
 @router.patch(
     AGENDA + "/fassungen/{agenda_version_id}",
-    response={200: VersionOut, **WRITE_ERRORS},
+    response={200: AgendaVersionOut, **WRITE_ERRORS},
     summary="Vision eines Entwurfs ändern",
     url_name="agenda_version_update",
 )
 def agenda_version_update(
-    request: HttpRequest, kommune_slug: str, agenda_version_id: int, payload: VersionPatch
+    request: HttpRequest, kommune_slug: str, agenda_version_id: int, payload: AgendaVersionPatch
 ) -> dict[str, Any]:
     """Ändert die Vision eines Entwurfs. Eine beschlossene Fassung ist eingefroren: 409 mit dem Grund.
     `version` muss die zuletzt gelesene sein, sonst 409."""
@@ -408,8 +411,8 @@ def agenda_version_update(
 # --- goals --------------------------------------------------------------------------------------------
 
 
-@router.get(BASE + "/ziele", response=GoalPage, summary="Ziele der Digitalen Agenda", url_name="agenda_goal_list")
-def agenda_goal_list(request: HttpRequest, kommune_slug: str, filters: Query[GoalFilters]) -> dict[str, Any]:
+@router.get(BASE + "/ziele", response=AgendaGoalPage, summary="Ziele der Digitalen Agenda", url_name="agenda_goal_list")
+def agenda_goal_list(request: HttpRequest, kommune_slug: str, filters: Query[AgendaGoalFilters]) -> dict[str, Any]:
     """Wirkungsziele und operative Ziele mit der Wirkung, der sie dienen, ihren Handlungsfeldern, Kennzahlen und
     Maßnahmen; seitenweise mit `limit` und `offset`."""
     kommune = tenant(request).kommune
@@ -419,9 +422,12 @@ def agenda_goal_list(request: HttpRequest, kommune_slug: str, filters: Query[Goa
 
 
 @router.post(
-    BASE + "/ziele", response={201: GoalOut, **WRITE_ERRORS}, summary="Ziel anlegen", url_name="agenda_goal_create"
+    BASE + "/ziele",
+    response={201: AgendaGoalOut, **WRITE_ERRORS},
+    summary="Ziel anlegen",
+    url_name="agenda_goal_create",
 )
-def agenda_goal_create(request: HttpRequest, kommune_slug: str, payload: GoalCreate) -> Status[dict[str, Any]]:
+def agenda_goal_create(request: HttpRequest, kommune_slug: str, payload: AgendaGoalCreate) -> Status[dict[str, Any]]:
     """Ein Wirkungsziel oder ein operatives Ziel unter einem Wirkungsziel (`parent_id`). Ids aus einer anderen
     Kommune werden nicht gefunden (422)."""
     ctx = tenant(request)
@@ -434,7 +440,7 @@ def agenda_goal_create(request: HttpRequest, kommune_slug: str, payload: GoalCre
 
 @router.get(
     BASE + "/ziele/{goal_id}",
-    response={200: GoalOut, **READ_ERRORS},
+    response={200: AgendaGoalOut, **READ_ERRORS},
     summary="Ein Ziel",
     url_name="agenda_goal_detail",
 )
@@ -444,11 +450,13 @@ def agenda_goal_detail(request: HttpRequest, kommune_slug: str, goal_id: int) ->
 
 @router.patch(
     BASE + "/ziele/{goal_id}",
-    response={200: GoalOut, **WRITE_ERRORS},
+    response={200: AgendaGoalOut, **WRITE_ERRORS},
     summary="Ziel ändern",
     url_name="agenda_goal_update",
 )
-def agenda_goal_update(request: HttpRequest, kommune_slug: str, goal_id: int, payload: GoalPatch) -> dict[str, Any]:
+def agenda_goal_update(
+    request: HttpRequest, kommune_slug: str, goal_id: int, payload: AgendaGoalPatch
+) -> dict[str, Any]:
     """Ändert nur die gesendeten Felder; `handlungsfeld_ids` ersetzt die ganze Liste. `version` muss die zuletzt
     gelesene sein, sonst 409."""
     ctx = tenant(request)
@@ -484,8 +492,10 @@ def agenda_goal_delete(request: HttpRequest, kommune_slug: str, goal_id: int, ve
 # --- council decisions --------------------------------------------------------------------------------
 
 
-@router.get(BASE + "/beschluesse", response=DecisionPage, summary="Gremienbeschlüsse", url_name="agenda_decision_list")
-def agenda_decision_list(request: HttpRequest, kommune_slug: str, filters: Query[PageFilters]) -> dict[str, Any]:
+@router.get(
+    BASE + "/beschluesse", response=AgendaDecisionPage, summary="Gremienbeschlüsse", url_name="agenda_decision_list"
+)
+def agenda_decision_list(request: HttpRequest, kommune_slug: str, filters: Query[AgendaPageFilters]) -> dict[str, Any]:
     """Beschlüsse von Rat und Ausschüssen zur Digitalen Agenda, der neueste zuerst."""
     rows = reads.decisions(tenant(request).kommune)
     return {
@@ -498,11 +508,13 @@ def agenda_decision_list(request: HttpRequest, kommune_slug: str, filters: Query
 
 @router.post(
     BASE + "/beschluesse",
-    response={201: DecisionOut, **WRITE_ERRORS},
+    response={201: AgendaDecisionOut, **WRITE_ERRORS},
     summary="Gremienbeschluss erfassen",
     url_name="agenda_decision_create",
 )
-def agenda_decision_create(request: HttpRequest, kommune_slug: str, payload: DecisionCreate) -> Status[dict[str, Any]]:
+def agenda_decision_create(
+    request: HttpRequest, kommune_slug: str, payload: AgendaDecisionCreate
+) -> Status[dict[str, Any]]:
     """Erfasst einen Beschluss, wie ihn das Ratsinformationssystem nennt: Gremium, Datum, Drucksache,
     Beratungsfolge, Ergebnis und Link (oder OParl-Objekt)."""
     ctx = tenant(request)
@@ -517,7 +529,7 @@ def agenda_decision_create(request: HttpRequest, kommune_slug: str, payload: Dec
 
 @router.get(
     BASE + "/beschluesse/{decision_id}",
-    response={200: DecisionOut, **READ_ERRORS},
+    response={200: AgendaDecisionOut, **READ_ERRORS},
     summary="Ein Gremienbeschluss",
     url_name="agenda_decision_detail",
 )
@@ -527,12 +539,12 @@ def agenda_decision_detail(request: HttpRequest, kommune_slug: str, decision_id:
 
 @router.patch(
     BASE + "/beschluesse/{decision_id}",
-    response={200: DecisionOut, **WRITE_ERRORS},
+    response={200: AgendaDecisionOut, **WRITE_ERRORS},
     summary="Gremienbeschluss ändern",
     url_name="agenda_decision_update",
 )
 def agenda_decision_update(
-    request: HttpRequest, kommune_slug: str, decision_id: int, payload: DecisionPatch
+    request: HttpRequest, kommune_slug: str, decision_id: int, payload: AgendaDecisionPatch
 ) -> dict[str, Any]:
     """Ändert nur die gesendeten Felder. `version` muss die zuletzt gelesene sein, sonst 409."""
     ctx = tenant(request)
