@@ -25,6 +25,7 @@ from django.db import transaction
 from kompass.accounts.models import User
 from kompass.accounts.services import membership_create
 from kompass.audit.context import change_context
+from kompass.demo.agenda import AgendaSummary, agenda_snapshot, load_agenda
 from kompass.demo.assessment import AssessmentSummary, load_assessment
 from kompass.demo.roles import load_role_models, role_snapshot
 from kompass.org.models import OrgUnit, Person
@@ -474,6 +475,7 @@ class DemoSummary:
     users: int
     assignments: int = 0
     assessment: AssessmentSummary | None = None  # the self-assessment (kompass.demo.assessment)
+    agenda: AgendaSummary | None = None  # Musterstadt's digital agenda (kompass.demo.agenda)
 
 
 def load_demo() -> DemoSummary:
@@ -494,7 +496,8 @@ def load_demo() -> DemoSummary:
         _create_memberships(kommunen, users)
         assignments = load_role_models(kommunen, plans)
         assessment = load_assessment(kommunen)
-    return DemoSummary(kommunen, units, people, len(users), assignments, assessment)
+        agenda = load_agenda(kommunen)
+    return DemoSummary(kommunen, units, people, len(users), assignments, assessment, agenda)
 
 
 def _create_users(plan: KommunePlan) -> dict[str, User]:
@@ -601,4 +604,5 @@ def demo_snapshot() -> dict[str, Any]:
         "people": sorted(people, key=repr),
         "members": sorted(members, key=repr),
         "assignments": role_snapshot(slugs),
+        "agenda": agenda_snapshot(slugs),
     }

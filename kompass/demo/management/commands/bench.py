@@ -10,7 +10,11 @@ warm-ups, plus the SQL queries of one request. Budgets (product brief): every pa
 and 300 Lotsen) p95 ≤ 200 ms and a full run of the role checks ≤ 500 ms; the self-assessment
 (issue 9, a campaign of 8,000 respondents × 60 criteria = 480,000 answers, `bench_assessment`):
 result pages and the API's results p95 ≤ 150 ms, the survey's question page p95 ≤ 50 ms, the PDF
-report ≤ 3 s, and the time of `results.store` over the 480,000 answers (reported, no budget).
+report ≤ 3 s, and the time of `results.store` over the 480,000 answers (reported, no budget); the
+digital agenda (issue 10, 400 measures, 2,000 KPIs × 36 values, `bench_agenda`): agenda tree,
+portfolio, measure detail, board and KPI list p95 ≤ 100 ms, the council report PDF ≤ 5 s, the
+cached public page p95 ≤ 20 ms, and an import of 72,000 KPI values ≤ 10 s. Routes that do not
+exist (yet) are listed as NICHT VORHANDEN.
 
 Later issues add their pages to `PAGES` (and their data to `bench_profile.generate_profile`).
 """
@@ -35,9 +39,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import Resolver404, resolve, reverse
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
 from kompass.core.runtime import freeze_startup_heap
+from kompass.demo import bench_agenda
 from kompass.demo import bench_profile as profile
 from kompass.demo.bench_assessment import ANSWERS
 
@@ -49,6 +54,11 @@ PDF_BUDGET_MS = 3000.0
 PDF_RUNS = 5  # a PDF takes seconds: fewer runs than the pages
 STORE_RUNS = 3  # results.store over 480,000 answers
 IMPORT_BUDGET_S = 20.0
+AGENDA_PAGE_BUDGET_MS = 100.0
+AGENDA_PDF_BUDGET_MS = 5000.0
+AGENDA_PDF_RUNS = 3
+PUBLIC_PAGE_BUDGET_MS = 20.0
+KPI_IMPORT_BUDGET_S = 10.0
 CHILD_ENV = "KOMPASS_BENCH_DATABASE"
 
 
@@ -69,6 +79,7 @@ class BenchContext:
     lotse_role: Any = None  # the Lotsen role of the adopted role model (300 holders)
     campaign: Any = None  # the closed campaign of the self-assessment (8,000 respondents)
     survey_token: str = ""  # a personal link of the open campaign
+    measure: Any = None  # a measure of the agenda in Umsetzung (issue 10)
 
 
 @dataclass(frozen=True)
@@ -96,6 +107,29 @@ def _results(name: str) -> Callable[[BenchContext], str]:
 def _survey_page(ctx: BenchContext) -> str:
     path = reverse("public:survey_questions", kwargs={"kommune_slug": ctx.slug, "token": ctx.survey_token})
     return f"{path}?seite=1"
+
+
+MISSING_PREFIX = "/nicht-vorhanden/"
+
+
+def _agenda(name: str, *args: Callable[[BenchContext], Any]) -> Callable[[BenchContext], str]:
+    """A page of the digital agenda; a route that does not exist (yet) gives a path that resolves to
+    nothing, so the page is listed as NICHT VORHANDEN instead of failing the run."""
+
+    def build(ctx: BenchContext) -> str:
+        try:
+            return _url(name, *args)(ctx)
+        except NoReverseMatch:
+            return f"{MISSING_PREFIX}{name}"
+
+    return build
+
+
+def _public_agenda(ctx: BenchContext) -> str:
+    try:
+        return reverse("public:agenda", kwargs={"kommune_slug": ctx.slug})
+    except NoReverseMatch:
+        return f"{MISSING_PREFIX}public:agenda"
 
 
 def _filtered_people(ctx: BenchContext) -> str:
@@ -134,6 +168,19 @@ PAGES: list[Page] = [
     Page("API: Ergebnisse einer Umfrage", lambda c: f"/api/v1/kommunen/{c.slug}/umfragen/{c.campaign.pk}/ergebnisse"),
     Page("Umfrage: Fragenseite (ohne Anmeldung)", _survey_page, SURVEY_PAGE_BUDGET_MS),
     Page("Selbstbewertung: Bericht (PDF)", _results("results_pdf"), PDF_BUDGET_MS, max_runs=PDF_RUNS),
+    # Digital agenda (issue 10): 400 measures, 2,000 KPIs × 36 values.
+    Page("Agenda: Baum", _agenda("agenda:overview"), AGENDA_PAGE_BUDGET_MS),
+    Page("Agenda: Portfolio", _agenda("agenda:portfolio"), AGENDA_PAGE_BUDGET_MS),
+    Page("Agenda: Maßnahme, Detail", _agenda("agenda:measure_detail", lambda c: c.measure.pk), AGENDA_PAGE_BUDGET_MS),
+    Page("Agenda: Board", _agenda("agenda:board"), AGENDA_PAGE_BUDGET_MS),
+    Page("Agenda: Kennzahlen, Liste", _agenda("agenda:kpi_list"), AGENDA_PAGE_BUDGET_MS),
+    Page(
+        "Agenda: Sachstandsbericht (PDF)",
+        _agenda("agenda:council_report_pdf"),
+        AGENDA_PDF_BUDGET_MS,
+        max_runs=AGENDA_PDF_RUNS,
+    ),
+    Page("Agenda: öffentliche Seite (Cache)", _public_agenda, PUBLIC_PAGE_BUDGET_MS),
 ]
 
 
@@ -271,6 +318,31 @@ def measure_import(ctx: BenchContext, import_kommune: Any) -> Result:
         result.verdict = f"FEHLER ({imported} von {len(rows)} importiert) {issues}"[:200]
     else:
         result.verdict = "OK" if elapsed <= IMPORT_BUDGET_S else "ÜBER BUDGET"
+    return result
+
+
+def measure_kpi_import(ctx: BenchContext) -> Result:
+    """Import 72,000 KPI values (36 new months for each of the 2,000 KPIs, CSV) through the service
+    `kpi_values_import`, all or nothing; the imported values are removed again afterwards."""
+    from kompass.agenda.models import KPIValue
+    from kompass.agenda.services import kpi_values_import
+
+    data, days = bench_agenda.kpi_import_file(ctx.kommune)
+    rows = data.count(b"\n") - 1
+    result = Result(f"Import {_de(rows)} Kennzahlenwerte (CSV)", f"{KPI_IMPORT_BUDGET_S:.0f} s")
+    started = time.perf_counter()
+    report = kpi_values_import(kommune=ctx.kommune, actor=ctx.admin, filename="kennzahlen.csv", data=data,
+                               dry_run=False)  # fmt: skip
+    elapsed = time.perf_counter() - started
+    new = KPIValue.objects.for_kommune(ctx.kommune).filter(measured_on__in=days)
+    imported = new.count()
+    new.delete()  # a fresh start for the next run
+    result.median = result.p95 = f"{elapsed * 1000:.0f}"
+    if imported != rows:
+        issues = "; ".join(str(issue) for issue in report.issues[:3])
+        result.verdict = f"FEHLER ({imported} von {rows} importiert) {issues}"[:200]
+    else:
+        result.verdict = "OK" if elapsed <= KPI_IMPORT_BUDGET_S else "ÜBER BUDGET"
     return result
 
 
@@ -418,6 +490,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  fertig in {time.perf_counter() - started:.1f} s")
         self._role_profile()
         self._assessment_profile()
+        self._agenda_profile()
         ctx, import_kommune = self._context()
         client = Client()
         client.force_login(ctx.admin)
@@ -431,6 +504,8 @@ class Command(BaseCommand):
             results.append(measure_result_store(ctx, STORE_RUNS))
         if not no_import and not page:
             results.append(measure_import(ctx, import_kommune))
+        if not no_import and (not page or "kennzahlenwerte" in page.lower()):
+            results.append(measure_kpi_import(ctx))
         self._print(results, runs, warmups)
         if any(r.failed for r in results):
             raise CommandError("Mindestens eine Messung liegt über dem Budget oder ist fehlgeschlagen.")
@@ -470,6 +545,24 @@ class Command(BaseCommand):
             f"{store_seconds:.1f} s"
         )
 
+    def _agenda_profile(self) -> None:
+        """The digital agenda of the Großstadt (issue 10), added to a profile that does not have it yet."""
+        from kompass.tenancy.models import Kommune
+
+        city = Kommune.objects.get(slug=profile.PROFILE_SLUG)
+        if bench_agenda.agenda_profile_present(city):
+            return
+        started = time.perf_counter()
+        self.stdout.write(
+            f"Erzeuge die Digitale Agenda der Großstadt ({bench_agenda.MEASURES} Maßnahmen, "
+            f"{_de(bench_agenda.KPIS)} Kennzahlen × {bench_agenda.MONTHS} Werte) …"
+        )
+        bench_agenda.generate_agenda_profile(city)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        self.stdout.write(f"  fertig in {time.perf_counter() - started:.1f} s")
+
     def _context(self) -> tuple[BenchContext, Any]:
         from kompass.accounts.models import User
         from kompass.accounts.services import api_token_create
@@ -491,6 +584,7 @@ class Command(BaseCommand):
 
         ctx.campaign, open_campaign = bench_assessment.bench_campaigns(kommune)
         ctx.survey_token = bench_assessment.survey_token(kommune, open_campaign)
+        ctx.measure = bench_agenda.bench_measure(kommune)
         return ctx, Kommune.objects.get(slug=profile.IMPORT_SLUG)
 
     def _print(self, results: list[Result], runs: int, warmups: int) -> None:
@@ -500,7 +594,8 @@ class Command(BaseCommand):
         size = (
             f"{_de(sum(profile.LEVEL_SIZES))} Einheiten, {_de(profile.PEOPLE)} Personen, "
             f"{_de(ASSIGNMENTS)} Rollenzuordnungen ({LOTSEN} Lotsen), Selbstbewertung mit {_de(ANSWERS)} Antworten "
-            f"({_de(RESPONDENTS)} Antwortbögen × {CRITERIA} Kriterien)"
+            f"({_de(RESPONDENTS)} Antwortbögen × {CRITERIA} Kriterien), Digitale Agenda mit "
+            f"{bench_agenda.MEASURES} Maßnahmen und {_de(bench_agenda.KPIS)} Kennzahlen × {bench_agenda.MONTHS} Werte"
         )
         self.stdout.write(
             f"Großstadt-Profil auf {connection.vendor}: {size} in {len(profile.LEVEL_SIZES)} Ebenen; "

@@ -47,3 +47,5 @@ class Command(BaseCommand):
         )
         if summary.assessment is not None:
             self.stdout.write(f"Selbstbewertung: {summary.assessment.describe()}.")
+        if summary.agenda is not None:
+            self.stdout.write(f"Digitale Agenda Musterstadt: {summary.agenda.describe()}.")
