@@ -1,5 +1,6 @@
 """What the agenda registers in the extension points of the apps below it (from `ready`):
-its rules and their data loader in the Rollen-Check, and its tables with personal data."""
+its rules and their data loader in the Rollen-Check, its tables with personal data, its evidence
+for the self-assessment's Steuerung fields, and each area's own registrations."""
 
 from __future__ import annotations
 
@@ -55,6 +56,21 @@ def _role_check() -> None:
         FINDING_GROUP_TITLES.register(FindingGroupTitle(key=key, title=title))
 
 
+def _evidence() -> None:
+    from kompass.agenda import evidence
+    from kompass.core.extensions import EVIDENCE_PROVIDERS, EvidenceProvider
+
+    EVIDENCE_PROVIDERS.register(
+        EvidenceProvider(
+            key="agenda.steuerung",
+            title=_("Digitale Agenda"),
+            field_keys=evidence.FIELD_KEYS,
+            collect=evidence.collect,
+            order=20,
+        )
+    )
+
+
 def register() -> None:
     from kompass.agenda import (
         council_registrations,
@@ -65,5 +81,6 @@ def register() -> None:
 
     _personal_data()
     _role_check()
+    _evidence()
     for area in (strategy_registrations, measures_registrations, kpis_registrations, council_registrations):
         area.register()
