@@ -1,0 +1,319 @@
+"""The public transparency page of the digital agenda (`/p/<slug>/digitale-agenda/`): what it
+shows, when it is open, the switch, and the stamp its cache is keyed by.
+
+Opt-in: the page is open only while the Kommune has switched it on (`AgendaSettings.
+public_page_enabled`, off by default) and has a decided version; until then its address is 404.
+It shows the decided version in force (vision, Leitsätze, Handlungsfelder), each measure with its
+status — ideas are internal and left out — and the KPIs the Kommune marks public, each with its
+chart and table. No person is named: a measure names its accountable role and its unit, never
+the holder; status report texts and authors stay inside.
+
+Cache: the rendered page is kept in Django's cache under the Kommune's change stamp
+(`change_stamp`): the newest entry of its audit log. Every write of the agenda's services (a
+measure's status, a KPI or its values, a new decided version, the switch) writes its audit entry
+in the same transaction (quality decision 5), and so does every change of the role model and the
+org units whose names the page shows; the next request finds a new stamp and renders again. The
+stamp is never older than a committed change, so the cache cannot serve a page from before it for
+longer than its lifetime (`CACHE_SECONDS`, as long as shared caches may keep it anyway).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kompass.agenda import kpi_status, selectors
+from kompass.agenda.council_report import day, number
+from kompass.agenda.models import (
+    KPI,
+    AgendaSettings,
+    AgendaVersion,
+    Handlungsfeld,
+    KPIValue,
+    Measure,
+    MeasureStatus,
+    VersionState,
+)
+from kompass.agenda.services.common import apply_update, create, locked, text
+from kompass.audit.models import AuditEntry
+from kompass.audit.services import snapshot
+from kompass.core.actors import Actor
+from kompass.reports import charts
+from kompass.reports.charts import Chart
+from kompass.tenancy.models import Kommune
+
+PUBLICATION_KEY = "digitale-agenda"
+CACHE_SECONDS = 300
+# Ideas are not decided: the public page shows what the Kommune has set out to do.
+PUBLIC_STATUSES = (
+    MeasureStatus.GEPLANT,
+    MeasureStatus.IN_UMSETZUNG,
+    MeasureStatus.ABGESCHLOSSEN,
+    MeasureStatus.GESTOPPT,
+)
+CHART_POINTS = 36  # the last three years of monthly values
+TEXT_LIMIT = 5000
+
+
+# --- open or not -----------------------------------------------------------------------------------
+
+
+def is_published(kommune: Kommune) -> bool:
+    """Switched on and with a decided version (one query); the `Publication` of the page."""
+    decided = AgendaVersion.objects.for_kommune(kommune).filter(state=VersionState.BESCHLOSSEN)
+    return (
+        AgendaSettings.objects.for_kommune(kommune)
+        .filter(public_page_enabled=True)
+        .filter(Exists(decided.filter(kommune=OuterRef("kommune"))))
+        .exists()
+    )
+
+
+def change_stamp(kommune: Kommune) -> int:
+    """The Kommune's newest audit entry: it changes with every change the page could show (one
+    query on the audit log's index by Kommune and time)."""
+    newest = AuditEntry.objects.for_kommune(kommune).order_by("-created_at", "-pk").values_list("pk", flat=True)
+    return newest.first() or 0
+
+
+@transaction.atomic
+def public_settings_update(
+    *, kommune: Kommune, actor: Actor, data: Mapping[str, Any], expected_version: int | None = None
+) -> AgendaSettings:
+    """Switch the public page on or off and set its introduction and its own text in Leichte Sprache."""
+    row = AgendaSettings.objects.for_kommune(kommune).first()
+    if row is None:
+        row = create(kommune, actor, AgendaSettings(kommune=kommune))
+        expected_version = None  # the defaults the form showed are this new row
+    row = locked(kommune, AgendaSettings, row, expected_version)
+    before = snapshot(row, AgendaSettings.AUDIT_FIELDS)
+    values: dict[str, Any] = {}
+    if "public_page_enabled" in data:
+        values["public_page_enabled"] = bool(data["public_page_enabled"])
+    for name in ("public_intro", "public_easy_text"):
+        if name in data:
+            values[name] = text(data[name], TEXT_LIMIT)
+    return apply_update(kommune, actor, row, values, before)
+
+
+# --- what the page shows ---------------------------------------------------------------------------
+
+
+@dataclass
+class PublicMeasure:
+    title: str
+    description: str
+    status: str
+    status_label: str
+    role: str
+    unit: str
+    period: str
+
+
+@dataclass
+class PublicField:
+    name: str
+    description: str
+    measures: list[PublicMeasure] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PublicKpi:
+    anchor: str
+    name: str
+    unit: str
+    baseline: str
+    target: str
+    current: str
+    status: str
+    status_code: str
+    belongs_to: str
+    chart: Chart | None
+
+
+@dataclass
+class PublicAgenda:
+    kommune_name: str
+    title: str
+    intro: str
+    easy_text: str
+    version: AgendaVersion
+    decision_text: str
+    vision: str
+    leitsaetze: list[str]
+    fields: list[PublicField]
+    counts: list[tuple[str, str, int]]
+    kpis: list[PublicKpi]
+    kpi_explanation: str
+    today: datetime.date
+
+    @property
+    def measure_total(self) -> int:
+        return sum(n for _code, _label, n in self.counts)
+
+    def count(self, code: str) -> int:
+        return next((n for c, _label, n in self.counts if c == code), 0)
+
+    @property
+    def running(self) -> int:
+        return self.count(MeasureStatus.IN_UMSETZUNG)
+
+    @property
+    def done(self) -> int:
+        return self.count(MeasureStatus.ABGESCHLOSSEN)
+
+    @property
+    def planned(self) -> int:
+        return self.count(MeasureStatus.GEPLANT)
+
+
+def content(kommune: Kommune) -> PublicAgenda | None:
+    """What the public page shows (a fixed number of queries); None without a decided version."""
+    version = selectors.decided_version(kommune)
+    if version is None:
+        return None
+    agenda = selectors.agenda(kommune)
+    settings = selectors.settings(kommune)
+    fields = list(selectors.handlungsfelder(kommune, version))
+    sections, counts = _sections(kommune, fields)
+    return PublicAgenda(
+        kommune_name=kommune.name,
+        title=agenda.title if agenda else _("Digitale Agenda"),
+        intro=settings.public_intro,
+        easy_text=settings.public_easy_text,
+        version=version,
+        decision_text=_decision_text(version),
+        vision=version.vision,
+        leitsaetze=[item.text for item in selectors.leitsaetze(kommune, version)],
+        fields=sections,
+        counts=counts,
+        kpis=_kpis(kommune),
+        kpi_explanation=kpi_status.explanation(),
+        today=timezone.localdate(),
+    )
+
+
+def _decision_text(version: AgendaVersion) -> str:
+    decision = version.decision
+    text = _("Fassung %(n)d, beschlossen am %(day)s") % {"n": version.number, "day": day(version.decided_on)}
+    if decision is not None:
+        text += " " + _("vom Gremium „%(body)s“") % {"body": decision.body}
+        if decision.drucksache:
+            text += " " + _("(Drucksache %(number)s)") % {"number": decision.drucksache}
+    return text
+
+
+def _period(measure: Measure) -> str:
+    if measure.starts_on and measure.ends_on:
+        return f"{measure.starts_on:%m/%Y} – {measure.ends_on:%m/%Y}"
+    if measure.starts_on:
+        return _("ab %(month)s") % {"month": f"{measure.starts_on:%m/%Y}"}
+    if measure.ends_on:
+        return _("bis %(month)s") % {"month": f"{measure.ends_on:%m/%Y}"}
+    return "–"
+
+
+def _sections(kommune: Kommune, fields: list[Handlungsfeld]) -> tuple[list[PublicField], list[tuple[str, str, int]]]:
+    """The measures (not ideas) under the version's Handlungsfelder by key; others under "Weitere"."""
+    measures = list(
+        Measure.objects.for_kommune(kommune)
+        .filter(status__in=PUBLIC_STATUSES)
+        .select_related("accountable_role", "responsible_unit")
+        .order_by("title", "pk")
+    )
+    links = Measure.handlungsfelder.through.objects.filter(
+        measure__kommune=kommune, measure__status__in=PUBLIC_STATUSES
+    )
+    keys: dict[int, set[str]] = defaultdict(set)
+    for measure_id, key in links.values_list("measure_id", "handlungsfeld__key"):
+        keys[measure_id].add(key)
+    sections = {f.key: PublicField(f.name, f.description) for f in fields}
+    others = PublicField(_("Weitere Maßnahmen"), "")
+    labels = dict(MeasureStatus.choices)
+    for m in measures:
+        row = PublicMeasure(
+            title=m.title,
+            description=m.description,
+            status=m.status,
+            status_label=str(labels[m.status]),
+            role=m.accountable_role.name if m.accountable_role else "–",
+            unit=m.responsible_unit.name if m.responsible_unit else "–",
+            period=_period(m),
+        )
+        placed = [sections[key] for key in sorted(keys.get(m.pk, ())) if key in sections]
+        for section in placed or [others]:
+            section.measures.append(row)
+    counted = Counter(m.status for m in measures)
+    counts = [(str(code), str(labels[code]), counted.get(code, 0)) for code in PUBLIC_STATUSES]
+    result = list(sections.values()) + ([others] if others.measures else [])
+    return result, counts
+
+
+def _kpis(kommune: Kommune) -> list[PublicKpi]:
+    """The public KPIs with their latest value, status and chart (values and the plan line)."""
+    kpis = list(
+        KPI.objects.for_kommune(kommune).filter(is_public=True).select_related("goal", "measure").order_by("name", "pk")
+    )
+    series: dict[int, list[KPIValue]] = defaultdict(list)
+    values = KPIValue.objects.for_kommune(kommune).filter(kpi__is_public=True).order_by("measured_on", "id")
+    for value in values:
+        series[value.kpi_id].append(value)
+    found = []
+    for kpi in kpis:
+        points = series.get(kpi.pk, [])[-CHART_POINTS:]
+        latest = points[-1] if points else None
+        status = selectors.status_of(kpi, latest)
+        found.append(
+            PublicKpi(
+                anchor=f"kennzahl-{kpi.pk}",
+                name=kpi.name,
+                unit=kpi.unit,
+                baseline=f"{number(kpi.baseline_value, kpi.unit)} ({day(kpi.baseline_on)})",
+                target=f"{number(kpi.target_value, kpi.unit)} ({day(kpi.target_on)})",
+                current=f"{number(latest.value, kpi.unit)} ({day(latest.measured_on)})" if latest else "–",
+                status=status.label,
+                status_code=status.code,
+                belongs_to=_belongs_to(kpi),
+                chart=_chart(kpi, points),
+            )
+        )
+    return found
+
+
+def _belongs_to(kpi: KPI) -> str:
+    if kpi.goal is not None:
+        return _("Ziel „%(title)s“") % {"title": kpi.goal.title}
+    if kpi.measure is not None and kpi.measure.status in PUBLIC_STATUSES:
+        return _("Maßnahme „%(title)s“") % {"title": kpi.measure.title}
+    return ""
+
+
+def _chart(kpi: KPI, points: list[KPIValue]) -> Chart | None:
+    if not points:
+        return None
+    line = kpi_status.Line.of(kpi)
+    return charts.line_chart(
+        title=kpi.name,
+        description=_("Gemessene Werte und Soll-Verlauf vom Ausgangswert zum Zielwert, je Stichtag."),
+        labels=_point_labels([p.measured_on for p in points]),
+        series={
+            _("Messwert"): [float(p.value) for p in points],
+            _("Soll-Verlauf"): [float(kpi_status.expected_value(line, p.measured_on)) for p in points],
+        },
+        label_header=_("Stichtag"),
+        unit=kpi.unit,
+    )
+
+
+def _point_labels(days: list[datetime.date]) -> list[str]:
+    """Months (03/2026) when each value has a month of its own, which keeps 36 labels readable."""
+    months = [f"{d:%m/%Y}" for d in days]
+    return months if len(set(months)) == len(months) else [day(d) for d in days]
