@@ -1,7 +1,61 @@
-"""What the agenda's measures area registers in the extension points (called from `registrations.register`)."""
+"""What the agenda's measures area registers in the extension points (called from `registrations.register`):
+the navigation entry "Maßnahmen" in the agenda's group (defined by the strategy area; registered
+here too if it is not there yet)."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from kompass.core.extensions import NAV_ENTRIES, NAV_GROUPS, NavEntry, NavGroup
+
+NAV_GROUP = "agenda"
+
+# The pages of the measures area: the entry "Maßnahmen" is current on each of them.
+MEASURE_PAGES = frozenset(
+    {
+        "portfolio",
+        "bubble",
+        "roadmap",
+        "board",
+        "measure_detail",
+        "measure_create",
+        "measure_edit",
+        "measure_delete",
+        "measure_status",
+        "measure_from_recommendation",
+        *(
+            f"{kind}_{verb}"
+            for kind in ("milestone", "budget", "risk", "impact")
+            for verb in ("create", "edit", "delete")
+        ),
+        "raci_set",
+        "raci_delete",
+        "dependency_add",
+        "dependency_remove",
+    }
+)
+
+
+def _current(match: Any, path: str, url: str) -> bool:
+    return match is not None and match.namespace == "agenda" and match.url_name in MEASURE_PAGES
+
+
+def _navigation() -> None:
+    if NAV_GROUP not in NAV_GROUPS:
+        NAV_GROUPS.register(NavGroup(key=NAV_GROUP, label=_("Digitale Agenda"), order=40))
+    NAV_ENTRIES.register(
+        NavEntry(
+            key="agenda.measures",
+            group=NAV_GROUP,
+            label=_("Maßnahmen"),
+            url_name="agenda:portfolio",
+            order=30,
+            current=_current,
+        )
+    )
+
 
 def register() -> None:
-    pass
+    _navigation()

@@ -65,6 +65,7 @@ SERIES_COLOURS = ("#2044aa", "#b96f00", "#007155", "#9533be", "#006b8c", "#c31c1
 DASHES = ("", "9,5", "2,4", "12,4,2,4", "5,5", "1,3")
 LEGEND_DASHES = ("", "5,3", "2,3", "6,2,2,2", "3,3", "1,2")  # the same, scaled to the legend's small box
 NO_VALUE = "–"
+LINE_LABELS_SHOWN = 10  # at most this many points in time are named under a line chart's axis
 
 KERN_STYLE = Style(
     background="#ffffff",
@@ -274,8 +275,16 @@ def line_chart(
 ) -> Chart:
     """Lines over time (labels are the points in time), each series in its own line style."""
     label_header = label_header or _("Zeitpunkt")
-    # Room on the right: the last point in time is labelled centred under it.
-    chart = pygal.Line(**_config(decimals, unit, value_range, ticks, width=800, height=480), margin_right=48)
+    # Room on the right: the last point in time is labelled centred under it. A long series (a KPI's
+    # monthly values) names only every n-th point under the axis, so the dates do not overlap; the
+    # data table names them all.
+    every = max(1, math.ceil(len(labels) / LINE_LABELS_SHOWN))
+    chart = pygal.Line(
+        **_config(decimals, unit, value_range, ticks, width=800, height=480),
+        margin_right=48,
+        x_labels_major_every=every if every > 1 else None,
+        show_minor_x_labels=every == 1,
+    )
     chart.x_labels = list(labels)
     for index, (name, values) in enumerate(_checked(labels, series)):
         chart.add(name, values, stroke_style=_stroke(index), dots_size=4)

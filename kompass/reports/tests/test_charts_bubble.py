@@ -95,3 +95,14 @@ def test_the_same_arguments_give_the_same_chart_and_other_data_another() -> None
 def test_a_chart_without_series_is_refused() -> None:
     with pytest.raises(charts.ChartError):
         portfolio(series={})
+
+
+def test_a_long_line_chart_names_only_every_nth_point_under_its_axis_and_all_in_the_table() -> None:
+    labels = [f"{day:02d}.01.2026" for day in range(1, 31)]
+    chart = charts.line_chart(title="Verlauf", description="D", labels=labels, series={"Wert": list(range(30))})
+    root = ET.fromstring(str(chart.svg))  # noqa: S314
+    axis = root.find(f".//{NS}g[@class='axis x']")
+    assert axis is not None
+    shown = [t.text for t in axis.iter(f"{NS}text")]
+    assert 1 < len(shown) <= charts.LINE_LABELS_SHOWN and shown[0] == "01.01.2026"
+    assert [row[0] for row in chart.table.rows] == labels
