@@ -491,7 +491,7 @@ class Panel:
 
 def panel(kommune: Kommune, on: datetime.date | None = None) -> Panel | None:
     """The agenda's state for the start page: version, measures and KPIs by status, overdue status
-    reports (seven queries, whatever the number of measures and KPIs); None without an agenda."""
+    reports (nine queries, whatever the number of measures and KPIs); None without an agenda."""
     if not Agenda.objects.for_kommune(kommune).exists():
         return None
     on = on or today()
