@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -230,7 +231,11 @@ class StatusReportForm(forms.Form):
 
     light = forms.ChoiceField(
         label=gettext_lazy("Ampel"),
-        choices=TrafficLight.choices,
+        choices=[
+            (TrafficLight.GRUEN, format_lazy("{} – {}", gettext_lazy("Grün"), TrafficLight.GRUEN.label)),
+            (TrafficLight.GELB, format_lazy("{} – {}", gettext_lazy("Gelb"), TrafficLight.GELB.label)),
+            (TrafficLight.ROT, format_lazy("{} – {}", gettext_lazy("Rot"), TrafficLight.ROT.label)),
+        ],
         widget=forms.RadioSelect,
         error_messages={"required": gettext_lazy("Bitte wählen Sie eine Ampelfarbe.")},
     )
@@ -259,9 +264,9 @@ class StatusReportForm(forms.Form):
     )
 
     LIGHT_HINTS = {
-        TrafficLight.GRUEN: gettext_lazy("Grün: Zeit, Geld und Wirkung wie geplant."),
-        TrafficLight.GELB: gettext_lazy("Gelb: Abweichungen, die die Maßnahme selbst auffangen kann."),
-        TrafficLight.ROT: gettext_lazy("Rot: Ziel, Termin oder Budget nicht ohne Entscheidung zu halten."),
+        TrafficLight.GRUEN: gettext_lazy("Zeit, Geld und Wirkung wie geplant."),
+        TrafficLight.GELB: gettext_lazy("Abweichungen, die die Maßnahme selbst auffangen kann."),
+        TrafficLight.ROT: gettext_lazy("Ziel, Termin oder Budget sind nicht ohne Entscheidung zu halten."),
     }
 
     def service_data(self) -> dict[str, Any]:

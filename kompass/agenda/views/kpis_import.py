@@ -126,9 +126,8 @@ def _apply(request: TenantRequest) -> HttpResponse:
         messages.info(request, _("Der Import wurde verworfen. Es wurde nichts geändert."))
         return redirect(target)
     if pending is None:
-        form = ImportForm()
-        form.add_error(None, _("Diese Vorschau ist nicht mehr gültig. Bitte laden Sie die Datei erneut hoch."))
-        return _page(request, form, status=400)
+        messages.error(request, _("Diese Vorschau ist nicht mehr gültig. Bitte laden Sie die Datei erneut hoch."))
+        return _page(request, ImportForm(), status=400)
     report = services.kpi_values_import(
         kommune=ctx.kommune, actor=ctx.user, filename=pending["filename"], data=pending["data"], dry_run=False
     )
