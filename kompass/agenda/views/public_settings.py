@@ -27,10 +27,6 @@ class PublicSettingsForm(VersionedForm):
     public_page_enabled = forms.BooleanField(
         label=gettext_lazy("Öffentliche Seite der Digitalen Agenda zeigen"),
         required=False,
-        help_text=gettext_lazy(
-            "Die Seite zeigt die beschlossene Fassung, den Status jeder Maßnahme (ohne Ideen) und die Kennzahlen, "
-            "die als öffentlich markiert sind. Sie nennt Rollen und Organisationseinheiten, keine Namen."
-        ),
     )
     public_intro = forms.CharField(
         label=gettext_lazy("Einleitung"),
