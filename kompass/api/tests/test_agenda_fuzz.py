@@ -1,0 +1,193 @@
+"""Random JSON against every write route of the agenda, with real ids of both Kommunen in the URL
+and the body: never a 5xx, always JSON, and a 4xx never changes an agenda row or the audit log
+(S2). The shared fuzz test (`test_fuzz.py`) walks these routes too, but with ids it knows nothing
+about and without the agenda's tables in its before/after comparison."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from kompass.agenda.models import (
+    KPI,
+    Agenda,
+    AgendaVersion,
+    CouncilDecision,
+    Goal,
+    KPIValue,
+    Measure,
+    MeasureRole,
+    MeasureStatusChange,
+)
+from kompass.agenda.tests.factories_api import AgendaScene, agenda_scene
+from kompass.api.routes import api_route_patterns
+from kompass.api.tests.helpers import ApiClient, token_for
+from kompass.api.tests.test_fuzz import TEXTS, bodies, values
+from kompass.audit.models import AuditEntry
+
+ROUTES = [r for r in api_route_patterns() if r.method != "GET" and r.name.startswith("agenda_")]
+FUZZ = settings(
+    max_examples=25,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+FIELDS = {
+    "agenda_create": ("title", "vision"),
+    "agenda_version_update": ("vision", "version"),
+    "agenda_goal_create": ("kind", "parent_id", "title", "description", "effect", "handlungsfeld_ids", "position"),
+    "agenda_goal_update": ("kind", "parent_id", "title", "effect", "handlungsfeld_ids", "version"),
+    "agenda_decision_create": ("body", "decided_on", "drucksache", "title", "result", "link", "oparl_id"),
+    "agenda_decision_update": ("body", "decided_on", "result", "link", "version"),
+    "agenda_measure_create": (
+        "title",
+        "status",
+        "handlungsfeld_ids",
+        "goal_ids",
+        "accountable_role_id",
+        "responsible_unit_id",
+        "activity",
+        "benefit",
+        "starts_on",
+        "ends_on",
+        "fte",
+        "report_period_days",
+    ),
+    "agenda_measure_update": ("title", "status", "note", "responsible_unit_id", "starts_on", "fte", "version"),
+    "agenda_kpi_create": (
+        "name",
+        "direction",
+        "baseline_value",
+        "baseline_on",
+        "target_value",
+        "target_on",
+        "goal_id",
+        "measure_id",
+        "impact_step_id",
+        "owner_role_id",
+    ),
+    "agenda_kpi_update": ("name", "baseline_value", "target_on", "goal_id", "measure_id", "version"),
+    "agenda_kpi_values_push": ("items",),
+}
+
+
+def _state() -> tuple[Any, ...]:
+    rows = (Agenda, AgendaVersion, Goal, CouncilDecision, Measure, MeasureStatusChange, MeasureRole, KPI, KPIValue)
+    return (
+        *(list(model.objects.unscoped().order_by("pk").values()) for model in rows),
+        AuditEntry.objects.unscoped().count(),
+    )
+
+
+def _kinds(scene: AgendaScene) -> dict[str, Any]:
+    w = scene.world
+    texts = st.one_of(st.text(max_size=30), st.sampled_from(TEXTS))
+    dates = st.sampled_from(["2026-01-31", "31.01.2026", "2026-02-30", "", "morgen", None, 20260131])
+    numbers = st.one_of(
+        st.sampled_from(["1.234,5", "12,5", "x", "", None, True, 10**40, -1]),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.integers(),
+    )
+
+    def ids(*pks: int) -> Any:
+        return st.sampled_from([None, 0, 2**63, *pks])
+
+    goals = ids(scene.goal.pk, scene.other["goal_id"])
+    measures = ids(scene.inside.pk, scene.outside.pk, scene.other["measure_id"])
+    kpis = ids(scene.kpi_inside.pk, scene.kpi_goal.pk, scene.kpi_outside.pk, scene.other["kpi_id"])
+    item = st.fixed_dictionaries({"kpi_id": kpis, "date": dates, "value": numbers})
+    return {
+        "title": texts,
+        "vision": texts,
+        "description": texts,
+        "note": texts,
+        "name": texts,
+        "body": texts,
+        "drucksache": texts,
+        "link": st.sampled_from(["https://ris.example/1", "ris.example", "", None]),
+        "oparl_id": st.sampled_from(["https://oparl.example/paper/1", "ftp://x", ""]),
+        "version": st.sampled_from([1, 2, 0, None, "1"]),
+        "kind": st.sampled_from(["wirkungsziel", "operativ", "x", None]),
+        "effect": st.sampled_from(["mitarbeitende", "buerger_unternehmen", "", None]),
+        "result": st.sampled_from(["beschlossen", "vertagt", "ja"]),
+        "status": st.sampled_from(["idee", "in_umsetzung", "gestoppt", "fertig", None]),
+        "direction": st.sampled_from(["steigend", "fallend", "oben"]),
+        "activity": st.sampled_from(["strategie", "gibt-es-nicht", "", None]),
+        "parent_id": goals,
+        "goal_id": goals,
+        "goal_ids": st.lists(goals, max_size=3),
+        "handlungsfeld_ids": st.lists(ids(scene.handlungsfeld.pk, scene.other_handlungsfeld.pk), max_size=3),
+        "accountable_role_id": ids(scene.cdo.pk, scene.other_role.pk),
+        "owner_role_id": ids(scene.cdo.pk, scene.other_role.pk),
+        "responsible_unit_id": ids(w.sachgebiet.pk, w.hauptamt.pk, w.other_unit.pk),
+        "measure_id": measures,
+        "impact_step_id": ids(1, 2),
+        "position": st.integers(-2, 2000),
+        "benefit": st.integers(-1, 7),
+        "report_period_days": st.integers(0, 1000),
+        "decided_on": dates,
+        "starts_on": dates,
+        "ends_on": dates,
+        "baseline_on": dates,
+        "target_on": dates,
+        "fte": numbers,
+        "baseline_value": numbers,
+        "target_value": numbers,
+        "items": st.one_of(st.lists(item, max_size=4), texts),
+    }
+
+
+def _plausible(scene: AgendaScene, route: Any, data: st.DataObject) -> bytes:
+    kinds = _kinds(scene)
+    fields = FIELDS.get(route.name, ())
+    body = data.draw(st.fixed_dictionaries({name: kinds[name] for name in fields}))
+    if fields and data.draw(st.integers(0, 3)) == 0:
+        body.pop(data.draw(st.sampled_from(fields)))
+    if data.draw(st.integers(0, 4)) == 0:
+        body[data.draw(st.sampled_from(["kommune_id", "id", "agenda", "source"]))] = data.draw(values)
+    return json.dumps(body).encode()
+
+
+def _path_ids(scene: AgendaScene) -> dict[str, list[int]]:
+    w = scene.world
+    draft = AgendaVersion.objects.for_kommune(w.kommune).filter(state="entwurf").first()
+    return {
+        "agenda_version_id": [scene.version.pk, *([draft.pk] if draft else []), scene.other["agenda_version_id"]],
+        "goal_id": [scene.goal.pk, scene.other["goal_id"]],
+        "measure_id": [scene.inside.pk, scene.outside.pk, scene.other["measure_id"]],
+        "kpi_id": [scene.kpi_inside.pk, scene.kpi_goal.pk, scene.other["kpi_id"]],
+        "decision_id": [scene.decision.pk, scene.other["decision_id"]],
+    }
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r.method} {r.name}")
+@pytest.mark.parametrize("persona", ["admin", "editor"])
+@FUZZ
+@given(data=st.data())
+def test_random_input_never_breaks_an_agenda_write_route(world, route, persona, data):
+    if not hasattr(world, "agenda_scene"):
+        world.agenda_scene = agenda_scene(world)
+    scene: AgendaScene = world.agenda_scene
+    body = _plausible(scene, route, data) if data.draw(st.booleans()) else data.draw(bodies)
+    client = ApiClient(token_for(getattr(world, persona)))
+    path_ids = _path_ids(scene)
+    url = route.url(
+        kommune_slug="teststadt", **{p: data.draw(st.sampled_from(path_ids[p])) for p in route.object_params}
+    )
+    before = _state()
+    if route.method == "DELETE":
+        version = data.draw(st.sampled_from(["", "?version=1", "?version=2", "?version=x", "?version=-1"]))
+        response = client.delete(url, version)
+    else:
+        content_type = data.draw(st.sampled_from(["application/json", "application/json", "text/plain"]))
+        response = client.raw(route.method, url, body, content_type=content_type)
+    event(f"status {response.status_code}")
+    assert response.status_code < 500, response.content[:500]
+    assert response["Content-Type"].startswith("application/json")
+    if response.status_code >= 400:
+        assert response.json()["detail"]
+        assert _state() == before, f"{response.status_code} changed data: {response.content[:300]}"
