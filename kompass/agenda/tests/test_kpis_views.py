@@ -292,3 +292,25 @@ def test_a_kpi_is_deleted_with_its_values(world: World, editor_client: Client) -
     assert not KPI.objects.for_kommune(world.kommune).filter(pk=s.inside_kpi.pk).exists()
     assert not KPIValue.objects.for_kommune(world.kommune).exists()
     assert _audit(world, "delete", "kpi") is not None
+
+
+# --- the chart's calendar axis -------------------------------------------------------------------
+
+
+def test_the_chart_axis_is_a_calendar_of_months_with_the_last_value_of_each(world: World) -> None:
+    import datetime
+
+    from kompass.agenda.views.kpis_chart import buckets, kpi_chart
+
+    s = fk.scene(world)  # baseline 01.01.2025, target 01.01.2027
+    fk.value(world, s.inside_kpi, "2025-03-05", "20")
+    fk.value(world, s.inside_kpi, "2025-03-25", "22")
+    values = list(KPIValue.objects.for_kommune(world.kommune).filter(kpi=s.inside_kpi))
+    chart = kpi_chart(s.inside_kpi, values)
+    labels = [row[0] for row in chart.table.rows]
+    assert labels[0] == "01/2025" and labels[-1] == "01/2027" and len(labels) == 25  # every month once
+    march = chart.table.rows[2]
+    assert march[1] == "22 %" and march[3] == "60 %"  # the month's last value; the target throughout
+    assert chart.table.rows[-1][2] == "60 %"  # the plan line ends on the target
+    long = buckets(datetime.date(2020, 1, 1), datetime.date(2029, 12, 31))
+    assert len(long) <= 60 and long[0][0] == datetime.date(2020, 1, 1)
