@@ -69,6 +69,21 @@ def test_every_write_route_inside_a_kommune_is_listed():
         ("PUT", "assessment_target_set"),
         ("POST", "assessment_recommendation_accept"),
         ("PUT", "assessment_kommunentyp_set"),
+        ("POST", "agenda_create"),
+        ("PATCH", "agenda_version_update"),
+        ("POST", "agenda_goal_create"),
+        ("PATCH", "agenda_goal_update"),
+        ("DELETE", "agenda_goal_delete"),
+        ("POST", "agenda_decision_create"),
+        ("PATCH", "agenda_decision_update"),
+        ("DELETE", "agenda_decision_delete"),
+        ("POST", "agenda_measure_create"),
+        ("PATCH", "agenda_measure_update"),
+        ("DELETE", "agenda_measure_delete"),
+        ("POST", "agenda_kpi_create"),
+        ("POST", "agenda_kpi_values_push"),
+        ("PATCH", "agenda_kpi_update"),
+        ("DELETE", "agenda_kpi_delete"),
     }
 
 
@@ -126,6 +141,13 @@ GERMAN_SEGMENTS = {
     "luecken",
     "empfehlungen",
     "kommunentyp",
+    "agenda",
+    "fassungen",
+    "ziele",
+    "beschluesse",
+    "massnahmen",
+    "kennzahlen",
+    "werte",
 }
 
 
