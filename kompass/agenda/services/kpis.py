@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -401,3 +402,42 @@ def status_report_create(*, kommune: Kommune, actor: Actor, measure: Measure, da
         kpi_snapshot=kpi_snapshot(kommune, measure),
     )
     return create(kommune, actor, report, label=f"{measure.title}: {reported_on:%d.%m.%Y}")
+
+
+@transaction.atomic
+def kpi_value_update(
+    *, kommune: Kommune, actor: Actor, value: KPIValue, measured_on: Any, number: Any, note: str = ""
+) -> KPIValue:
+    """Correct a measured value (day, value, note typed the German way). Moving it to a day that
+    already has a value is refused: the person decides which of the two counts."""
+    row = KPIValue.objects.for_kommune(kommune).select_for_update().select_related("kpi").get(pk=value.pk)
+    kpi: KPI = row.kpi
+    probe: dict[str, list[str]] = {}
+    day = date_value({"d": measured_on}, "d", probe, required=True)
+    if day is not None and day != row.measured_on:
+        taken = KPIValue.objects.for_kommune(kommune).filter(kpi=kpi, measured_on=day).exclude(pk=row.pk).exists()
+        if taken:
+            raise ValidationError(
+                {"measured_on": [_("Für diesen Tag gibt es schon einen Wert. Ändern Sie diesen Wert stattdessen.")]}
+            )
+        saved = kpi_value_record(
+            kommune=kommune, actor=actor, kpi=kpi, measured_on=day, value=number, note=note, source=ValueSource.MANUELL
+        )
+        delete(kommune, actor, row, label=f"{kpi.name}: {row.measured_on:%d.%m.%Y}")
+        return saved
+    return kpi_value_record(
+        kommune=kommune,
+        actor=actor,
+        kpi=kpi,
+        measured_on=measured_on,
+        value=number,
+        note=note,
+        source=ValueSource.MANUELL,
+    )
+
+
+@transaction.atomic
+def kpi_value_delete(*, kommune: Kommune, actor: Actor, value: KPIValue) -> None:
+    """Delete a measured value (with its audit entry naming KPI and day)."""
+    row = KPIValue.objects.for_kommune(kommune).select_for_update().select_related("kpi").get(pk=value.pk)
+    delete(kommune, actor, row, label=f"{row.kpi.name}: {row.measured_on:%d.%m.%Y}")

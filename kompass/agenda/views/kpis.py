@@ -20,7 +20,6 @@ from kompass.agenda import access, kpi_status, selectors, services
 from kompass.agenda import selectors_kpis as kpi_selectors
 from kompass.agenda.forms_kpis import DeleteForm, KPIFilterForm, KPIForm, ValueForm
 from kompass.agenda.models import KPI, Goal, Measure, ValueSource
-from kompass.agenda.views import kpis_writes
 from kompass.agenda.views.kpis_chart import kpi_chart
 from kompass.agenda.views.kpis_common import (
     FORM_METHODS,
@@ -187,7 +186,7 @@ def kpi_value_edit(request: TenantRequest, pk: int, item: int) -> HttpResponse:
     return checked_form_page(
         request,
         form,
-        lambda: kpis_writes.kpi_value_update(
+        lambda: services.kpi_value_update(
             kommune=ctx.kommune,
             actor=ctx.user,
             value=value,
@@ -223,7 +222,7 @@ def kpi_value_delete(request: TenantRequest, pk: int, item: int) -> HttpResponse
     return checked_form_page(
         request,
         form,
-        lambda: kpis_writes.kpi_value_delete(kommune=ctx.kommune, actor=ctx.user, value=value),
+        lambda: services.kpi_value_delete(kommune=ctx.kommune, actor=ctx.user, value=value),
         done=lambda _none: success(
             request,
             _("Der Wert vom %(day)s wurde gelöscht.") % {"day": day},
