@@ -5,8 +5,10 @@ costs a fixed number of queries, whatever the number of goals, measures and KPIs
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, OuterRef, QuerySet, Subquery
@@ -22,6 +24,7 @@ from kompass.agenda.models import (
     Goal,
     GoalKind,
     Handlungsfeld,
+    KPIValue,
     Leitsatz,
     Measure,
     MeasureStatus,
@@ -31,6 +34,10 @@ from kompass.agenda.models import (
 from kompass.agenda.selectors import last_reports, latest_values, settings, status_of, today
 from kompass.framework.models import Field
 from kompass.tenancy.models import Kommune
+
+# How many measures the overview lists per Handlungsfeld: a Großstadt has 40 and more in each, and
+# the tree must stay readable (and fast); the Handlungsfeld's own page lists all of them.
+OVERVIEW_MEASURES = 15
 
 # The Außensicht of the Orientierungsrahmen: its fields are the Gestaltungsfelder of the local community.
 GESTALTUNG_DIMENSION = "aussensicht"
@@ -42,6 +49,21 @@ def maybe_url(name: str, *args: Any) -> str | None:
         return reverse(name, args=args)
     except NoReverseMatch:
         return None
+
+
+_PK = 987654321
+
+
+@functools.lru_cache(maxsize=64)
+def _address_pattern(name: str, slug: str) -> str | None:
+    return maybe_url(name, slug, _PK)
+
+
+def object_url(name: str, slug: str, pk: int) -> str | None:
+    """`maybe_url(name, slug, pk)` for the many rows of a list: the route is resolved once per
+    name and Kommune, and only the number differs between the rows (reverse costs ~0.3 ms a row)."""
+    pattern = _address_pattern(name, slug)
+    return pattern.replace(f"/{_PK}/", f"/{pk}/") if pattern is not None else None
 
 
 # --- versions --------------------------------------------------------------------------------------
@@ -125,11 +147,25 @@ def field_names(keys: list[str], known: dict[str, FieldName]) -> tuple[list[Fiel
 # --- the agenda tree -------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
 class MeasureRow:
-    measure: Measure
+    """A measure as the tree lists it, read as plain values (a Großstadt has 400)."""
+
+    pk: int
+    title: str
+    status: str
+    role: str  # the accountable role's name, "" without one
     progress: int | None  # the latest status report's progress, None without a report
-    url: str | None = None
+    slug: str = ""
+
+    @property
+    def status_label(self) -> str:
+        return str(MeasureStatus(self.status).label)
+
+    @property
+    def url(self) -> str | None:
+        """The measure's page (asked only for the rows a page shows)."""
+        return object_url("agenda:measure_detail", self.slug, self.pk)
 
 
 @dataclass
@@ -155,34 +191,43 @@ class FieldNode:
     def goal_count(self) -> int:
         return sum(int(g.linked) + len(g.children) for g in self.goals)
 
-    @property
+    @functools.cached_property
     def by_status(self) -> list[tuple[str, str, int]]:
-        counts = Counter(row.measure.status for row in self.measures)
+        counts = Counter(row.status for row in self.measures)
         return [(value, str(label), counts[value]) for value, label in MeasureStatus.choices if counts[value]]
 
-    @property
+    @functools.cached_property
     def done(self) -> int:
-        return sum(row.measure.status == MeasureStatus.ABGESCHLOSSEN for row in self.measures)
+        return sum(row.status == MeasureStatus.ABGESCHLOSSEN for row in self.measures)
 
-    @property
+    @functools.cached_property
     def counted(self) -> int:
         """Measures that count for progress: all but the stopped ones."""
-        return sum(row.measure.status != MeasureStatus.GESTOPPT for row in self.measures)
+        return sum(row.status != MeasureStatus.GESTOPPT for row in self.measures)
 
     @property
     def done_percent(self) -> int | None:
         return round(100 * self.done / self.counted) if self.counted else None
 
-    @property
+    @functools.cached_property
     def reported_progress(self) -> int | None:
         """The mean progress of the latest status reports of its (not stopped) measures."""
         values = [
-            100 if row.measure.status == MeasureStatus.ABGESCHLOSSEN else row.progress
+            100 if row.status == MeasureStatus.ABGESCHLOSSEN else row.progress
             for row in self.measures
-            if row.measure.status != MeasureStatus.GESTOPPT
-            and (row.progress is not None or row.measure.status == MeasureStatus.ABGESCHLOSSEN)
+            if row.status != MeasureStatus.GESTOPPT
+            and (row.progress is not None or row.status == MeasureStatus.ABGESCHLOSSEN)
         ]
         return round(sum(v for v in values if v is not None) / len(values)) if values else None
+
+    @property
+    def shown_measures(self) -> list[MeasureRow]:
+        """The measures the overview lists (the Handlungsfeld's page lists them all)."""
+        return self.measures[:OVERVIEW_MEASURES]
+
+    @property
+    def more_measures(self) -> int:
+        return max(0, len(self.measures) - OVERVIEW_MEASURES)
 
     @property
     def bar(self) -> int:
@@ -204,16 +249,18 @@ class AgendaTree:
     by_status: list[tuple[str, str, int]]
 
 
-def _measure_rows(kommune: Kommune) -> list[MeasureRow]:
-    """Every measure with its accountable role and the progress of its latest report (one query)."""
+def _measure_rows(kommune: Kommune, measures: QuerySet[Measure] | None = None) -> list[MeasureRow]:
+    """The measures with their accountable role and the progress of their latest report (one query)."""
     latest = StatusReport.objects.for_kommune(kommune).filter(measure=OuterRef("pk")).order_by("-reported_on", "-id")
-    measures = (
-        Measure.objects.for_kommune(kommune)
-        .select_related("accountable_role")
-        .annotate(last_progress=Subquery(latest.values("progress")[:1]))
+    queryset = measures if measures is not None else Measure.objects.for_kommune(kommune)
+    rows = (
+        queryset.annotate(last_progress=Subquery(latest.values("progress")[:1]))
         .order_by("title", "id")
+        .values_list("pk", "title", "status", "accountable_role__name", "last_progress")
     )
-    return [MeasureRow(m, m.last_progress) for m in measures]  # type: ignore[attr-defined]
+    return [
+        MeasureRow(pk, title, status, role or "", progress, kommune.slug) for pk, title, status, role, progress in rows
+    ]
 
 
 def _kpi_counts(kommune: Kommune) -> dict[int, int]:
@@ -243,7 +290,7 @@ def _goal_nodes(
 
     def node(goal: Goal, is_linked: bool = True) -> GoalNode:
         return GoalNode(
-            goal, kpis.get(goal.pk, 0), linked=is_linked, url=maybe_url("agenda:goal_detail", slug, goal.pk)
+            goal, kpis.get(goal.pk, 0), linked=is_linked, url=object_url("agenda:goal_detail", slug, goal.pk)
         )
 
     nodes = {g.pk: node(g) for g in goals if g.kind == GoalKind.WIRKUNGSZIEL and linked(g)}
@@ -292,8 +339,6 @@ def agenda_tree(kommune: Kommune) -> AgendaTree | None:
     measure_links = _links_by_key(Measure.handlungsfelder.through, "measure_id", key_of)
     kpis = _kpi_counts(kommune)
     rows = _measure_rows(kommune)
-    for row in rows:
-        row.url = maybe_url("agenda:measure_detail", kommune.slug, row.measure.pk)
     current_keys = {h.key for h in fields}
     nodes = []
     for hf in fields:
@@ -304,7 +349,7 @@ def agenda_tree(kommune: Kommune) -> AgendaTree | None:
                 plain,
                 gestaltung,
                 _goal_nodes(kommune.slug, goals, {hf.key}, goal_links, kpis),
-                [row for row in rows if hf.key in measure_links.get(row.measure.pk, set())],
+                [row for row in rows if hf.key in measure_links.get(row.pk, set())],
             )
         )
     unassigned = FieldNode(
@@ -312,9 +357,9 @@ def agenda_tree(kommune: Kommune) -> AgendaTree | None:
         goals=_goal_nodes(
             kommune.slug, goals, None, {pk: keys & current_keys for pk, keys in goal_links.items()}, kpis
         ),
-        measures=[row for row in rows if not measure_links.get(row.measure.pk, set()) & current_keys],
+        measures=[row for row in rows if not measure_links.get(row.pk, set()) & current_keys],
     )
-    counts = Counter(row.measure.status for row in rows)
+    counts = Counter(row.status for row in rows)
     return AgendaTree(
         agenda=agenda,
         versions=versions,
@@ -383,8 +428,7 @@ def goal_kpis(kommune: Kommune, goal: Goal) -> list[KpiRow]:
 
 def goal_measures(kommune: Kommune, goal: Goal) -> list[MeasureRow]:
     ids = Measure.goals.through.objects.filter(goal_id=goal.pk).values("measure_id")
-    measures = Measure.objects.for_kommune(kommune).filter(pk__in=ids).select_related("accountable_role")
-    return [MeasureRow(m, None, maybe_url("agenda:measure_detail", kommune.slug, m.pk)) for m in measures]
+    return _measure_rows(kommune, Measure.objects.for_kommune(kommune).filter(pk__in=ids))
 
 
 def goal_children(kommune: Kommune, goal: Goal) -> QuerySet[Goal]:
@@ -428,9 +472,7 @@ def handlungsfeld_goals_and_measures(kommune: Kommune, hf: Handlungsfeld) -> tup
     goal_links = _links_by_key(Goal.handlungsfelder.through, "goal_id", key_of)
     measure_links = _links_by_key(Measure.handlungsfelder.through, "measure_id", key_of)
     kpis = _kpi_counts(kommune)
-    rows = [row for row in _measure_rows(kommune) if row.measure.pk in measure_links]
-    for row in rows:
-        row.url = maybe_url("agenda:measure_detail", kommune.slug, row.measure.pk)
+    rows = [row for row in _measure_rows(kommune) if row.pk in measure_links]
     return _goal_nodes(kommune.slug, goals, {hf.key}, goal_links, kpis), rows
 
 
@@ -489,9 +531,26 @@ class Panel:
     kpi_total: int
 
 
+def kpi_status_counts(kommune: Kommune) -> Counter[str]:
+    """How many KPIs stand at each status (`kpi_status`), in one query: each KPI's plan line with
+    its newest value and day read as plain values (2,000 KPIs would be slow as model instances)."""
+    newest = KPIValue.objects.for_kommune(kommune).filter(kpi=OuterRef("pk")).order_by("-measured_on", "-id")
+    rows = (
+        KPI.objects.for_kommune(kommune)
+        .annotate(last_value=Subquery(newest.values("value")[:1]), last_on=Subquery(newest.values("measured_on")[:1]))
+        .values_list("baseline_value", "baseline_on", "target_value", "target_on", "direction", "last_value", "last_on")
+    )
+    counts: Counter[str] = Counter()
+    for baseline, baseline_on, target, target_on, direction, value, on in rows:
+        line = kpi_status.Line(Decimal(baseline), baseline_on, Decimal(target), target_on, direction)
+        latest = Decimal(value) if value is not None else None
+        counts[kpi_status.kpi_status(line, latest, on).code] += 1
+    return counts
+
+
 def panel(kommune: Kommune, on: datetime.date | None = None) -> Panel | None:
     """The agenda's state for the start page: version, measures and KPIs by status, overdue status
-    reports (nine queries, whatever the number of measures and KPIs); None without an agenda."""
+    reports (seven queries, whatever the number of measures and KPIs); None without an agenda."""
     if not Agenda.objects.for_kommune(kommune).exists():
         return None
     on = on or today()
@@ -503,13 +562,7 @@ def panel(kommune: Kommune, on: datetime.date | None = None) -> Panel | None:
         .annotate(n=Count("id"))
         .values_list("status", "n")
     )
-    items = list(
-        KPI.objects.for_kommune(kommune).only(
-            "id", "baseline_value", "baseline_on", "target_value", "target_on", "direction"
-        )
-    )
-    latest = latest_values(kommune)
-    kpi_counts = Counter(status_of(k, latest.get(k.pk)).code for k in items)
+    kpi_counts = kpi_status_counts(kommune)
     period = settings(kommune).report_period_days
     last = last_reports(kommune)
     running = (
@@ -526,5 +579,5 @@ def panel(kommune: Kommune, on: datetime.date | None = None) -> Panel | None:
         kpis=[(code, kpi_status.status_label(code), kpi_counts.get(code, 0)) for code in codes],
         overdue_reports=overdue,
         measure_total=sum(measure_counts.values()),
-        kpi_total=len(items),
+        kpi_total=sum(kpi_counts.values()),
     )

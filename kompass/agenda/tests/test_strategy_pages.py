@@ -187,3 +187,15 @@ def test_dashboard_panel_shows_the_agendas_state(world: Any) -> None:
 def test_dashboard_panel_without_agenda_invites_to_start_one(world: Any) -> None:
     page = text(world.client_for(world.reader).get(reverse("ui:dashboard", args=["teststadt"])))
     assert "Digitale Agenda ansehen und anlegen" in page
+
+
+def test_overview_lists_fifteen_measures_per_handlungsfeld_and_links_to_all(world: Any) -> None:
+    version = draft(world)
+    hf = first_field(world, version)
+    for i in range(17):
+        factories.measure(world, f"Maßnahme {i:02d}", handlungsfelder=[hf.pk])
+    page = text(world.client_for(world.reader).get(url("overview")))
+    assert "Maßnahme 14" in page and "Maßnahme 15" not in page
+    assert "Alle 17 Maßnahmen im Handlungsfeld „Verwaltung digital“ ansehen" in page
+    detail = text(world.client_for(world.reader).get(url("handlungsfeld_detail", hf.pk)))
+    assert "Maßnahme 16" in detail
