@@ -56,7 +56,7 @@ class AgendaCreateForm(forms.Form):
         _("Titel"),
         required=False,
         max_length=200,
-        help_text=_("Leer lassen für „Digitale Agenda“. Sie können ihn später ändern."),
+        help_text=_("Leer lassen für „Digitale Agenda“; z. B. „Digitale Agenda 2026–2030“."),
     )
 
 
