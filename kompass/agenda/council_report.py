@@ -72,8 +72,11 @@ KPI_SCOPES: tuple[tuple[str, Any], ...] = (
     ("alle", gettext_lazy("alle Kennzahlen (auch die der Maßnahmen)")),
 )
 TOP_RISKS = 15
-# Chains are shown for measures the council follows; ideas and stopped ones only in the overview.
-CHAIN_STATUSES = (MeasureStatus.GEPLANT, MeasureStatus.IN_UMSETZUNG, MeasureStatus.ABGESCHLOSSEN)
+# The budget table names each planned and running measure; the others count in the sums per year.
+BUDGET_ROW_STATUSES = (MeasureStatus.GEPLANT, MeasureStatus.IN_UMSETZUNG)
+# Chains are shown for the measures under way (what the council follows between two reports); the
+# others stand in the overview. Keeps the report near 30 pages for a Großstadt's 400 measures.
+CHAIN_STATUSES = (MeasureStatus.IN_UMSETZUNG,)
 NO_VALUE = "–"
 
 
@@ -503,7 +506,11 @@ def _add_budget(report: CouncilReport, kommune: Kommune, rows: list[MeasureRow])
     report.budget_planned = eur(sum((line.planned for line in lines), Decimal(0)))
     report.budget_spent = eur(sum((line.spent for line in lines), Decimal(0)))
     report.budget_funding = eur(sum((line.funding_amount or Decimal(0) for line in lines), Decimal(0)))
-    report.budget_rows = [_budget_row(shown[pk].measure.title, items) for pk, items in per_measure.items()]
+    report.budget_rows = [
+        _budget_row(shown[pk].measure.title, items)
+        for pk, items in per_measure.items()
+        if shown[pk].status in BUDGET_ROW_STATUSES
+    ]
     report.budget_rows.sort(key=lambda row: row.title)
 
 
@@ -511,7 +518,11 @@ def _budget_row(title: str, lines: list[BudgetLine]) -> BudgetRow:
     refs = sorted({f"{line.get_haushalt_kind_display()} {line.haushalt_ref}".strip() for line in lines})
     years = sorted({line.year for line in lines})
     funding = sorted(
-        {f"{line.funding_programme} ({eur(line.funding_amount)})" for line in lines if line.funding_programme}
+        {
+            f"{line.funding_programme} ({eur(line.funding_amount)})" if line.funding_amount else line.funding_programme
+            for line in lines
+            if line.funding_programme
+        }
     )
     return BudgetRow(
         title=title,
@@ -597,30 +608,43 @@ def waiting_for_decision(kommune: Kommune, rows: list[MeasureRow]) -> list[Measu
 def _charts(report: CouncilReport) -> dict[str, Chart]:
     found: dict[str, Chart] = {}
     named = [s for s in report.fields if s.rows]
+    shown = _chart_statuses()
     if named and report.shows("handlungsfelder"):
         found["status"] = charts.horizontal_bar_chart(
-            title=_("Maßnahmen je Handlungsfeld und Status"),
-            description=_("Anzahl der Maßnahmen je Handlungsfeld am Stichtag, nach ihrem Status."),
+            title=_("Maßnahmen je Handlungsfeld: geplant, in Umsetzung, abgeschlossen"),
+            description=_(
+                "Anzahl der geplanten, laufenden und abgeschlossenen Maßnahmen je Handlungsfeld am Stichtag; "
+                "Ideen und gestoppte Maßnahmen stehen in den Tabellen."
+            ),
             labels=[s.name for s in named],
-            series={str(label): [dict(s.counts)[str(label)] for s in named] for _code, label in MeasureStatus.choices},
+            series={label: [dict(s.counts)[label] for s in named] for label in shown},
             label_header=_("Handlungsfeld"),
             decimals=0,
-            ticks=_count_ticks(max((n for s in named for _label, n in s.counts), default=0)),
+            ticks=_count_ticks(
+                max((n for s in named for label, n in s.counts if label in _chart_statuses()), default=0)
+            ),
         )
     if report.years and report.shows("haushalt"):
         found["budget"] = charts.bar_chart(
             title=_("Haushalt je Jahr"),
-            description=_("Geplante und ausgegebene Mittel der Maßnahmen je Haushaltsjahr in Euro."),
+            description=_("Geplante und ausgegebene Mittel der Maßnahmen je Haushaltsjahr in Tausend Euro."),
             labels=[str(row.year) for row in report.years],
             series={
-                _("geplant"): [float(row.planned_amount) for row in report.years],
-                _("ausgegeben"): [float(row.spent_amount) for row in report.years],
+                _("geplant"): [round(float(row.planned_amount) / 1000) for row in report.years],
+                _("ausgegeben"): [round(float(row.spent_amount) / 1000) for row in report.years],
             },
             label_header=_("Haushaltsjahr"),
             decimals=0,
-            unit="€",
+            unit="Tsd. €",
         )
     return found
+
+
+def _chart_statuses() -> list[str]:
+    labels = dict(MeasureStatus.choices)
+    return [
+        str(labels[code]) for code in (MeasureStatus.GEPLANT, MeasureStatus.IN_UMSETZUNG, MeasureStatus.ABGESCHLOSSEN)
+    ]
 
 
 def _count_ticks(highest: int) -> list[int]:

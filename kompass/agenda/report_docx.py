@@ -24,6 +24,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
+from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
 from kompass.agenda.council_report import CouncilReport, DecisionRow
@@ -105,7 +106,9 @@ def table(document: DocumentType, caption: str, header: Sequence[str], rows: Seq
         cell.paragraphs[0].add_run(clean(str(text))).bold = True
     _repeat_header(grid.rows[0])
     for values in rows:
-        cells = grid.add_row().cells
+        row = grid.add_row()
+        # The row's own cells: `row.cells` lays out the whole table each time (quadratic in rows).
+        cells = [_Cell(tc, grid) for tc in row._tr.tc_lst]
         for cell, value in zip(cells, values, strict=True):
             cell.text = clean(str(value))
             if isinstance(value, int) or str(value).endswith(("€", "%")):
@@ -173,11 +176,12 @@ def _fields(document: DocumentType, report: CouncilReport) -> None:
 
 def _chains(document: DocumentType, report: CouncilReport) -> None:
     if not report.chains:
-        para(document, _("Für keine dieser Maßnahmen ist eine Wirkungskette beschrieben."))
+        para(document, _("Für keine Maßnahme in Umsetzung ist eine Wirkungskette beschrieben."))
     for chain in report.chains:
-        heading(document, f"{chain.title} ({chain.status_label})", level=2)
+        paragraph = para(document, "")
+        paragraph.add_run(clean(chain.title)).bold = True
         for label, texts in chain.levels:
-            paragraph = para(document, "", style="List Bullet")
+            paragraph.add_run().add_break()
             paragraph.add_run(f"{label}: ").bold = True
             paragraph.add_run(clean(" · ".join(texts)))
 
@@ -214,7 +218,12 @@ def _budget(document: DocumentType, report: CouncilReport) -> None:
     table(document, _("Mittel der Maßnahmen je Haushaltsjahr"), header, years)
     header = [_("Maßnahme"), _("Haushaltsstelle"), _("Jahre"), _("Geplant"), _("Ausgegeben"), _("Förderung")]
     rows = [(r.title, r.references, r.years, r.planned, r.spent, r.funding) for r in report.budget_rows]
-    table(document, _("Haushaltsansätze je Maßnahme: Haushaltsstelle, Jahre, Mittel und Förderung"), header, rows)
+    table(
+        document,
+        _("Haushaltsansätze der geplanten und laufenden Maßnahmen: Haushaltsstelle, Jahre, Mittel und Förderung"),
+        header,
+        rows,
+    )
 
 
 def _risks(document: DocumentType, report: CouncilReport) -> None:

@@ -74,7 +74,11 @@ def test_the_report_page_shows_the_preview_and_links_the_downloads_with_the_opti
     )
     page = response.content.decode()
     assert f"Vorschau: Stand zum Stichtag {today:%d.%m.%Y}" in page
-    assert "Haushaltsansätze je Maßnahme" in page and "Produkt 11.10.01" in page and "Größte Risiken" not in page
+    assert (
+        "Haushaltsansätze der geplanten und laufenden Maßnahmen" in page
+        and "Produkt 11.10.01" in page
+        and "Größte Risiken" not in page
+    )
     assert f"/bericht/pdf/?stichtag={today:%Y-%m-%d}&amp;kennzahlen=alle&amp;teil=haushalt" in page
 
 
