@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import DateField, DecimalField, OuterRef, Q, QuerySet, Subquery
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -26,7 +26,8 @@ from kompass.agenda.models import (
     StatusReport,
 )
 from kompass.agenda.ownership import Ownership, resolve_owner
-from kompass.roles.models import Role
+from kompass.roles.models import Assignment, Role
+from kompass.roles.selectors import current_q, today
 from kompass.tenancy.models import Kommune
 
 # Sort keys of the KPI list (a leading "-" sorts descending).
@@ -120,27 +121,113 @@ def kpi_owners(kommune: Kommune, kpis: Iterable[KPI], on: datetime.date | None =
     }
 
 
-def kpi_rows(kommune: Kommune, filters: Mapping[str, Any], sort: str = "name") -> list[KpiRow]:
-    """Every KPI matching the filters with latest value, status and owner, sorted (five queries).
+def latest_subqueries(kpi_field: str = "pk") -> dict[str, Subquery]:
+    """The newest value of a KPI and its day as two correlated subqueries on the series index
+    (`kpi_value_series_idx`): annotated on a KPI queryset they give every KPI's latest value in the
+    one query that reads the KPIs."""
+    newest = KPIValue.objects.filter(kpi_id=OuterRef(kpi_field)).order_by("-measured_on")
+    return {
+        "latest_value": Subquery(
+            newest.values("value")[:1], output_field=DecimalField(max_digits=18, decimal_places=4)
+        ),
+        "latest_on": Subquery(newest.values("measured_on")[:1], output_field=DateField()),
+    }
 
-    The status is computed, not stored, so its filter and sort work on the rows in memory."""
-    kpis = list(kpi_queryset(kommune, filters).order_by("name", "pk"))
-    latest = selectors.latest_values(kommune, [k.pk for k in kpis]) if kpis else {}
-    owners = kpi_owners(kommune, kpis)
-    rows = [KpiRow(k, latest.get(k.pk), selectors.status_of(k, latest.get(k.pk)), owners.get(k.pk)) for k in kpis]
+
+STATUS_FIELDS = ("baseline_value", "baseline_on", "target_value", "target_on", "direction")
+
+
+def kpi_ids(kommune: Kommune, filters: Mapping[str, Any], sort: str = "name") -> list[int]:
+    """The ids of every KPI matching the filters, sorted, in one query of plain values.
+
+    The status is computed, not stored: only when it filters or sorts does the query also read
+    each KPI's line and latest value (annotated, `latest_subqueries`) and the status is computed
+    from those plain values — never from model instances of all KPIs."""
     wanted = filters.get("status")
-    if wanted:
-        rows = [row for row in rows if row.status.code == wanted]
     key = sort.lstrip("-")
-    if key == "status":
-        rows.sort(key=lambda row: (STATUS_RANK[row.status.code], row.kpi.name.lower()))
-    elif key == "target_on":
-        rows.sort(key=lambda row: (row.kpi.target_on, row.kpi.name.lower()))
+    rows = kpi_queryset(kommune, filters).select_related(None).order_by()
+    if wanted or key == "status":
+        values = rows.annotate(**latest_subqueries()).values("pk", "name", "latest_value", "latest_on", *STATUS_FIELDS)
+        items = []
+        for v in values:
+            status = kpi_status.kpi_status(
+                kpi_status.Line(
+                    Decimal(v["baseline_value"]), v["baseline_on"], Decimal(v["target_value"]), v["target_on"],
+                    v["direction"],
+                ),
+                v["latest_value"],
+                v["latest_on"],
+            )  # fmt: skip
+            if not wanted or status.code == wanted:
+                items.append((v["pk"], v["name"].lower(), v["target_on"], STATUS_RANK[status.code]))
     else:
-        rows.sort(key=lambda row: (row.kpi.name.lower(), row.kpi.pk))
+        items = [
+            (pk, name.lower(), target_on, 0) for pk, name, target_on in rows.values_list("pk", "name", "target_on")
+        ]
+    if key == "status":
+        items.sort(key=lambda item: (item[3], item[1], item[0]))
+    elif key == "target_on":
+        items.sort(key=lambda item: (item[2], item[1], item[0]))
+    else:
+        items.sort(key=lambda item: (item[1], item[0]))
     if sort.startswith("-"):
-        rows.reverse()
+        items.reverse()
+    return [item[0] for item in items]
+
+
+def kpi_page_rows(kommune: Kommune, ids: list[int]) -> list[KpiRow]:
+    """The KPIs `ids` (one page of the list) in that order, with latest value, status and owner
+    (three queries, whatever the number of KPIs in the Kommune)."""
+    if not ids:
+        return []
+    loaded = {k.pk: k for k in kpi_queryset(kommune, {}).filter(pk__in=ids).annotate(**latest_subqueries())}
+    kpis = [loaded[pk] for pk in ids if pk in loaded]
+    owners = list_owners(kommune, kpis)
+    rows = []
+    for k in kpis:
+        latest = None
+        day, value = getattr(k, "latest_on", None), getattr(k, "latest_value", Decimal(0))  # annotated
+        if day is not None:
+            latest = KPIValue(kommune_id=k.kommune_id, kpi=k, measured_on=day, value=value)
+        rows.append(KpiRow(k, latest, selectors.status_of(k, latest), owners.get(k.pk)))
     return rows
+
+
+# What `resolve_owner` and the list's owner cell read of an assignment: who, and for which unit.
+HOLDER_FIELDS = (
+    "id", "kommune_id", "person_id", "role_id", "org_unit_id", "org_unit__path",
+    "person__first_name", "person__last_name", "person__org_unit_id", "person__org_unit__path",
+)  # fmt: skip
+
+
+def list_owners(kommune: Kommune, kpis: list[KPI], on: datetime.date | None = None) -> dict[int, Ownership]:
+    """Who holds each KPI's owner role (as `kpi_owners`, one query) reading only the holders'
+    names and units: a Lotsen role of a Großstadt has hundreds of holders."""
+    items = [k for k in kpis if k.owner_role_id is not None]
+    holders: dict[int, list[Assignment]] = {}
+    role_ids = {k.owner_role_id for k in items}
+    if role_ids:
+        current = (
+            Assignment.objects.for_kommune(kommune)
+            .filter(current_q(on or today()), role_id__in=role_ids)
+            .select_related("person", "person__org_unit", "org_unit")
+            .only(*HOLDER_FIELDS)
+            .order_by("pk")
+        )
+        for a in current:
+            holders.setdefault(a.role_id, []).append(a)
+    return {
+        k.pk: resolve_owner(
+            True, holders.get(k.owner_role_id or 0, []), k.measure.responsible_unit if k.measure else None
+        )
+        for k in items
+    }
+
+
+def kpi_rows(kommune: Kommune, filters: Mapping[str, Any], sort: str = "name") -> list[KpiRow]:
+    """Every KPI matching the filters with latest value, status and owner, sorted (for exports and
+    small lists; the list page loads only its page: `kpi_ids` and `kpi_page_rows`)."""
+    return kpi_page_rows(kommune, kpi_ids(kommune, filters, sort))
 
 
 # --- one KPI -----------------------------------------------------------------------------------------

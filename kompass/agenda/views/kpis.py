@@ -49,13 +49,16 @@ KPIS = ListPage(
 @require_safe
 @tenant_view
 def kpi_list(request: TenantRequest) -> HttpResponse:
-    """All KPIs of the Kommune with what they measure, owner, baseline → latest → target and status."""
+    """All KPIs of the Kommune with what they measure, owner, baseline → latest → target and status.
+
+    The filters and the sort work on plain values of all KPIs (`kpi_ids`); only the page shown is
+    loaded with its latest values, status and owners (`kpi_page_rows`)."""
     ctx = request.tenant
     kommune = ctx.kommune
 
     def extra(page: Any) -> dict[str, Any]:
         return {
-            "rows": [_row(ctx, row) for row in page.object_list],
+            "rows": [_row(ctx, row) for row in kpi_selectors.kpi_page_rows(kommune, list(page.object_list))],
             "explanation": kpi_status.explanation(),
             "can_import": access.can_edit_strategy(ctx),
             "breadcrumbs": [*kpi_crumbs(ctx)[:-1], (_("Kennzahlen"), None)],
@@ -63,7 +66,7 @@ def kpi_list(request: TenantRequest) -> HttpResponse:
 
     return KPIS.render(
         request,
-        lambda filters, sort: kpi_selectors.kpi_rows(kommune, filters, sort),
+        lambda filters, sort: kpi_selectors.kpi_ids(kommune, filters, sort),
         form_kwargs={
             "handlungsfelder": kpi_selectors.handlungsfelder_in_force(kommune),
             "roles": kpi_selectors.owner_roles(kommune),
