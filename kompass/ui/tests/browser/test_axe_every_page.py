@@ -41,6 +41,7 @@ class Fill:
         self._framework: dict[str, Any] | None = None
         self._campaigns: dict[str, Any] = {}
         self._targets: dict[str, Any] | None = None
+        self._agenda: dict[str, Any] | None = None
         self.tokens: list[str] = []  # unused personal links of the open campaign
 
     def roles(self) -> dict[str, Any]:
@@ -275,6 +276,253 @@ class Fill:
         assert self._targets is not None
         return {**self.slug, "pk": self._targets["recommendation"].pk}
 
+    # --- the digital agenda (issue 10) ----------------------------------------------------------
+
+    def agenda(self) -> dict[str, Any]:
+        """Teststadt's agenda, built through the agenda's services (`_agenda_scene`)."""
+        if self._agenda is None:
+            self._agenda = _agenda_scene(self)
+        return self._agenda
+
+    def agenda_slug(self) -> dict[str, Any]:
+        self.agenda()
+        return self.slug
+
+    def public_agenda(self) -> dict[str, Any]:
+        """The agenda with its public transparency page switched on (opt-in) and its own texts."""
+        from kompass.agenda import public_page
+
+        self.agenda()
+        w = self.world
+        public_page.public_settings_update(
+            kommune=w.kommune,
+            actor=w.admin,
+            data={
+                "public_page_enabled": True,
+                "public_intro": "Was Teststadt mit der Digitalisierung vorhat und wie weit sie ist.",
+                "public_easy_text": "Die Stadt macht vieles im Internet. Hier steht, was sie plant.",
+            },
+        )
+        return self.slug
+
+
+def _agenda_scene(f: Fill) -> dict[str, Any]:
+    """Teststadt's digital agenda, through the agenda's services: Fassung 1 with two Leitsätze and two
+    Handlungsfelder, decided with its council decision; Fassung 2 a draft with a new vision, a changed
+    and a new Leitsatz and a new Handlungsfeld (so the diff has something to show). A Wirkungsziel with
+    a public KPI and an operative goal without one; four measures in different states, "Gewerbeanmeldung
+    online" with every child (milestones, budget, risk, impact chain with a KPI and its values, a RACI
+    role, a dependency on "E-Akte einführen") and a status report; "E-Akte einführen" has no report yet
+    (overdue). The roles come from the adopted KGSt catalogue (`Fill.roles`): Alice holds the CDO role."""
+    from kompass.agenda import services
+    from kompass.agenda.models import AgendaVersion, KPIValue, Leitsatz
+    from kompass.roles.models import Role
+
+    w = f.world
+    k, a = w.kommune, w.admin
+    today = datetime.date.today()
+
+    def day(offset: int) -> str:
+        return (today + datetime.timedelta(days=offset)).isoformat()
+
+    cdo = f.roles()["role"]
+    helper = Role.objects.for_kommune(k).exclude(pk=cdo.pk).order_by("pk").first()
+    services.agenda_create(kommune=k, actor=a, vision="Teststadt ist digital und nah für alle.")
+    v1 = AgendaVersion.objects.for_kommune(k).get(number=1)
+    for text in ("Nutzen für die Menschen zuerst.", "Einmal erfassen, mehrfach nutzen."):
+        services.leitsatz_create(kommune=k, actor=a, version=v1, data={"text": text})
+    verwaltung = services.handlungsfeld_create(
+        kommune=k,
+        actor=a,
+        version=v1,
+        data={"name": "Verwaltung digital", "description": "Akten, Abläufe und Zusammenarbeit ohne Papier."},
+    )
+    service = services.handlungsfeld_create(
+        kommune=k, actor=a, version=v1, data={"name": "Bürgerservice online", "description": "Anliegen von zu Hause."}
+    )
+    decision = services.council_decision_create(
+        kommune=k,
+        actor=a,
+        data={
+            "body": "Rat der Stadt",
+            "decided_on": "20.03.2025",
+            "drucksache": "DS-2025/017",
+            "title": "Digitale Agenda 2025",
+            "result": "beschlossen",
+            "link": "https://ratsinfo.example/vorlage/17",
+        },
+    )
+    services.council_decision_create(
+        kommune=k,
+        actor=a,
+        data={"body": "Hauptausschuss", "decided_on": day(30), "title": "Haushalt Online-Dienste", "result": "vertagt"},
+    )
+    v1 = services.version_decide(
+        kommune=k, actor=a, version=v1, data={"decided_on": "20.03.2025", "decision": decision.pk}
+    )
+    v2 = services.version_new_draft(kommune=k, actor=a, source=v1)
+    services.version_update(kommune=k, actor=a, version=v2, data={"vision": "Teststadt ist digital, nah und offen."})
+    changed = Leitsatz.objects.for_kommune(k).filter(agenda_version=v2).order_by("position").first()
+    assert changed is not None
+    services.leitsatz_update(kommune=k, actor=a, leitsatz=changed, data={"text": "Nutzen für alle zuerst."})
+    leitsatz = services.leitsatz_create(kommune=k, actor=a, version=v2, data={"text": "Offene Daten als Regel."})
+    bildung = services.handlungsfeld_create(kommune=k, actor=a, version=v2, data={"name": "Schulen und Bildung"})
+
+    goal = services.goal_create(
+        kommune=k,
+        actor=a,
+        data={
+            "kind": "wirkungsziel",
+            "title": "Anliegen online erledigen",
+            "effect": "buerger_unternehmen",
+            "handlungsfelder": [service.pk],
+        },
+    )
+    operative = services.goal_create(
+        kommune=k,
+        actor=a,
+        data={
+            "kind": "operativ",
+            "parent": goal.pk,
+            "title": "Zehn Verfahren online anbieten",
+            "effect": "leistungen_prozesse",
+            "handlungsfelder": [service.pk],
+        },
+    )
+    eakte = services.measure_create(
+        kommune=k,
+        actor=a,
+        data={
+            "title": "E-Akte einführen",
+            "status": "in_umsetzung",
+            "accountable_role": cdo.pk,
+            "responsible_unit": w.hauptamt.pk,
+            "handlungsfelder": [verwaltung.pk],
+            "starts_on": day(-400),
+            "ends_on": day(300),
+            "benefit": 4,
+            "urgency": 5,
+            "effort": 4,
+        },
+    )
+    measure = services.measure_create(
+        kommune=k,
+        actor=a,
+        data={
+            "title": "Gewerbeanmeldung online",
+            "description": "Die Gewerbeanmeldung geht vollständig digital.",
+            "status": "in_umsetzung",
+            "accountable_role": cdo.pk,
+            "responsible_unit": w.sachgebiet.pk,
+            "handlungsfelder": [service.pk],
+            "goals": [goal.pk, operative.pk],
+            "benefit": 5,
+            "urgency": 4,
+            "effort": 2,
+            "starts_on": day(-200),
+            "ends_on": day(500),
+            "fte": "1,5",
+            "beneficiaries": "Gewerbetreibende",
+        },
+    )
+    for title, status in (("Chatbot prüfen", "idee"), ("WLAN im Rathaus", "abgeschlossen")):
+        services.measure_create(
+            kommune=k, actor=a, data={"title": title, "status": status, "handlungsfelder": [verwaltung.pk]}
+        )
+    services.milestone_create(
+        kommune=k, actor=a, measure=measure, data={"title": "Anforderungen", "due_on": day(-60), "done_on": day(-70)}
+    )
+    milestone = services.milestone_create(
+        kommune=k, actor=a, measure=measure, data={"title": "Pilot im Gewerbeamt", "due_on": day(90)}
+    )
+    budget = services.budget_line_create(
+        kommune=k,
+        actor=a,
+        measure=measure,
+        data={
+            "year": today.year,
+            "planned": "120.000,00",
+            "spent": "45.500,50",
+            "haushalt_kind": "produkt",
+            "haushalt_ref": "11.10.01",
+            "funding_programme": "Digitalfonds Land",
+            "funding_amount": "60.000",
+            "decision": decision.pk,
+        },
+    )
+    risk = services.risk_create(
+        kommune=k,
+        actor=a,
+        measure=measure,
+        data={"title": "Schnittstelle fehlt", "likelihood": 4, "impact": 3, "mitigation": "Früh beim Land anfragen"},
+    )
+    for level, text in (("input", "Zwei Stellen und Software"), ("output", "Online-Formular mit Bezahlung")):
+        services.impact_step_create(kommune=k, actor=a, measure=measure, data={"level": level, "text": text})
+    step = services.impact_step_create(
+        kommune=k, actor=a, measure=measure, data={"level": "effekt", "text": "Anträge kommen vollständig an."}
+    )
+    if helper is not None:
+        services.measure_role_set(kommune=k, actor=a, measure=measure, role=helper, letter="R")
+    services.dependency_add(kommune=k, actor=a, measure=measure, depends_on=eakte)
+    kpi = services.kpi_create(
+        kommune=k,
+        actor=a,
+        data={
+            "name": "Anteil digitaler Gewerbeanmeldungen",
+            "unit": "%",
+            "baseline_value": "10",
+            "baseline_on": day(-365),
+            "target_value": "80",
+            "target_on": day(365),
+            "measure": measure.pk,
+            "impact_step": step.pk,
+            "owner_role": cdo.pk,
+            "data_source": "Fachverfahren Gewerbe",
+        },
+    )
+    goal_kpi = services.kpi_create(
+        kommune=k,
+        actor=a,
+        data={
+            "name": "Verfahren online",
+            "unit": "Anzahl",
+            "baseline_value": "2",
+            "baseline_on": day(-365),
+            "target_value": "10",
+            "target_on": day(365),
+            "goal": goal.pk,
+            "is_public": True,
+        },
+    )
+    for days_ago, number, other in ((300, "15", "3"), (200, "22,5", "4"), (100, "37,5", "5"), (10, "48,25", "6")):
+        services.kpi_value_record(kommune=k, actor=a, kpi=kpi, measured_on=day(-days_ago), value=number)
+        services.kpi_value_record(kommune=k, actor=a, kpi=goal_kpi, measured_on=day(-days_ago), value=other)
+    report = services.status_report_create(
+        kommune=k,
+        actor=a,
+        measure=measure,
+        data={"light": "gelb", "progress": 40, "text": "Das Formular steht, die Bezahlung fehlt noch."},
+    )
+    return {
+        "v1": v1,
+        "v2": v2,
+        "leitsatz": leitsatz,
+        "handlungsfeld": service,
+        "draft_handlungsfeld": bildung,
+        "goal": goal,
+        "decision": decision,
+        "measure": measure,
+        "eakte": eakte,
+        "milestone": milestone,
+        "budget": budget,
+        "risk": risk,
+        "step": step,
+        "kpi": kpi,
+        "kpi_value": KPIValue.objects.for_kommune(k).filter(kpi=kpi).order_by("-measured_on").first(),
+        "goal_kpi": goal_kpi,
+        "report": report,
+    }
+
 
 @dataclass(frozen=True)
 class Page:
@@ -330,6 +578,16 @@ def _roles(f: Fill) -> dict[str, Any]:
 def _framework(f: Fill) -> dict[str, Any]:
     f.framework()
     return f.slug
+
+
+def _agenda(key: str) -> Callable[[Fill], dict[str, Any]]:
+    """The URL arguments of one object of the agenda scene (`pk`)."""
+    return lambda f: {**f.slug, "pk": f.agenda()[key].pk}
+
+
+def _agenda_child(key: str, item: str) -> Callable[[Fill], dict[str, Any]]:
+    """A child of an object of the agenda scene: its parent (`pk`) and itself (`item`)."""
+    return lambda f: {**f.slug, "pk": f.agenda()[key].pk, "item": f.agenda()[item].pk}
 
 
 PAGES: dict[str, Page] = {
@@ -434,6 +692,61 @@ PAGES: dict[str, Page] = {
     "public:survey_submit": Page(Fill.token, as_user="anonymous", published=True),
     "public:survey_thanks": Page(_slug, as_user="anonymous", published=True),
     "public:survey_open": Page(Fill.open_token, as_user="anonymous", published=True),
+    # The digital agenda (issue 10): Fassung 1 decided, Fassung 2 a draft, measures with every child,
+    # KPIs with values, a status report, council decisions (`_agenda_scene`).
+    "agenda:overview": Page(Fill.agenda_slug, expect="Bürgerservice online"),
+    "agenda:settings": Page(Fill.agenda_slug),
+    "agenda:version_list": Page(Fill.agenda_slug),
+    "agenda:version_detail": Page(_agenda("v1"), expect="DS-2025/017"),
+    "agenda:version_diff": Page(_agenda("v2"), expect="Schulen und Bildung"),
+    "agenda:version_edit": Page(_agenda("v2")),
+    "agenda:version_decide": Page(_agenda("v2")),
+    "agenda:leitsatz_create": Page(_agenda("v2")),
+    "agenda:leitsatz_edit": Page(_agenda("leitsatz")),
+    "agenda:leitsatz_delete": Page(_agenda("leitsatz")),
+    "agenda:handlungsfeld_create": Page(_agenda("v2")),
+    "agenda:handlungsfeld_detail": Page(_agenda("handlungsfeld"), expect="Gewerbeanmeldung online"),
+    "agenda:handlungsfeld_edit": Page(_agenda("draft_handlungsfeld")),
+    "agenda:handlungsfeld_delete": Page(_agenda("draft_handlungsfeld")),
+    "agenda:goal_list": Page(Fill.agenda_slug),
+    "agenda:goal_create": Page(Fill.agenda_slug),
+    "agenda:goal_detail": Page(_agenda("goal"), expect="Verfahren online"),
+    "agenda:goal_edit": Page(_agenda("goal")),
+    "agenda:goal_delete": Page(_agenda("goal")),
+    "agenda:decision_list": Page(Fill.agenda_slug),
+    "agenda:decision_create": Page(Fill.agenda_slug),
+    "agenda:decision_detail": Page(_agenda("decision")),
+    "agenda:decision_edit": Page(_agenda("decision")),
+    "agenda:decision_delete": Page(_agenda("decision")),
+    "agenda:portfolio": Page(Fill.agenda_slug, expect="WLAN im Rathaus"),
+    "agenda:bubble": Page(Fill.agenda_slug),
+    "agenda:roadmap": Page(Fill.agenda_slug),
+    "agenda:board": Page(Fill.agenda_slug),
+    "agenda:measure_create": Page(Fill.agenda_slug),
+    "agenda:measure_detail": Page(_agenda("measure"), expect="Anträge kommen vollständig an."),
+    "agenda:measure_edit": Page(_agenda("measure")),
+    "agenda:measure_delete": Page(_agenda("measure")),
+    "agenda:milestone_edit": Page(_agenda_child("measure", "milestone")),
+    "agenda:budget_edit": Page(_agenda_child("measure", "budget")),
+    "agenda:risk_edit": Page(_agenda_child("measure", "risk")),
+    "agenda:impact_edit": Page(_agenda_child("measure", "step")),
+    "agenda:kpi_list": Page(Fill.agenda_slug),
+    "agenda:kpi_import": Page(Fill.agenda_slug),
+    "agenda:kpi_detail": Page(_agenda("kpi"), expect="Fachverfahren Gewerbe"),
+    "agenda:kpi_edit": Page(_agenda("kpi")),
+    "agenda:kpi_delete": Page(_agenda("kpi")),
+    "agenda:kpi_value_edit": Page(_agenda_child("kpi", "kpi_value")),
+    "agenda:kpi_value_delete": Page(_agenda_child("kpi", "kpi_value")),
+    "agenda:kpi_create": Page(_agenda("measure")),
+    "agenda:goal_kpi_create": Page(_agenda("goal")),
+    "agenda:reports_overdue": Page(Fill.agenda_slug, expect="E-Akte einführen"),
+    "agenda:report_create": Page(_agenda("measure")),
+    "agenda:report_detail": Page(_agenda_child("measure", "report"), expect="die Bezahlung fehlt noch"),
+    "agenda:council_report": Page(Fill.agenda_slug),
+    "agenda:public_settings": Page(Fill.agenda_slug),
+    # The public transparency page, switched on by the Kommune (opt-in), read anonymously.
+    "public:agenda": Page(Fill.public_agenda, as_user="anonymous", expect="Was Teststadt mit der Digitalisierung"),
+    "public:agenda_leichte_sprache": Page(Fill.public_agenda, as_user="anonymous"),
 }
 
 # Routes that are no HTML page (a POST action, a download, a machine endpoint), with the reason.
@@ -473,6 +786,27 @@ NOT_PAGES: dict[str, str] = {
     "assessment:recommendation_accept": "POST action of the recommendations page (its errors are scanned there)",
     "assessment:results_pdf": "PDF download (the report)",
     "assessment:results_xlsx": "XLSX download (the workbook)",
+    "agenda:create": "POST action of the empty overview (scanned as a state)",
+    "agenda:version_new_draft": "POST action of the version page",
+    "agenda:measure_from_recommendation": "POST action of the portfolio's recommendations (scanned as a state)",
+    "agenda:measure_status": "POST action of the measure page and the board (its error page is the form's)",
+    "agenda:milestone_create": "POST action of the measure page (folded form, scanned unfolded there)",
+    "agenda:milestone_delete": "POST action of the measure page",
+    "agenda:budget_create": "POST action of the measure page (folded form, scanned unfolded there)",
+    "agenda:budget_delete": "POST action of the measure page",
+    "agenda:risk_create": "POST action of the measure page (folded form, scanned unfolded there)",
+    "agenda:risk_delete": "POST action of the measure page",
+    "agenda:impact_create": "POST action of the measure page (folded form, scanned unfolded there)",
+    "agenda:impact_delete": "POST action of the measure page",
+    "agenda:raci_set": "POST action of the measure page (folded form, scanned unfolded there)",
+    "agenda:raci_delete": "POST action of the measure page",
+    "agenda:dependency_add": "POST action of the measure page (its refusal of a cycle is scanned as a state)",
+    "agenda:dependency_remove": "POST action of the measure page",
+    "agenda:kpi_value_add": "POST action of the KPI page (its errors are scanned as a state)",
+    "agenda:kpi_import_template": "CSV/XLSX download (empty template)",
+    "agenda:council_report_pdf": "PDF download (the council report)",
+    "agenda:council_report_docx": "DOCX download (the council report)",
+    "agenda:agenda_xlsx": "XLSX download (all measures and KPI values)",
 }
 NOT_PAGE_KWARGS: dict[str, Callable[[Fill], dict[str, Any]]] = {
     "accounts:api_token_revoke": lambda f: {"pk": 1},
@@ -507,6 +841,27 @@ NOT_PAGE_KWARGS: dict[str, Callable[[Fill], dict[str, Any]]] = {
     "assessment:recommendation_accept": _slug,
     "assessment:results_pdf": Fill.closed,
     "assessment:results_xlsx": Fill.closed,
+    "agenda:create": _slug,
+    "agenda:version_new_draft": lambda f: {**f.slug, "pk": 1},
+    "agenda:measure_from_recommendation": lambda f: {**f.slug, "pk": 1},
+    "agenda:measure_status": lambda f: {**f.slug, "pk": 1},
+    "agenda:milestone_create": lambda f: {**f.slug, "pk": 1},
+    "agenda:milestone_delete": lambda f: {**f.slug, "pk": 1, "item": 1},
+    "agenda:budget_create": lambda f: {**f.slug, "pk": 1},
+    "agenda:budget_delete": lambda f: {**f.slug, "pk": 1, "item": 1},
+    "agenda:risk_create": lambda f: {**f.slug, "pk": 1},
+    "agenda:risk_delete": lambda f: {**f.slug, "pk": 1, "item": 1},
+    "agenda:impact_create": lambda f: {**f.slug, "pk": 1},
+    "agenda:impact_delete": lambda f: {**f.slug, "pk": 1, "item": 1},
+    "agenda:raci_set": lambda f: {**f.slug, "pk": 1},
+    "agenda:raci_delete": lambda f: {**f.slug, "pk": 1, "item": 1},
+    "agenda:dependency_add": lambda f: {**f.slug, "pk": 1},
+    "agenda:dependency_remove": lambda f: {**f.slug, "pk": 1, "item": 1},
+    "agenda:kpi_value_add": lambda f: {**f.slug, "pk": 1},
+    "agenda:kpi_import_template": lambda f: {**f.slug, "fmt": "csv"},
+    "agenda:council_report_pdf": Fill.agenda_slug,
+    "agenda:council_report_docx": Fill.agenda_slug,
+    "agenda:agenda_xlsx": Fill.agenda_slug,
 }
 
 
@@ -546,6 +901,61 @@ def _reworded(f: Fill) -> dict[str, Any]:
         kommune=w.kommune, actor=w.admin, field=field, data={"name": "Rollen, Zuständigkeiten und Verantwortung"}
     )
     return f.newer_catalogue()
+
+
+def _measure_changed_meanwhile(page: Any) -> Any:
+    """Someone else saves the measure (through the service) while its form is open; then it is sent."""
+    from kompass.agenda import services
+    from kompass.agenda.models import Measure
+
+    pk = int(page.url.rstrip("/").split("/")[-2])
+    measure = Measure.objects.unscoped().get(pk=pk)
+    services.measure_update(
+        kommune=measure.kommune, actor=None, measure=measure, data={"description": "Inzwischen anders beschrieben."}
+    )
+    return submit("Speichern", ("#id_title", "Gewerbeanmeldung ganz online"))(page)
+
+
+def _dependency_cycle(page: Any) -> Any:
+    """On the page of "E-Akte einführen" (which "Gewerbeanmeldung online" needs first): make it need
+    "Gewerbeanmeldung online" too."""
+    main = page.locator("main")
+    main.locator("summary", has_text="Abhängigkeit hinzufügen").click()
+    select = page.locator("#neu-abh-depends_on")
+    option = select.locator("option", has_text="Gewerbeanmeldung online").first
+    select.select_option(option.get_attribute("value"))
+    with page.expect_navigation() as navigation:
+        main.get_by_role("button", name="Abhängigkeit speichern", exact=True).click()
+    return navigation.value
+
+
+def _kpi_file(content: str) -> Callable[[Any], Any]:
+    """An `act` of the import page: upload a CSV file (semicolons, as Excel writes it) and have it checked."""
+
+    def act(page: Any) -> Any:
+        upload = {"name": "werte.csv", "mimeType": "text/csv", "buffer": content.encode("cp1252")}
+        page.set_input_files("#id_file", files=[upload])
+        with page.expect_navigation() as navigation:
+            page.locator("main").get_by_role("button", name="Datei prüfen", exact=True).click()
+        return navigation.value
+
+    return act
+
+
+def _bad_stichtag(page: Any) -> Any:
+    return page.goto(page.url.split("?")[0] + "?stichtag=gestern")
+
+
+def _portfolio_filtered(f: Fill) -> str:
+    scene = f.agenda()
+    role = scene["measure"].accountable_role_id
+    return f"?status=in_umsetzung&handlungsfeld={scene['handlungsfeld'].pk}&rolle={role}&sort=-priority"
+
+
+def _agenda_and_recommendation(f: Fill) -> dict[str, Any]:
+    """The agenda, and an accepted recommendation of the self-assessment that is no measure yet."""
+    f.targets()
+    return f.agenda_slug()
 
 
 # Further states of the pages above (issue 9): label → (route, how to reach the state).
@@ -697,6 +1107,106 @@ STATES: dict[str, tuple[str, Page]] = {
             act=lambda page: _right_code(page),
             expect="Ihre Organisationseinheit",
         ),
+    ),
+    "agenda: overview of a Kommune without an agenda": (
+        "agenda:overview",
+        Page(_slug, expect="hat noch keine Digitale Agenda"),
+    ),
+    "agenda: a decided version is shown read-only": (
+        "agenda:version_edit",
+        Page(_agenda("v1"), expect="ist beschlossen und kann nicht mehr geändert werden"),
+    ),
+    "agenda: deciding a draft without a date": (
+        "agenda:version_decide",
+        Page(_agenda("v2"), act=submit("Als beschlossen festhalten"), expect="Bitte", status=400),
+    ),
+    "agenda: goal form with errors": (
+        "agenda:goal_create",
+        Page(Fill.agenda_slug, act=submit("Ziel anlegen"), expect="Bitte", status=400),
+    ),
+    "agenda: portfolio filtered and sorted": (
+        "agenda:portfolio",
+        Page(Fill.agenda_slug, query=_portfolio_filtered, expect="Gewerbeanmeldung online"),
+    ),
+    "agenda: portfolio with an accepted recommendation": (
+        "agenda:portfolio",
+        Page(_agenda_and_recommendation, expect="Lotsen-Netzwerk aufbauen"),
+    ),
+    "agenda: measure form with errors": (
+        "agenda:measure_create",
+        Page(
+            Fill.agenda_slug,
+            act=submit("Speichern", ("#id_title", ""), ("#id_fte", "viel"), ("#id_ends_on", "99")),
+            expect="Bitte",
+            status=400,
+        ),
+    ),
+    "agenda: measure edit refused, changed meanwhile by someone else": (
+        "agenda:measure_edit",
+        Page(_agenda("measure"), act=_measure_changed_meanwhile, expect="inzwischen von jemand anderem", status=400),
+    ),
+    "agenda: a measure others wait for, without a status report": (
+        "agenda:measure_detail",
+        Page(_agenda("eakte"), expect="Gewerbeanmeldung online"),
+    ),
+    "agenda: a dependency cycle is refused": (
+        "agenda:measure_detail",
+        Page(_agenda("eakte"), act=_dependency_cycle, expect="ergäbe einen Kreis", status=400),
+    ),
+    "agenda: a KPI value that is no number": (
+        "agenda:kpi_detail",
+        Page(
+            _agenda("kpi"),
+            act=submit(
+                "Wert speichern",
+                ("#id_measured_on", "31"),
+                ("#id_measured_on_monat", "3"),
+                ("#id_measured_on_jahr", "2026"),
+                ("#id_value", "viel"),
+            ),
+            expect="ist keine Zahl",
+            status=400,
+        ),
+    ),
+    "agenda: KPI form with errors": (
+        "agenda:kpi_edit",
+        Page(
+            _agenda("kpi"),
+            act=submit("Speichern", ("#id_name", ""), ("#id_target_value", "viel")),
+            expect="Bitte",
+            status=400,
+        ),
+    ),
+    "agenda: KPI import preview": (
+        "agenda:kpi_import",
+        Page(
+            Fill.agenda_slug,
+            act=_kpi_file(
+                "kennzahl;datum;wert\nVerfahren online;01.04.2026;7\nAnteil digitaler Gewerbeanmeldungen;01.04.2026;55,5\n"
+            ),
+            expect="Vorschau",
+        ),
+    ),
+    "agenda: KPI import of a file with errors": (
+        "agenda:kpi_import",
+        Page(
+            Fill.agenda_slug,
+            act=_kpi_file("kennzahl;datum;wert\nGibt es nicht;31.02.2026;viel\n"),
+            expect="Die Datei wurde abgelehnt",
+            status=400,
+        ),
+    ),
+    "agenda: status report form with errors": (
+        "agenda:report_create",
+        Page(_agenda("measure"), act=submit("Bericht speichern"), expect="Bitte", status=400),
+    ),
+    "agenda: council report with a bad Stichtag": (
+        "agenda:council_report",
+        Page(Fill.agenda_slug, act=_bad_stichtag, expect="ist kein gültiger Stichtag", status=400),
+    ),
+    "agenda: public page settings, switched on": (
+        "agenda:public_settings",
+        Page(Fill.public_agenda, expect="Leichte Sprache"),
     ),
 }
 
