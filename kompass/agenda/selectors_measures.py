@@ -192,20 +192,53 @@ def budget_totals(kommune: Kommune, measure_ids: list[int]) -> dict[int, tuple[D
 # --- board and roadmap ---------------------------------------------------------------------------
 
 
+BOARD_CARDS = 25  # cards a column shows before "alle anzeigen" (a Großstadt has hundreds of measures)
+
+
 @dataclass(frozen=True)
 class Column:
     status: str
     label: str
-    rows: list[Row]
+    rows: list[Row]  # the cards shown: the most important first
+    total: int  # the measures in this status (more than `rows` when the column is cut)
+
+    @property
+    def cut(self) -> bool:
+        return self.total > len(self.rows)
 
 
-def board(kommune: Kommune, filters: Mapping[str, Any]) -> list[Column]:
-    """The measures by status, one column per status in the order of the life cycle."""
-    measures = list(_with_links(kommune, filtered_measures(kommune, filters)).order_by("title", "pk"))
-    by_status: dict[str, list[Row]] = defaultdict(list)
-    for row in rows_of(kommune, measures):
-        by_status[row.measure.status].append(row)
-    return [Column(code, str(label), by_status.get(code, [])) for code, label in MeasureStatus.choices]
+def board(kommune: Kommune, filters: Mapping[str, Any], full: str = "", limit: int = BOARD_CARDS) -> list[Column]:
+    """The measures by status, one column per status in the order of the life cycle, each sorted by
+    priority (highest first, then title) and cut after `limit` cards unless its status is `full`.
+    Every measure is read as plain values to sort and count; only the cards shown are loaded as
+    objects with their role, unit and owner (a fixed number of queries)."""
+    weights = priority.weights_of(agenda_selectors.settings(kommune))
+    by_status: dict[str, list[tuple[Decimal, int]]] = defaultdict(list)
+    plain = filtered_measures(kommune, filters).order_by("title", "pk")
+    for pk, status, benefit, urgency, effort in plain.values_list("pk", "status", "benefit", "urgency", "effort"):
+        by_status[status].append((priority.priority_score(benefit, urgency, effort, weights), pk))
+    shown: dict[str, list[tuple[Decimal, int]]] = {}
+    for code, items in by_status.items():
+        items.sort(key=lambda item: -item[0])  # stable: the title order stays among equal scores
+        shown[code] = items if code == full else items[:limit]
+    ids = [pk for items in shown.values() for _score, pk in items]
+    measures = {
+        m.pk: m
+        for m in Measure.objects.for_kommune(kommune)
+        .filter(pk__in=ids)
+        .select_related("accountable_role", "responsible_unit")
+        .defer("description", "beneficiaries", "origin_gap")
+    }
+    owners = agenda_selectors.owners(kommune, list(measures.values()))
+    return [
+        Column(
+            code,
+            str(label),
+            [Row(measures[pk], owners[pk], score) for score, pk in shown.get(code, []) if pk in measures],
+            len(by_status.get(code, [])),
+        )
+        for code, label in MeasureStatus.choices
+    ]
 
 
 @dataclass(frozen=True)

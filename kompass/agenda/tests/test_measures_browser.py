@@ -66,23 +66,31 @@ def test_a_card_moves_on_the_board_by_keyboard_alone(admin_browsing: Browsing) -
     s = fm.scene(admin_browsing.world)
     page = admin_browsing.page
     _open(admin_browsing, "board")
-    summary = page.locator(f"#karte-{s.inside.pk} summary")
-    summary.focus()
-    page.keyboard.press("Enter")  # opens "Status ändern"
+    page.locator(f"#karte-{s.inside.pk} h3 a").focus()
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == f"status-{s.inside.pk}"
     page.keyboard.press("ArrowDown")  # geplant → in Umsetzung
     page.keyboard.press("Tab")
-    page.keyboard.type("Beschluss liegt vor")
-    page.keyboard.press("Tab")
-    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")  # "Verschieben"
     page.locator(f".kk-board__column--in_umsetzung #karte-{s.inside.pk}").wait_for()
     measure = Measure.objects.for_kommune(admin_browsing.world.kommune).get(pk=s.inside.pk)
     assert measure.status == "in_umsetzung"
-    step = MeasureStatusChange.objects.for_kommune(measure.kommune).get(measure=measure, to_status="in_umsetzung")
-    assert step.note == "Beschluss liegt vor"
+    assert MeasureStatusChange.objects.for_kommune(measure.kommune).filter(measure=measure, to_status="in_umsetzung")
     assert "hat jetzt den Status" in page.content()
     axe_scan(page, "board after the move")
+    # A move with a note: the card's "mit Anmerkung" leads to the status form on the measure's page.
+    page.locator(f"#karte-{s.inside.pk} a[href$='#status']").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.locator("#neuer-status").focus()
+    page.keyboard.press("ArrowDown")  # in Umsetzung → abgeschlossen (the next status)
+    page.keyboard.press("Tab")
+    page.keyboard.type("Beschluss liegt vor")
+    page.keyboard.press("Tab")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    step = MeasureStatusChange.objects.for_kommune(measure.kommune).filter(measure=measure).latest("id")
+    assert step.from_status == "in_umsetzung" and step.note == "Beschluss liegt vor"
 
 
 def test_a_recommendation_becomes_a_measure_in_the_browser(admin_browsing: Browsing) -> None:

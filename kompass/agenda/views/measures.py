@@ -76,6 +76,7 @@ def views_nav(ctx: TenantContext, here: str, request: HttpRequest) -> list[dict[
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("sort", None)
+    query.pop("alle", None)  # the board's whole column
     suffix = f"?{query.urlencode()}" if query else ""
     items = (
         ("portfolio", _("Tabelle")),
