@@ -34,7 +34,7 @@ from kompass.agenda.models import (
     Risk,
     StatusReport,
 )
-from kompass.agenda.ownership import Ownership
+from kompass.agenda.ownership import Ownership, resolve_owner
 from kompass.org.models import OrgUnit
 from kompass.roles.models import Assignment, Role
 from kompass.tenancy.models import Kommune
@@ -380,12 +380,19 @@ def _levels(kommune: Kommune, measure: Measure, style: str, kpis: list[KpiView])
     return levels, others
 
 
-def _raci(kommune: Kommune, measure: Measure) -> list[RaciRow]:
+def _raci_and_owner(kommune: Kommune, measure: Measure) -> tuple[list[RaciRow], Ownership]:
+    """The RACI rows with who holds each role today, and the measure's owner: the holders of the RACI
+    roles and of the accountable role are read once (the accountable role is the "A" row)."""
     rows = list(MeasureRole.objects.for_kommune(kommune).filter(measure=measure).select_related("role"))
-    holders = agenda_selectors.holders_by_role(kommune, [r.role_id for r in rows])
+    holders = agenda_selectors.holders_by_role(kommune, [measure.accountable_role_id, *(r.role_id for r in rows)])
     order = {"A": 0, "R": 1, "C": 2, "I": 3}
     rows.sort(key=lambda r: (order.get(r.letter, 9), r.role.position, r.role.name))
-    return [RaciRow(r.role, r.letter, r, holders.get(r.role_id, [])) for r in rows]
+    owner = resolve_owner(
+        measure.accountable_role_id is not None,
+        holders.get(measure.accountable_role_id or 0, []),
+        measure.responsible_unit,
+    )
+    return [RaciRow(r.role, r.letter, r, holders.get(r.role_id, [])) for r in rows], owner
 
 
 def measure_detail(kommune: Kommune, measure: Measure) -> Detail:
@@ -401,9 +408,10 @@ def measure_detail(kommune: Kommune, measure: Measure) -> Detail:
     )
     kpis = _kpi_views(kommune, measure)
     levels, others = _levels(kommune, measure, agenda_settings.impact_labels, kpis)
+    raci, owner = _raci_and_owner(kommune, measure)
     return Detail(
         measure=measure,
-        owner=agenda_selectors.owner_of(kommune, measure),
+        owner=owner,
         score=priority.priority_score(measure.benefit, measure.urgency, measure.effort, weights),
         formula=priority.formula_text(weights),
         handlungsfelder=list(
@@ -427,7 +435,7 @@ def measure_detail(kommune: Kommune, measure: Measure) -> Detail:
         risks=sorted(
             Risk.objects.for_kommune(kommune).filter(measure=measure), key=lambda r: (-r.likelihood * r.impact, r.pk)
         ),
-        raci=_raci(kommune, measure),
+        raci=raci,
         levels=levels,
         other_kpis=others,
         reports=list(agenda_selectors.status_reports(kommune, measure)[:REPORTS_SHOWN]),
