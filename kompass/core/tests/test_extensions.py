@@ -81,6 +81,11 @@ def test_the_main_navigation_keeps_its_order_by_module() -> None:
         "Empfehlungen",
         "Kommunentyp",
         "Maßnahmenvorlagen",
+        "Digitale Agenda",
+        "Maßnahmen",
+        "Kennzahlen",
+        "Sachstandsberichte",
+        "Ratsbericht",
         "Import und Export",
         "Protokoll",
         "Mitglieder",
@@ -95,7 +100,7 @@ def test_every_dashboard_panel_is_valid_and_its_template_exists() -> None:
         get_template(panel.template)
         if panel.capability is not None:
             Capability(panel.capability)
-    assert [p.key for p in DASHBOARD_PANELS] == ["org.figures", "roles.check", "assessment.results"]
+    assert [p.key for p in DASHBOARD_PANELS] == ["org.figures", "roles.check", "assessment.results", "agenda.state"]
 
 
 def test_every_first_step_is_valid_with_a_known_capability_in_the_order_of_the_first_hour() -> None:
