@@ -50,6 +50,7 @@ def token_for(user: User) -> str:
 
 def tenant_state(world: World) -> tuple[Any, ...]:
     """Everything a write could change, in both Kommunen: compare before and after a request."""
+    from kompass.agenda import models as agenda
     from kompass.assessment.models import (
         AssessmentSettings,
         Campaign,
@@ -75,6 +76,29 @@ def tenant_state(world: World) -> tuple[Any, ...]:
         Target,
         Recommendation,
         TypeProfile,
+        # the digital agenda
+        agenda.AgendaSettings,
+        agenda.Agenda,
+        agenda.AgendaVersion,
+        agenda.Leitsatz,
+        agenda.Handlungsfeld,
+        agenda.CouncilDecision,
+        agenda.Goal,
+        agenda.Measure,
+        agenda.Milestone,
+        agenda.BudgetLine,
+        agenda.MeasureDependency,
+        agenda.Risk,
+        agenda.MeasureRole,
+        agenda.ImpactStep,
+        agenda.KPI,
+        agenda.KPIValue,
+        agenda.StatusReport,
+    )
+    links = (  # the agenda's many-to-many links (rows of no Kommune of their own)
+        agenda.Goal.handlungsfelder.through,
+        agenda.Measure.handlungsfelder.through,
+        agenda.Measure.goals.through,
     )
     counted = (
         RoleModel,
@@ -85,9 +109,12 @@ def tenant_state(world: World) -> tuple[Any, ...]:
         Participant,
         AssessmentSettings,
         AuditEntry,
+        agenda.MeasureStatusChange,
+        agenda.ReportReminder,
     )
     return (
         *(list(model.objects.unscoped().order_by("pk").values()) for model in rows),
+        *(list(model.objects.order_by("pk").values()) for model in links),
         *(model.objects.unscoped().count() for model in counted),
     )
 

@@ -118,11 +118,36 @@ def _ids(world: Any, param: str) -> list[int]:
         return role_model(world)[param]
     if param in FRAMEWORK_PARAMS:
         return framework(world)[param]
+    if param in AGENDA_PARAMS:
+        return agenda(world)[param]
     return [world.alice.pk, world.bruno.pk, world.other_person.pk]
 
 
 ROLE_PARAMS = ("role_id", "assignment_id", "catalogue_id", "activity_id")
 FRAMEWORK_PARAMS = ("field_id", "criterion_id", "campaign_id")
+AGENDA_PARAMS = ("agenda_version_id", "goal_id", "decision_id", "measure_id", "kpi_id")
+
+
+def agenda(world: Any) -> dict[str, list[int]]:
+    """The digital agenda of both Kommunen (kompass/ui/tests/agenda_scene.py: a decided version and a draft, a goal
+    with a KPI, council decisions, measures inside and outside the editor's subtree and Nachbarort's, each with its
+    KPI), on the role model of the isolation test; built once per test (the ids of both Kommunen)."""
+    if not hasattr(world, "fuzz_agenda"):
+        from kompass.agenda.models import KPI, AgendaVersion
+        from kompass.ui.tests.agenda_scene import build_agenda_scene
+        from kompass.ui.tests.test_isolation import build_role_scene
+
+        scene = build_agenda_scene(world, build_role_scene(world))
+        sides = list(scene.sides.values())
+        measures = [m.measure.pk for s in sides for m in s.measures.values()] + [s.basis.pk for s in sides]
+        world.fuzz_agenda = {
+            "agenda_version_id": list(AgendaVersion.objects.unscoped().order_by("pk").values_list("pk", flat=True)),
+            "goal_id": [s.goal.pk for s in sides],
+            "decision_id": [d.pk for s in sides for d in (s.decision, s.version_decision)],
+            "measure_id": measures,
+            "kpi_id": list(KPI.objects.unscoped().order_by("pk").values_list("pk", flat=True)),
+        }
+    return world.fuzz_agenda  # type: ignore[no-any-return]
 
 
 def framework(world: Any) -> dict[str, list[int]]:
@@ -390,3 +415,9 @@ def test_random_input_never_breaks_a_write_route(world, route, persona, data):
     if response.status_code >= 400:
         assert response.json()["detail"]
         assert tenant_state(world) == before, f"{response.status_code} changed data: {response.content[:300]}"
+
+
+def test_every_path_parameter_gets_ids_of_its_own_kind() -> None:
+    """`_ids` knows every object the gate resolves from a path, so no route is fuzzed with ids of another kind."""
+    known = {"unit_id", "person_id", *ROLE_PARAMS, *FRAMEWORK_PARAMS, *AGENDA_PARAMS}
+    assert {p for r in WRITE_ROUTES for p in r.object_params} <= known

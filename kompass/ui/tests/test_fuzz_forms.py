@@ -206,6 +206,14 @@ QUERY_PARAMETERS = [
     "orgunit_id",
     "aktiv",
     "kommune",
+    # the digital agenda: portfolio and KPI filters, the goal form's preset, the council report's options
+    "handlungsfeld",
+    "ziel",
+    "oeffentlich",
+    "kind",
+    "stichtag",
+    "teil",
+    "kennzahlen",
 ]
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.db import transaction
@@ -40,6 +41,15 @@ from kompass.tenancy.models import Membership, Role
 from kompass.tenancy.public import Publication, publications
 from kompass.tenancy.routes import edits, posts, reads
 from kompass.ui.tests import url_registry as reg
+from kompass.ui.tests.agenda_scene import (
+    AGENDA_DECIDED,
+    AGENDA_DRAFT,
+    AGENDA_NONE,
+    AGENDA_STATES,
+    AgendaScene,
+    build_agenda_scene,
+)
+from kompass.ui.tests.agenda_scene import add_targets as add_agenda_targets
 
 SENTINEL = b"GEHEIM"
 ALL_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -175,6 +185,25 @@ def test_every_route_of_the_framework_and_the_self_assessment_builds_the_framewo
     assert [name for name in names if not reg.ROUTES[name].framework] == []
     assert all(route.framework in reg.FRAMEWORK_LEVELS for route in reg.ROUTES.values())
     assert all(route.campaign in reg.CAMPAIGN_STATES for route in reg.ROUTES.values())
+
+
+AGENDA_API = "api:agenda_"
+
+
+def test_every_route_of_the_digital_agenda_builds_the_agenda_on_the_role_model_and_the_framework() -> None:
+    """Pages, public pages and API alike, so no agenda route is tested against a Kommune without its agenda."""
+    names = [n for n in reg.ROUTES if n.startswith(("agenda:", "public:agenda", AGENDA_API))]
+    assert len(names) > 95
+    wrong = [n for n in names if not (reg.ROUTES[n].agenda and reg.ROUTES[n].role_model and reg.ROUTES[n].framework)]
+    assert wrong == []
+    assert all(route.agenda in AGENDA_STATES for route in reg.ROUTES.values())
+    assert {reg.ROUTES[n].agenda for n in names} == {AGENDA_NONE, AGENDA_DECIDED, AGENDA_DRAFT}
+
+
+def test_a_measure_made_from_a_recommendation_is_kommune_wide_so_the_limited_editor_may_not() -> None:
+    """A recommendation has no place in the Verwaltungsgliederung: EDIT_MEASURES on it is checked Kommune-wide."""
+    assert reg.ROUTES["agenda:measure_from_recommendation"].expect == {"POST": reg.TENANT_ADMIN_WRITE}
+    assert reg.ROUTES["agenda:measure_edit"].expect["POST"] == reg.TENANT_EDIT_WRITE
 
 
 def test_the_survey_pages_with_a_token_build_the_campaign_whose_links_they_name() -> None:
@@ -451,6 +480,8 @@ def prepare(scene: Scene, name: str) -> None:
         scene.with_roles()
     if reg.ROUTES[name].framework:
         scene.with_framework(reg.ROUTES[name].framework)
+    if reg.ROUTES[name].agenda:
+        scene.with_agenda(reg.ROUTES[name].agenda)
 
 
 @dataclass
@@ -464,6 +495,7 @@ class Scene:
     invitations: dict[str, Any] = field(default_factory=dict)  # Kommune slug → an open invitation
     role_scene: RoleScene | None = None
     framework_scene: FrameworkScene | None = None
+    agenda_scene: AgendaScene | None = None
     prepared: reg.Route | None = None  # the route `prepare` built the scene for
 
     def with_roles(self) -> RoleScene:
@@ -475,6 +507,16 @@ class Scene:
         if self.framework_scene is None:
             self.framework_scene = build_framework_scene(self.world, level)
         return self.framework_scene
+
+    def with_agenda(self, state: str) -> AgendaScene:
+        """The agenda of both Kommunen in `state`, on the role model and the adopted framework; one state per
+        test (the routes of one test share it)."""
+        if self.agenda_scene is None:
+            self.agenda_scene = build_agenda_scene(
+                self.world, self.with_roles(), self.with_framework(reg.FRAMEWORK_ADOPTED), state
+            )
+        assert self.agenda_scene.state == state, f"agenda built as {self.agenda_scene.state}, wanted {state}"
+        return self.agenda_scene
 
     def user(self, persona: str) -> User | None:
         w = self.world
@@ -526,6 +568,9 @@ class Scene:
             self._add_roles(targets, side)
         if route.framework:
             self._add_framework(targets, side, route)
+        if route.agenda:
+            kommune = self.world.other if side == "foreign" else self.world.kommune
+            add_agenda_targets(targets, self.with_agenda(route.agenda), kommune, side)
         return targets
 
     def _add_roles(self, targets: reg.Targets, side: str) -> None:
@@ -617,7 +662,8 @@ def url_for(name: str, route: reg.Route, targets: reg.Targets) -> str:
             kwargs[kwarg] = route.fixed[kwarg]
         else:
             kwargs[kwarg] = getattr(targets, route.objects[kwarg]).pk
-    return reverse(name, kwargs=kwargs)
+    url = reverse(name, kwargs=kwargs)
+    return f"{url}?{urlencode(route.query(targets))}" if route.query is not None else url
 
 
 def send(client: Client, method: str, url: str, route: reg.Route, targets: reg.Targets) -> Any:

@@ -7,7 +7,9 @@ Every route of the URL namespace `public` is checked:
   Kommune's internal data (the sentinel `INTERN` in Teststadt's organisation);
 - a logged-in member of Teststadt, the administrator of Nachbarort and a platform operator get
   exactly the page an anonymous visitor gets (apart from the CSRF token, which differs per visitor);
-- a page that holds a CSRF token is not kept by shared caches.
+- a page that holds a CSRF token is not kept by shared caches;
+- the pages of the digital agenda answer 404 while the Kommune has not switched them on (or has no decided
+  version), also when the Kommune publishes other pages.
 A new public route needs no entry here; a route with more URL kwargs than the Kommune's slug
 fails until `FILL` says how to fill them.
 """
@@ -37,6 +39,7 @@ FILL: dict[str, dict[str, Any]] = {
     "public:survey_submit": {"token": lambda slug: f"umfrage-{slug}"},
     "public:survey_open": {"open_token": lambda slug: f"offen-{slug}"},
 }
+POPULATION = re.compile(rb"(?<![\d.,])45\.?000(?![\d.,]?\d)")
 CSRF_TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')
 
 pytestmark = pytest.mark.django_db
@@ -84,10 +87,26 @@ def anonymous_view(content: bytes) -> bytes:
     return CSRF_TOKEN.sub(b'name="csrfmiddlewaretoken" value=""', content)
 
 
+AGENDA_PAGES = [name for name in PUBLIC if name.startswith("public:agenda")]
+
+
+def published_agendas(world: World) -> None:
+    """The digital agenda of both Kommunen (agenda_scene.py: a decided version with measures, KPIs and reports,
+    a draft, Nachbarort's texts with the sentinel), each switched on for its public page."""
+    from kompass.ui.tests.agenda_scene import build_agenda_scene
+    from kompass.ui.tests.test_isolation import build_role_scene
+
+    build_agenda_scene(world, build_role_scene(world))
+
+
 @pytest.fixture
-def surveys(world: World, tmp_path: Any) -> World:
+def surveys(world: World, tmp_path: Any, request: Any) -> World:
+    """What the modules publish: open surveys, and for the agenda's pages the agenda of both Kommunen."""
     open_survey(world.kommune, world.hauptamt, tmp_path)
     open_survey(world.other, world.other_unit, tmp_path)
+    callspec = getattr(request.node, "callspec", None)
+    if callspec is not None and callspec.params.get("name") in AGENDA_PAGES:
+        published_agendas(world)
     return world
 
 
@@ -149,8 +168,10 @@ def test_a_kommune_that_publishes_nothing_answers_404_like_an_unknown_one(name: 
 def test_the_public_page_shows_no_data_of_another_kommune_and_no_internal_data(name: str, published: World) -> None:
     for client in (Client(), published.client_for(published.admin), published.client_for(published.outsider)):
         content = anonymous_view(client.get(url(name, "teststadt")).content)
-        for sentinel in (b"GEHEIM", b"Nachbarort", b"INTERN", b"05111000", b"45000", b"45.000"):
+        for sentinel in (b"GEHEIM", b"Nachbarort", b"INTERN", b"05111000"):
             assert sentinel not in content, sentinel
+        # Teststadt's population as a number of its own (not inside another, e.g. a chart coordinate 345.000000)
+        assert not POPULATION.search(content), POPULATION.search(content)
 
 
 @pytest.mark.parametrize("name", PUBLIC)
@@ -186,3 +207,34 @@ def test_the_session_of_a_member_survives_a_visit_to_a_public_page(name: str, pu
     client = published.client_for(published.admin)
     client.get(url(name, "teststadt"))
     assert client.get(reverse("ui:dashboard", args=["teststadt"])).status_code == 200
+
+
+def test_the_agenda_has_public_pages() -> None:
+    assert AGENDA_PAGES == ["public:agenda", "public:agenda_leichte_sprache"]
+
+
+@pytest.mark.parametrize("name", AGENDA_PAGES)
+def test_the_agenda_page_answers_404_while_the_kommune_has_not_switched_it_on(name: str, published: World) -> None:
+    """The Kommune publishes (its other pages answer), but its agenda page is its own decision."""
+    from kompass.agenda import public_page
+
+    world = published
+    public_page.public_settings_update(kommune=world.kommune, actor=None, data={"public_page_enabled": False})
+    for client in (Client(), world.client_for(world.admin), world.client_for(world.outsider)):
+        assert client.get(url(name, "teststadt")).status_code == 404
+    assert Client().get(url("public:kommune", "teststadt")).status_code == 200
+    neighbour = Client().get(url(name, "nachbarort"))
+    assert neighbour.status_code == 200 and b"GEHEIM-" in neighbour.content, "Nachbarort's page stays open"
+    public_page.public_settings_update(kommune=world.kommune, actor=None, data={"public_page_enabled": True})
+    page = Client().get(url(name, "teststadt"))
+    assert page.status_code == 200 and b"GEHEIM" not in page.content
+
+
+@pytest.mark.parametrize("name", AGENDA_PAGES)
+def test_the_agenda_page_of_each_kommune_shows_its_own_agenda_only(name: str, published: World) -> None:
+    teststadt = Client().get(url(name, "teststadt")).content
+    nachbarort = Client().get(url(name, "nachbarort")).content
+    assert b"GEHEIM" not in teststadt and b"GEHEIM-" in nachbarort
+    if name == "public:agenda":  # the full page names the measures; Leichte Sprache explains without them
+        assert b"Gewerbeanmeldung online" in teststadt
+        assert b"Gewerbeanmeldung online" not in nachbarort

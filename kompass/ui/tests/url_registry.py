@@ -32,6 +32,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from kompass.ui.tests.agenda_scene import AGENDA_DECIDED, AGENDA_DRAFT, AGENDA_KINDS, AGENDA_NONE
+
 ANON = "anonymous"
 READER = "reader"
 EDITOR = "editor"
@@ -66,8 +68,27 @@ OBJECT_KINDS = (
     "criterion",
     "campaign",
     "recommendation",
+    *AGENDA_KINDS,
 )
 GLOBAL_KINDS = ("catalogue",)  # shipped, read-only data of no Kommune: the same for every side
+# Kinds with a place in the Verwaltungsgliederung (a unit, or a measure's responsible unit): a capability that a
+# Redaktion may hold for a subtree is checked there. Every other kind is Kommune-wide: such a capability is then
+# checked without a place, which a subtree-limited member never passes (`role_allows(target_path=None)`).
+PLACED_KINDS = (
+    "unit",
+    "person",
+    "assignment",
+    "measure",
+    "milestone",
+    "budget_line",
+    "risk",
+    "impact_step",
+    "measure_role",
+    "dependency",
+    "kpi",  # a measure's KPI (`Targets.kpi`); a goal's KPI is strategy
+    "kpi_value",
+    "status_report",
+)
 
 
 @dataclass
@@ -99,6 +120,24 @@ class Targets:
     # Offers of a newer catalogue version (only with framework=FRAMEWORK_UPDATE):
     new_catalogue_field: Any = None  # a field that is new in the newer version
     new_catalogue_criterion: Any = None  # a criterion that is new in `field` in the newer version
+    # The digital agenda (only built for routes with `agenda`, see agenda_scene.py): the Kommune's strategy
+    # objects and the side's measure with one of everything that hangs on it.
+    agenda_version: Any = None  # the draft (Route.agenda "draft") or the decided version 1 ("decided")
+    leitsatz: Any = None  # of `agenda_version`
+    handlungsfeld: Any = None  # of `agenda_version`
+    goal: Any = None  # a Wirkungsziel with a KPI, without operative goals
+    decision: Any = None  # a council decision no version rests on
+    measure: Any = None  # in 32 (inside), in 10 Hauptamt (outside), Nachbarort's (foreign)
+    milestone: Any = None
+    budget_line: Any = None
+    risk: Any = None
+    impact_step: Any = None
+    measure_role: Any = None  # a RACI row (letter C) that is not the accountable role's A
+    dependency: Any = None  # `measure` needs the Kommune-wide measure "Basis"
+    kpi: Any = None  # `measure`'s KPI
+    kpi_value: Any = None  # a value of `kpi`
+    status_report: Any = None  # of `measure`
+    other_measure: Any = None  # a measure of the same Kommune that `measure` does not depend on
 
 
 def expect(
@@ -121,6 +160,7 @@ FRAMEWORK_ADOPTED = "adopted"
 FRAMEWORK_UPDATE = "update"
 FRAMEWORK_LEVELS = ("", FRAMEWORK_LOADED, FRAMEWORK_ADOPTED, FRAMEWORK_UPDATE)
 FRAMEWORK_NAMESPACES = ("framework", "assessment")  # their declared routes need the adopted framework
+AGENDA_NAMESPACES = ("agenda",)  # their declared routes need the agenda (and the role model and the framework)
 CAMPAIGN_STATES = ("draft", "open", "closed")
 # The survey links of Teststadt's open campaign (test_isolation builds them): the survey pages are public.
 SURVEY_TOKEN = "umfrage-teststadt"
@@ -155,6 +195,8 @@ class Route:
     role_model: bool = False  # needs the role model of both Kommunen (roles, assignments, catalogue)
     framework: str = ""  # needs the Orientierungsrahmen of both Kommunen: one of FRAMEWORK_LEVELS
     campaign: str = "draft"  # the state of the campaign `Targets.campaign` names: one of CAMPAIGN_STATES
+    agenda: str = ""  # needs the digital agenda of both Kommunen in this state: one of AGENDA_STATES
+    query: Callable[[Targets], dict[str, Any]] | None = None  # query parameters of the URL (an API delete's version)
 
     @property
     def methods(self) -> tuple[str, ...]:
@@ -168,6 +210,12 @@ class Route:
 def role_route(*args: Any, **kwargs: Any) -> Route:
     """A route of the role model (issue 3): the test builds roles and assignments for it."""
     return Route(*args, role_model=True, **kwargs)
+
+
+def agenda_route(*args: Any, **kwargs: Any) -> Route:
+    """A route of the digital agenda: the test builds the role model, the adopted Orientierungsrahmen and the
+    agenda of both Kommunen (agenda_scene.py), by default with a decided version 1 and a draft version 2."""
+    return Route(*args, **{"role_model": True, "framework": FRAMEWORK_ADOPTED, "agenda": AGENDA_DRAFT, **kwargs})
 
 
 def framework_route(*args: Any, **kwargs: Any) -> Route:
@@ -311,6 +359,118 @@ def _kommunentyp_answers() -> dict[str, int]:
     from kompass.framework import kommunentypen
 
     return dict.fromkeys(kommunentypen.catalogue().item_keys, 3)
+
+
+# --- bodies of the digital agenda (agenda_scene.py builds what they name) ------------------------------
+
+
+def _day(value: Any) -> str:
+    return value.strftime("%d.%m.%Y")
+
+
+AGENDA_DECISION = {
+    "body": "Rat",
+    "decided_on": "12.12.2025",
+    "title": "Digitale Agenda 2026",
+    "drucksache": "0342/2025",
+    "beratungsfolge": "Hauptausschuss → Rat",
+    "result": "beschlossen",
+    "link": "https://ratsinfo.example/vorlage/0342",
+    "oparl_id": "",
+}
+AGENDA_SETTINGS = {
+    "weight_benefit": "3",
+    "weight_urgency": "2",
+    "weight_effort": "1",
+    "accountable_limit": "5",
+    "report_period_days": "60",
+    "kpi_overdue_tolerance_days": "14",
+    "impact_labels": "eu",
+}
+
+
+def _goal_body(t: Targets) -> dict[str, Any]:
+    return {"kind": "wirkungsziel", "title": "Weniger Wege ins Rathaus", "effect": "mitarbeitende"}
+
+
+def _measure_body(t: Targets) -> dict[str, Any]:
+    """A new measure placed inside the editor's subtree (editor) or outside it (editor_outside)."""
+    return {
+        "title": "Online-Terminvergabe",
+        "responsible_unit": t.unit_parent.pk,
+        "status": "idee",
+        "benefit": "4",
+        "urgency": "3",
+        "effort": "2",
+    }
+
+
+def _measure_edit_body(t: Targets) -> dict[str, Any]:
+    m = t.measure
+    return {
+        "title": f"{m.title} (neu)",
+        "responsible_unit": m.responsible_unit_id or "",
+        "accountable_role": m.accountable_role_id or "",
+        "status": m.status,
+        "benefit": str(m.benefit),
+        "urgency": str(m.urgency),
+        "effort": str(m.effort),
+        "starts_on": "01.01.2025",
+        "ends_on": "31.12.2027",
+        "version": m.version,
+    }
+
+
+def _milestone_body(t: Targets) -> dict[str, Any]:
+    return {"title": "Abnahme", "due_on": "15.03.2026"}
+
+
+def _budget_body(t: Targets) -> dict[str, Any]:
+    return {"year": "2027", "planned": "12.345,67 €", "spent": "0", "haushalt_kind": "investition"}
+
+
+def _risk_body(t: Targets) -> dict[str, Any]:
+    return {"title": "Personal fehlt", "likelihood": "5", "impact": "4", "mitigation": ""}
+
+
+def _impact_body(t: Targets) -> dict[str, Any]:
+    return {"level": "outcome", "text": "Weniger Wege"}
+
+
+def _with_version(body: Callable[[Targets], dict[str, Any]], attr: str) -> Callable[[Targets], dict[str, Any]]:
+    return lambda t: {**body(t), "version": getattr(t, attr).version}
+
+
+def _kpi_body(t: Targets) -> dict[str, Any]:
+    """As kompass/agenda/tests/test_kpis_views.py writes a KPI (German numbers and dates)."""
+    return {
+        "name": "Anteil online",
+        "unit": "%",
+        "direction": "steigend",
+        "baseline_value": "1.234,5",
+        "baseline_on": "01.01.2025",
+        "target_value": "2.000",
+        "target_on": "31.12.2027",
+        "data_source": "Fachverfahren",
+        "owner_role": "",
+        "period_days": "30",
+    }
+
+
+def _agenda_api_kpi(t: Targets) -> dict[str, Any]:
+    return {
+        "name": "Anteil online",
+        "baseline_value": "1.234,5",
+        "baseline_on": "2025-01-01",
+        "target_value": 2000,
+        "target_on": "2027-12-31",
+        "measure_id": t.measure.pk,
+    }
+
+
+def _version_query(attr: str) -> Callable[[Targets], dict[str, Any]]:
+    """An API delete names the version it read as `?version=`."""
+    return lambda t: {"version": getattr(t, attr).version}
 
 
 HAND_WRITTEN: dict[str, Route] = {
@@ -711,6 +871,99 @@ HAND_WRITTEN: dict[str, Route] = {
     "api:assessment_kommunentyp_set": framework_route(
         API, {"PUT": API_MODEL_WRITE}, body=lambda t: {"answers": _kommunentyp_answers()}
     ),
+    # --- the digital agenda in the API: the same rules as the pages ---------------------------------------
+    # The strategy (agenda, versions, goals, council decisions) is Kommune-wide: Administration and unlimited
+    # Redaktion. A measure and its KPIs follow the measure's responsible unit: the limited editor changes those
+    # inside her subtree. Bad input is 422, a stale or missing version 409.
+    "api:agenda_detail": agenda_route(API, {"GET": API_READ}),
+    "api:agenda_create": agenda_route(
+        API,
+        {"POST": API_MODEL_CREATE},
+        body=lambda t: {"title": "Digitale Agenda 2030", "vision": "Digital und nah."},
+        agenda=AGENDA_NONE,
+    ),
+    "api:agenda_versions": agenda_route(API, {"GET": API_READ}),
+    "api:agenda_version_detail": agenda_route(API, {"GET": API_READ}, objects={"agenda_version_id": "agenda_version"}),
+    "api:agenda_version_update": agenda_route(
+        API,
+        {"PATCH": API_MODEL_WRITE},
+        objects={"agenda_version_id": "agenda_version"},
+        body=lambda t: {"vision": "Digital, nah und offen.", "version": t.agenda_version.version},
+    ),
+    "api:agenda_goal_list": agenda_route(API, {"GET": API_READ}),
+    "api:agenda_goal_create": agenda_route(API, {"POST": API_MODEL_CREATE}, body=_goal_body),
+    "api:agenda_goal_detail": agenda_route(API, {"GET": API_READ}, objects={"goal_id": "goal"}),
+    "api:agenda_goal_update": agenda_route(
+        API,
+        {"PATCH": API_MODEL_WRITE},
+        objects={"goal_id": "goal"},
+        body=lambda t: {"title": f"{t.goal.title} (neu)", "version": t.goal.version},
+    ),
+    "api:agenda_goal_delete": agenda_route(
+        API,
+        {"DELETE": expect(401, 403, 403, 403, 204, 404)},
+        objects={"goal_id": "goal"},
+        body=_empty,
+        query=_version_query("goal"),
+    ),
+    "api:agenda_decision_list": agenda_route(API, {"GET": API_READ}),
+    "api:agenda_decision_create": agenda_route(
+        API,
+        {"POST": API_MODEL_CREATE},
+        body=lambda t: {"body": "Rat", "decided_on": "2026-01-01", "result": "beschlossen"},
+    ),
+    "api:agenda_decision_detail": agenda_route(API, {"GET": API_READ}, objects={"decision_id": "decision"}),
+    "api:agenda_decision_update": agenda_route(
+        API,
+        {"PATCH": API_MODEL_WRITE},
+        objects={"decision_id": "decision"},
+        body=lambda t: {"drucksache": "0815/2026", "version": t.decision.version},
+    ),
+    "api:agenda_decision_delete": agenda_route(
+        API,
+        {"DELETE": expect(401, 403, 403, 403, 204, 404)},
+        objects={"decision_id": "decision"},  # no decided version rests on it
+        body=_empty,
+        query=_version_query("decision"),
+    ),
+    "api:agenda_measure_list": agenda_route(API, {"GET": API_READ}),
+    "api:agenda_measure_create": agenda_route(
+        API,
+        {"POST": API_EDIT_CREATE},
+        body=lambda t: {"title": "Online-Terminvergabe", "responsible_unit_id": t.unit_parent.pk},
+    ),
+    "api:agenda_measure_detail": agenda_route(API, {"GET": API_READ}, objects={"measure_id": "measure"}),
+    "api:agenda_measure_update": agenda_route(
+        API,
+        {"PATCH": API_EDIT_WRITE},
+        objects={"measure_id": "measure"},
+        body=lambda t: {"title": f"{t.measure.title} (neu)", "version": t.measure.version},
+    ),
+    "api:agenda_measure_delete": agenda_route(
+        API,
+        {"DELETE": API_EDIT_DELETE},
+        objects={"measure_id": "measure"},
+        body=_empty,
+        query=_version_query("measure"),
+    ),
+    "api:agenda_kpi_list": agenda_route(API, {"GET": API_READ}),
+    "api:agenda_kpi_create": agenda_route(API, {"POST": API_EDIT_CREATE}, body=_agenda_api_kpi),
+    "api:agenda_kpi_values_push": agenda_route(
+        API,
+        {"POST": API_EDIT_WRITE},
+        body=lambda t: {"items": [{"kpi_id": t.kpi.pk, "date": "2026-02-01", "value": "1,5"}]},
+    ),
+    "api:agenda_kpi_detail": agenda_route(API, {"GET": API_READ}, objects={"kpi_id": "kpi"}),
+    "api:agenda_kpi_update": agenda_route(
+        API,
+        {"PATCH": API_EDIT_WRITE},
+        objects={"kpi_id": "kpi"},
+        body=lambda t: {"target_value": "70", "version": t.kpi.version},
+    ),
+    "api:agenda_kpi_delete": agenda_route(
+        API, {"DELETE": API_EDIT_DELETE}, objects={"kpi_id": "kpi"}, body=_empty, query=_version_query("kpi")
+    ),
+    "api:agenda_kpi_values": agenda_route(API, {"GET": API_READ}, objects={"kpi_id": "kpi"}),
 }
 
 
@@ -742,6 +995,8 @@ class Fill:
     # Routes of FRAMEWORK_NAMESPACES get FRAMEWORK_ADOPTED without saying so; other levels are named here.
     framework: str = ""
     campaign: str = "draft"
+    # Routes of AGENDA_NAMESPACES get AGENDA_DRAFT without saying so; other states are named here.
+    agenda: str = ""
 
 
 FILLS: dict[str, Fill] = {
@@ -831,6 +1086,77 @@ FILLS: dict[str, Fill] = {
     "public:survey_open": Fill(
         body=_empty, fixed={"open_token": OPEN_SURVEY_TOKEN}, ok={"POST": 400}, framework=FRAMEWORK_ADOPTED
     ),
+    # --- the digital agenda: strategy (Kommune-wide), on the draft version 2 unless said otherwise -------
+    "agenda:create": Fill(body=lambda t: {"title": "Digitale Agenda 2030"}, agenda=AGENDA_NONE),
+    "agenda:settings": Fill(body=lambda t: dict(AGENDA_SETTINGS)),
+    "agenda:version_edit": Fill(
+        body=lambda t: {"vision": "Digital, nah und offen.", "version": t.agenda_version.version}
+    ),
+    "agenda:version_decide": Fill(
+        body=lambda t: {"decided_on": "01.02.2026", "decision": "", "version": t.agenda_version.version}
+    ),
+    # A new draft is made from the decided version while there is no draft.
+    "agenda:version_new_draft": Fill(body=_empty, agenda=AGENDA_DECIDED),
+    "agenda:leitsatz_create": Fill(body=lambda t: {"text": "Daten gehören der Allgemeinheit."}),
+    "agenda:leitsatz_edit": Fill(body=lambda t: {"text": "Offen, sicher und nah.", "version": t.leitsatz.version}),
+    "agenda:leitsatz_delete": Fill(body=_version_of("leitsatz")),
+    "agenda:handlungsfeld_create": Fill(body=lambda t: {"name": "Schulen und Bildung", "description": ""}),
+    "agenda:handlungsfeld_edit": Fill(
+        body=lambda t: {
+            "name": f"{t.handlungsfeld.name} (neu)",
+            "description": "",
+            "framework_field_keys": ["daten"],
+            "version": t.handlungsfeld.version,
+        }
+    ),
+    "agenda:handlungsfeld_delete": Fill(body=_version_of("handlungsfeld")),
+    "agenda:goal_create": Fill(body=_goal_body),
+    "agenda:goal_edit": Fill(body=_with_version(_goal_body, "goal")),
+    "agenda:goal_delete": Fill(body=_version_of("goal")),
+    "agenda:decision_create": Fill(body=lambda t: dict(AGENDA_DECISION)),
+    "agenda:decision_edit": Fill(body=lambda t: {**AGENDA_DECISION, "version": t.decision.version}),
+    "agenda:decision_delete": Fill(body=_version_of("decision")),  # no decided version rests on it
+    # --- measures: the editor's measure lies inside her subtree, editor_outside's outside it --------------
+    "agenda:measure_create": Fill(body=_measure_body),
+    "agenda:measure_from_recommendation": Fill(body=_empty),
+    "agenda:measure_edit": Fill(body=_measure_edit_body),
+    "agenda:measure_delete": Fill(body=_version_of("measure")),
+    "agenda:measure_status": Fill(
+        body=lambda t: {"status": "abgeschlossen", "note": "Fertig", "version": t.measure.version}
+    ),
+    "agenda:milestone_create": Fill(body=_milestone_body),
+    "agenda:milestone_edit": Fill(body=lambda t: {**_milestone_body(t), "done_on": "", "version": t.milestone.version}),
+    "agenda:milestone_delete": Fill(body=_version_of("milestone")),
+    "agenda:budget_create": Fill(body=_budget_body),
+    "agenda:budget_edit": Fill(body=_with_version(_budget_body, "budget_line")),
+    "agenda:budget_delete": Fill(body=_version_of("budget_line")),
+    "agenda:risk_create": Fill(body=_risk_body),
+    "agenda:risk_edit": Fill(body=_with_version(_risk_body, "risk")),
+    "agenda:risk_delete": Fill(body=_version_of("risk")),
+    "agenda:impact_create": Fill(body=_impact_body),
+    "agenda:impact_edit": Fill(body=_with_version(_impact_body, "impact_step")),
+    "agenda:impact_delete": Fill(body=_version_of("impact_step")),
+    "agenda:raci_set": Fill(body=lambda t: {"role": t.measure_role.role_id, "letter": "R"}),
+    "agenda:raci_delete": Fill(body=_empty),
+    "agenda:dependency_add": Fill(body=lambda t: {"depends_on": t.other_measure.pk}),
+    "agenda:dependency_remove": Fill(body=_empty),
+    # --- KPIs and status reports -------------------------------------------------------------------------
+    "agenda:kpi_import": Fill(body=_empty, ok={"POST": 400}),  # without a file: the form again with the error
+    "agenda:kpi_import_template": Fill(fixed={"fmt": "csv"}),
+    "agenda:kpi_create": Fill(body=_kpi_body),
+    "agenda:goal_kpi_create": Fill(body=_kpi_body),
+    "agenda:kpi_edit": Fill(body=_with_version(_kpi_body, "kpi")),
+    "agenda:kpi_delete": Fill(body=_version_of("kpi")),
+    "agenda:kpi_value_add": Fill(body=lambda t: {"measured_on": "01.01.2026", "value": "1,5"}),
+    "agenda:kpi_value_edit": Fill(body=lambda t: {"measured_on": _day(t.kpi_value.measured_on), "value": "2"}),
+    "agenda:kpi_value_delete": Fill(body=_empty),
+    "agenda:report_create": Fill(body=lambda t: {"light": "gruen", "progress": "50"}),
+    # --- the council's page settings and the public page (switched on by the scene) -------------------------
+    "agenda:public_settings": Fill(
+        body=lambda t: {"public_page_enabled": "on", "public_intro": "Willkommen", "public_easy_text": ""}
+    ),
+    "public:agenda": Fill(agenda=AGENDA_DRAFT),
+    "public:agenda_leichte_sprache": Fill(agenda=AGENDA_DRAFT),
 }
 
 # The personas as members: role, the subtree they are limited to, the object they act on.
@@ -845,13 +1171,16 @@ MEMBERS = {
 SUCCESS: dict[str, Status] = {"GET": 200, "POST": 302}
 
 
-def derive_expect(access: Any, *, has_object: bool, ok: Mapping[str, Status]) -> dict[str, dict[str, Status]]:
+def derive_expect(
+    access: Any, *, has_object: bool, ok: Mapping[str, Status], placed: bool = True
+) -> dict[str, dict[str, Status]]:
     """Every persona's answer to a declared route, from the one capability map (`role_allows`).
 
     Visitors must log in, operators without granted access see nothing (404). A member gets the
     success status if her role allows the capability where she acts, else 403: on the object of
     the address or the place in the body (inside or outside the editor's subtree) — or, for a form
-    page without object, anywhere in her own subtree.
+    page without object, anywhere in her own subtree. An object without a place in the tree
+    (`placed=False`: none of its kinds is in PLACED_KINDS, e.g. a recommendation) is Kommune-wide.
     """
     from kompass.tenancy.capabilities import role_allows
 
@@ -859,7 +1188,7 @@ def derive_expect(access: Any, *, has_object: bool, ok: Mapping[str, Status]) ->
     for method in access.methods:
         row: dict[str, Status] = {ANON: LOGIN, OPERATOR: 404}
         for persona, (role, scope, target) in MEMBERS.items():
-            where = target if has_object or method != "GET" else scope
+            where = (target if placed else None) if has_object else (target if method != "GET" else scope)
             allowed = access.capability is None or role_allows(
                 role, access.capability, scope_path=scope, target_path=where
             )
@@ -868,23 +1197,33 @@ def derive_expect(access: Any, *, has_object: bool, ok: Mapping[str, Status]) ->
     return expect_
 
 
+def _agenda_state(key: str, fill: Fill) -> str:
+    if fill.agenda:
+        return fill.agenda
+    return AGENDA_DRAFT if key.split(":", 1)[0] in AGENDA_NAMESPACES else ""
+
+
 def _framework_level(key: str, fill: Fill) -> str:
     if fill.framework:
         return fill.framework
+    if _agenda_state(key, fill):  # the agenda stands on the adopted framework (fields, recommendations)
+        return FRAMEWORK_ADOPTED
     return FRAMEWORK_ADOPTED if key.split(":", 1)[0] in FRAMEWORK_NAMESPACES else ""
 
 
 def declared_entry(spec: Any) -> Route:
     fill = FILLS.get(spec.key, Fill())
+    placed = not spec.objects or bool(set(spec.objects.values()) & set(PLACED_KINDS))
     return Route(
         TENANT,
-        derive_expect(spec.access, has_object=bool(spec.objects), ok=fill.ok),
+        derive_expect(spec.access, has_object=bool(spec.objects), ok=fill.ok, placed=placed),
         objects=dict(spec.objects),
         body=fill.body,
         fixed=dict(fill.fixed),
-        role_model=fill.role_model,
+        role_model=fill.role_model or bool(_agenda_state(spec.key, fill)),  # accountable roles, RACI rows
         framework=_framework_level(spec.key, fill),
         campaign=fill.campaign,
+        agenda=_agenda_state(spec.key, fill),
     )
 
 
@@ -897,8 +1236,10 @@ def public_entry(spec: Any) -> Route:
         expect_,
         body=fill.body,
         fixed=dict(fill.fixed),
-        framework=fill.framework,
+        role_model=fill.role_model or bool(fill.agenda),
+        framework=fill.framework or (FRAMEWORK_ADOPTED if fill.agenda else ""),
         campaign=fill.campaign,
+        agenda=fill.agenda,
     )
 
 
