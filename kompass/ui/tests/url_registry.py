@@ -18,7 +18,13 @@ How a route is filled:
 - A route says what it needs beyond the organisation: `role_model` (roles, assignments, the role
   catalogue) or a `framework` level (the Orientierungsrahmen of both Kommunen with campaigns, an own
   criterion and a recommendation; every declared route of `FRAMEWORK_NAMESPACES` gets it), and which
-  `campaign` state its campaign is in, so that an allowed write really succeeds.
+  `campaign` state its campaign is in, so that an allowed write really succeeds; or an `agenda` state (the
+  digital agenda of both Kommunen, agenda_scene.py: a decided version with a draft, only the decided version,
+  or none in Teststadt) — every route of `AGENDA_NAMESPACES` and `api:agenda_*` gets it, with the role model
+  and the adopted framework it stands on.
+- A capability a Redaktion may hold for a subtree is checked at the place of the object (`PLACED_KINDS`: a
+  unit, a person, a measure and what hangs on it); an object without a place (a recommendation, the strategy)
+  is Kommune-wide.
 
 Personas (columns of the matrix): anonymous, reader (Lesend), editor (Redaktion limited to
 32 Ordnungsamt, acting on objects inside 32), editor_outside (the same editor acting on
