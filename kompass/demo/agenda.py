@@ -22,9 +22,9 @@ still has four overdue reports, not all of them. Budget years move by whole year
 
 Musterstadt's role model assigns no Fachbereichsleitung; the measures of the Ämter need one, so
 the heads of the units the measures name get it here (through the role services). Everything
-else goes through `kompass.agenda.services` (the KPI values one by one with `kpi_value_record`,
-marked as imported; the agenda has no bulk service, and the import service would write its audit
-entries with the source "Import" instead of the demo's "Befehl"), and the public page is switched
+else goes through `kompass.agenda.services` (the KPI values all at once with `kpi_values_record`,
+marked as imported, one audit entry per value written in bulk; the file import service would write
+its entries with the source "Import" instead of the demo's "Befehl"), and the public page is switched
 on through `public_page.public_settings_update`. One fix-up follows the services with a queryset
 update, as the self-assessment's demo does for its dates: a status report keeps the KPI values of
 its own day (the service takes the newest values at the time it runs).
@@ -75,6 +75,7 @@ from kompass.agenda.models import (
     StatusReport,
     ValueSource,
 )
+from kompass.agenda.services.kpis import kpi_values_record
 from kompass.assessment import services_targets as targets
 from kompass.assessment.models import Recommendation, RecommendationStatus
 from kompass.demo.roles import NETWORK_START
@@ -527,20 +528,16 @@ class _Loader:
         self.summary.kpis = len(self.kpis)
 
     def values(self) -> None:
-        """Every KPI's monthly series, value by value through the service (source "Import": the
-        series come from the Fachverfahren and statistics the file names as data sources)."""
-        for spec in self.data["kpis"]:
-            kpi = self.kpis[spec["key"]]
-            for day, value in series_values(spec):
-                agenda_services.kpi_value_record(
-                    kommune=self.kommune,
-                    actor=None,
-                    kpi=kpi,
-                    measured_on=self.shift.date(day),
-                    value=value,
-                    source=ValueSource.IMPORT,
-                )
-                self.summary.values += 1
+        """Every KPI's monthly series through the service, all at once (`kpi_values_record`: one
+        audit entry per value, written in bulk), marked as imported: the series come from the
+        Fachverfahren and statistics the file names as data sources."""
+        values = [
+            (self.kpis[spec["key"]], self.shift.date(day), value)
+            for spec in self.data["kpis"]
+            for day, value in series_values(spec)
+        ]
+        kpi_values_record(kommune=self.kommune, actor=None, values=values, source=ValueSource.IMPORT)
+        self.summary.values += len(values)
 
     def publish(self) -> None:
         """Switch the public transparency page on with the file's introductions (if this version of

@@ -9,13 +9,15 @@ all-or-nothing: one bad item and nothing is stored, with a German reason per ite
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, models, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,8 +52,10 @@ from kompass.agenda.services.common import (
     required_text,
     text,
 )
+from kompass.audit import context as audit_context
 from kompass.audit.context import change_context, new_request_id
-from kompass.audit.services import snapshot
+from kompass.audit.models import AuditAction, AuditEntry
+from kompass.audit.services import actor_fields, diff, snapshot
 from kompass.core.actors import Actor
 from kompass.roles.models import Role
 from kompass.tabular.columns import Columns, Record, match_header, records
@@ -169,7 +173,7 @@ def _store_value(
     kommune: Kommune, actor: Actor, kpi: KPI, on: datetime.date, value: Decimal, note: str, source: str
 ) -> tuple[str, KPIValue]:
     existing = KPIValue.objects.for_kommune(kommune).select_for_update().filter(kpi=kpi, measured_on=on).first()
-    label = f"{kpi.name}: {on:%d.%m.%Y}"
+    label = _label(kpi, on)
     if existing is None:
         row = create(
             kommune,
@@ -182,6 +186,150 @@ def _store_value(
         return ACTION_UNCHANGED, existing
     plain_update(kommune, actor, existing, {"value": value, "note": note, "source": source})
     return ACTION_CHANGED, existing
+
+
+# At most this many KPIs per query when the existing values are read (bound parameters).
+KPI_CHUNK = 2000
+WRITE_BATCH = 1000
+# Columns written as they are: text and integers need no preparation for the database.
+PLAIN_TYPES = {"CharField", "TextField", "IntegerField", "BigIntegerField", "ForeignKey", "AutoField"}
+
+
+@functools.lru_cache(maxsize=4096)
+def _day_text(on: datetime.date) -> str:
+    return f"{on:%d.%m.%Y}"
+
+
+def _label(kpi: KPI, on: datetime.date) -> str:
+    return f"{kpi.name}: {_day_text(on)}"
+
+
+def _created_changes(on: datetime.date, value: Decimal, note: str, source: str) -> dict[str, list[Any]]:
+    """The changes of a new value's "create" entry, `diff({}, snapshot(value, KPIValue.AUDIT_FIELDS))`,
+    from its plain parts (the fields in the order `diff` sorts them)."""
+    return {
+        "measured_on": [None, on.isoformat()],
+        "note": [None, note],
+        "source": [None, source],
+        "value": [None, str(value)],
+    }
+
+
+def _insert_rows(model: type[models.Model], columns: Sequence[str], rows: list[list[Any]]) -> None:
+    """Insert plain rows (values in the order of `columns`, field names) in batches.
+
+    SQLite runs in-process: one prepared INSERT over all rows (executemany) is several times faster
+    than `bulk_create`, which compiles SQL and prepares every value per row (as the org import
+    writes its rows, `org.import_services`); elsewhere `bulk_create` inserts the model instances.
+    SECURITY: identifiers come from the model's metadata, quoted by the backend; values are
+    query parameters."""
+    if not rows:
+        return
+    fields: list[Any] = [model._meta.get_field(name) for name in columns]
+    if connection.vendor != "sqlite":
+        attnames = [field.attname for field in fields]
+        objs = [model(**dict(zip(attnames, row, strict=True))) for row in rows]
+        model._default_manager.bulk_create(objs, batch_size=WRITE_BATCH)
+        return
+    db = transaction.get_connection()  # the connection itself, not the proxy (looked up per value)
+    prepare = [None if field.get_internal_type() in PLAIN_TYPES else field for field in fields]
+    last: list[Any] = [object()] * len(fields)  # a value repeated row after row is prepared once
+    prepared: list[Any] = [None] * len(fields)
+    params = []
+    for row in rows:
+        out = list(row)
+        for i, field in enumerate(prepare):
+            if field is None:
+                continue
+            if row[i] is not last[i]:
+                last[i], prepared[i] = row[i], field.get_db_prep_save(row[i], db)
+            out[i] = prepared[i]
+        params.append(out)
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(field.column) for field in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {quote(str(model._meta.db_table))} ({names}) VALUES ({marks})"  # noqa: S608
+    with connection.cursor() as cursor:
+        for start in range(0, len(params), WRITE_BATCH * 10):
+            cursor.executemany(sql, params[start : start + WRITE_BATCH * 10])
+
+
+def _store_values(
+    kommune: Kommune, actor: Actor, items: Sequence[tuple[KPI, datetime.date, Decimal, str]], source: str
+) -> list[str]:
+    """Record many checked values at once, as `_store_value` does one by one: a new (KPI, day)
+    is created, a different value or note replaces the day's value, the same one is left alone;
+    each created or changed value gets its audit entry of the shape `audit_record` writes (one
+    per value: the log shows each value's history, as for a value recorded by hand).
+
+    The KPIs are locked (in the order of their ids, as the single value locked its row), the
+    existing values of those days are read in one query per `KPI_CHUNK` KPIs, the new values are
+    inserted and read back for their ids in one query per chunk, changed ones updated in batches,
+    and the audit entries inserted in batches. The caller holds the transaction; the unique
+    (KPI, day) constraint still refuses a value another writer stored meanwhile, and then nothing
+    is stored. Returns the action of each item (ACTION_NEW, ACTION_CHANGED, ACTION_UNCHANGED)."""
+    if not items:
+        return []
+    kpi_ids = sorted({kpi.pk for kpi, _on, _value, _note in items})
+    days = {on for _kpi, on, _value, _note in items}
+    span = (min(days), max(days))
+
+    def stored(chunk: list[int]) -> QuerySet[KPIValue]:
+        return KPIValue.objects.for_kommune(kommune).filter(kpi_id__in=chunk, measured_on__range=span).order_by()
+
+    existing: dict[tuple[int, datetime.date], KPIValue] = {}
+    for start in range(0, len(kpi_ids), KPI_CHUNK):
+        chunk = kpi_ids[start : start + KPI_CHUNK]
+        list(KPI.objects.for_kommune(kommune).filter(pk__in=chunk).order_by("pk").select_for_update().values_list("pk"))
+        existing.update({(v.kpi_id, v.measured_on): v for v in stored(chunk) if v.measured_on in days})
+
+    actions: list[str] = []
+    new: list[tuple[KPI, datetime.date, Decimal, str]] = []
+    changed: list[tuple[KPI, KPIValue, dict[str, Any]]] = []
+    for kpi, on, value, note in items:
+        found = existing.get((kpi.pk, on))
+        if found is None:
+            new.append((kpi, on, value, note))
+            actions.append(ACTION_NEW)
+        elif found.value == value and found.note == note:
+            actions.append(ACTION_UNCHANGED)
+        else:
+            before = snapshot(found, KPIValue.AUDIT_FIELDS)
+            found.value, found.note, found.source = value, note, source
+            changed.append((kpi, found, before))
+            actions.append(ACTION_CHANGED)
+
+    _insert_rows(
+        KPIValue,
+        ("kommune", "kpi", "measured_on", "value", "note", "source"),
+        [[kommune.pk, kpi.pk, on, value, note, source] for kpi, on, value, note in new],
+    )
+    new_ids: dict[tuple[int, datetime.date], int] = {}
+    if new:
+        new_keys = {(kpi.pk, on) for kpi, on, _value, _note in new}
+        for start in range(0, len(kpi_ids), KPI_CHUNK):
+            rows = stored(kpi_ids[start : start + KPI_CHUNK]).values_list("kpi_id", "measured_on", "pk")
+            new_ids.update({(k, on): pk for k, on, pk in rows if (k, on) in new_keys})
+    KPIValue.objects.for_kommune(kommune).bulk_update(
+        [row for _kpi, row, _before in changed], ["value", "note", "source"], batch_size=WRITE_BATCH
+    )
+
+    ctx = audit_context.current()
+    who = actor_fields(actor)
+    now = timezone.now()
+    fixed = [kommune.pk, now, who["actor_id"], who["actor_name"], ctx.source, KPIValue._meta.model_name or ""]
+    entries = [
+        [*fixed, AuditAction.CREATE, str(new_ids[(kpi.pk, on)]), _label(kpi, on)[:300],
+         _created_changes(on, value, note, source), ctx.request_id]
+        for kpi, on, value, note in new
+    ] + [
+        [*fixed, AuditAction.UPDATE, str(row.pk), _label(kpi, row.measured_on)[:300],
+         diff(before, snapshot(row, KPIValue.AUDIT_FIELDS)), ctx.request_id]
+        for kpi, row, before in changed
+    ]  # fmt: skip
+    columns = ("kommune", "created_at", "actor", "actor_name", "source", "object_type")
+    _insert_rows(AuditEntry, (*columns, "action", "object_id", "object_label", "changes", "request_id"), entries)
+    return actions
 
 
 def _value_item(
@@ -217,16 +365,50 @@ def kpi_value_record(
     return _store_value(kommune, actor, found, on, number, clean_note, source)[1]
 
 
+def _kpis_named(kommune: Kommune, items: Sequence[Any]) -> dict[Any, KPI]:
+    """The Kommune's KPIs that the items name (an instance or a primary key), in one query; a key
+    that names none (another Kommune's KPI, a word) is missing from the answer."""
+    keys = {}
+    for item in items:
+        raw = item.get("kpi") if isinstance(item, Mapping) else None
+        if raw in (None, "") or isinstance(raw, Mapping | list):
+            continue
+        pk = raw.pk if isinstance(raw, models.Model) else raw
+        try:
+            keys[pk] = KPI._meta.pk.to_python(pk)  # type: ignore[union-attr]
+        except (ValidationError, TypeError, ValueError):
+            continue
+    found = {kpi.pk: kpi for kpi in KPI.objects.for_kommune(kommune).filter(pk__in=set(keys.values()))}
+    return {raw: found[pk] for raw, pk in keys.items() if pk in found}
+
+
+def _push_item(
+    kommune: Kommune, item: Mapping[str, Any], kpis: Mapping[Any, KPI], errors: Errors
+) -> tuple[KPI | None, datetime.date | None, Decimal | None, str]:
+    """As `_value_item`, with the KPIs read beforehand (`_kpis_named`)."""
+    raw = item.get("kpi")
+    try:
+        kpi = kpis.get(raw.pk if isinstance(raw, models.Model) else raw)
+    except TypeError:  # not hashable: names no KPI
+        kpi = None
+    if kpi is None:
+        add(errors, "kpi", _("Diese Kennzahl gibt es in der Kommune nicht."))
+    on = date_value(item, "measured_on", errors, required=True)
+    value = decimal_value(item, "value", errors, required=True, places=VALUE_PLACES, max_digits=VALUE_DIGITS)
+    return kpi, on, value, text(item.get("note"), 500)
+
+
 @transaction.atomic
 def kpi_values_push(*, kommune: Kommune, actor: Actor, items: Sequence[Mapping[str, Any]]) -> ValueOutcome:
     """Values pushed by another system (the API): a list of {kpi, measured_on, value, note}.
     All or nothing: one unknown KPI, malformed date or number and nothing is stored; the errors
-    name the item ("3.value"). Repeating a push changes nothing."""
+    name the item ("3.value"). Repeating a push changes nothing. Written in bulk (`_store_values`)."""
     errors: Errors = {}
+    kpis = _kpis_named(kommune, items)
     parsed = []
     for index, item in enumerate(items):
         item_errors: Errors = {}
-        row = _value_item(kommune, item if isinstance(item, Mapping) else {}, item_errors)
+        row = _push_item(kommune, item if isinstance(item, Mapping) else {}, kpis, item_errors)
         for name, messages in item_errors.items():
             errors[f"{index}.{name}"] = messages
         parsed.append(row)
@@ -235,9 +417,39 @@ def kpi_values_push(*, kommune: Kommune, actor: Actor, items: Sequence[Mapping[s
     _duplicates([(row[0].pk if row[0] else None, row[1]) for row in parsed], errors, lambda i: f"{i}.measured_on")
     raise_if(errors)
     outcome = ValueOutcome()
-    for kpi, on, value, note in parsed:
-        assert kpi is not None and on is not None and value is not None
-        outcome.count(_store_value(kommune, actor, kpi, on, value, note, ValueSource.API)[0])
+    checked = [(kpi, on, value, note) for kpi, on, value, note in parsed if kpi and on and value is not None]
+    for action in _store_values(kommune, actor, checked, ValueSource.API):
+        outcome.count(action)
+    return outcome
+
+
+@transaction.atomic
+def kpi_values_record(
+    *, kommune: Kommune, actor: Actor, values: Sequence[tuple[KPI, Any, Any]], source: str = ValueSource.MANUELL
+) -> ValueOutcome:
+    """Record many values of the Kommune's KPIs at once: (KPI, day, value) each, checked as
+    `kpi_value_record` checks one (a value for a day that has one replaces it), written in bulk
+    with one audit entry per new or changed value. All or nothing; the same KPI and day twice is
+    refused. For loaders that hold KPI objects (the demo); other systems push through the API."""
+    errors: Errors = {}
+    parsed = []
+    for index, (kpi, measured_on, value) in enumerate(values):
+        item_errors: Errors = {}
+        if kpi.kommune_id != kommune.pk:
+            add(item_errors, "kpi", _("Diese Kennzahl gibt es in der Kommune nicht."))
+        on = date_value({"d": measured_on}, "d", item_errors, required=True)
+        number = decimal_value(
+            {"v": value}, "v", item_errors, required=True, places=VALUE_PLACES, max_digits=VALUE_DIGITS
+        )  # fmt: skip
+        for name, messages in item_errors.items():
+            errors[f"{index}.{name}"] = messages
+        parsed.append((kpi, on, number, ""))
+    _duplicates([(kpi.pk, on) for kpi, on, _number, _note in parsed], errors, lambda i: f"{i}.d")
+    raise_if(errors)
+    outcome = ValueOutcome()
+    checked = [(kpi, on, number, note) for kpi, on, number, note in parsed if on and number is not None]
+    for action in _store_values(kommune, actor, checked, source):
+        outcome.count(action)
     return outcome
 
 
@@ -342,11 +554,12 @@ def kpi_values_import(*, kommune: Kommune, actor: Actor, filename: str, data: by
 
 
 def _apply_import(kommune: Kommune, actor: Actor, parsed: list[tuple[int, Any]], dry_run: bool) -> list[ImportRow]:
-    result = []
-    for row, (kpi, on, value, note) in parsed:
-        action, _stored = _store_value(kommune, actor, kpi, on, value, note, ValueSource.IMPORT)
-        result.append(ImportRow(row, f"{kpi.pk}/{on.isoformat()}", action, label=f"{kpi.name}: {on:%d.%m.%Y}"))
-    return result
+    items = [item for _row, item in parsed]
+    actions = _store_values(kommune, actor, items, ValueSource.IMPORT)
+    return [
+        ImportRow(row, f"{kpi.pk}/{on.isoformat()}", action, label=_label(kpi, on))
+        for (row, (kpi, on, _value, _note)), action in zip(parsed, actions, strict=True)
+    ]
 
 
 # --- status reports ---------------------------------------------------------------------------------
