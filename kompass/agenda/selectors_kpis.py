@@ -125,7 +125,9 @@ def latest_subqueries(kpi_field: str = "pk") -> dict[str, Subquery]:
     """The newest value of a KPI and its day as two correlated subqueries on the series index
     (`kpi_value_series_idx`): annotated on a KPI queryset they give every KPI's latest value in the
     one query that reads the KPIs."""
-    newest = KPIValue.objects.filter(kpi_id=OuterRef(kpi_field)).order_by("-measured_on")
+    newest = KPIValue.objects.filter(kommune_id=OuterRef("kommune_id"), kpi_id=OuterRef(kpi_field)).order_by(
+        "-measured_on"
+    )
     return {
         "latest_value": Subquery(
             newest.values("value")[:1], output_field=DecimalField(max_digits=18, decimal_places=4)
