@@ -14,13 +14,10 @@ import pytest
 
 from kompass.agenda.models import AgendaSettings
 from kompass.agenda.tests.factories_council import council_scene
-from kompass.ui.tests.browser.conftest import (  # noqa: F401 - the fixtures of the browser tests
+from kompass.ui.tests.browser.conftest import (
     Browsing,
-    admin_browsing,
     assert_shell,
     axe_scan,
-    browser,
-    browsing,
 )
 
 pytestmark = pytest.mark.browser
@@ -35,7 +32,7 @@ def _check(page: Any, label: str) -> None:
         page.screenshot(path=str(Path(SHOTS) / f"{label}.png"), full_page=True)
 
 
-def test_council_report_and_public_page_pass_axe_and_work_by_keyboard(admin_browsing: Browsing) -> None:  # noqa: F811
+def test_council_report_and_public_page_pass_axe_and_work_by_keyboard(admin_browsing: Browsing) -> None:
     b = admin_browsing
     council_scene(b.world)
     slug = b.world.kommune.slug

@@ -13,13 +13,10 @@ import pytest
 from kompass.agenda import services
 from kompass.agenda.models import KPIValue, StatusReport
 from kompass.agenda.tests import factories_kpis as fk
-from kompass.ui.tests.browser.conftest import (  # noqa: F401 - the fixtures of the browser tests
+from kompass.ui.tests.browser.conftest import (
     Browsing,
-    admin_browsing,
     assert_shell,
     axe_scan,
-    browser,
-    browsing,
 )
 
 pytestmark = pytest.mark.browser
@@ -33,7 +30,7 @@ def _open(b: Browsing, name: str, *args: Any) -> Any:
     return page
 
 
-def test_kpi_pages_record_a_value_by_keyboard_and_pass_axe(admin_browsing: Browsing, tmp_path: Path) -> None:  # noqa: F811
+def test_kpi_pages_record_a_value_by_keyboard_and_pass_axe(admin_browsing: Browsing, tmp_path: Path) -> None:
     b = admin_browsing
     s = fk.scene(b.world)
     fk.value(b.world, s.inside_kpi, "2025-06-01", "20")

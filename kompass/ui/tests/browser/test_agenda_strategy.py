@@ -13,12 +13,9 @@ import pytest
 from kompass.agenda.models import AgendaVersion
 from kompass.agenda.tests import factories
 from kompass.agenda.tests.factories_strategy import fields, gestaltungsfeld
-from kompass.ui.tests.browser.conftest import (  # noqa: F401  # fixtures used by name
-    admin_browsing,
+from kompass.ui.tests.browser.conftest import (
     assert_shell,
     axe_scan,
-    browser,
-    browsing,
 )
 
 pytestmark = pytest.mark.browser
@@ -41,7 +38,7 @@ def check(page: Any, label: str) -> None:
     axe_scan(page, label)
 
 
-def test_a_new_kommune_starts_and_decides_its_agenda_with_every_page_axe_clean(admin_browsing: Any) -> None:  # noqa: F811
+def test_a_new_kommune_starts_and_decides_its_agenda_with_every_page_axe_clean(admin_browsing: Any) -> None:
     session = admin_browsing
     world = session.world
     factories.framework_field(world)
@@ -138,7 +135,7 @@ def test_a_new_kommune_starts_and_decides_its_agenda_with_every_page_axe_clean(a
     check(page, "Startseite mit Agenda")
 
 
-def test_the_overview_with_measures_and_kpis_is_axe_clean_at_320_px(admin_browsing: Any) -> None:  # noqa: F811
+def test_the_overview_with_measures_and_kpis_is_axe_clean_at_320_px(admin_browsing: Any) -> None:
     session = admin_browsing
     world = session.world
     plain, outside = fields(world)

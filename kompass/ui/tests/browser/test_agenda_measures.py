@@ -11,14 +11,9 @@ from django.urls import reverse
 from kompass.agenda.models import Measure, MeasureStatusChange
 from kompass.agenda.tests import factories as f
 from kompass.agenda.tests import factories_measures as fm
-from kompass.ui.tests.browser import conftest as browser_fixtures
 from kompass.ui.tests.browser.conftest import Browsing, assert_shell, axe_scan
 
 pytestmark = pytest.mark.browser
-# The fixtures of the browser tests (Chromium, the live server, a logged-in administrator).
-browser = browser_fixtures.browser
-browsing = browser_fixtures.browsing
-admin_browsing = browser_fixtures.admin_browsing
 SLUG = "teststadt"
 
 
