@@ -205,13 +205,14 @@ def test_staff_see_roles_as_clear_while_the_rollen_check_finds_open_problems(mus
     assert "Wahrnehmung und Belege passen nicht" in page.content.decode()
 
 
-def test_a_target_profile_and_two_accepted_recommendations(musterstadt: Kommune) -> None:
+def test_a_target_profile_and_accepted_recommendations_that_became_measures(musterstadt: Kommune) -> None:
     targets = {t.field.key: t for t in Target.objects.for_kommune(musterstadt).select_related("field")}
     assert {"strategie", "rollen-verantwortung", "ressourcen"} <= set(targets)
     recommendations = list(Recommendation.objects.for_kommune(musterstadt).select_related("field", "template"))
-    assert len(recommendations) == 2
+    # The self-assessment accepts two; the demo agenda accepts a third and takes all three as measures.
+    assert len(recommendations) == 3
     for recommendation in recommendations:
-        assert recommendation.status == RecommendationStatus.ACCEPTED
+        assert recommendation.status == RecommendationStatus.IN_AGENDA
         assert recommendation.template is not None
         assert recommendation.field.key in recommendation.template.field_keys
         assert recommendation.field.key in targets
