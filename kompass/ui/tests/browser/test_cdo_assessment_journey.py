@@ -200,7 +200,7 @@ def test_the_cdo_runs_a_self_assessment_from_the_framework_to_the_report(
     page.goto(admin_browsing.url("assessment:targets", kommune_slug=kommune.slug))
     check_page(page, "Soll-Profil")
     row = page.locator("#feld-rollen-verantwortung")
-    assert "2,00" in row.inner_text(), "the Ist comes from the closed campaign (every answer 1 to 3)"
+    assert "2,0" in row.inner_text(), "the Ist comes from the closed campaign (every answer 1 to 3)"
     with page.expect_navigation():
         row.get_by_role("link", name="Soll festlegen").click()
     page.select_option("#id_level", "4.0")
