@@ -317,7 +317,8 @@ class _LazyChoices:
     """The empty choice and (id, title) of each row of `rows`, read on the first iteration."""
 
     def __init__(self, rows: Any, empty_label: Any) -> None:
-        self.rows, self.empty_label, self.cache = rows, empty_label, None
+        self.rows, self.empty_label = rows, empty_label
+        self.cache: list[Any] | None = None
 
     def __iter__(self) -> Any:
         if self.cache is None:
