@@ -54,19 +54,22 @@ def form_page(
     template: str,
     context: dict[str, Any],
     rename: dict[str, str] | None = None,
+    refused_status: int = 200,
 ) -> HttpResponse:
     """The body of every create, edit and delete page.
 
     On a valid POST `save` runs (access checks that depend on the input raise inside it) and its
     result goes to `done`, which says so and redirects. Otherwise – GET, invalid input, a service
-    that refuses or a stale version – the page shows the form with every error next to its field.
+    that refuses or a stale version – the page shows the form with every error next to its field;
+    a POST that stored nothing answers `refused_status` (the agenda's pages say 400).
     """
     if request.method == "POST" and form.is_valid():
         # Wrapped in a tuple: a delete service returns None, which is a success, not an error.
         result = save_form(form, lambda: (save(),), rename)
         if result is not None:
             return done(result[0])
-    return render(request, template, {"form": form, **context})
+    status = refused_status if request.method == "POST" else 200
+    return render(request, template, {"form": form, **context}, status=status)
 
 
 def success(request: HttpRequest, message: str, to: str, *args: Any) -> HttpResponse:

@@ -62,4 +62,4 @@ def bad_request(request: HttpRequest, response: HttpResponse) -> HttpResponse:
 
 def checked_form_page(request: HttpRequest, form: Any, save: Callable[[], Any], **kwargs: Any) -> HttpResponse:
     """`core.forms_util.form_page`, answering 400 when a POST shows the form again."""
-    return bad_request(request, form_page(request, form, save, **kwargs))
+    return form_page(request, form, save, refused_status=400, **kwargs)

@@ -40,10 +40,7 @@ FORM_METHODS = ["GET", "HEAD", "POST"]
 def form_page_400(request: TenantRequest, form: forms.BaseForm, save: Callable[[], Any], **kwargs: Any) -> HttpResponse:
     """`core.forms_util.form_page`, but a POST that stored nothing answers 400 (bad input, a refusal
     of the service or a stale version), so scripts and tests see the failure."""
-    response = form_page(request, form, save, **kwargs)
-    if request.method == "POST" and response.status_code == 200:
-        response.status_code = 400
-    return response
+    return form_page(request, form, save, refused_status=400, **kwargs)
 
 
 def require_place(ctx: Any, unit: Any) -> None:

@@ -50,10 +50,7 @@ def form_response(
 ) -> HttpResponse:
     """`core.forms_util.form_page`, answering a POST that stored nothing with 400 (bad input, a
     refusing service or a stale version): the same page with every error next to its field."""
-    response = form_page(request, form, save, done=done, template=template, context=context)
-    if request.method == "POST" and response.status_code == 200:
-        response.status_code = BAD_INPUT
-    return response
+    return form_page(request, form, save, done=done, template=template, context=context, refused_status=BAD_INPUT)
 
 
 def refused(request: HttpRequest, message: str, *, title: str, back: str, crumbs: Any = None) -> HttpResponse:
