@@ -1,5 +1,5 @@
 """The agenda's charts, built on the shared chart layer (`kompass.reports.charts`): the portfolio's
-bubble chart, a KPI's course against its plan line, and the roadmap.
+bubble chart, a KPI's course against its plan line (the one KPI chart of the pages), and the roadmap.
 
 The roadmap is drawn here as plain SVG (bars from start to end on a time axis; pygal has no Gantt
 chart): one image named by a German title and description, colours with a second carrier (the
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import math
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from decimal import Decimal
@@ -104,41 +105,76 @@ def portfolio_chart(rows: Sequence[Row], budgets: dict[int, tuple[Decimal, Decim
 
 # --- a KPI against its plan ----------------------------------------------------------------------
 
+MAX_POINTS = 60  # five years month by month; longer plans are drawn in steps of several months
+
+
+def _month(day: datetime.date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def _first_day(month: int) -> datetime.date:
+    return datetime.date(month // 12, month % 12 + 1, 1)
+
+
+def buckets(first: datetime.date, last: datetime.date) -> list[tuple[datetime.date, datetime.date]]:
+    """The periods of the axis: (first day, first day of the next) from `first`'s month to `last`'s."""
+    start, end = _month(first), _month(last)
+    step = max(1, math.ceil((end - start + 1) / MAX_POINTS))
+    return [(_first_day(m), _first_day(m + step)) for m in range(start, end + 1, step)]
+
 
 def kpi_chart(kpi: KPI, values: Sequence[KPIValue]) -> Chart:
     """The measured values of a KPI over time, the plan line (Soll-Verlauf) from the baseline to the
-    target — the line its status is computed against (`kpi_status`) — and the target; the same
-    series as on the KPI's own page."""
+    target — the line its status is computed against (`kpi_status`) — and the target. The one KPI
+    chart: the KPI's page and the measure's page draw it from the same values, so they show the same
+    picture (and the chart layer draws it once for both).
+
+    The time axis is a calendar: one point per month (per several months for long plans) from the
+    earlier of baseline and first value to the later of target and last value, so equal distances
+    mean equal time and the plan line is straight. A month with several values shows its last one;
+    every value with its day is in the values table of the KPI's page. Only plain numbers and texts
+    go to the chart layer, which keys its memo on them."""
     line = kpi_status.Line.of(kpi)
-    measured = {v.measured_on: float(v.value) for v in values}
-    days = sorted({kpi.baseline_on, kpi.target_on, *measured})
+    ordered = sorted(values, key=lambda v: v.measured_on)
+    first = min([kpi.baseline_on, *(v.measured_on for v in ordered[:1])])
+    last = max([kpi.target_on, *(v.measured_on for v in ordered[-1:])])
+    periods = buckets(first, last)
+    measured: list[float | None] = []
+    plan: list[float | None] = []
+    for begin, end in periods:
+        inside = [v for v in ordered if begin <= v.measured_on < end]
+        marks = [d for d in (kpi.baseline_on, kpi.target_on) if begin <= d < end]
+        day = inside[-1].measured_on if inside else (marks[-1] if marks else begin)
+        measured.append(float(inside[-1].value) if inside else None)
+        plan.append(float(kpi_status.expected_value(line, day)))
+    monthly = periods[0][1] == _first_day(_month(periods[0][0]) + 1)
+    return line_chart(
+        title=_("Verlauf: %(name)s") % {"name": kpi.name},
+        description=_kpi_description(kpi, monthly),
+        labels=[f"{begin:%m/%Y}" for begin, _end in periods],
+        series={
+            _("Messwert"): measured,
+            _("Soll-Verlauf (Ausgangswert bis Zielwert)"): plan,
+            _("Zielwert"): [float(kpi.target_value)] * len(periods),
+        },
+        label_header=_("Monat") if monthly else _("Ab Monat"),
+        unit=kpi.unit if kpi.unit and len(kpi.unit) <= 3 else "",
+    )
+
+
+def _kpi_description(kpi: KPI, monthly: bool) -> str:
     better = (
         _("steigende Werte sind besser") if kpi.direction == Direction.STEIGEND else _("fallende Werte sind besser")
     )
-    return line_chart(
-        title=_("Verlauf: %(name)s") % {"name": kpi.name},
-        description=_(
-            "Gemessene Werte von %(first)s bis %(last)s, die gerade Linie vom Ausgangswert (%(start)s) zum Zielwert "
-            "(%(end)s) und der Zielwert; %(better)s."
-        )
-        % {
-            "first": date_text(days[0]),
-            "last": date_text(days[-1]),
-            "start": date_text(kpi.baseline_on),
-            "end": date_text(kpi.target_on),
-            "better": better,
-        },
-        labels=[date_text(day) for day in days],
-        series={
-            _("Messwert"): [measured.get(day) for day in days],
-            _("Soll-Verlauf (Ausgangswert bis Zielwert)"): [
-                float(kpi_status.expected_value(line, day)) for day in days
-            ],
-            _("Zielwert"): [float(kpi.target_value) for _day in days],
-        },
-        label_header=_("Stichtag"),
-        unit=kpi.unit if kpi.unit and len(kpi.unit) <= 3 else "",
-    )
+    return _(
+        "%(per)s der letzte gemessene Wert, die gerade Linie vom Ausgangswert (%(start)s) zum Zielwert (%(end)s) "
+        "und der Zielwert; %(better)s."
+    ) % {
+        "per": _("Je Monat") if monthly else _("Je Zeitabschnitt"),
+        "start": date_text(kpi.baseline_on),
+        "end": date_text(kpi.target_on),
+        "better": better,
+    }
 
 
 # --- roadmap ---------------------------------------------------------------------------------------

@@ -300,7 +300,7 @@ def test_a_kpi_is_deleted_with_its_values(world: World, editor_client: Client) -
 def test_the_chart_axis_is_a_calendar_of_months_with_the_last_value_of_each(world: World) -> None:
     import datetime
 
-    from kompass.agenda.views.kpis_chart import buckets, kpi_chart
+    from kompass.agenda.charts import buckets, kpi_chart
 
     s = fk.scene(world)  # baseline 01.01.2025, target 01.01.2027
     fk.value(world, s.inside_kpi, "2025-03-05", "20")

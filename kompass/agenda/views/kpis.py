@@ -18,9 +18,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from kompass.agenda import access, kpi_status, selectors, services
 from kompass.agenda import selectors_kpis as kpi_selectors
+from kompass.agenda.charts import kpi_chart
 from kompass.agenda.forms_kpis import DeleteForm, KPIFilterForm, KPIForm, ValueForm
 from kompass.agenda.models import KPI, Goal, Measure, ValueSource
-from kompass.agenda.views.kpis_chart import kpi_chart
 from kompass.agenda.views.kpis_common import (
     FORM_METHODS,
     bad_request,
