@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -61,6 +61,9 @@ PUBLIC_STATUSES = (
 )
 CHART_POINTS = 36  # the last three years of monthly values
 TEXT_LIMIT = 5000
+# The overview lists every public KPI in one table; the charts come on pages of their own, so a
+# Großstadt with hundreds of public KPIs still has an overview that loads in a moment.
+KPIS_PER_PAGE = 10
 
 
 # --- open or not -----------------------------------------------------------------------------------
@@ -128,6 +131,7 @@ class PublicField:
 @dataclass(frozen=True)
 class PublicKpi:
     anchor: str
+    page: int  # the page of `kpi_page` that shows its chart
     name: str
     unit: str
     baseline: str
@@ -136,7 +140,25 @@ class PublicKpi:
     status: str
     status_code: str
     belongs_to: str
-    chart: Chart | None
+    chart: Chart | None = None
+
+
+@dataclass(frozen=True)
+class PublicKpiPage:
+    """One page of the public KPIs with their charts and tables."""
+
+    kpis: list[PublicKpi]
+    number: int
+    pages: int
+    total: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
 
 
 @dataclass
@@ -154,6 +176,10 @@ class PublicAgenda:
     kpis: list[PublicKpi]
     kpi_explanation: str
     today: datetime.date
+
+    @property
+    def has_kpis(self) -> bool:
+        return bool(self.kpis)
 
     @property
     def measure_total(self) -> int:
@@ -196,6 +222,26 @@ def content(kommune: Kommune) -> PublicAgenda | None:
         fields=sections,
         counts=counts,
         kpis=_kpis(kommune),
+        kpi_explanation=kpi_status.explanation(),
+        today=timezone.localdate(),
+    )
+
+
+@dataclass(frozen=True)
+class PublicHeader:
+    """What the shell of the KPI pages needs (the overview's `PublicAgenda` has the same names)."""
+
+    title: str
+    has_kpis: bool
+    kpi_explanation: str
+    today: datetime.date
+
+
+def header(kommune: Kommune, kpi_total: int) -> PublicHeader:
+    agenda = selectors.agenda(kommune)
+    return PublicHeader(
+        title=agenda.title if agenda else _("Digitale Agenda"),
+        has_kpis=kpi_total > 0,
         kpi_explanation=kpi_status.explanation(),
         today=timezone.localdate(),
     )
@@ -257,35 +303,67 @@ def _sections(kommune: Kommune, fields: list[Handlungsfeld]) -> tuple[list[Publi
     return result, counts
 
 
-def _kpis(kommune: Kommune) -> list[PublicKpi]:
-    """The public KPIs with their latest value, status and chart (values and the plan line)."""
-    kpis = list(
+def _public_kpis(kommune: Kommune) -> QuerySet[KPI]:
+    return (
         KPI.objects.for_kommune(kommune).filter(is_public=True).select_related("goal", "measure").order_by("name", "pk")
     )
+
+
+def _public_kpi(kpi: KPI, index: int, latest: KPIValue | None, chart: Chart | None = None) -> PublicKpi:
+    status = selectors.status_of(kpi, latest)
+    return PublicKpi(
+        anchor=f"kennzahl-{kpi.pk}",
+        page=index // KPIS_PER_PAGE + 1,
+        name=kpi.name,
+        unit=kpi.unit,
+        baseline=f"{number(kpi.baseline_value, kpi.unit)} ({day(kpi.baseline_on)})",
+        target=f"{number(kpi.target_value, kpi.unit)} ({day(kpi.target_on)})",
+        current=f"{number(latest.value, kpi.unit)} ({day(latest.measured_on)})" if latest else "–",
+        status=status.label,
+        status_code=status.code,
+        belongs_to=_belongs_to(kpi),
+        chart=chart,
+    )
+
+
+def _kpis(kommune: Kommune) -> list[PublicKpi]:
+    """The public KPIs with their latest value and status, for the overview's table (three
+    queries, whatever their number)."""
+    kpis = list(_public_kpis(kommune))
+    latest = selectors.latest_values(kommune, [kpi.pk for kpi in kpis]) if kpis else {}
+    return [_public_kpi(kpi, i, latest.get(kpi.pk)) for i, kpi in enumerate(kpis)]
+
+
+def kpi_page_number(raw: object, total: int) -> int:
+    """The page asked for, kept within the pages there are (a wrong number shows the first or the last)."""
+    pages = max(1, -(-total // KPIS_PER_PAGE))
+    try:
+        wanted = int(str(raw))
+    except ValueError:
+        return 1
+    return min(max(wanted, 1), pages)
+
+
+def kpi_count(kommune: Kommune) -> int:
+    return _public_kpis(kommune).count()
+
+
+def kpi_page(kommune: Kommune, number_: int) -> PublicKpiPage:
+    """One page of the public KPIs, each with its chart (values and the plan line) and table; the
+    values are read for the KPIs of this page only (a fixed number of queries)."""
+    total = kpi_count(kommune)
+    pages = max(1, -(-total // KPIS_PER_PAGE))
+    number_ = min(max(number_, 1), pages)
+    offset = (number_ - 1) * KPIS_PER_PAGE
+    kpis = list(_public_kpis(kommune)[offset : offset + KPIS_PER_PAGE])
     series: dict[int, list[KPIValue]] = defaultdict(list)
-    values = KPIValue.objects.for_kommune(kommune).filter(kpi__is_public=True).order_by("measured_on", "id")
-    for value in values:
+    for value in KPIValue.objects.for_kommune(kommune).filter(kpi__in=kpis).order_by("measured_on", "id"):
         series[value.kpi_id].append(value)
     found = []
-    for kpi in kpis:
+    for i, kpi in enumerate(kpis, start=offset):
         points = series.get(kpi.pk, [])[-CHART_POINTS:]
-        latest = points[-1] if points else None
-        status = selectors.status_of(kpi, latest)
-        found.append(
-            PublicKpi(
-                anchor=f"kennzahl-{kpi.pk}",
-                name=kpi.name,
-                unit=kpi.unit,
-                baseline=f"{number(kpi.baseline_value, kpi.unit)} ({day(kpi.baseline_on)})",
-                target=f"{number(kpi.target_value, kpi.unit)} ({day(kpi.target_on)})",
-                current=f"{number(latest.value, kpi.unit)} ({day(latest.measured_on)})" if latest else "–",
-                status=status.label,
-                status_code=status.code,
-                belongs_to=_belongs_to(kpi),
-                chart=_chart(kpi, points),
-            )
-        )
-    return found
+        found.append(_public_kpi(kpi, i, points[-1] if points else None, _chart(kpi, points)))
+    return PublicKpiPage(kpis=found, number=number_, pages=pages, total=total)
 
 
 def _belongs_to(kpi: KPI) -> str:

@@ -12,4 +12,5 @@ from kompass.tenancy.public import public_path
 urlpatterns: list[URLPattern] = [
     public_path("digitale-agenda/", public.agenda, name="agenda"),
     public_path("digitale-agenda/leichte-sprache/", public.leichte_sprache, name="agenda_leichte_sprache"),
+    public_path("digitale-agenda/kennzahlen/", public.kennzahlen, name="agenda_kennzahlen"),
 ]

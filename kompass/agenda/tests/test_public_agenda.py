@@ -1,6 +1,6 @@
 """The public transparency page of the digital agenda: off by default (404), opened by the switch;
-the decided version only, measures with their status (no ideas), only the public KPIs with chart
-and table, no person's name; cacheable (public Cache-Control, ETag, 304) and kept server-side
+the decided version only, measures with their status (no ideas), only the public KPIs in a table
+and, ten to a page, with chart and values, no person's name; cacheable (public Cache-Control, ETag, 304) and kept server-side
 until something it shows changes; its explanation in Leichte Sprache."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from kompass.agenda.tests.factories_council import CouncilScene, council_scene
 from kompass.conftest import World
 from kompass.tenancy.public import PUBLIC_MAX_AGE
 
-PAGES = ("public:agenda", "public:agenda_leichte_sprache")
+PAGES = ("public:agenda", "public:agenda_leichte_sprache", "public:agenda_kennzahlen")
 
 
 def url(name: str, slug: str = "teststadt") -> str:
@@ -78,9 +78,13 @@ def test_the_page_shows_the_decided_version_the_measures_status_and_only_public_
     assert "Verwaltung digital" in page and "Schulen und Bildung" in page
     assert "E-Akte einführen" in page and "in Umsetzung" in page and "Online-Terminvergabe" in page
     assert "Chatbot prüfen" not in page  # an idea is not decided
-    assert "Anteil digitaler Akten" in page and "48,25 %" in page and "Daten als Tabelle" in page
+    assert "Anteil digitaler Akten" in page and "48,25 %" in page
     assert "Interne Durchlaufzeit" not in page  # not public
     assert "Chief Digital Officer" in page and "Hauptamt" in page
+    assert f'href="{url("public:agenda_kennzahlen")}#kennzahl-{published.kpi.pk}"' in page
+    kpis = Client().get(url("public:agenda_kennzahlen")).content.decode()
+    assert "Anteil digitaler Akten" in kpis and "48,25 %" in kpis and "Daten als Tabelle" in kpis and "<svg" in kpis
+    assert "Interne Durchlaufzeit" not in kpis
 
 
 def test_no_person_of_the_kommune_is_named(world: World, published: CouncilScene) -> None:
@@ -202,3 +206,65 @@ def test_the_leichte_sprache_page_explains_in_short_sentences_and_counts(world: 
 def test_another_kommune_has_no_page(world: World, published: CouncilScene) -> None:
     assert Client().get(url("public:agenda", "nachbarort")).status_code == 404
     assert Client().get(url("public:agenda", "gibt-es-nicht")).status_code == 404
+
+
+def _public_kpis(world: World, scene: CouncilScene, n: int) -> None:
+    for i in range(n):
+        kpi = services.kpi_create(
+            kommune=world.kommune,
+            actor=world.admin,
+            data={
+                "name": f"Öffentliche Kennzahl {i:02d}",
+                "baseline_value": "1",
+                "baseline_on": "2025-01-01",
+                "target_value": "2",
+                "target_on": "2027-01-01",
+                "measure": scene.eakte.pk,
+                "is_public": True,
+            },
+        )
+        services.kpi_value_record(
+            kommune=world.kommune, actor=world.admin, kpi=kpi, measured_on=datetime.date(2026, 1, 1), value="1,5"
+        )
+
+
+def test_the_kpi_charts_come_ten_to_a_page_and_the_overview_links_each_to_its_page(
+    world: World, published: CouncilScene
+) -> None:
+    _public_kpis(world, published, 12)  # with "Anteil digitaler Akten": 13, sorted by name
+    overview = _page()
+    assert overview.count('class="kk-status kk-status--') >= 13
+    assert "Öffentliche Kennzahl 11</a>" in overview and "<svg" not in overview
+    base = url("public:agenda_kennzahlen")
+    assert f'href="{base}?seite=2#kennzahl-' in overview
+    first = Client().get(base).content.decode()
+    assert first.count('class="kk-public-kpi"') == 10 and "Seite 1 von 2" in first
+    assert "Anteil digitaler Akten" in first and "Öffentliche Kennzahl 09" not in first
+    second = Client().get(base + "?seite=2").content.decode()
+    assert second.count('class="kk-public-kpi"') == 3 and "Öffentliche Kennzahl 11" in second
+    assert 'href="?seite=1" rel="prev"' in second
+    # a wrong page number shows the nearest page, never an error
+    assert Client().get(base + "?seite=abc").content.decode().count("Seite 1 von 2") == 1
+    assert "Öffentliche Kennzahl 11" in Client().get(base + "?seite=99").content.decode()
+
+
+def test_the_kpi_page_needs_the_same_number_of_queries_for_more_kpis(world: World, published: CouncilScene) -> None:
+    from django.core.cache import cache
+
+    _public_kpis(world, published, 2)
+    cache.clear()
+    with CaptureQueriesContext(connection) as before:
+        assert Client().get(url("public:agenda_kennzahlen")).status_code == 200
+    _public_kpis(world, published, 6)
+    cache.clear()
+    with CaptureQueriesContext(connection) as after:
+        assert Client().get(url("public:agenda_kennzahlen")).status_code == 200
+    assert len(after) == len(before)
+
+
+def test_a_new_kpi_value_shows_on_the_kpi_page_on_the_next_request(world: World, published: CouncilScene) -> None:
+    Client().get(url("public:agenda_kennzahlen"))
+    services.kpi_value_record(
+        kommune=world.kommune, actor=world.admin, kpi=published.kpi, measured_on=timezone.localdate(), value="61,5"
+    )
+    assert "61,5 %" in Client().get(url("public:agenda_kennzahlen")).content.decode()

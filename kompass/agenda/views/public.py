@@ -48,9 +48,9 @@ def _cached(request: PublicRequest, page: str, render: Callable[[], str]) -> Htt
     return response
 
 
-def _context(request: PublicRequest, page: str) -> dict[str, object]:
+def _context(request: PublicRequest, page: str, agenda: object = None) -> dict[str, object]:
     kommune = request.public.kommune
-    agenda = public_page.content(kommune)
+    agenda = agenda or public_page.content(kommune)
     if agenda is None:
         raise Http404
     slug = kommune.slug
@@ -59,6 +59,7 @@ def _context(request: PublicRequest, page: str) -> dict[str, object]:
         "kommune_name": kommune.name,
         "page_url": reverse("public:agenda", args=[slug]),
         "easy_url": reverse("public:agenda_leichte_sprache", args=[slug]),
+        "kpis_url": reverse("public:agenda_kennzahlen", args=[slug]),
         "about_url": reverse("public:kommune", args=[slug]),
         "statuses": MeasureStatus,
         "page": page,
@@ -69,7 +70,8 @@ def _context(request: PublicRequest, page: str) -> dict[str, object]:
 @require_safe
 @public_view
 def agenda(request: PublicRequest) -> HttpResponse:
-    """The decided agenda, each measure's status and the public KPIs with chart and table."""
+    """The decided agenda, each measure's status and the public KPIs in one table (their charts are
+    on `kennzahlen`)."""
     return _cached(
         request,
         "seite",
@@ -86,3 +88,19 @@ def leichte_sprache(request: PublicRequest) -> HttpResponse:
         "leichte-sprache",
         lambda: render_to_string("agenda/public/leichte_sprache.html", _context(request, "leichte-sprache")),
     )
+
+
+@require_safe
+@public_view
+def kennzahlen(request: PublicRequest) -> HttpResponse:
+    """The public KPIs, ten to a page, each with its chart and its values as a table (`?seite=`)."""
+    kommune = request.public.kommune
+    total = public_page.kpi_count(kommune)
+    number = public_page.kpi_page_number(request.GET.get("seite", "1"), total)
+
+    def render() -> str:
+        context = _context(request, "kennzahlen", public_page.header(kommune, total))
+        context["kpi_page"] = public_page.kpi_page(kommune, number)
+        return render_to_string("agenda/public/kennzahlen.html", context)
+
+    return _cached(request, f"kennzahlen-{number}", render)

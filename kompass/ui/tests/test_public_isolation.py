@@ -210,7 +210,7 @@ def test_the_session_of_a_member_survives_a_visit_to_a_public_page(name: str, pu
 
 
 def test_the_agenda_has_public_pages() -> None:
-    assert AGENDA_PAGES == ["public:agenda", "public:agenda_leichte_sprache"]
+    assert AGENDA_PAGES == ["public:agenda", "public:agenda_kennzahlen", "public:agenda_leichte_sprache"]
 
 
 @pytest.mark.parametrize("name", AGENDA_PAGES)

@@ -125,11 +125,14 @@ def _agenda(name: str, *args: Callable[[BenchContext], Any]) -> Callable[[BenchC
     return build
 
 
-def _public_agenda(ctx: BenchContext) -> str:
-    try:
-        return reverse("public:agenda", kwargs={"kommune_slug": ctx.slug})
-    except NoReverseMatch:
-        return f"{MISSING_PREFIX}public:agenda"
+def _public_agenda(name: str, query: str = "") -> Callable[[BenchContext], str]:
+    def build(ctx: BenchContext) -> str:
+        try:
+            return reverse(name, kwargs={"kommune_slug": ctx.slug}) + query
+        except NoReverseMatch:
+            return f"{MISSING_PREFIX}{name}"
+
+    return build
 
 
 def _filtered_people(ctx: BenchContext) -> str:
@@ -180,7 +183,12 @@ PAGES: list[Page] = [
         AGENDA_PDF_BUDGET_MS,
         max_runs=AGENDA_PDF_RUNS,
     ),
-    Page("Agenda: öffentliche Seite (Cache)", _public_agenda, PUBLIC_PAGE_BUDGET_MS),
+    Page("Agenda: öffentliche Seite (Cache)", _public_agenda("public:agenda"), PUBLIC_PAGE_BUDGET_MS),
+    Page(
+        "Agenda: öffentliche Kennzahlen, Seite 2 (Cache)",
+        _public_agenda("public:agenda_kennzahlen", "?seite=2"),
+        PUBLIC_PAGE_BUDGET_MS,
+    ),
 ]
 
 

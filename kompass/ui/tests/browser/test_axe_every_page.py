@@ -747,6 +747,7 @@ PAGES: dict[str, Page] = {
     # The public transparency page, switched on by the Kommune (opt-in), read anonymously.
     "public:agenda": Page(Fill.public_agenda, as_user="anonymous", expect="Was Teststadt mit der Digitalisierung"),
     "public:agenda_leichte_sprache": Page(Fill.public_agenda, as_user="anonymous"),
+    "public:agenda_kennzahlen": Page(Fill.public_agenda, as_user="anonymous", expect="Kennzahlen der"),
 }
 
 # Routes that are no HTML page (a POST action, a download, a machine endpoint), with the reason.
@@ -802,6 +803,7 @@ NOT_PAGES: dict[str, str] = {
     "agenda:raci_delete": "POST action of the measure page",
     "agenda:dependency_add": "POST action of the measure page (its refusal of a cycle is scanned as a state)",
     "agenda:dependency_remove": "POST action of the measure page",
+    "agenda:dependency_search": "JSON search behind the dependency combobox (option markup for htmx); its field is scanned",
     "agenda:kpi_value_add": "POST action of the KPI page (its errors are scanned as a state)",
     "agenda:kpi_import_template": "CSV/XLSX download (empty template)",
     "agenda:council_report_pdf": "PDF download (the council report)",
@@ -857,6 +859,7 @@ NOT_PAGE_KWARGS: dict[str, Callable[[Fill], dict[str, Any]]] = {
     "agenda:raci_delete": lambda f: {**f.slug, "pk": 1, "item": 1},
     "agenda:dependency_add": lambda f: {**f.slug, "pk": 1},
     "agenda:dependency_remove": lambda f: {**f.slug, "pk": 1, "item": 1},
+    "agenda:dependency_search": lambda f: {**f.slug, "pk": 1},
     "agenda:kpi_value_add": lambda f: {**f.slug, "pk": 1},
     "agenda:kpi_import_template": lambda f: {**f.slug, "fmt": "csv"},
     "agenda:council_report_pdf": Fill.agenda_slug,
@@ -921,9 +924,8 @@ def _dependency_cycle(page: Any) -> Any:
     "Gewerbeanmeldung online" too."""
     main = page.locator("main")
     main.locator("summary", has_text="Abhängigkeit hinzufügen").click()
-    select = page.locator("#neu-abh-depends_on")
-    option = select.locator("option", has_text="Gewerbeanmeldung online").first
-    select.select_option(option.get_attribute("value"))
+    page.locator("#neu-abh-depends_on").fill("Gewerbeanmeldung")  # the combobox searches as you type
+    page.locator("#neu-abh-depends_on-liste [role=option]", has_text="Gewerbeanmeldung online").first.click()
     with page.expect_navigation() as navigation:
         main.get_by_role("button", name="Abhängigkeit speichern", exact=True).click()
     return navigation.value
