@@ -1,7 +1,8 @@
 """Audit entries in words: field labels and values a Fachbereichsleitung or Rechnungsprüfer can read.
 
 `AuditEntry.changes` keeps what `audit.services.snapshot` wrote: field names and plain values
-(ids of referenced objects, booleans, choice keys, ISO dates, decimals as strings, lists). This
+(ids of referenced objects, booleans, choice keys, ISO dates, decimals as strings, lists; a list of
+linked objects as `{"id": …, "label": …}` items, shown by their labels). This
 module turns a list of entries into (label, before, after) texts for the "Verlauf" and the log.
 It only reads. Referenced objects are looked up once per kind of object for the whole list, and
 only inside the entry's own Kommune, so the number of queries does not grow with the entries.
@@ -329,5 +330,7 @@ def _plain(value: Any) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(_plain(item) for item in value if item not in (None, ""))
     if isinstance(value, dict):
+        if "label" in value:  # a linked object stored with its name ({"id": 3, "label": "…"}): the name
+            return _plain(value["label"])
         return ", ".join(f"{key}: {_plain(item)}" for key, item in value.items())
     return str(value)

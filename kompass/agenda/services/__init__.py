@@ -18,6 +18,7 @@ from kompass.agenda.services.kpis import (
     kpi_value_update,
     kpi_values_import,
     kpi_values_push,
+    kpi_values_record,
     status_report_create,
 )
 from kompass.agenda.services.measures import (
@@ -45,6 +46,7 @@ from kompass.agenda.services.measures import (
 )
 from kompass.agenda.services.strategy import (
     agenda_create,
+    agenda_update,
     council_decision_create,
     council_decision_delete,
     council_decision_update,
@@ -67,6 +69,7 @@ __all__ = [
     "IMPORT_COLUMNS",
     "ValueOutcome",
     "agenda_create",
+    "agenda_update",
     "budget_line_create",
     "budget_line_delete",
     "budget_line_update",
@@ -94,6 +97,7 @@ __all__ = [
     "kpi_value_update",
     "kpi_values_import",
     "kpi_values_push",
+    "kpi_values_record",
     "leitsatz_create",
     "leitsatz_delete",
     "leitsatz_update",

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
-from kompass.agenda.models import Agenda, AgendaSettings, AgendaVersion
+from kompass.agenda.models import Agenda, AgendaSettings, AgendaVersion, Handlungsfeld
 from kompass.audit.models import AuditAction
 from kompass.audit.services import audit_record, check_version, save_update, snapshot
 from kompass.core.actors import Actor
@@ -248,3 +248,42 @@ def set_links(through: Any, owner_column: str, owner_id: int, target_column: str
         through(**{owner_column: owner_id, target_column: target}) for target in sorted(set(target_ids) - set(before))
     )
     return before
+
+
+def link_labels(kommune: Kommune, model: type[models.Model], ids: set[int]) -> dict[int, str]:
+    """The names of linked objects of this Kommune as the audit log keeps them, in one query: a
+    Handlungsfeld with its version ("Bildung digital (Fassung 2)": every version has its own copy of
+    a Handlungsfeld), anything else by its name (`str`)."""
+    rows = model._default_manager.for_kommune(kommune).filter(pk__in=ids)  # type: ignore[attr-defined]
+    if model is Handlungsfeld:
+        return {
+            pk: f"{name} (Fassung {number})"
+            for pk, name, number in rows.values_list("pk", "name", "agenda_version__number")
+        }
+    return {obj.pk: str(obj) for obj in rows}
+
+
+def record_link_change(
+    kommune: Kommune, actor: Actor, obj: Any, name: str, before: list[int], after: list[int]
+) -> None:
+    """An audit entry for a changed many-to-many link (Handlungsfelder, goals) of a goal or measure.
+
+    Each side is stored as [{"id": 3, "label": "Bildung digital (Fassung 2)"}, …] in the order of the
+    ids: the log names what was linked (`audit.presentation` shows an item's label), also after the
+    linked object is gone, and the ids stay for whoever follows them."""
+    if sorted(before) == sorted(after):
+        return
+    target = obj._meta.get_field(name).related_model
+    labels = link_labels(kommune, target, set(before) | set(after))
+
+    def side(ids: list[int]) -> list[dict[str, Any]]:
+        return [{"id": pk, "label": labels.get(pk, f"#{pk}")} for pk in sorted(ids)]
+
+    audit_record(
+        kommune_id=kommune.pk,
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=obj,
+        before={name: side(before)},
+        after={name: side(after)},
+    )

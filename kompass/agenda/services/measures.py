@@ -47,11 +47,11 @@ from kompass.agenda.services.common import (
     own_many,
     plain_update,
     raise_if,
+    record_link_change,
     required_text,
     set_links,
     text,
 )
-from kompass.agenda.services.strategy import record_link_change
 from kompass.assessment.models import Recommendation, RecommendationStatus
 from kompass.audit.services import snapshot
 from kompass.core.actors import Actor

@@ -40,13 +40,13 @@ from kompass.agenda.services.common import (
     own,
     own_many,
     raise_if,
+    record_link_change,
     require_draft,
     required_text,
     set_links,
     text,
 )
-from kompass.audit.models import AuditAction
-from kompass.audit.services import audit_record, snapshot
+from kompass.audit.services import snapshot
 from kompass.core.actors import Actor
 from kompass.framework.models import Field
 from kompass.tenancy.models import Kommune
@@ -94,6 +94,22 @@ def agenda_create(*, kommune: Kommune, actor: Actor, title: str = "", vision: st
     agenda = create(kommune, actor, Agenda(kommune=kommune, title=text(title, 200) or _("Digitale Agenda")))
     create(kommune, actor, AgendaVersion(kommune=kommune, agenda=agenda, number=1, vision=text(vision)))
     return agenda
+
+
+@transaction.atomic
+def agenda_update(
+    *, kommune: Kommune, actor: Actor, agenda: Agenda, data: Mapping[str, Any], expected_version: int | None = None
+) -> Agenda:
+    """Rename the Kommune's Digitale Agenda ("Digitale Agenda 2026–2030"). The title belongs to the
+    agenda, not to a version: renaming it changes no decided version and needs no new draft."""
+    agenda = locked(kommune, Agenda, agenda, expected_version)
+    before = snapshot(agenda, Agenda.AUDIT_FIELDS)
+    errors: Errors = {}
+    values = {}
+    if "title" in data:
+        values["title"] = required_text(data, "title", errors, _("Bitte einen Titel angeben."))
+    raise_if(errors)
+    return apply_update(kommune, actor, agenda, values, before)
 
 
 @transaction.atomic
@@ -477,18 +493,3 @@ def goal_delete(*, kommune: Kommune, actor: Actor, goal: Goal) -> None:
             _("Zu diesem Wirkungsziel gehören operative Ziele; löschen oder verschieben Sie sie zuerst.")
         )
     delete(kommune, actor, goal)
-
-
-def record_link_change(
-    kommune: Kommune, actor: Actor, obj: Any, name: str, before: list[int], after: list[int]
-) -> None:
-    """An audit entry for a changed many-to-many link (Handlungsfelder, goals) of a goal or measure."""
-    if sorted(before) != sorted(after):
-        audit_record(
-            kommune_id=kommune.pk,
-            actor=actor,
-            action=AuditAction.UPDATE,
-            obj=obj,
-            before={name: sorted(before)},
-            after={name: sorted(after)},
-        )
