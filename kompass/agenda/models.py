@@ -102,6 +102,10 @@ class AgendaSettings(TenantModel):
 
 
 class DecisionResult(models.TextChoices):
+    """The result a council information system records. "in Beratung": the item is on the agenda of
+    the body (or goes through the Beratungsfolge) and has no result yet."""
+
+    IN_BERATUNG = "in_beratung", _("in Beratung")
     BESCHLOSSEN = "beschlossen", _("beschlossen")
     GEAENDERT = "geaendert", _("geändert beschlossen")
     ABGELEHNT = "abgelehnt", _("abgelehnt")

@@ -75,7 +75,6 @@ from kompass.agenda.models import (
     StatusReport,
     ValueSource,
 )
-from kompass.agenda.services.kpis import kpi_values_record
 from kompass.assessment import services_targets as targets
 from kompass.assessment.models import Recommendation, RecommendationStatus
 from kompass.demo.roles import NETWORK_START
@@ -101,9 +100,6 @@ HAUSHALT_KINDS = {
     "investitionsnummer": HaushaltKind.INVESTITION,
 }
 IMPACT_KEYS = ("input", "output", "effekt", "impact", "outcome")
-# "in Beratung": the decision is on the council's agenda but not taken. The model has no such
-# result yet; until it has, the pending Haushalt is recorded as "vertagt" (see the demo's report).
-PENDING_RESULTS = ("offen", "in_beratung", "vertagt")
 ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 GERMAN_DATE = re.compile(r"\b(\d{2})\.(\d{2})\.(\d{4})\b")
 
@@ -536,7 +532,7 @@ class _Loader:
             for spec in self.data["kpis"]
             for day, value in series_values(spec)
         ]
-        kpi_values_record(kommune=self.kommune, actor=None, values=values, source=ValueSource.IMPORT)
+        agenda_services.kpi_values_record(kommune=self.kommune, actor=None, values=values, source=ValueSource.IMPORT)
         self.summary.values += len(values)
 
     def publish(self) -> None:
@@ -611,10 +607,8 @@ def decision_result(text: str) -> str:
     genommen", "in Beratung") as a `DecisionResult` value."""
     wanted = text.strip().lower()
     for value, label in DecisionResult.choices:
-        if wanted in (str(value).lower(), str(label).lower()):
+        if wanted in (str(value).lower(), str(label).lower()) or wanted.replace(" ", "_") == value:
             return str(value)
-    if wanted == "in beratung":
-        return next(value for value in PENDING_RESULTS if value in DecisionResult.values)
     raise ValueError(f"unbekanntes Beschlussergebnis: {text}")
 
 

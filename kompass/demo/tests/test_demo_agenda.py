@@ -117,7 +117,9 @@ def test_dates_move_with_the_day_of_loading_so_the_same_reports_are_overdue() ->
 def test_the_council_results_of_the_file_are_results_of_the_model() -> None:
     assert demo_agenda.decision_result("beschlossen") == DecisionResult.BESCHLOSSEN
     assert demo_agenda.decision_result("zur Kenntnis genommen") == DecisionResult.KENNTNIS
-    assert demo_agenda.decision_result("in Beratung") in DecisionResult.values
+    assert demo_agenda.decision_result("in Beratung") == DecisionResult.IN_BERATUNG
+    with pytest.raises(ValueError, match="vielleicht"):
+        demo_agenda.decision_result("vielleicht")
 
 
 # --- the loaded demo -----------------------------------------------------------------------------
@@ -190,7 +192,7 @@ def test_dates_are_relative_to_today(musterstadt: Kommune) -> None:
     assert newest is not None and newest.measured_on == datetime.date(2026, 11, 30) + shift
     assert not StatusReport.objects.for_kommune(musterstadt).filter(reported_on__gt=today).exists()
     pending = CouncilDecision.objects.for_kommune(musterstadt).get(drucksache="0298/2026")
-    assert pending.decided_on > today and pending.result != DecisionResult.BESCHLOSSEN
+    assert pending.decided_on > today and pending.result == DecisionResult.IN_BERATUNG
     assert CouncilDecision.objects.for_kommune(musterstadt).count() == 6
 
 
