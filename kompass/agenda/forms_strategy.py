@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kompass.agenda.models import (
+    Agenda,
     AgendaSettings,
     AgendaVersion,
     CouncilDecision,
@@ -58,6 +59,19 @@ class AgendaCreateForm(forms.Form):
         max_length=200,
         help_text=_("Leer lassen für „Digitale Agenda“; z. B. „Digitale Agenda 2026–2030“."),
     )
+
+
+class AgendaTitleForm(VersionedForm):
+    title = _text(
+        _("Titel"),
+        max_length=200,
+        message=_("Bitte einen Titel angeben."),
+        help_text=_("z. B. „Digitale Agenda 2026–2030“ oder „Digitalstrategie der Stadt“"),
+    )
+
+    @staticmethod
+    def initial_for(agenda: Agenda) -> dict[str, Any]:
+        return {"title": agenda.title, "version": agenda.version}
 
 
 class VisionForm(VersionedForm):

@@ -21,6 +21,7 @@ urlpatterns = [
     tenant_path(P, strategy.overview, name="overview", access=reads()),
     tenant_path(P + "anlegen/", strategy.create, name="create", access=ACT),
     tenant_path(P + "einstellungen/", strategy.agenda_settings, name="settings", access=EDIT),
+    tenant_path(P + "umbenennen/", strategy.rename, name="rename", access=EDIT),
     # Versions (Fassungen) and what they say: vision, Leitsätze, Handlungsfelder.
     tenant_path(P + "fassungen/", strategy_versions.version_list, name="version_list", access=reads()),
     tenant_path(

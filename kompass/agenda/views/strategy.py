@@ -10,16 +10,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kompass.agenda import access, impact, priority, selectors, selectors_strategy, services
-from kompass.agenda.forms_strategy import AgendaCreateForm, SettingsForm
+from kompass.agenda.forms_strategy import AgendaCreateForm, AgendaTitleForm, SettingsForm
 from kompass.agenda.models import ImpactStyle
 from kompass.agenda.views.strategy_common import FORM_METHODS, crumbs, form_response, refused
+from kompass.audit.selectors import history_for
 from kompass.core.forms_util import form_version, success
 from kompass.reports.charts import Chart, horizontal_bar_chart
 from kompass.tenancy.decorators import TenantRequest, tenant_view
@@ -94,6 +95,49 @@ def create(request: TenantRequest) -> HttpResponse:
         ),
         "agenda:overview",
         ctx.kommune.slug,
+    )
+
+
+@require_http_methods(FORM_METHODS)
+@tenant_view
+def rename(request: TenantRequest) -> HttpResponse:
+    """The agenda's title ("Digitale Agenda 2026–2030"); it belongs to no version, so a decided
+    version does not freeze it. Before the agenda is started there is nothing to rename (404)."""
+    ctx = request.tenant
+    access.require_strategy_editor(ctx)
+    agenda = selectors.agenda(ctx.kommune)
+    if agenda is None:
+        raise Http404
+    form = AgendaTitleForm(request.POST or None, initial=AgendaTitleForm.initial_for(agenda))
+    return form_response(
+        request,
+        form,
+        lambda: services.agenda_update(
+            kommune=ctx.kommune,
+            actor=ctx.user,
+            agenda=agenda,
+            data={"title": form.cleaned_data["title"]},
+            expected_version=form_version(form),
+        ),
+        done=lambda saved: success(
+            request,
+            _("Die Digitale Agenda heißt jetzt „%(title)s“.") % {"title": saved.title},
+            "agenda:overview",
+            ctx.kommune.slug,
+        ),
+        template="agenda/strategy/form.html",
+        context={
+            "title": _("Digitale Agenda umbenennen"),
+            "lead": _(
+                "Der Titel steht über der Agenda, auf ihrer öffentlichen Seite und im Sachstandsbericht. Er gehört "
+                "zu keiner Fassung: Umbenennen ändert keine beschlossene Fassung."
+            ),
+            "cancel": reverse("agenda:overview", args=[ctx.kommune.slug]),
+            "history": history_for(ctx, agenda),
+            "history_type": "agenda",
+            "history_id": agenda.pk,
+            "breadcrumbs": crumbs(ctx, (_("Umbenennen"), None)),
+        },
     )
 
 
