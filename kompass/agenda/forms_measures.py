@@ -6,9 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from kompass.agenda import selectors_measures as selectors
@@ -23,6 +20,7 @@ from kompass.agenda.models import (
     Risk,
 )
 from kompass.agenda.models import Goal as GoalModel
+from kompass.agenda.pickers import dependency_source
 from kompass.core.pickers import PickField, bind_pick_fields
 from kompass.core.widgets import GermanDateField
 from kompass.org.forms import VersionedForm
@@ -282,48 +280,17 @@ class RaciForm(forms.Form):
         _model_choices(self, "role").queryset = selectors.roles_offered(kommune)
 
 
-class PlainSelect(forms.Select):
-    """A select whose options are (value, label) pairs rendered in one pass: a Großstadt offers some
-    400 measures, which Django's option templates render in tens of milliseconds."""
-
-    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
-        current = "" if value is None else str(value)
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            ((v, " selected" if str(v) == current else "", label) for v, label in self.choices),
-        )
-        final = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
-        return format_html("<select{}>{}</select>", flatatt(final), options)
-
-
 class DependencyForm(forms.Form):
-    depends_on = forms.ModelChoiceField(
-        label=_("Diese Maßnahme braucht zuerst"),
-        queryset=Measure.objects.none(),
-        empty_label=_("– bitte wählen –"),
-        widget=PlainSelect,
-    )
+    """The measure this one needs first, picked with the search combobox (`agenda.pickers`): a
+    Großstadt has some 400 measures, too many for a select. Other measures only, none it needs
+    already; a cycle is the service's to refuse."""
 
     def __init__(self, *args: Any, kommune: Kommune, measure: Measure, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = _model_choices(self, "depends_on")
-        field.queryset = selectors.other_measures(kommune, measure)  # what the answer is checked against
-        # The options as plain (id, title) pairs, read when the select is drawn: no object per measure.
-        field.widget.choices = _LazyChoices(field.queryset, field.empty_label)
-
-
-class _LazyChoices:
-    """The empty choice and (id, title) of each row of `rows`, read on the first iteration."""
-
-    def __init__(self, rows: Any, empty_label: Any) -> None:
-        self.rows, self.empty_label = rows, empty_label
-        self.cache: list[Any] | None = None
-
-    def __iter__(self) -> Any:
-        if self.cache is None:
-            self.cache = [("", self.empty_label), *self.rows.values_list("pk", "title")]
-        return iter(self.cache)
+        self.fields["depends_on"] = PickField(
+            dependency_source(kommune, measure), label=_("Diese Maßnahme braucht zuerst")
+        )
+        bind_pick_fields(self, kommune)
 
 
 class DeleteForm(VersionedForm):

@@ -77,6 +77,14 @@ urlpatterns = [
     tenant_path(
         M + "abhaengigkeiten/", measures_children.dependency_add, name="dependency_add", access=ACT, objects=MEASURE
     ),
+    # The search behind the dependency combobox (JSON, or option markup for htmx).
+    tenant_path(
+        M + "abhaengigkeiten/suche/",
+        measures_children.dependency_search,
+        name="dependency_search",
+        access=reads(Capability.EDIT_MEASURES),
+        objects=MEASURE,
+    ),
     tenant_path(
         M + "abhaengigkeiten/<int:item>/entfernen/",
         measures_children.dependency_remove,

@@ -23,7 +23,10 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.functional import Promise
 
 if TYPE_CHECKING:
@@ -31,6 +34,7 @@ if TYPE_CHECKING:
 else:
     StrOrPromise = str | Promise
 
+from kompass.core.listing import wants_fragment
 from kompass.core.registry import Registry
 from kompass.core.widgets import Candidate, Combobox, PickValue
 
@@ -46,8 +50,9 @@ class PickSource:
     matches if there are any (e-mail, Kennung, full name), else those containing every word.
     `get(kommune, pk)` returns the object of that Kommune or None. `label(obj)` names an object so
     that namesakes are told apart. `url_name` is the search endpoint behind the combobox (it takes
-    the Kommune's slug). `messages` are the field errors: "required", "none" (with %(text)s),
-    "several" (with %(text)s), "too_many" (with %(text)s and %(limit)s), "invalid".
+    the Kommune's slug, then `url_args`: a source of the choices of one object names that object).
+    `messages` are the field errors: "required", "none" (with %(text)s), "several" (with %(text)s),
+    "too_many" (with %(text)s and %(limit)s), "invalid".
     """
 
     key: str
@@ -58,6 +63,7 @@ class PickSource:
     messages: dict[str, StrOrPromise]
     hint: StrOrPromise = ""
     min_chars: int = 2
+    url_args: tuple[Any, ...] = ()
 
 
 def _validate(source: PickSource) -> None:
@@ -100,7 +106,7 @@ class PickField(forms.Field):
             self.help_text = source.hint
         widget = self.widget
         assert isinstance(widget, Combobox)
-        widget.search_url = reverse(source.url_name, args=[kommune.slug])
+        widget.search_url = reverse(source.url_name, args=[kommune.slug, *source.url_args])
         widget.min_chars = source.min_chars
         widget.lookup = self._candidate
 
@@ -156,6 +162,25 @@ class PickField(forms.Field):
         if not isinstance(data, PickValue):
             return before != str(getattr(data, "pk", data) or "")
         return bool(data.choice or data.text or data.pk) and (data.choice or data.pk) != before
+
+
+def search_text(request: HttpRequest) -> str:
+    """The text typed into a combobox, as its search endpoint gets it (`?q=`)."""
+    return request.GET.get("q", "").replace("\x00", "")[:100]  # PostgreSQL refuses NUL even in a search
+
+
+def search_answer(request: HttpRequest, options: list[dict[str, Any]], limit: int = SEARCH_LIMIT) -> HttpResponse:
+    """A search endpoint's answer to the combobox: JSON `{"results": [...], "more": bool}` for the
+    script, the listbox options as an HTML fragment for htmx. `options` are dicts with id, label,
+    name and detail; one more than `limit` says that there are more."""
+    shown = options[:limit]
+    if wants_fragment(request):
+        response = render(request, "core/widgets/combobox_options.html", {"options": shown})
+    else:
+        response = JsonResponse({"results": shown, "more": len(options) > limit})
+    patch_vary_headers(response, ("HX-Request",))
+    response["Cache-Control"] = "private, no-store"  # names of staff and internal plans
+    return response
 
 
 def bind_pick_fields(form: forms.BaseForm, kommune: Any) -> None:

@@ -6,18 +6,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from kompass.audit.selectors import history_for
 from kompass.core.forms_util import form_page, form_version, success
-from kompass.core.listing import ListPage, wants_fragment
+from kompass.core.listing import ListPage
 from kompass.core.percent import percent_text
-from kompass.core.pickers import SEARCH_LIMIT
+from kompass.core.pickers import SEARCH_LIMIT, search_answer, search_text
 from kompass.org import access, extensions, pickers, selectors, services
 from kompass.org.forms import (
     DeleteForm,
@@ -373,31 +372,17 @@ def person_delete(request: TenantRequest, pk: int) -> HttpResponse:
 # --- search behind the combobox (core.pickers) -------------------------------------------------
 
 
-def _search_answer(request: TenantRequest, options: list[dict[str, Any]], limit: int) -> HttpResponse:
-    """JSON for the combobox script; for htmx the listbox options as an HTML fragment."""
-    shown = options[:limit]
-    if wants_fragment(request):
-        response = render(request, "core/widgets/combobox_options.html", {"options": shown})
-    else:
-        response = JsonResponse({"results": shown, "more": len(options) > limit})
-    patch_vary_headers(response, ("HX-Request",))
-    response["Cache-Control"] = "private, no-store"  # names and e-mail addresses of staff
-    return response
-
-
 @require_safe
 @tenant_view
 def search_people(request: TenantRequest) -> HttpResponse:
     """People of the Kommune whose name or e-mail contains the typed words (at most 20, one query)."""
-    text = request.GET.get("q", "").replace("\x00", "")[:100]  # PostgreSQL refuses NUL even in a search
-    found = selectors.person_search(request.tenant.kommune, text, limit=SEARCH_LIMIT + 1)
-    return _search_answer(request, [pickers.person_option(person) for person in found], SEARCH_LIMIT)
+    found = selectors.person_search(request.tenant.kommune, search_text(request), limit=SEARCH_LIMIT + 1)
+    return search_answer(request, [pickers.person_option(person) for person in found])
 
 
 @require_safe
 @tenant_view
 def search_units(request: TenantRequest) -> HttpResponse:
     """Units of the Kommune whose Kennung or name contains the typed words (at most 20, one query)."""
-    text = request.GET.get("q", "").replace("\x00", "")[:100]  # PostgreSQL refuses NUL even in a search
-    found = selectors.unit_search(request.tenant.kommune, text, limit=SEARCH_LIMIT + 1)
-    return _search_answer(request, [pickers.unit_option(unit) for unit in found], SEARCH_LIMIT)
+    found = selectors.unit_search(request.tenant.kommune, search_text(request), limit=SEARCH_LIMIT + 1)
+    return search_answer(request, [pickers.unit_option(unit) for unit in found])

@@ -1,5 +1,5 @@
 """What hangs on a measure: milestones, budget lines, risks, steps of the impact chain (each created,
-changed and deleted), the RACI rows and the dependencies.
+changed and deleted), the RACI rows and the dependencies (picked with the search combobox).
 
 Everything here needs `EDIT_MEASURES` at the measure's responsible unit (`access.measure_for_edit`);
 a child is looked up inside its measure, so another measure's (or another Kommune's) id is 404. The
@@ -23,9 +23,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from kompass.agenda import access, selectors, services
+from kompass.agenda import access, pickers, selectors, services
 from kompass.agenda.forms_measures import (
     BudgetForm,
     DeleteForm,
@@ -42,6 +42,7 @@ from kompass.agenda.views.measures_edit import FORM_METHODS, form_page_400
 from kompass.audit.services import check_version
 from kompass.core.exceptions import ConflictError
 from kompass.core.forms_util import form_version
+from kompass.core.pickers import SEARCH_LIMIT, search_answer, search_text
 from kompass.tenancy.access import fetch
 from kompass.tenancy.context import TenantContext
 from kompass.tenancy.decorators import TenantRequest, tenant_view
@@ -218,7 +219,10 @@ def _initial(obj: Model) -> dict[str, Any]:
     return forms_by_model[type(obj)].initial_for(obj)  # type: ignore[no-any-return]
 
 
-def _refused(request: TenantRequest, measure: Measure, errors: list[str], back: str) -> HttpResponse:
+def _refused(
+    request: TenantRequest, measure: Measure, errors: list[str], back: str, form: forms.Form | None = None
+) -> HttpResponse:
+    """400 with the reasons; with `form`, the form again to try once more (the dependency's)."""
     ctx = request.tenant
     return render(
         request,
@@ -228,6 +232,8 @@ def _refused(request: TenantRequest, measure: Measure, errors: list[str], back: 
             "title": _("Die Änderung wurde nicht gespeichert"),
             "errors": errors,
             "back": back,
+            "form": form,
+            "action": reverse("agenda:dependency_add", args=[ctx.kommune.slug, measure.pk]) if form else "",
             "breadcrumbs": [*measure_crumbs(ctx, measure), (_("Nicht gespeichert"), None)],
         },
         status=400,
@@ -313,25 +319,40 @@ def raci_delete(request: TenantRequest, pk: int, item: int) -> HttpResponse:
 @require_POST
 @tenant_view
 def dependency_add(request: TenantRequest, pk: int) -> HttpResponse:
-    """This measure needs another one first; a cycle is refused with the cycle named."""
+    """This measure needs another one first; a cycle is refused with the cycle named. A refusal
+    shows the field again (with the matches to choose from after an ambiguous text)."""
     ctx = request.tenant
     measure = access.measure_for_edit(ctx, pk)
-    form = DependencyForm(request.POST, kommune=ctx.kommune, measure=measure)
+    form = DependencyForm(request.POST, kommune=ctx.kommune, measure=measure, auto_id="abh-%s")
     back = detail_url(ctx, measure, "abhaengigkeiten")
     if not form.is_valid():
-        return _refused(request, measure, [str(e) for errors in form.errors.values() for e in errors], back)
+        errors = [str(e) for errors in form.errors.values() for e in errors]
+        return _refused(request, measure, errors, back, form=form)
     try:
         services.dependency_add(
             kommune=ctx.kommune, actor=ctx.user, measure=measure, depends_on=form.cleaned_data["depends_on"]
         )
     except ValidationError as exc:
-        return _refused(request, measure, exc.messages, back)
+        again = DependencyForm(kommune=ctx.kommune, measure=measure, auto_id="abh-%s")
+        return _refused(request, measure, exc.messages, back, form=again)
     return _done(
         request,
         _("„%(title)s“ braucht jetzt zuerst „%(other)s“.")
         % {"title": measure.title, "other": form.cleaned_data["depends_on"].title},
         back,
     )
+
+
+@require_safe
+@tenant_view
+def dependency_search(request: TenantRequest, pk: int) -> HttpResponse:
+    """The measures this one may come to need whose title contains the typed words (JSON for the
+    combobox, option markup for htmx): at most 20, without the measure itself and those it needs
+    already, in one query. For those who may change the measure, like the form it serves."""
+    ctx = request.tenant
+    measure = access.measure_for_edit(ctx, pk)
+    options = pickers.search(ctx.kommune, measure, search_text(request), limit=SEARCH_LIMIT + 1)
+    return search_answer(request, options)
 
 
 @require_POST

@@ -1146,6 +1146,8 @@ FILLS: dict[str, Fill] = {
     "agenda:raci_delete": Fill(body=_empty),
     "agenda:dependency_add": Fill(body=lambda t: {"depends_on": t.other_measure.pk}),
     "agenda:dependency_remove": Fill(body=_empty),
+    # The search behind the dependency combobox: JSON for those who may change the measure (no ?q=: no hits).
+    "agenda:dependency_search": Fill(),
     # --- KPIs and status reports -------------------------------------------------------------------------
     "agenda:kpi_import": Fill(body=_empty, ok={"POST": 400}),  # without a file: the form again with the error
     "agenda:kpi_import_template": Fill(fixed={"fmt": "csv"}),
