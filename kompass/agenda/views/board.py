@@ -1,6 +1,7 @@
 """The board (Tafel): the measures in one column per status. A card moves by posting its new status
 to `agenda:measure_status` — a select and a button on every card, so it works by keyboard and without
-script; with htmx the board is swapped in place after the move. A note to the move is written on the
+script; with htmx the board is swapped in place after the move. With script a card can also be dragged
+into another column (`agenda/board.js`), which sends the same form. A note to the move is written on the
 measure's page (each card links to its status form), so a card stays small.
 
 A Großstadt has hundreds of measures: each column shows its most important cards first and at most
@@ -16,7 +17,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -52,7 +53,8 @@ def _options() -> dict[str, SafeString]:
 # One card, rendered in Python: a Großstadt's board has up to 175 cards, and a card in the template
 # language costs ten times as much. Every value goes through format_html's escaping.
 CARD = (
-    '<li class="kk-card" id="karte-{pk}"><h3 class="kk-card__title"><a class="kern-link" href="{url}">{title}</a></h3>'
+    '<li class="kk-card" id="karte-{pk}"{movable}>'
+    '<h3 class="kk-card__title"><a class="kern-link" href="{url}">{title}</a></h3>'
     '<p class="kern-body kern-body--small kk-card__meta">{owner}<br>{priority} {score}{end}</p>{move}</li>'
 )
 MOVE = (
@@ -66,6 +68,10 @@ MOVE = (
     '<a class="kern-link kern-body--small" href="{url}#status">{with_note}'
     '<span class="kern-sr-only">: {title}</span></a></form>'
 )
+
+# A card the member may move: `agenda/board.js` lets it be dragged into another column, which fills in
+# and sends the card's own form (the same request as the button).
+MOVABLE = mark_safe(" data-kk-card")  # a constant without any input in it
 
 
 @dataclass(frozen=True)
@@ -119,7 +125,7 @@ def card_html(
     end = format_html(" · {} {}", words.end, m.ends_on.strftime("%d.%m.%Y")) if m.ends_on else ""
     return format_html(
         CARD, pk=m.pk, url=url, title=m.title, owner=_owner(row, words), priority=words.priority,
-        score=row.score_text, end=end, move=move,
+        score=row.score_text, end=end, move=move, movable=MOVABLE if move_url else "",
     )  # fmt: skip
 
 
