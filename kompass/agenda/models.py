@@ -414,6 +414,21 @@ class Measure(TenantModel):
         return self.title
 
 
+class MeasurePart(TenantModel):
+    """What belongs to one measure and is edited on its own page (a milestone, a budget line, a risk,
+    a step of the impact chain): deleted with the measure, changed with optimistic locking
+    (`version`, R3), created, changed and deleted through the same service helpers
+    (`services.measures`)."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="+")
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    AUDIT_FIELDS: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+
 class MeasureStatusChange(TenantModel):
     """One step of a measure's status history (who by name, when, why)."""
 
@@ -433,12 +448,10 @@ class MeasureStatusChange(TenantModel):
         return f"{self.from_status or '–'} → {self.to_status}"
 
 
-class Milestone(TenantModel):
-    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="+")
+class Milestone(MeasurePart):
     title = models.CharField(_("Meilenstein"), max_length=200)
     due_on = models.DateField(_("Fällig am"))
     done_on = models.DateField(_("Erreicht am"), null=True, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     AUDIT_FIELDS = ("title", "due_on", "done_on")
 
@@ -457,11 +470,10 @@ class HaushaltKind(models.TextChoices):
     INVESTITION = "investition", _("Investitionsnummer")
 
 
-class BudgetLine(TenantModel):
+class BudgetLine(MeasurePart):
     """Money of a measure in one budget year: planned and spent (EUR), where it stands in the
     Haushalt (Produkt, Kostenstelle or Investitionsnummer), funding, and the approving decision."""
 
-    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField(
         _("Haushaltsjahr"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
@@ -479,7 +491,6 @@ class BudgetLine(TenantModel):
         related_name="+",
         verbose_name=_("Haushaltsbeschluss"),
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     AUDIT_FIELDS = (
         "year",
@@ -523,13 +534,11 @@ class MeasureDependency(TenantModel):
         return f"{self.measure_id} → {self.depends_on_id}"
 
 
-class Risk(TenantModel):
-    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="+")
+class Risk(MeasurePart):
     title = models.CharField(_("Risiko"), max_length=200)
     likelihood = models.PositiveSmallIntegerField(_("Eintrittswahrscheinlichkeit"), default=3, validators=ONE_TO_FIVE)
     impact = models.PositiveSmallIntegerField(_("Auswirkung"), default=3, validators=ONE_TO_FIVE)
     mitigation = models.TextField(_("Gegenmaßnahme"), blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     AUDIT_FIELDS = ("title", "likelihood", "impact", "mitigation")
 
@@ -570,14 +579,12 @@ class ImpactLevel(models.TextChoices):
     OUTCOME = "outcome", "outcome"
 
 
-class ImpactStep(TenantModel):
+class ImpactStep(MeasurePart):
     """One link of a measure's impact chain (Input → Output → Effekt → Impact → Outcome)."""
 
-    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="+")
     level = models.CharField(_("Stufe"), max_length=8, choices=ImpactLevel.choices)
     text = models.TextField(_("Beschreibung"))
     position = models.PositiveSmallIntegerField(default=0)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     AUDIT_FIELDS = ("level", "text", "position")
 

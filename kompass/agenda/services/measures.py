@@ -3,9 +3,9 @@ dependencies (no cycles), risks, RACI per measure, the impact chain; measures fr
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,6 +23,7 @@ from kompass.agenda.models import (
     ImpactStep,
     Measure,
     MeasureDependency,
+    MeasurePart,
     MeasureRole,
     MeasureStatus,
     MeasureStatusChange,
@@ -58,6 +59,8 @@ from kompass.core.actors import Actor
 from kompass.org.models import OrgUnit
 from kompass.roles.models import ActivityTemplate, Raci, RaciCell, Role
 from kompass.tenancy.models import Kommune
+
+P = TypeVar("P", bound=MeasurePart)
 
 SCORES = (("benefit", _("Nutzen")), ("urgency", _("Dringlichkeit")), ("effort", _("Aufwand")))
 
@@ -322,6 +325,32 @@ def _measure(kommune: Kommune, measure: Measure) -> Measure:
     return Measure.objects.for_kommune(kommune).get(pk=measure.pk)
 
 
+# A milestone, a budget line, a risk and a step of the impact chain are written alike: `parse` reads
+# the values (adding German errors), nothing is stored while there is an error, and the row is
+# saved with its audit entry; a change is checked against the version the user loaded (R3).
+Parse = Callable[[Errors], dict[str, Any]]
+
+
+def _part_create(kommune: Kommune, actor: Actor, model: type[P], measure: Measure, parse: Parse) -> P:
+    errors: Errors = {}
+    values = parse(errors)
+    raise_if(errors)
+    return create(kommune, actor, model(kommune=kommune, measure=_measure(kommune, measure), **values))
+
+
+def _part_update(kommune: Kommune, actor: Actor, part: P, parse: Parse, expected_version: int | None) -> P:
+    part = locked(kommune, type(part), part, expected_version)
+    before = snapshot(part, part.AUDIT_FIELDS)
+    errors: Errors = {}
+    values = parse(errors)
+    raise_if(errors)
+    return apply_update(kommune, actor, part, values, before)
+
+
+def _part_delete(kommune: Kommune, actor: Actor, part: MeasurePart) -> None:
+    delete(kommune, actor, locked(kommune, type(part), part))
+
+
 def _milestone_values(data: Mapping[str, Any], errors: Errors) -> dict[str, Any]:
     values: dict[str, Any] = {}
     if "title" in data:
@@ -335,10 +364,13 @@ def _milestone_values(data: Mapping[str, Any], errors: Errors) -> dict[str, Any]
 
 @transaction.atomic
 def milestone_create(*, kommune: Kommune, actor: Actor, measure: Measure, data: Mapping[str, Any]) -> Milestone:
-    errors: Errors = {}
-    values = _milestone_values({"title": "", "due_on": None, **data}, errors)
-    raise_if(errors)
-    return create(kommune, actor, Milestone(kommune=kommune, measure=_measure(kommune, measure), **values))
+    return _part_create(
+        kommune,
+        actor,
+        Milestone,
+        measure,
+        lambda errors: _milestone_values({"title": "", "due_on": None, **data}, errors),
+    )
 
 
 @transaction.atomic
@@ -350,17 +382,12 @@ def milestone_update(
     data: Mapping[str, Any],
     expected_version: int | None = None,
 ) -> Milestone:
-    milestone = locked(kommune, Milestone, milestone, expected_version)
-    before = snapshot(milestone, Milestone.AUDIT_FIELDS)
-    errors: Errors = {}
-    values = _milestone_values(data, errors)
-    raise_if(errors)
-    return apply_update(kommune, actor, milestone, values, before)
+    return _part_update(kommune, actor, milestone, lambda errors: _milestone_values(data, errors), expected_version)
 
 
 @transaction.atomic
 def milestone_delete(*, kommune: Kommune, actor: Actor, milestone: Milestone) -> None:
-    delete(kommune, actor, locked(kommune, Milestone, milestone))
+    _part_delete(kommune, actor, milestone)
 
 
 def _budget_values(kommune: Kommune, data: Mapping[str, Any], errors: Errors) -> dict[str, Any]:
@@ -386,27 +413,25 @@ def _budget_values(kommune: Kommune, data: Mapping[str, Any], errors: Errors) ->
 @transaction.atomic
 def budget_line_create(*, kommune: Kommune, actor: Actor, measure: Measure, data: Mapping[str, Any]) -> BudgetLine:
     """Money of a measure in one budget year (amounts as typed: "1.234,56 €")."""
-    errors: Errors = {}
-    values = _budget_values(kommune, {"year": None, "haushalt_kind": "", **data}, errors)
-    raise_if(errors)
-    return create(kommune, actor, BudgetLine(kommune=kommune, measure=_measure(kommune, measure), **values))
+    return _part_create(
+        kommune,
+        actor,
+        BudgetLine,
+        measure,
+        lambda errors: _budget_values(kommune, {"year": None, "haushalt_kind": "", **data}, errors),
+    )
 
 
 @transaction.atomic
 def budget_line_update(
     *, kommune: Kommune, actor: Actor, line: BudgetLine, data: Mapping[str, Any], expected_version: int | None = None
 ) -> BudgetLine:
-    line = locked(kommune, BudgetLine, line, expected_version)
-    before = snapshot(line, BudgetLine.AUDIT_FIELDS)
-    errors: Errors = {}
-    values = _budget_values(kommune, data, errors)
-    raise_if(errors)
-    return apply_update(kommune, actor, line, values, before)
+    return _part_update(kommune, actor, line, lambda errors: _budget_values(kommune, data, errors), expected_version)
 
 
 @transaction.atomic
 def budget_line_delete(*, kommune: Kommune, actor: Actor, line: BudgetLine) -> None:
-    delete(kommune, actor, locked(kommune, BudgetLine, line))
+    _part_delete(kommune, actor, line)
 
 
 @transaction.atomic
@@ -461,27 +486,19 @@ def _risk_values(data: Mapping[str, Any], errors: Errors) -> dict[str, Any]:
 
 @transaction.atomic
 def risk_create(*, kommune: Kommune, actor: Actor, measure: Measure, data: Mapping[str, Any]) -> Risk:
-    errors: Errors = {}
-    values = _risk_values({"title": "", **data}, errors)
-    raise_if(errors)
-    return create(kommune, actor, Risk(kommune=kommune, measure=_measure(kommune, measure), **values))
+    return _part_create(kommune, actor, Risk, measure, lambda errors: _risk_values({"title": "", **data}, errors))
 
 
 @transaction.atomic
 def risk_update(
     *, kommune: Kommune, actor: Actor, risk: Risk, data: Mapping[str, Any], expected_version: int | None = None
 ) -> Risk:
-    risk = locked(kommune, Risk, risk, expected_version)
-    before = snapshot(risk, Risk.AUDIT_FIELDS)
-    errors: Errors = {}
-    values = _risk_values(data, errors)
-    raise_if(errors)
-    return apply_update(kommune, actor, risk, values, before)
+    return _part_update(kommune, actor, risk, lambda errors: _risk_values(data, errors), expected_version)
 
 
 @transaction.atomic
 def risk_delete(*, kommune: Kommune, actor: Actor, risk: Risk) -> None:
-    delete(kommune, actor, locked(kommune, Risk, risk))
+    _part_delete(kommune, actor, risk)
 
 
 @transaction.atomic
@@ -527,29 +544,27 @@ def _step_values(data: Mapping[str, Any], errors: Errors) -> dict[str, Any]:
     return values
 
 
+def _new_step_values(data: Mapping[str, Any], errors: Errors) -> dict[str, Any]:
+    """A new step stands where its level stands in the chain unless a position is given."""
+    values = _step_values({"level": "", "text": "", **data}, errors)
+    if "position" not in values and values["level"] in ImpactLevel.values:
+        values["position"] = list(ImpactLevel.values).index(values["level"])
+    return values
+
+
 @transaction.atomic
 def impact_step_create(*, kommune: Kommune, actor: Actor, measure: Measure, data: Mapping[str, Any]) -> ImpactStep:
     """A step of the measure's impact chain (level code and what happens there)."""
-    errors: Errors = {}
-    values = _step_values({"level": "", "text": "", **data}, errors)
-    raise_if(errors)
-    if "position" not in values:
-        values["position"] = list(ImpactLevel.values).index(values["level"])
-    return create(kommune, actor, ImpactStep(kommune=kommune, measure=_measure(kommune, measure), **values))
+    return _part_create(kommune, actor, ImpactStep, measure, lambda errors: _new_step_values(data, errors))
 
 
 @transaction.atomic
 def impact_step_update(
     *, kommune: Kommune, actor: Actor, step: ImpactStep, data: Mapping[str, Any], expected_version: int | None = None
 ) -> ImpactStep:
-    step = locked(kommune, ImpactStep, step, expected_version)
-    before = snapshot(step, ImpactStep.AUDIT_FIELDS)
-    errors: Errors = {}
-    values = _step_values(data, errors)
-    raise_if(errors)
-    return apply_update(kommune, actor, step, values, before)
+    return _part_update(kommune, actor, step, lambda errors: _step_values(data, errors), expected_version)
 
 
 @transaction.atomic
 def impact_step_delete(*, kommune: Kommune, actor: Actor, step: ImpactStep) -> None:
-    delete(kommune, actor, locked(kommune, ImpactStep, step))
+    _part_delete(kommune, actor, step)
