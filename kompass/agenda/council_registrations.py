@@ -9,9 +9,9 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from kompass.core.extensions import NAV_ENTRIES, NAV_GROUPS, NavEntry, NavGroup
+from kompass.core.extensions import NAV_ENTRIES, NavEntry
 
-# The strategy area defines the agenda's navigation group; registered here only if it has not (yet).
+# The agenda's navigation group (registered in `registrations.register`).
 NAV_GROUP = "agenda"
 COUNCIL_PAGES = ("council_report", "council_report_pdf", "council_report_docx", "agenda_xlsx", "public_settings")
 
@@ -30,8 +30,6 @@ def register() -> None:
     from kompass.agenda import public_page
     from kompass.tenancy.public import Publication, PublicPages, public_pages, publications
 
-    if NAV_GROUP not in NAV_GROUPS:
-        NAV_GROUPS.register(NavGroup(key=NAV_GROUP, label=_("Digitale Agenda"), order=40))
     NAV_ENTRIES.register(
         NavEntry(
             key="agenda.council",

@@ -8,9 +8,9 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from kompass.core.extensions import NAV_ENTRIES, NAV_GROUPS, NavEntry, NavGroup
+from kompass.core.extensions import NAV_ENTRIES, NavEntry
 
-# The strategy area defines the agenda's navigation group; registered here only if it has not (yet).
+# The agenda's navigation group (registered in `registrations.register`).
 NAV_GROUP = "agenda"
 KPI_PAGES: tuple[str, ...] = (
     "kpi_list",
@@ -35,8 +35,6 @@ def _in(names: tuple[str, ...]) -> Any:
 
 
 def _navigation() -> None:
-    if NAV_GROUP not in NAV_GROUPS:
-        NAV_GROUPS.register(NavGroup(key=NAV_GROUP, label=_("Digitale Agenda"), order=40))
     NAV_ENTRIES.register(
         NavEntry(
             key="agenda.kpis",

@@ -1,6 +1,5 @@
 """What the agenda's measures area registers in the extension points (called from `registrations.register`):
-the navigation entry "Maßnahmen" in the agenda's group (defined by the strategy area; registered
-here too if it is not there yet)."""
+the navigation entry "Maßnahmen" in the agenda's group (registered in `registrations.register`)."""
 
 from __future__ import annotations
 
@@ -8,7 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from kompass.core.extensions import NAV_ENTRIES, NAV_GROUPS, NavEntry, NavGroup
+from kompass.core.extensions import NAV_ENTRIES, NavEntry
 
 NAV_GROUP = "agenda"
 
@@ -43,8 +42,6 @@ def _current(match: Any, path: str, url: str) -> bool:
 
 
 def _navigation() -> None:
-    if NAV_GROUP not in NAV_GROUPS:
-        NAV_GROUPS.register(NavGroup(key=NAV_GROUP, label=_("Digitale Agenda"), order=40))
     NAV_ENTRIES.register(
         NavEntry(
             key="agenda.measures",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from kompass.core.extensions import PERSONAL_DATA, PersonalData
+from kompass.core.extensions import NAV_GROUPS, PERSONAL_DATA, NavGroup, PersonalData
 
 
 def _personal_data() -> None:
@@ -79,6 +79,8 @@ def register() -> None:
         strategy_registrations,
     )
 
+    # The agenda's one navigation group; each area below adds its entries to it.
+    NAV_GROUPS.register(NavGroup(key=strategy_registrations.NAV_GROUP, label=_("Digitale Agenda"), order=40))
     _personal_data()
     _role_check()
     _evidence()

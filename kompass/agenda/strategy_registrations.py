@@ -1,9 +1,9 @@
 """What the agenda's strategy area registers in the extension points (called from `registrations.register`):
-the navigation group "Digitale Agenda" with its entry for the overview (the goals, versions and
+the entry for the overview in the navigation group "Digitale Agenda" (the goals, versions and
 council decisions are reached from there), and the start page's panel with the agenda's state.
 
-The group is defined here (the strategy registers first); the other areas of the agenda add their
-entries (portfolio, KPIs, council report) to `NAV_GROUP`.
+The group itself is registered once, in `registrations.register`; every area of the agenda adds its
+entries (overview, portfolio, KPIs, council report) to `NAV_GROUP`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from kompass.core.extensions import DASHBOARD_PANELS, NAV_ENTRIES, NAV_GROUPS, DashboardPanel, NavEntry, NavGroup
+from kompass.core.extensions import DASHBOARD_PANELS, NAV_ENTRIES, DashboardPanel, NavEntry
 
 NAV_GROUP = "agenda"
 
@@ -74,8 +74,6 @@ def dashboard(tenant: Any) -> dict[str, Any]:
 
 
 def _navigation() -> None:
-    if NAV_GROUP not in NAV_GROUPS:
-        NAV_GROUPS.register(NavGroup(key=NAV_GROUP, label=_("Digitale Agenda"), order=40))
     NAV_ENTRIES.register(
         NavEntry(
             key="agenda.overview",

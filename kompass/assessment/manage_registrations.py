@@ -8,9 +8,9 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from kompass.audit.extensions import AUDIT_LABELS, AuditLabels
-from kompass.core.extensions import NAV_ENTRIES, NAV_GROUPS, NavEntry, NavGroup
+from kompass.core.extensions import NAV_ENTRIES, NavEntry
 
-NAV_GROUP = "selbstbewertung"
+NAV_GROUP = "selbstbewertung"  # the framework registers the group (framework.ui_registrations)
 
 
 def _audience_name(key: Any) -> str:
@@ -20,9 +20,6 @@ def _audience_name(key: Any) -> str:
 
 
 def _navigation() -> None:
-    # The framework pages define the group; registered here only if they have not (yet).
-    if NAV_GROUP not in NAV_GROUPS:
-        NAV_GROUPS.register(NavGroup(key=NAV_GROUP, label=_("Selbstbewertung"), order=30))
     NAV_ENTRIES.register(
         NavEntry(
             key="assessment.campaigns",

@@ -93,6 +93,18 @@ def test_the_main_navigation_keeps_its_order_by_module() -> None:
     ]
 
 
+def test_the_main_navigation_has_one_group_per_module_in_order() -> None:
+    groups = [(group.key, str(group.label), len(entries)) for group, entries in navigation()]
+    assert groups == [
+        ("start", "Start", 1),
+        ("organisation", "Organisation", 2),
+        ("rollenmodell", "Rollenmodell", 4),
+        ("selbstbewertung", "Selbstbewertung", 6),
+        ("agenda", "Digitale Agenda", 5),
+        ("verwaltung", "Verwaltung", 4),
+    ]
+
+
 def test_every_dashboard_panel_is_valid_and_its_template_exists() -> None:
     from django.template.loader import get_template
 
