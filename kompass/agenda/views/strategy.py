@@ -7,6 +7,7 @@ Verwaltungsgliederung.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -19,8 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from kompass.agenda import access, impact, priority, selectors, selectors_strategy, services
 from kompass.agenda.forms_strategy import AgendaCreateForm, AgendaTitleForm, SettingsForm
 from kompass.agenda.models import ImpactStyle
-from kompass.agenda.views.strategy_common import FORM_METHODS, crumbs, form_response, refused
-from kompass.audit.selectors import history_for
+from kompass.agenda.views.strategy_common import FORM_METHODS, crumbs, form_response, refused, update_page
 from kompass.core.forms_util import form_version, success
 from kompass.reports.charts import Chart, horizontal_bar_chart
 from kompass.tenancy.decorators import TenantRequest, tenant_view
@@ -109,35 +109,25 @@ def rename(request: TenantRequest) -> HttpResponse:
     if agenda is None:
         raise Http404
     form = AgendaTitleForm(request.POST or None, initial=AgendaTitleForm.initial_for(agenda))
-    return form_response(
+    return update_page(
         request,
         form,
-        lambda: services.agenda_update(
-            kommune=ctx.kommune,
-            actor=ctx.user,
-            agenda=agenda,
-            data={"title": form.cleaned_data["title"]},
-            expected_version=form_version(form),
-        ),
+        partial(services.agenda_update, kommune=ctx.kommune, actor=ctx.user, agenda=agenda),
+        field="title",
         done=lambda saved: success(
             request,
             _("Die Digitale Agenda heißt jetzt „%(title)s“.") % {"title": saved.title},
             "agenda:overview",
             ctx.kommune.slug,
         ),
-        template="agenda/strategy/form.html",
-        context={
-            "title": _("Digitale Agenda umbenennen"),
-            "lead": _(
-                "Der Titel steht über der Agenda, auf ihrer öffentlichen Seite und im Sachstandsbericht. Er gehört "
-                "zu keiner Fassung: Umbenennen ändert keine beschlossene Fassung."
-            ),
-            "cancel": reverse("agenda:overview", args=[ctx.kommune.slug]),
-            "history": history_for(ctx, agenda),
-            "history_type": "agenda",
-            "history_id": agenda.pk,
-            "breadcrumbs": crumbs(ctx, (_("Umbenennen"), None)),
-        },
+        history=agenda,
+        title=_("Digitale Agenda umbenennen"),
+        lead=_(
+            "Der Titel steht über der Agenda, auf ihrer öffentlichen Seite und im Sachstandsbericht. Er gehört "
+            "zu keiner Fassung: Umbenennen ändert keine beschlossene Fassung."
+        ),
+        cancel=reverse("agenda:overview", args=[ctx.kommune.slug]),
+        breadcrumbs=crumbs(ctx, (_("Umbenennen"), None)),
     )
 
 

@@ -8,6 +8,7 @@ so and why (and refuse a POST with 400), and the way to change it is a new draft
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,7 +21,15 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from kompass.agenda import access, selectors, selectors_strategy, services
 from kompass.agenda.forms_strategy import DecideForm, HandlungsfeldForm, LeitsatzForm, VisionForm
 from kompass.agenda.models import AgendaVersion, CouncilDecision, DecisionResult, Handlungsfeld, Leitsatz
-from kompass.agenda.views.strategy_common import FORM_METHODS, crumbs, form_response, frozen, refused, version_crumbs
+from kompass.agenda.views.strategy_common import (
+    FORM_METHODS,
+    crumbs,
+    form_response,
+    frozen,
+    refused,
+    update_page,
+    version_crumbs,
+)
 from kompass.audit.selectors import history_for
 from kompass.core.forms_util import form_version, success
 from kompass.org.forms import DeleteForm
@@ -113,25 +122,17 @@ def version_edit(request: TenantRequest, pk: int) -> HttpResponse:
     if version.is_decided:
         return frozen(request, ctx, version, title)
     form = VisionForm(request.POST or None, initial=VisionForm.initial_for(version))
-    return form_response(
+    return update_page(
         request,
         form,
-        lambda: services.version_update(
-            kommune=ctx.kommune,
-            actor=ctx.user,
-            version=version,
-            data={"vision": form.cleaned_data["vision"]},
-            expected_version=form_version(form),
-        ),
+        partial(services.version_update, kommune=ctx.kommune, actor=ctx.user, version=version),
+        field="vision",
         done=lambda _saved: success(
             request, _("Die Vision wurde gespeichert."), "agenda:version_detail", ctx.kommune.slug, pk
         ),
-        template="agenda/strategy/form.html",
-        context={
-            "title": title,
-            "cancel": _detail(ctx, version),
-            "breadcrumbs": [*version_crumbs(ctx, version), (_("Vision"), None)],
-        },
+        title=title,
+        cancel=_detail(ctx, version),
+        breadcrumbs=[*version_crumbs(ctx, version), (_("Vision"), None)],
     )
 
 
@@ -252,28 +253,18 @@ def leitsatz_edit(request: TenantRequest, pk: int) -> HttpResponse:
     if version.is_decided:
         return frozen(request, ctx, version, title)
     form = LeitsatzForm(request.POST or None, initial=LeitsatzForm.initial_for(leitsatz))
-    return form_response(
+    return update_page(
         request,
         form,
-        lambda: services.leitsatz_update(
-            kommune=ctx.kommune,
-            actor=ctx.user,
-            leitsatz=leitsatz,
-            data={"text": form.cleaned_data["text"]},
-            expected_version=form_version(form),
-        ),
+        partial(services.leitsatz_update, kommune=ctx.kommune, actor=ctx.user, leitsatz=leitsatz),
+        field="text",
         done=lambda _saved: success(
             request, _("Der Leitsatz wurde gespeichert."), "agenda:version_detail", ctx.kommune.slug, version.pk
         ),
-        template="agenda/strategy/form.html",
-        context={
-            "title": title,
-            "cancel": _detail(ctx, version) + "#leitsaetze",
-            "history": history_for(ctx, leitsatz),
-            "history_type": "leitsatz",
-            "history_id": leitsatz.pk,
-            "breadcrumbs": [*version_crumbs(ctx, version), (title, None)],
-        },
+        history=leitsatz,
+        title=title,
+        cancel=_detail(ctx, version) + "#leitsaetze",
+        breadcrumbs=[*version_crumbs(ctx, version), (title, None)],
     )
 
 
