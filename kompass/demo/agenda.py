@@ -25,9 +25,10 @@ the heads of the units the measures name get it here (through the role services)
 else goes through `kompass.agenda.services` (the KPI values all at once with `kpi_values_record`,
 marked as imported, one audit entry per value written in bulk; the file import service would write
 its entries with the source "Import" instead of the demo's "Befehl"), and the public page is switched
-on through `public_page.public_settings_update`. One fix-up follows the services with a queryset
+on through `public_page.public_settings_update`. Two fix-ups follow the services with a queryset
 update, as the self-assessment's demo does for its dates: a status report keeps the KPI values of
-its own day (the service takes the newest values at the time it runs).
+its own day (the service takes the newest values at the time it runs), and the closed campaigns of
+the self-assessment take their evidence again once the agenda is there (`refresh_campaign_evidence`).
 
 Kleinhausen gets no agenda: it is the small Kommune of the demo, there to show tenant isolation
 and a start from nothing; its agenda pages show how to begin, and its Rollen-Check has no agenda
@@ -75,8 +76,9 @@ from kompass.agenda.models import (
     StatusReport,
     ValueSource,
 )
+from kompass.assessment import evidence as assessment_evidence
 from kompass.assessment import services_targets as targets
-from kompass.assessment.models import Recommendation, RecommendationStatus
+from kompass.assessment.models import CampaignResult, Recommendation, RecommendationStatus
 from kompass.demo.roles import NETWORK_START
 from kompass.framework.models import Field, MeasureTemplate
 from kompass.org.models import OrgUnit
@@ -644,7 +646,32 @@ def load_agenda(kommunen: list[Kommune], today: datetime.date | None = None) -> 
     if Agenda.objects.for_kommune(musterstadt).exists():
         return existing_summary(musterstadt)
     loader = _Loader(musterstadt, Shift(today or timezone.localdate()), agenda_data())
-    return loader.run()
+    summary = loader.run()
+    refresh_campaign_evidence(musterstadt)
+    return summary
+
+
+def refresh_campaign_evidence(kommune: Kommune) -> int:
+    """Take the evidence of the closed campaigns again, now that the agenda exists.
+
+    A campaign stores the Kompass's evidence when it closes (`assessment.evidence.snapshot`, kept
+    in its result). The demo closes its past campaigns before it builds the agenda, because the
+    agenda takes measures from the recommendations those results give; so their snapshots held no
+    agenda signals for the Steuerung fields. The load order cannot turn round, so the snapshot is
+    taken again with the same function, on the same day as at closing (the demo's load day): what
+    the providers say about the data as loaded, nothing made up. Returns how many results changed."""
+    changed = 0
+    for result in CampaignResult.objects.for_kommune(kommune).order_by("pk"):
+        keys = {item["field_key"] for item in result.data.get("items", [])}
+        data = {
+            **result.data,
+            "evidence": assessment_evidence.snapshot(kommune, keys),
+            "evidence_on": timezone.localdate().isoformat(),
+        }
+        if data != result.data:
+            CampaignResult.objects.for_kommune(kommune).filter(pk=result.pk).update(data=data)
+            changed += 1
+    return changed
 
 
 def existing_summary(kommune: Kommune) -> AgendaSummary:

@@ -12,8 +12,12 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
+from kompass.accounts.models import User
+from kompass.agenda import evidence as agenda_evidence
 from kompass.agenda import rules as agenda_rules
 from kompass.agenda import selectors
 from kompass.agenda.models import (
@@ -33,9 +37,11 @@ from kompass.agenda.models import (
     StatusReport,
     VersionState,
 )
-from kompass.assessment.models import RecommendationStatus
+from kompass.assessment import evidence as assessment_evidence
+from kompass.assessment.models import CampaignResult, RecommendationStatus
 from kompass.audit.models import AuditEntry
 from kompass.demo import agenda as demo_agenda
+from kompass.demo.assessment import CAMPAIGNS
 from kompass.roles import rules
 from kompass.roles import selectors as role_selectors
 from kompass.roles.models import Assignment
@@ -256,6 +262,37 @@ def test_the_rollen_check_shows_the_agendas_findings(musterstadt: Kommune) -> No
     assert "Mitsprache" in found["agenda.ziel_ohne_kennzahl"][0].title or "gestalten" in (
         found["agenda.ziel_ohne_kennzahl"][0].title
     )
+
+
+def test_the_closed_campaigns_show_the_agendas_evidence_for_the_steuerung_fields(musterstadt: Kommune) -> None:
+    """The campaigns closed before the agenda was loaded; their evidence is taken again afterwards
+    with the assessment's own snapshot function, so it says what the agenda as loaded says."""
+    results = list(CampaignResult.objects.for_kommune(musterstadt).order_by("pk"))
+    assert len(results) == len(CAMPAIGNS)
+    for result in results:
+        keys = {item["field_key"] for item in result.data["items"]}
+        assert set(agenda_evidence.FIELD_KEYS) <= keys, "the questionnaire asks the Steuerung fields"
+        stored = result.data["evidence"]
+        assert stored == assessment_evidence.snapshot(musterstadt, keys)
+        assert result.data["evidence_on"] == timezone.localdate().isoformat()
+        by_field = {
+            key: [s for s in stored.get(key, []) if s["provider"] == "Digitale Agenda"]
+            for key in agenda_evidence.FIELD_KEYS
+        }
+        assert all(by_field.values()), by_field
+        assert by_field["strategie"][0]["value"].startswith("Fassung 1 beschlossen")
+        assert {s["label"] for s in by_field["wirkungsorientierung"]} == {
+            "Ziele mit Kennzahl",
+            "Kennzahlen mit aktuellem Wert",
+        }
+        # four of the measures in Umsetzung are overdue with their report (see above): not all on time
+        [cycle] = by_field["steuerungskreislauf"]
+        assert cycle["label"] == "Sachstandsberichte fristgerecht" and cycle["rating"] != "gut"
+    assert demo_agenda.refresh_campaign_evidence(musterstadt) == 0  # taken once: nothing left to change
+    client = Client()
+    client.force_login(User.objects.get(username="admin"))
+    page = client.get(reverse("assessment:results", args=[musterstadt.slug, results[-1].campaign_id]))
+    assert "Sachstandsberichte fristgerecht" in page.content.decode()
 
 
 def test_kleinhausen_gets_no_agenda(_demo_once: str) -> None:
