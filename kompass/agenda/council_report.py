@@ -166,11 +166,20 @@ class MeasureRow:
 
 @dataclass
 class FieldSection:
+    """A Handlungsfeld with the measures that have it as their first field (`rows`, one table row
+    each) and those placed first in another field (`also`, named in one sentence): a measure of
+    three fields is a row once, and the report of a Großstadt stays near 30 pages."""
+
     key: str
     name: str
     description: str
     rows: list[MeasureRow]
     counts: list[tuple[str, int]]
+    also: list[MeasureRow] = field(default_factory=list)
+
+    @property
+    def all_rows(self) -> list[MeasureRow]:
+        return self.rows + self.also
 
     @property
     def counts_text(self) -> str:
@@ -178,8 +187,12 @@ class FieldSection:
 
     @property
     def progress(self) -> str:
-        values = [row.progress for row in self.rows if row.progress is not None]
+        values = [row.progress for row in self.all_rows if row.progress is not None]
         return f"{round(sum(values) / len(values))} %" if values else NO_VALUE
+
+    @property
+    def also_text(self) -> str:
+        return ", ".join(row.measure.title for row in self.also)
 
 
 @dataclass(frozen=True)
@@ -413,18 +426,27 @@ def _status_counts(rows: Iterable[MeasureRow]) -> list[tuple[str, str, int]]:
 
 
 def _field_sections(fields: list[Handlungsfeld], rows: list[MeasureRow]) -> list[FieldSection]:
-    """The measures under each Handlungsfeld of the version (by key); measures under none last."""
-    by_key: dict[str, list[MeasureRow]] = defaultdict(list)
-    known = {f.key for f in fields}
+    """The measures under each Handlungsfeld of the version (by key): a row under the first of its
+    fields in the version's order, named under the others; measures under none last. Counts and
+    progress of a field take all its measures."""
+    first: dict[str, list[MeasureRow]] = defaultdict(list)
+    also: dict[str, list[MeasureRow]] = defaultdict(list)
+    order = [f.key for f in fields]
     for row in rows:
-        placed = [key for key in row.field_keys if key in known]
-        for key in placed or [""]:
-            by_key[key].append(row)
-    sections = [FieldSection(f.key, f.name, f.description, by_key.get(f.key, []), []) for f in fields]
-    if by_key.get(""):
-        sections.append(FieldSection("", _("Ohne Handlungsfeld"), "", by_key[""], []))
+        placed = [key for key in order if key in row.field_keys]
+        if not placed:
+            first[""].append(row)
+            continue
+        first[placed[0]].append(row)
+        for key in placed[1:]:
+            also[key].append(row)
+    sections = [
+        FieldSection(f.key, f.name, f.description, first.get(f.key, []), [], also.get(f.key, [])) for f in fields
+    ]
+    if first.get(""):
+        sections.append(FieldSection("", _("Ohne Handlungsfeld"), "", first[""], []))
     for section in sections:
-        section.counts = [(label, n) for _code, label, n in _status_counts(section.rows)]
+        section.counts = [(label, n) for _code, label, n in _status_counts(section.all_rows)]
     return sections
 
 

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from docx import Document
 from docx.document import Document as DocumentType
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -27,7 +28,7 @@ from docx.shared import Pt
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
-from kompass.agenda.council_report import CouncilReport, DecisionRow
+from kompass.agenda.council_report import CouncilReport, DecisionRow, FieldSection
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 LANGUAGE = "de-DE"
@@ -160,7 +161,7 @@ def _fields(document: DocumentType, report: CouncilReport) -> None:
     header = [_("Maßnahme"), _("Status"), _("Verantwortliche Rolle"), _("Federführung"), _("Fortschritt")]
     for section in report.fields:
         heading(document, section.name, level=2)
-        if not section.rows:
+        if not section.all_rows:
             para(document, _("Keine Maßnahmen."))
             continue
         para(
@@ -171,7 +172,18 @@ def _fields(document: DocumentType, report: CouncilReport) -> None:
             (r.measure.title, r.status_label, r.role, r.unit, "–" if r.progress is None else f"{r.progress} %")
             for r in section.rows
         ]
-        table(document, _("Maßnahmen im Handlungsfeld „%(name)s“") % {"name": section.name}, header, rows)
+        if rows:
+            table(document, _("Maßnahmen im Handlungsfeld „%(name)s“") % {"name": section.name}, header, rows)
+        if section.also:
+            para(document, _also_text(section))
+
+
+def _also_text(section: FieldSection) -> str:
+    return ngettext(
+        "Außerdem gehört hierher (als Zeile unter ihrem ersten Handlungsfeld): %(titles)s.",
+        "Außerdem gehören hierher (als Zeile unter ihrem ersten Handlungsfeld): %(titles)s.",
+        len(section.also),
+    ) % {"titles": section.also_text}
 
 
 def _chains(document: DocumentType, report: CouncilReport) -> None:
