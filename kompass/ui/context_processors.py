@@ -19,10 +19,29 @@ class NavLink:
     current: bool
 
 
-def main_navigation(request: HttpRequest, tenant: TenantContext) -> list[tuple[Any, list[NavLink]]]:
-    """The main navigation of the Kommune by module: the registered entries the member may see."""
+@dataclass(frozen=True)
+class NavSection:
+    """A module's item of the main navigation: a plain link when the member sees one of its entries,
+    a group that opens its list of entries otherwise. `current` marks the group of the page shown."""
+
+    key: str
+    label: str
+    links: list[NavLink]
+
+    @property
+    def current(self) -> bool:
+        return any(link.current for link in self.links)
+
+    @property
+    def single(self) -> NavLink | None:
+        return self.links[0] if len(self.links) == 1 else None
+
+
+def main_navigation(request: HttpRequest, tenant: TenantContext) -> list[NavSection]:
+    """The main navigation of the Kommune by module: the registered entries the member may see,
+    in their groups; a group of which the member sees nothing is left out."""
     match, path = request.resolver_match, request.path
-    groups = []
+    sections = []
     for group, entries in navigation():
         links = []
         for entry in entries:
@@ -32,8 +51,8 @@ def main_navigation(request: HttpRequest, tenant: TenantContext) -> list[tuple[A
             current = entry.current(match, path, url) if entry.current else path.startswith(url)
             links.append(NavLink(str(entry.label), url, current))
         if links:
-            groups.append((group, links))
-    return groups
+            sections.append(NavSection(group.key, str(group.label), links))
+    return sections
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
