@@ -197,6 +197,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 # Upload limits (I3/S6). Imports above these sizes are refused before parsing.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000)
+# KPI values come one row per KPI and day: a Großstadt's three years are 2,000 × 36 = 72,000 rows.
+KPI_IMPORT_MAX_ROWS = env_int("KPI_IMPORT_MAX_ROWS", 100_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 

@@ -17,6 +17,7 @@ import logging
 import re
 import zipfile
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
@@ -125,12 +126,33 @@ def _as_text(value: Any) -> str:
     return str(value)
 
 
-def read_table(data: bytes, *, filename: str = "", pick_sheet: SheetPicker | None = None) -> Table:
+def read_table(
+    data: bytes, *, filename: str = "", pick_sheet: SheetPicker | None = None, max_rows: int | None = None
+) -> Table:
     """The table in `data`, or `FileRejected` with the reason.
 
     `filename` only sharpens the message for a file whose content is not what its name says.
     `pick_sheet` chooses among the sheets of a workbook with several (default: the first).
+    `max_rows` raises or lowers the row limit for this file (default: `settings.IMPORT_MAX_ROWS`):
+    a long-format import (one row per KPI and day) has more rows than a list of people.
     """
+    token = _ROW_LIMIT.set(max_rows)
+    try:
+        return _read_table(data, filename, pick_sheet)
+    finally:
+        _ROW_LIMIT.reset(token)
+
+
+# The row limit of the file being read (None: the setting); set only by `read_table`.
+_ROW_LIMIT: ContextVar[int | None] = ContextVar("tabular_row_limit", default=None)
+
+
+def _max_rows() -> int:
+    limit = _ROW_LIMIT.get()
+    return limit if limit is not None else int(settings.IMPORT_MAX_ROWS)
+
+
+def _read_table(data: bytes, filename: str, pick_sheet: SheetPicker | None) -> Table:
     if not data:
         raise FileRejected(_("Die Datei ist leer."))
     max_bytes = settings.IMPORT_MAX_BYTES
@@ -315,7 +337,7 @@ class _NumberedRows:
 
 def _collect(numbered_rows: Any) -> Table:
     """Header = first non-empty row; then every non-empty row, counting empty ones for the row number."""
-    max_rows = settings.IMPORT_MAX_ROWS
+    max_rows = _max_rows()
     table: Table | None = None
     for number, raw in numbered_rows:
         cells = [clean_cell(v) for v in raw]
@@ -423,7 +445,7 @@ class _SparseStringsReader(ExcelReader):  # type: ignore[misc]
             sheet._shared_strings = {}
             return
         # The header may be in any of the first IMPORT_MAX_ROWS rows, followed by at most as many data rows.
-        max_row = 2 * settings.IMPORT_MAX_ROWS + 2
+        max_row = 2 * _max_rows() + 2
         with self.archive.open(sheet._worksheet_path) as source:
             used = shared_string_indices(source, max_row)
         with self.archive.open(part.PartName[1:]) as source:
@@ -591,7 +613,7 @@ def sheet_headers(reader: _SparseStringsReader, sheets: list[Any]) -> list[Sheet
 
 
 def _first_row(sheet: Any) -> tuple[Any, ...]:
-    max_rows = settings.IMPORT_MAX_ROWS
+    max_rows = _max_rows()
     for number, values in enumerate(sheet.iter_rows(max_col=MAX_HEADER_COLUMNS, values_only=True), start=1):
         if any(isinstance(v, _SharedRef) or clean_cell(v) for v in values):
             return tuple(values)
@@ -614,7 +636,7 @@ def _xlsx_table(sheet: Any) -> Table:
 
 def _xlsx_header(sheet: Any) -> tuple[int, int] | None:
     """Row number and width of the first non-empty row (width: up to its last filled cell)."""
-    max_rows = settings.IMPORT_MAX_ROWS
+    max_rows = _max_rows()
     for number, values in enumerate(sheet.iter_rows(max_col=MAX_HEADER_COLUMNS, values_only=True), start=1):
         filled = [i for i, v in enumerate(values) if clean_cell(v)]
         if filled:

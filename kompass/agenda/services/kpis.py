@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.db.models import QuerySet
@@ -519,7 +520,7 @@ def kpi_values_import(*, kommune: Kommune, actor: Actor, filename: str, data: by
     import_id = new_request_id()
     report = ImportReport(kind="kennzahlenwerte", dry_run=dry_run, import_id=import_id, filename=filename)
     try:
-        table = read_table(bytes(data), filename=filename)
+        table = read_table(bytes(data), filename=filename, max_rows=settings.KPI_IMPORT_MAX_ROWS)
     except FileRejected as exc:
         report.issues.append(exc.issue)
         return report

@@ -344,6 +344,27 @@ def test_an_import_with_one_bad_row_stores_nothing_and_names_rows_and_columns(wo
     assert not KPIValue.objects.for_kommune(world.kommune).exists()
 
 
+def test_the_kpi_import_has_its_own_row_limit_above_the_general_one(world: World, settings) -> None:  # type: ignore[no-untyped-def]
+    """Values come one row per KPI and day, so the import allows KPI_IMPORT_MAX_ROWS rows, not IMPORT_MAX_ROWS."""
+    f.kpi(world, name="Quote")
+    settings.IMPORT_MAX_ROWS, settings.KPI_IMPORT_MAX_ROWS = 2, 3
+    rows = "".join(f"Quote;{day:02d}.01.2026;{day}\n" for day in range(1, 4))
+    report = services.kpi_values_import(
+        kommune=world.kommune,
+        actor=world.admin,
+        filename="w.csv",
+        data=_csv("kennzahl;datum;wert\n" + rows),
+        dry_run=True,
+    )
+    assert report.ok and report.created == 3
+    too_many = _csv("kennzahl;datum;wert\n" + rows + "Quote;04.01.2026;4\n")
+    report = services.kpi_values_import(
+        kommune=world.kommune, actor=world.admin, filename="w.csv", data=too_many, dry_run=False
+    )
+    assert not report.ok and "mehr als 3 Datenzeilen" in str(report.issues[0])
+    assert not KPIValue.objects.for_kommune(world.kommune).exists()
+
+
 def test_a_dry_run_import_stores_nothing(world: World) -> None:
     f.kpi(world, name="Quote")
     data = _csv("kennzahl;datum;wert\nQuote;31.01.2026;12\n")

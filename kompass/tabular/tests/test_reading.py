@@ -153,3 +153,18 @@ def test_a_workbook_over_the_row_limit_is_refused_for_its_rows_not_as_damaged(se
     settings.IMPORT_MAX_ROWS = 3
     with pytest.raises(FileRejected, match="mehr als 3 Datenzeilen"):
         read_table(workbook([["", ""]] * 3 + people_rows(10)))
+
+
+def test_a_caller_may_set_its_own_row_limit_for_one_file_csv_and_xlsx(settings):
+    """A long-format import (KPI values) allows more rows than the setting; the next file has the
+    setting's limit again."""
+    settings.IMPORT_MAX_ROWS = 3
+    text = "name;wert\n" + "".join(f"a{i};{i}\n" for i in range(5))
+    assert len(read_table(text.encode(), filename="werte.csv", max_rows=5).records) == 5
+    assert (
+        len(read_table(workbook([["name", "wert"]] + [[f"a{i}", str(i)] for i in range(5)]), max_rows=5).records) == 5
+    )
+    with pytest.raises(FileRejected, match="mehr als 4 Datenzeilen"):
+        read_table(text.encode(), filename="werte.csv", max_rows=4)
+    with pytest.raises(FileRejected, match="mehr als 3 Datenzeilen"):
+        read_table(text.encode(), filename="werte.csv")
