@@ -696,6 +696,7 @@ PAGES: dict[str, Page] = {
     # KPIs with values, a status report, council decisions (`_agenda_scene`).
     "agenda:overview": Page(Fill.agenda_slug, expect="Bürgerservice online"),
     "agenda:settings": Page(Fill.agenda_slug),
+    "agenda:rename": Page(Fill.agenda_slug, expect="Digitale Agenda umbenennen"),
     "agenda:version_list": Page(Fill.agenda_slug),
     "agenda:version_detail": Page(_agenda("v1"), expect="DS-2025/017"),
     "agenda:version_diff": Page(_agenda("v2"), expect="Schulen und Bildung"),
