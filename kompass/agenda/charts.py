@@ -131,7 +131,8 @@ def kpi_chart(kpi: KPI, values: Sequence[KPIValue]) -> Chart:
 
     The time axis is a calendar: one point per month (per several months for long plans) from the
     earlier of baseline and first value to the later of target and last value, so equal distances
-    mean equal time and the plan line is straight. A month with several values shows its last one;
+    mean equal time; the plan line stands at each month's last day, so it is straight (and flat before
+    the baseline and after the target). A month with several values shows its last one;
     every value with its day is in the values table of the KPI's page. Only plain numbers and texts
     go to the chart layer, which keys its memo on them."""
     line = kpi_status.Line.of(kpi)
@@ -143,10 +144,10 @@ def kpi_chart(kpi: KPI, values: Sequence[KPIValue]) -> Chart:
     plan: list[float | None] = []
     for begin, end in periods:
         inside = [v for v in ordered if begin <= v.measured_on < end]
-        marks = [d for d in (kpi.baseline_on, kpi.target_on) if begin <= d < end]
-        day = inside[-1].measured_on if inside else (marks[-1] if marks else begin)
         measured.append(float(inside[-1].value) if inside else None)
-        plan.append(float(kpi_status.expected_value(line, day)))
+        # The plan at the period's last day, for every period alike: the line stays straight on the
+        # calendar axis (a day of its own per point would bend it where the measured values stop).
+        plan.append(float(kpi_status.expected_value(line, end - datetime.timedelta(days=1))))
     monthly = periods[0][1] == _first_day(_month(periods[0][0]) + 1)
     return line_chart(
         title=_("Verlauf: %(name)s") % {"name": kpi.name},

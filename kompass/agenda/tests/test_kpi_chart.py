@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pytest
@@ -67,3 +68,21 @@ def test_the_chart_changes_with_a_new_value(world: World, reader_client: Client)
     after = _measure_chart(reader_client.get(url("measure_detail", s.inside.pk)), title)
     assert before.svg != after.svg
     assert {row[0]: row[1] for row in after.table.rows}["06/2025"] == "33 %"
+
+
+def _number(text: str) -> float:
+    return float(text.split()[0].replace("−", "-").replace(".", "").replace(",", "."))
+
+
+def test_the_plan_line_is_straight_where_the_measured_values_stop(world: World) -> None:
+    """Each point of the plan line stands for its month alike (its last day): no flat step between
+    the months with values (measured at their end) and those without."""
+    s = fk.scene(world)  # baseline 01.01.2025 (value 10), target 01.01.2027 (value 60)
+    for day, number in (("2025-01-31", "11"), ("2025-02-28", "13"), ("2025-03-31", "15"), ("2025-04-30", "17")):
+        fk.value(world, s.inside_kpi, day, number)
+    values = list(KPIValue.objects.for_kommune(world.kommune).filter(kpi=s.inside_kpi))
+    rows = charts.kpi_chart(s.inside_kpi, values).table.rows
+    plan = [_number(row[2]) for row in rows]
+    steps = [later - earlier for earlier, later in itertools.pairwise(plan[:-1])]  # up to the target month
+    assert min(steps) > 0.8 * max(steps), steps  # months of 28 to 31 days, never a step of one day
+    assert plan[-1] == 60 and plan[0] < plan[1]
