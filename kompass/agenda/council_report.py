@@ -13,8 +13,9 @@ What "at the date" means (the Stichtag):
 - a KPI's current value: its newest value measured on or before the date, and its status
   (`kpi_status`) from that value;
 - progress and traffic light: the newest status report up to the date;
-- the council decisions it reports on: decided on or before the date; open decisions: those after
-  the date or adjourned (vertagt), and planned measures whose budget has no approving decision.
+- the council decisions it reports on: decided on or before the date (not those still in Beratung);
+  open decisions: those after the date, adjourned (vertagt) or still being deliberated (in
+  Beratung), and planned measures whose budget has no approving decision.
 
 No person is named: measures are owned by roles, and the report names the role and the unit.
 The builder costs a fixed number of queries, whatever the number of measures and KPIs.
@@ -588,11 +589,16 @@ def _add_decisions(report: CouncilReport, kommune: Kommune, rows: list[MeasureRo
     on = report.options.stichtag
     decisions = list(CouncilDecision.objects.for_kommune(kommune).order_by("decided_on", "id"))
     concerns = _what_decisions_concern(kommune)
-    report.decisions = [_decision_row(d, concerns.get(d.pk, "")) for d in decisions if d.decided_on <= on]
+    # A decision still in Beratung has no result yet: it is open, not among those taken.
+    report.decisions = [
+        _decision_row(d, concerns.get(d.pk, ""))
+        for d in decisions
+        if d.decided_on <= on and d.result != DecisionResult.IN_BERATUNG
+    ]
     report.open_decisions = [
         _decision_row(d, concerns.get(d.pk, ""))
         for d in decisions
-        if d.decided_on > on or d.result == DecisionResult.VERTAGT
+        if d.decided_on > on or d.result in (DecisionResult.VERTAGT, DecisionResult.IN_BERATUNG)
     ]
     report.waiting = waiting_for_decision(kommune, rows)
 

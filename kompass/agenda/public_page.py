@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kompass.agenda import kpi_status, selectors
+from kompass.agenda.charts import kpi_chart
 from kompass.agenda.council_report import day, number
 from kompass.agenda.models import (
     KPI,
@@ -46,7 +47,6 @@ from kompass.agenda.services.common import apply_update, create, locked, text
 from kompass.audit.models import AuditEntry
 from kompass.audit.services import snapshot
 from kompass.core.actors import Actor
-from kompass.reports import charts
 from kompass.reports.charts import Chart
 from kompass.tenancy.models import Kommune
 
@@ -59,7 +59,6 @@ PUBLIC_STATUSES = (
     MeasureStatus.ABGESCHLOSSEN,
     MeasureStatus.GESTOPPT,
 )
-CHART_POINTS = 36  # the last three years of monthly values
 TEXT_LIMIT = 5000
 # The overview lists every public KPI in one table; the charts come on pages of their own, so a
 # Großstadt with hundreds of public KPIs still has an overview that loads in a moment.
@@ -361,8 +360,9 @@ def kpi_page(kommune: Kommune, number_: int) -> PublicKpiPage:
         series[value.kpi_id].append(value)
     found = []
     for i, kpi in enumerate(kpis, start=offset):
-        points = series.get(kpi.pk, [])[-CHART_POINTS:]
-        found.append(_public_kpi(kpi, i, points[-1] if points else None, _chart(kpi, points)))
+        points = series.get(kpi.pk, [])
+        chart = kpi_chart(kpi, points) if points else None  # the chart of the KPI's page inside
+        found.append(_public_kpi(kpi, i, points[-1] if points else None, chart))
     return PublicKpiPage(kpis=found, number=number_, pages=pages, total=total)
 
 
@@ -374,24 +374,3 @@ def _belongs_to(kpi: KPI) -> str:
     return ""
 
 
-def _chart(kpi: KPI, points: list[KPIValue]) -> Chart | None:
-    if not points:
-        return None
-    line = kpi_status.Line.of(kpi)
-    return charts.line_chart(
-        title=kpi.name,
-        description=_("Gemessene Werte und Soll-Verlauf vom Ausgangswert zum Zielwert, je Stichtag."),
-        labels=_point_labels([p.measured_on for p in points]),
-        series={
-            _("Messwert"): [float(p.value) for p in points],
-            _("Soll-Verlauf"): [float(kpi_status.expected_value(line, p.measured_on)) for p in points],
-        },
-        label_header=_("Stichtag"),
-        unit=kpi.unit,
-    )
-
-
-def _point_labels(days: list[datetime.date]) -> list[str]:
-    """Months (03/2026) when each value has a month of its own, which keeps 36 labels readable."""
-    months = [f"{d:%m/%Y}" for d in days]
-    return months if len(set(months)) == len(months) else [day(d) for d in days]

@@ -257,7 +257,7 @@ def _decision_table(document: DocumentType, caption: str, decisions: Sequence[De
 
 
 def _open_decisions(document: DocumentType, report: CouncilReport) -> None:
-    _decision_table(document, _("Beschlüsse nach dem Stichtag oder vertagt"), report.open_decisions)
+    _decision_table(document, _("Beschlüsse nach dem Stichtag, vertagt oder in Beratung"), report.open_decisions)
     heading(document, _("Maßnahmen, die auf einen Beschluss warten"), level=2)
     if not report.waiting:
         para(document, _("Keine geplante Maßnahme wartet auf einen Haushaltsbeschluss."))

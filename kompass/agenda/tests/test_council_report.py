@@ -96,6 +96,22 @@ def test_open_decisions_are_those_after_the_stichtag_or_adjourned_and_planned_me
     assert [row.measure.title for row in report.waiting] == ["Online-Terminvergabe"]
 
 
+def test_a_decision_still_in_beratung_is_open_though_its_day_has_passed(world: World, scene) -> None:  # type: ignore[no-untyped-def]
+    services.council_decision_create(
+        kommune=world.kommune,
+        actor=world.admin,
+        data={
+            "body": "Hauptausschuss",
+            "decided_on": "2025-06-01",
+            "drucksache": "DS-2025/050",
+            "result": "in_beratung",
+        },
+    )
+    report = council_report.build(world.kommune, full())
+    assert "DS-2025/050" in [d.drucksache for d in report.open_decisions]
+    assert "DS-2025/050" not in [d.drucksache for d in report.decisions]
+
+
 def test_effect_chains_use_the_kommunes_labels_and_risks_are_ranked(world: World, scene) -> None:  # type: ignore[no-untyped-def]
     report = council_report.build(world.kommune, full())
     (chain,) = report.chains

@@ -748,7 +748,7 @@ PAGES: dict[str, Page] = {
     # The public transparency page, switched on by the Kommune (opt-in), read anonymously.
     "public:agenda": Page(Fill.public_agenda, as_user="anonymous", expect="Was Teststadt mit der Digitalisierung"),
     "public:agenda_leichte_sprache": Page(Fill.public_agenda, as_user="anonymous"),
-    "public:agenda_kennzahlen": Page(Fill.public_agenda, as_user="anonymous", expect="Kennzahlen der"),
+    "public:agenda_kennzahlen": Page(Fill.public_agenda, as_user="anonymous", expect="Kennzahlen: "),
 }
 
 # Routes that are no HTML page (a POST action, a download, a machine endpoint), with the reason.
