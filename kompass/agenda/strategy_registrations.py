@@ -78,7 +78,7 @@ def _navigation() -> None:
         NavEntry(
             key="agenda.overview",
             group=NAV_GROUP,
-            label=_("Digitale Agenda"),
+            label=_("Übersicht"),  # the group is called "Digitale Agenda"
             url_name="agenda:overview",
             order=10,
             current=_in(STRATEGY_PAGES),

@@ -115,7 +115,7 @@ def register() -> None:
     _pick_sources()
     NAV_GROUPS.register(NavGroup(key="organisation", label=_("Organisation"), order=10))
     NAV_ENTRIES.register(
-        NavEntry(key="org.tree", group="organisation", label=_("Organisation"), url_name="org:tree", order=10)
+        NavEntry(key="org.tree", group="organisation", label=_("Organigramm"), url_name="org:tree", order=10)
     )
     NAV_ENTRIES.register(
         NavEntry(key="org.people", group="organisation", label=_("Personen"), url_name="org:person_list", order=20)

@@ -69,7 +69,7 @@ def test_the_main_navigation_keeps_its_order_by_module() -> None:
     labels = [str(entry.label) for _group, entries in navigation() for entry in entries]
     assert labels == [
         "Start",
-        "Organisation",
+        "Organigramm",
         "Personen",
         "Rollen",
         "Zuordnungen",
@@ -81,7 +81,7 @@ def test_the_main_navigation_keeps_its_order_by_module() -> None:
         "Empfehlungen",
         "Kommunentyp",
         "Maßnahmenvorlagen",
-        "Digitale Agenda",
+        "Übersicht",
         "Maßnahmen",
         "Kennzahlen",
         "Sachstandsberichte",

@@ -111,7 +111,7 @@ def test_the_administration_sees_one_item_per_module_and_every_entry_in_its_grou
     assert [item.label for item in items] == GROUPS
     assert [item.kind for item in items] == ["link", "group", "group", "group", "group", "group"]
     assert items[0].href == url("ui:dashboard")
-    assert [label for label, _href, _current in items[1].links] == ["Organisation", "Personen"]
+    assert [label for label, _href, _current in items[1].links] == ["Organigramm", "Personen"]
     verwaltung = [(label, href) for label, href, _current in items[-1].links]
     assert verwaltung == [
         ("Import und Export", url("org:import_export")),

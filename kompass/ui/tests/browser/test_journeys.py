@@ -215,7 +215,7 @@ def test_admin_imports_org_units_from_a_csv_through_the_upload_page(admin_browsi
     kaemmerei = OrgUnit.objects.for_kommune(world.kommune).get(code="20")
     assert kaemmerei.head == world.alice and kaemmerei.parent == world.dezernat
 
-    nav_to(page, "Organisation")
+    nav_to(page, "Organigramm")
     page.wait_for_load_state("load")
     page.get_by_role("button", name="Alle aufklappen").click()
     tree = page.locator(".kk-tree")
