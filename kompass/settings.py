@@ -117,6 +117,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "kompass.accounts.validators.MaximumLengthValidator", "OPTIONS": {"max_length": 512}},
 ]
+# A reset link by e-mail lasts one hour and is spent by the password change (docs/security.md, A4).
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT_SECONDS", 3600)
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "ui:home"
 LOGOUT_REDIRECT_URL = "accounts:login"

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 from kompass.accounts.operator_forms import clean_official_key, official_key_field
@@ -18,6 +18,31 @@ class LoginForm(AuthenticationForm):
         "invalid_login": _("Benutzername oder Passwort ist falsch."),
         "inactive": _("Benutzername oder Passwort ist falsch."),
     }
+
+
+class PasswordResetRequestForm(forms.Form):
+    """One field for an e-mail address or a user name; the answer never says which exists (A4)."""
+
+    identifier = forms.CharField(
+        label=_("E-Mail-Adresse oder Benutzername"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )
+
+
+class ResetSetPasswordForm(SetPasswordForm):  # type: ignore[type-arg]
+    """Django's form for the new password (the project's validators apply), in the project's words."""
+
+    error_messages = {"password_mismatch": _("Die beiden Passwörter stimmen nicht überein.")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = _("Neues Passwort")
+        self.fields["new_password1"].help_text = _(
+            "Mindestens 8 Zeichen; lange Passphrasen sind willkommen. Häufige Passwörter werden abgelehnt."
+        )
+        self.fields["new_password2"].label = _("Neues Passwort wiederholen")
+        self.fields["new_password2"].help_text = ""
 
 
 class ApiTokenForm(forms.Form):

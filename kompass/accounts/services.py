@@ -167,6 +167,20 @@ def sessions_end(*, user: User) -> None:
 
 
 @transaction.atomic
+def member_sessions_end(*, kommune: Kommune, actor: Actor, membership: Membership) -> None:
+    """The Kommune's administration ends every session of one member (a lost laptop, a shared PC)."""
+    user = membership.user
+    sessions_end(user=user)
+    audit_record(
+        kommune_id=kommune.pk,
+        actor=actor,
+        action=AuditAction.ACCESS,
+        obj=user,
+        label=_("Anmeldungen beendet: %(name)s") % {"name": user.display_name},
+    )
+
+
+@transaction.atomic
 def user_deactivate(*, actor: Actor, user: User) -> None:
     """Lock an account: no login, no API token, and every open session ends."""
     if user.is_active:

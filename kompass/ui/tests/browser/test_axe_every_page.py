@@ -21,6 +21,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from kompass.accounts.models import ApiToken
+from kompass.accounts.password_reset import reset_path
 from kompass.accounts.services import api_token_create
 from kompass.conftest import World
 from kompass.factories import UserFactory, person
@@ -570,6 +571,12 @@ def _slug(f: Fill) -> dict[str, Any]:
     return f.slug
 
 
+def _reset_link(f: Fill) -> dict[str, Any]:
+    """A valid reset link of the reader: the page moves the token into the session and shows the form."""
+    uidb64, token = reset_path(f.world.reader).strip("/").split("/")[-2:]
+    return {"uidb64": uidb64, "token": token}
+
+
 def _roles(f: Fill) -> dict[str, Any]:
     f.roles()
     return f.slug
@@ -600,6 +607,10 @@ PAGES: dict[str, Page] = {
     "accounts:login": Page(as_user="anonymous"),
     "accounts:password_change": Page(),
     "accounts:password_change_done": Page(),
+    "accounts:password_reset": Page(as_user="anonymous"),
+    "accounts:password_reset_done": Page(as_user="anonymous"),
+    "accounts:password_reset_confirm": Page(lambda f: {"uidb64": "MQ", "token": "cz1abc-0123"}, as_user="anonymous"),
+    "accounts:password_reset_complete": Page(as_user="anonymous"),
     "accounts:api_tokens": Page(),
     "accounts:members": Page(_slug),
     "accounts:invitation": Page(lambda f: {"token": f.invitation_secret()}, as_user="anonymous"),
@@ -758,6 +769,7 @@ NOT_PAGES: dict[str, str] = {
     "accounts:logout": "POST action",
     "accounts:api_token_revoke": "POST action",
     "accounts:member_remove": "POST action",
+    "accounts:member_sessions_end": "POST action",
     "accounts:invitation_resend": "POST action",
     "accounts:invitation_revoke": "POST action",
     "org:import_preview": "POST action of the upload form (its result page is scanned in test_journeys)",
@@ -814,6 +826,7 @@ NOT_PAGES: dict[str, str] = {
 NOT_PAGE_KWARGS: dict[str, Callable[[Fill], dict[str, Any]]] = {
     "accounts:api_token_revoke": lambda f: {"pk": 1},
     "accounts:member_remove": lambda f: {**f.slug, "pk": 1},
+    "accounts:member_sessions_end": lambda f: {**f.slug, "pk": 1},
     "accounts:invitation_resend": lambda f: {**f.slug, "pk": 1},
     "accounts:invitation_revoke": lambda f: {**f.slug, "pk": 1},
     "org:import_preview": _slug,
@@ -963,6 +976,23 @@ def _agenda_and_recommendation(f: Fill) -> dict[str, Any]:
 
 # Further states of the pages above (issue 9): label → (route, how to reach the state).
 STATES: dict[str, tuple[str, Page]] = {
+    "accounts: reset link, the form for the new password": (
+        "accounts:password_reset_confirm",
+        Page(
+            _reset_link,
+            as_user="anonymous",
+            expect="Neues Passwort wählen",
+        ),
+    ),
+    "accounts: reset form with errors": (
+        "accounts:password_reset_confirm",
+        Page(
+            _reset_link,
+            as_user="anonymous",
+            act=submit("Passwort speichern", ("#id_new_password1", "kurz"), ("#id_new_password2", "kurz")),
+            expect="zu kurz",
+        ),
+    ),
     "framework: before adoption": (
         "framework:overview",
         Page(Fill.catalogue_loaded, expect="Vorschau: Fassung 2026.1"),
