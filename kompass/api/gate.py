@@ -8,7 +8,8 @@ Views take what the gate resolved from the request: `tenant(request)`, `path_obj
 
 Objects are fetched only through `kompass.org.access`, `kompass.roles.access`,
 `kompass.framework.access`, `kompass.assessment.access` and `kompass.agenda.access`, the choke
-points shared with the UI.
+points shared with the UI (what hangs on an agenda version or measure through
+`agenda_objects`, with the agenda's rights).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
 from kompass.agenda import access as agenda_access
+from kompass.api import agenda_objects
 from kompass.assessment import access as assessment_access
 from kompass.framework import access as framework_access
 from kompass.org import access
@@ -64,6 +66,9 @@ PATH_OBJECTS: dict[str, tuple[Fetch, Fetch]] = {
     "measure_id": (agenda_access.measure_for_view, agenda_access.measure_for_edit),
     "kpi_id": (agenda_access.kpi_for_view, agenda_access.kpi_for_edit),
     "decision_id": (agenda_access.decision_for_view, agenda_access.decision_for_edit),
+    "leitsatz_id": (agenda_objects.leitsatz_for_view, agenda_access.leitsatz_for_edit),
+    "handlungsfeld_id": (agenda_access.handlungsfeld_for_view, agenda_access.handlungsfeld_for_edit),
+    **agenda_objects.MEASURE_CHILDREN,
 }
 
 

@@ -16,15 +16,24 @@ from kompass.agenda.models import (
     KPI,
     Agenda,
     AgendaVersion,
+    BudgetLine,
     CouncilDecision,
     Goal,
+    Handlungsfeld,
+    ImpactStep,
     KPIValue,
+    Leitsatz,
     Measure,
+    MeasureDependency,
     MeasureRole,
     MeasureStatusChange,
+    Milestone,
+    Risk,
+    StatusReport,
 )
-from kompass.agenda.tests.factories_api import AgendaScene, agenda_scene
+from kompass.agenda.tests.factories_api import agenda_scene
 from kompass.api.routes import api_route_patterns
+from kompass.api.tests.agenda_parts import Parts, agenda_parts
 from kompass.api.tests.helpers import ApiClient, token_for
 from kompass.api.tests.test_fuzz import TEXTS, bodies, values
 from kompass.audit.models import AuditEntry
@@ -72,18 +81,39 @@ FIELDS = {
     ),
     "agenda_kpi_update": ("name", "baseline_value", "target_on", "goal_id", "measure_id", "version"),
     "agenda_kpi_values_push": ("items",),
+    "agenda_leitsatz_create": ("text",),
+    "agenda_leitsatz_update": ("text", "position", "version"),
+    "agenda_handlungsfeld_create": ("name", "key", "framework_field_keys", "gestaltungsfeld_keys", "position"),
+    "agenda_handlungsfeld_update": ("name", "framework_field_keys", "gestaltungsfeld_keys", "version"),
+    "agenda_version_decide": ("decided_on", "decision_id", "version"),
+    "agenda_milestone_create": ("title", "due_on", "done_on"),
+    "agenda_milestone_update": ("title", "due_on", "done_on", "version"),
+    "agenda_budget_line_create": ("year", "planned", "spent", "haushalt_kind", "funding_amount", "decision_id"),
+    "agenda_budget_line_update": ("year", "planned", "funding_amount", "decision_id", "version"),
+    "agenda_risk_create": ("title", "likelihood", "impact", "mitigation"),
+    "agenda_risk_update": ("title", "likelihood", "version"),
+    "agenda_impact_step_create": ("level", "text", "position"),
+    "agenda_impact_step_update": ("level", "text", "position", "version"),
+    "agenda_raci_set": ("role_id", "letter"),
+    "agenda_dependency_add": ("depends_on_id",),
+    "agenda_measure_status": ("status", "note", "version"),
+    "agenda_status_report_create": ("light", "progress", "text", "reported_on", "period_end", "decision_id"),
 }
 
 
 def _state() -> tuple[Any, ...]:
-    rows = (Agenda, AgendaVersion, Goal, CouncilDecision, Measure, MeasureStatusChange, MeasureRole, KPI, KPIValue)
+    rows = (
+        *(Agenda, AgendaVersion, Leitsatz, Handlungsfeld, Goal, CouncilDecision, Measure, MeasureStatusChange),
+        *(Milestone, BudgetLine, Risk, ImpactStep, MeasureRole, MeasureDependency, StatusReport, KPI, KPIValue),
+    )
     return (
         *(list(model.objects.unscoped().order_by("pk").values()) for model in rows),
         AuditEntry.objects.unscoped().count(),
     )
 
 
-def _kinds(scene: AgendaScene) -> dict[str, Any]:
+def _kinds(parts: Parts) -> dict[str, Any]:
+    scene = parts.scene
     w = scene.world
     texts = st.one_of(st.text(max_size=30), st.sampled_from(TEXTS))
     dates = st.sampled_from(["2026-01-31", "31.01.2026", "2026-02-30", "", "morgen", None, 20260131])
@@ -138,11 +168,36 @@ def _kinds(scene: AgendaScene) -> dict[str, Any]:
         "baseline_value": numbers,
         "target_value": numbers,
         "items": st.one_of(st.lists(item, max_size=4), texts),
+        "text": texts,
+        "key": texts,
+        "framework_field_keys": st.lists(
+            st.sampled_from(["steuerung", "lebensqualitaet", "gibt-es-nicht", ""]), max_size=3
+        ),
+        "gestaltungsfeld_keys": st.lists(st.sampled_from(["steuerung", "lebensqualitaet", "x"]), max_size=3),
+        "decision_id": ids(scene.decision.pk, scene.other["decision_id"]),
+        "due_on": dates,
+        "done_on": dates,
+        "reported_on": dates,
+        "period_end": dates,
+        "year": st.sampled_from([2026, "2027", 1999, 2101, "zweitausend", None]),
+        "planned": numbers,
+        "spent": numbers,
+        "funding_amount": numbers,
+        "haushalt_kind": st.sampled_from(["produkt", "kostenstelle", "investition", "konto", None]),
+        "likelihood": st.integers(-1, 7),
+        "impact": st.integers(-1, 7),
+        "mitigation": texts,
+        "level": st.sampled_from(["input", "outcome", "wirkung", None]),
+        "role_id": ids(scene.cdo.pk, parts.isb.pk, scene.other_role.pk),
+        "letter": st.sampled_from(["R", "C", "I", "A", "r", "", "X", None]),
+        "depends_on_id": measures,
+        "light": st.sampled_from(["gruen", "gelb", "rot", "blau", None]),
+        "progress": st.integers(-5, 120),
     }
 
 
-def _plausible(scene: AgendaScene, route: Any, data: st.DataObject) -> bytes:
-    kinds = _kinds(scene)
+def _plausible(parts: Parts, route: Any, data: st.DataObject) -> bytes:
+    kinds = _kinds(parts)
     fields = FIELDS.get(route.name, ())
     body = data.draw(st.fixed_dictionaries({name: kinds[name] for name in fields}))
     if fields and data.draw(st.integers(0, 3)) == 0:
@@ -152,7 +207,8 @@ def _plausible(scene: AgendaScene, route: Any, data: st.DataObject) -> bytes:
     return json.dumps(body).encode()
 
 
-def _path_ids(scene: AgendaScene) -> dict[str, list[int]]:
+def _path_ids(parts: Parts) -> dict[str, list[int]]:
+    scene = parts.scene
     w = scene.world
     draft = AgendaVersion.objects.for_kommune(w.kommune).filter(state="entwurf").first()
     return {
@@ -161,6 +217,14 @@ def _path_ids(scene: AgendaScene) -> dict[str, list[int]]:
         "measure_id": [scene.inside.pk, scene.outside.pk, scene.other["measure_id"]],
         "kpi_id": [scene.kpi_inside.pk, scene.kpi_goal.pk, scene.other["kpi_id"]],
         "decision_id": [scene.decision.pk, scene.other["decision_id"]],
+        "leitsatz_id": [parts.leitsatz.pk, parts.decided_leitsatz.pk, parts.other["leitsatz_id"]],
+        "handlungsfeld_id": [parts.handlungsfeld.pk, parts.decided_handlungsfeld.pk, parts.other["handlungsfeld_id"]],
+        **{
+            f"{kind}_id": [getattr(parts, kind).pk, parts.outside[kind].pk, parts.other[f"{kind}_id"]]
+            for kind in ("milestone", "budget_line", "risk", "impact_step")
+        },
+        "measure_role_id": [parts.raci.pk, parts.other["measure_role_id"]],
+        "dependency_id": [parts.dependency.pk, parts.other["dependency_id"]],
     }
 
 
@@ -169,12 +233,12 @@ def _path_ids(scene: AgendaScene) -> dict[str, list[int]]:
 @FUZZ
 @given(data=st.data())
 def test_random_input_never_breaks_an_agenda_write_route(world, route, persona, data):
-    if not hasattr(world, "agenda_scene"):
-        world.agenda_scene = agenda_scene(world)
-    scene: AgendaScene = world.agenda_scene
-    body = _plausible(scene, route, data) if data.draw(st.booleans()) else data.draw(bodies)
+    if not hasattr(world, "agenda_parts"):
+        world.agenda_parts = agenda_parts(agenda_scene(world))
+    parts: Parts = world.agenda_parts
+    body = _plausible(parts, route, data) if data.draw(st.booleans()) else data.draw(bodies)
     client = ApiClient(token_for(getattr(world, persona)))
-    path_ids = _path_ids(scene)
+    path_ids = _path_ids(parts)
     url = route.url(
         kommune_slug="teststadt", **{p: data.draw(st.sampled_from(path_ids[p])) for p in route.object_params}
     )

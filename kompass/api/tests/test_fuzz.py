@@ -118,14 +118,31 @@ def _ids(world: Any, param: str) -> list[int]:
         return role_model(world)[param]
     if param in FRAMEWORK_PARAMS:
         return framework(world)[param]
-    if param in AGENDA_PARAMS:
+    if param in AGENDA_PARAMS or param in AGENDA_CHILD_PARAMS:
         return agenda(world)[param]
     return [world.alice.pk, world.bruno.pk, world.other_person.pk]
 
 
 ROLE_PARAMS = ("role_id", "assignment_id", "catalogue_id", "activity_id")
 FRAMEWORK_PARAMS = ("field_id", "criterion_id", "campaign_id")
-AGENDA_PARAMS = ("agenda_version_id", "goal_id", "decision_id", "measure_id", "kpi_id")
+AGENDA_PARAMS = (
+    "agenda_version_id",
+    "goal_id",
+    "decision_id",
+    "measure_id",
+    "kpi_id",
+    "leitsatz_id",
+    "handlungsfeld_id",
+)
+# What hangs on a measure: the model of each path parameter (ids of both Kommunen, every measure's).
+AGENDA_CHILD_PARAMS = {
+    "milestone_id": "Milestone",
+    "budget_line_id": "BudgetLine",
+    "risk_id": "Risk",
+    "impact_step_id": "ImpactStep",
+    "measure_role_id": "MeasureRole",
+    "dependency_id": "MeasureDependency",
+}
 
 
 def agenda(world: Any) -> dict[str, list[int]]:
@@ -133,7 +150,8 @@ def agenda(world: Any) -> dict[str, list[int]]:
     with a KPI, council decisions, measures inside and outside the editor's subtree and Nachbarort's, each with its
     KPI), on the role model of the isolation test; built once per test (the ids of both Kommunen)."""
     if not hasattr(world, "fuzz_agenda"):
-        from kompass.agenda.models import KPI, AgendaVersion
+        from kompass.agenda import models
+        from kompass.agenda.models import KPI, AgendaVersion, Handlungsfeld, Leitsatz
         from kompass.ui.tests.agenda_scene import build_agenda_scene
         from kompass.ui.tests.test_isolation import build_role_scene
 
@@ -146,6 +164,12 @@ def agenda(world: Any) -> dict[str, list[int]]:
             "decision_id": [d.pk for s in sides for d in (s.decision, s.version_decision)],
             "measure_id": measures,
             "kpi_id": list(KPI.objects.unscoped().order_by("pk").values_list("pk", flat=True)),
+            "leitsatz_id": list(Leitsatz.objects.unscoped().order_by("pk").values_list("pk", flat=True)),
+            "handlungsfeld_id": list(Handlungsfeld.objects.unscoped().order_by("pk").values_list("pk", flat=True)),
+            **{
+                param: list(getattr(models, name).objects.unscoped().order_by("pk").values_list("pk", flat=True))
+                for param, name in AGENDA_CHILD_PARAMS.items()
+            },
         }
     return world.fuzz_agenda  # type: ignore[no-any-return]
 
@@ -419,5 +443,5 @@ def test_random_input_never_breaks_a_write_route(world, route, persona, data):
 
 def test_every_path_parameter_gets_ids_of_its_own_kind() -> None:
     """`_ids` knows every object the gate resolves from a path, so no route is fuzzed with ids of another kind."""
-    known = {"unit_id", "person_id", *ROLE_PARAMS, *FRAMEWORK_PARAMS, *AGENDA_PARAMS}
+    known = {"unit_id", "person_id", *ROLE_PARAMS, *FRAMEWORK_PARAMS, *AGENDA_PARAMS, *AGENDA_CHILD_PARAMS}
     assert {p for r in WRITE_ROUTES for p in r.object_params} <= known

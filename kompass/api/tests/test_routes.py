@@ -37,6 +37,10 @@ def test_route_url_fills_the_parameters_and_matches_django_reverse():
     assert url == reverse("api:orgunit_update", kwargs={"kommune_slug": "teststadt", "unit_id": 7})
 
 
+CHILDREN = ("milestone", "budget_line", "risk", "impact_step")  # what hangs on an agenda measure
+CHILD_WRITES = (("POST", "create"), ("PATCH", "update"), ("DELETE", "delete"))
+
+
 def test_every_write_route_inside_a_kommune_is_listed():
     writes = {(r.method, r.name) for r in api_route_patterns() if r.method != "GET" and not r.is_deprecated}
     assert writes == {
@@ -84,6 +88,21 @@ def test_every_write_route_inside_a_kommune_is_listed():
         ("POST", "agenda_kpi_values_push"),
         ("PATCH", "agenda_kpi_update"),
         ("DELETE", "agenda_kpi_delete"),
+        ("POST", "agenda_leitsatz_create"),
+        ("PATCH", "agenda_leitsatz_update"),
+        ("DELETE", "agenda_leitsatz_delete"),
+        ("POST", "agenda_handlungsfeld_create"),
+        ("PATCH", "agenda_handlungsfeld_update"),
+        ("DELETE", "agenda_handlungsfeld_delete"),
+        ("POST", "agenda_version_decide"),
+        ("POST", "agenda_version_new_draft"),
+        *((method, f"agenda_{kind}_{verb}") for kind in CHILDREN for method, verb in CHILD_WRITES),
+        ("POST", "agenda_raci_set"),
+        ("DELETE", "agenda_raci_delete"),
+        ("POST", "agenda_dependency_add"),
+        ("DELETE", "agenda_dependency_remove"),
+        ("POST", "agenda_measure_status"),
+        ("POST", "agenda_status_report_create"),
     }
 
 
@@ -148,6 +167,19 @@ GERMAN_SEGMENTS = {
     "massnahmen",
     "kennzahlen",
     "werte",
+    "leitsaetze",
+    "handlungsfelder",
+    "beschliessen",
+    "neuer-entwurf",
+    "vergleich",
+    "meilensteine",
+    "haushaltsansaetze",
+    "risiken",
+    "wirkungskette",
+    "beteiligte",
+    "abhaengigkeiten",
+    "status",
+    "sachstandsberichte",
 }
 
 

@@ -479,6 +479,140 @@ def _version_query(attr: str) -> Callable[[Targets], dict[str, Any]]:
     return lambda t: {"version": getattr(t, attr).version}
 
 
+API_STRATEGY_DELETE = expect(401, 403, 403, 403, 204, 404)  # Kommune-wide: Administration only (here)
+
+
+def _agenda_api_strategy_parts() -> dict[str, Route]:
+    """The API's Leitsätze and Handlungsfelder of the draft, deciding it, a new draft and the diff (Kommune-wide)."""
+    version = {"agenda_version_id": "agenda_version"}
+    leitsatz = {"leitsatz_id": "leitsatz"}
+    field = {"handlungsfeld_id": "handlungsfeld"}
+    return {
+        "api:agenda_leitsatz_list": agenda_route(API, {"GET": API_READ}, objects=version),
+        "api:agenda_leitsatz_create": agenda_route(
+            API, {"POST": API_MODEL_CREATE}, objects=version, body=lambda t: {"text": "Daten gehören allen."}
+        ),
+        "api:agenda_leitsatz_detail": agenda_route(API, {"GET": API_READ}, objects=leitsatz),
+        "api:agenda_leitsatz_update": agenda_route(
+            API,
+            {"PATCH": API_MODEL_WRITE},
+            objects=leitsatz,
+            body=lambda t: {"text": "Offen, sicher und nah.", "version": t.leitsatz.version},
+        ),
+        "api:agenda_leitsatz_delete": agenda_route(
+            API, {"DELETE": API_STRATEGY_DELETE}, objects=leitsatz, body=_empty, query=_version_query("leitsatz")
+        ),
+        "api:agenda_handlungsfeld_list": agenda_route(API, {"GET": API_READ}, objects=version),
+        "api:agenda_handlungsfeld_create": agenda_route(
+            API,
+            {"POST": API_MODEL_CREATE},
+            objects=version,
+            body=lambda t: {"name": "Schulen und Bildung", "framework_field_keys": ["daten"]},
+        ),
+        "api:agenda_handlungsfeld_detail": agenda_route(API, {"GET": API_READ}, objects=field),
+        "api:agenda_handlungsfeld_update": agenda_route(
+            API,
+            {"PATCH": API_MODEL_WRITE},
+            objects=field,
+            body=lambda t: {"name": f"{t.handlungsfeld.name} (neu)", "version": t.handlungsfeld.version},
+        ),
+        "api:agenda_handlungsfeld_delete": agenda_route(
+            API, {"DELETE": API_STRATEGY_DELETE}, objects=field, body=_empty, query=_version_query("handlungsfeld")
+        ),
+        "api:agenda_version_decide": agenda_route(
+            API,
+            {"POST": API_MODEL_WRITE},
+            objects=version,
+            body=lambda t: {"decided_on": "2026-02-01", "version": t.agenda_version.version},
+        ),
+        # A new draft is made from the decided version while there is no draft.
+        "api:agenda_version_new_draft": agenda_route(
+            API, {"POST": API_MODEL_CREATE}, objects=version, body=_empty, agenda=AGENDA_DECIDED
+        ),
+        "api:agenda_version_diff": agenda_route(API, {"GET": API_READ}, objects=version),
+    }
+
+
+def _agenda_api_children(
+    kind: str, create: Callable[[Targets], dict[str, Any]], change: Callable[[Targets], dict[str, Any]]
+) -> dict[str, Route]:
+    """List, create, change and delete of one kind of child (`Targets` attribute `kind`) of the side's measure."""
+    measure = {"measure_id": "measure"}
+    item = {"measure_id": "measure", f"{kind}_id": kind}
+    return {
+        f"api:agenda_{kind}_list": agenda_route(API, {"GET": API_READ}, objects=measure),
+        f"api:agenda_{kind}_create": agenda_route(API, {"POST": API_EDIT_CREATE}, objects=measure, body=create),
+        f"api:agenda_{kind}_update": agenda_route(
+            API,
+            {"PATCH": API_EDIT_WRITE},
+            objects=item,
+            body=lambda t: {**change(t), "version": getattr(t, kind).version},
+        ),
+        f"api:agenda_{kind}_delete": agenda_route(
+            API, {"DELETE": API_EDIT_DELETE}, objects=item, body=_empty, query=_version_query(kind)
+        ),
+    }
+
+
+def _agenda_api_measure_children() -> dict[str, Route]:
+    return {
+        **_agenda_api_children(
+            "milestone", lambda t: {"title": "Abnahme", "due_on": "2026-03-15"}, lambda t: {"done_on": "20.03.2026"}
+        ),
+        **_agenda_api_children(
+            "budget_line",
+            lambda t: {"year": 2027, "planned": "12.345,67 €", "haushalt_kind": "investition"},
+            lambda t: {"spent": "1.000,50"},
+        ),
+        **_agenda_api_children(
+            "risk", lambda t: {"title": "Personal fehlt", "likelihood": 5, "impact": 4}, lambda t: {"impact": 2}
+        ),
+        **_agenda_api_children(
+            "impact_step", lambda t: {"level": "outcome", "text": "Weniger Wege"}, lambda t: {"text": "Kürzere Wege"}
+        ),
+    }
+
+
+def _agenda_api_measure_steering() -> dict[str, Route]:
+    """RACI rows, dependencies, the status and status reports of the side's measure."""
+    measure = {"measure_id": "measure"}
+    return {
+        "api:agenda_raci_list": agenda_route(API, {"GET": API_READ}, objects=measure),
+        "api:agenda_raci_set": agenda_route(
+            API,
+            {"POST": API_EDIT_WRITE},
+            objects=measure,
+            body=lambda t: {"role_id": t.measure_role.role_id, "letter": "R"},
+        ),
+        "api:agenda_raci_delete": agenda_route(
+            API,
+            {"DELETE": API_EDIT_DELETE},
+            objects={"measure_id": "measure", "measure_role_id": "measure_role"},
+            body=_empty,
+        ),
+        "api:agenda_dependency_list": agenda_route(API, {"GET": API_READ}, objects=measure),
+        "api:agenda_dependency_add": agenda_route(
+            API, {"POST": API_EDIT_CREATE}, objects=measure, body=lambda t: {"depends_on_id": t.other_measure.pk}
+        ),
+        "api:agenda_dependency_remove": agenda_route(
+            API,
+            {"DELETE": API_EDIT_DELETE},
+            objects={"measure_id": "measure", "dependency_id": "dependency"},
+            body=_empty,
+        ),
+        "api:agenda_measure_status": agenda_route(
+            API,
+            {"POST": API_EDIT_WRITE},
+            objects=measure,
+            body=lambda t: {"status": "abgeschlossen", "note": "Fertig", "version": t.measure.version},
+        ),
+        "api:agenda_status_report_list": agenda_route(API, {"GET": API_READ}, objects=measure),
+        "api:agenda_status_report_create": agenda_route(
+            API, {"POST": API_EDIT_CREATE}, objects=measure, body=lambda t: {"light": "gruen", "progress": 50}
+        ),
+    }
+
+
 HAND_WRITTEN: dict[str, Route] = {
     # --- public -------------------------------------------------------------------------------
     "set_language": Route(
@@ -970,6 +1104,11 @@ HAND_WRITTEN: dict[str, Route] = {
         API, {"DELETE": API_EDIT_DELETE}, objects={"kpi_id": "kpi"}, body=_empty, query=_version_query("kpi")
     ),
     "api:agenda_kpi_values": agenda_route(API, {"GET": API_READ}, objects={"kpi_id": "kpi"}),
+    # What a version says (on the draft version 2), deciding it, a new draft from a decided version, the diff.
+    **_agenda_api_strategy_parts(),
+    # What hangs on a measure and how it is steered: the measure's place decides, as for the measure itself.
+    **_agenda_api_measure_children(),
+    **_agenda_api_measure_steering(),
 }
 
 

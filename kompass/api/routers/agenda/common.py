@@ -107,5 +107,21 @@ def check_version(obj: Any, version: int) -> None:
         raise ConflictError()
 
 
+def read_only_reason(version: Any) -> str:
+    """Why an agenda version cannot be changed ("" for a draft)."""
+    if not version.is_decided:
+        return ""
+    return _(
+        "Fassung %(n)d ist beschlossen und damit eingefroren. Änderungen gehen in einen neuen Entwurf, der aus "
+        "ihr entsteht."
+    ) % {"n": version.number}
+
+
+def refuse_if_decided(version: Any) -> None:
+    """A decided version is read-only: a change to it or what it says answers 409 with the reason."""
+    if version.is_decided:
+        raise ConflictError(read_only_reason(version))
+
+
 def number(value: Decimal | None) -> float | None:
     return None if value is None else float(value)

@@ -306,7 +306,7 @@ def _ref(measure: Measure) -> dict[str, Any]:
     return {"id": measure.pk, "title": measure.title, "status": measure.status}
 
 
-def _detail(ctx: TenantContext, pk: int) -> dict[str, Any]:
+def detail_answer(ctx: TenantContext, pk: int) -> dict[str, Any]:
     """One measure with everything that hangs on it, read fresh after a write."""
     kommune = ctx.kommune
     measure = selectors.measures(kommune).get(pk=access.measure_for_view(ctx, pk).pk)
@@ -428,7 +428,7 @@ def agenda_measure_create(
         measure = service_call(
             lambda: services.measure_create(kommune=ctx.kommune, actor=ctx.user, data=data), MEASURE_NAMES
         )
-    return Status(201, _detail(ctx, measure.pk))
+    return Status(201, detail_answer(ctx, measure.pk))
 
 
 @router.get(
@@ -440,7 +440,7 @@ def agenda_measure_create(
 def agenda_measure_detail(request: HttpRequest, kommune_slug: str, measure_id: int) -> dict[str, Any]:
     """Die Maßnahme mit Meilensteinen, Haushaltsansätzen, Risiken, beteiligten Rollen (RACI), Wirkungskette,
     Abhängigkeiten, Statusverlauf und der verantwortlichen Person, wie sie aus dem Rollenmodell folgt."""
-    return _detail(tenant(request), path_object(request, "measure_id").pk)
+    return detail_answer(tenant(request), path_object(request, "measure_id").pk)
 
 
 @router.patch(
@@ -467,7 +467,7 @@ def agenda_measure_update(
             ),
             MEASURE_NAMES,
         )
-    return _detail(ctx, measure.pk)
+    return detail_answer(ctx, measure.pk)
 
 
 @router.delete(

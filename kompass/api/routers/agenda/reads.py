@@ -1,6 +1,7 @@
 """Reads for the agenda's API answers that `kompass.agenda.selectors` does not offer (yet): the links
-of a page of goals and the parts of one measure. Each is scoped to the Kommune (or to rows that
-are), costs a fixed number of queries whatever the number of rows, and writes nothing."""
+of a page of goals, the parts of one measure, its RACI rows and its dependencies as rows. Each is
+scoped to the Kommune (or to rows that are), costs a fixed number of queries whatever the number of
+rows, and writes nothing."""
 
 from __future__ import annotations
 
@@ -102,3 +103,19 @@ def kpis_for_push(kommune: Kommune, ids: set[int]) -> dict[int, KPI]:
     """The KPIs of the Kommune among `ids`, with their measure's place, for the push's rights check (one query)."""
     rows = KPI.objects.for_kommune(kommune).filter(pk__in=ids).select_related("measure__responsible_unit")
     return {kpi.pk: kpi for kpi in rows}
+
+
+def raci_rows(kommune: Kommune, measure: Measure) -> QuerySet[MeasureRole]:
+    """The roles involved in a measure with their RACI letter, A first (one query with the roles)."""
+    rows = MeasureRole.objects.for_kommune(kommune).filter(measure=measure).select_related("role")
+    return rows.order_by("letter", "role__name", "pk")
+
+
+def dependency_edges(kommune: Kommune, measure: Measure) -> tuple[list[MeasureDependency], list[MeasureDependency]]:
+    """The dependencies of a measure as rows (with their ids): those it needs first, and those of the measures
+    that wait for it (two queries with the measures)."""
+    edges = MeasureDependency.objects.for_kommune(kommune).select_related("measure", "depends_on")
+    return (
+        list(edges.filter(measure=measure).order_by("depends_on__title", "pk")),
+        list(edges.filter(depends_on=measure).order_by("measure__title", "pk")),
+    )

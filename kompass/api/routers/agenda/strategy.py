@@ -12,7 +12,6 @@ import datetime
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import AfterValidator, Field
 
@@ -32,11 +31,12 @@ from kompass.api.routers.agenda.common import (
     Title,
     check_version,
     conflict_on_refusal,
+    read_only_reason,
+    refuse_if_decided,
     service_call,
 )
 from kompass.api.routers.common import api_change
 from kompass.api.schemas import DbId, InputSchema, PatchSchema, Version, clean_text
-from kompass.core.exceptions import ConflictError
 from kompass.tenancy.context import TenantContext
 from kompass.tenancy.models import Kommune
 
@@ -236,15 +236,6 @@ class AgendaDecisionPatch(PatchSchema):
 # --- building the answers -----------------------------------------------------------------------------
 
 
-def _read_only_reason(version: AgendaVersion) -> str:
-    if not version.is_decided:
-        return ""
-    return _(
-        "Fassung %(n)d ist beschlossen und damit eingefroren. Änderungen gehen in einen neuen Entwurf, der aus "
-        "ihr entsteht."
-    ) % {"n": version.number}
-
-
 def _version_summary(version: AgendaVersion) -> dict[str, Any]:
     return {
         "id": version.pk,
@@ -255,12 +246,12 @@ def _version_summary(version: AgendaVersion) -> dict[str, Any]:
         "decision_id": version.decision_id,
         "based_on_id": version.based_on_id,
         "read_only": version.is_decided,
-        "read_only_reason": _read_only_reason(version),
+        "read_only_reason": read_only_reason(version),
         "version": version.version,
     }
 
 
-def _version(kommune: Kommune, version: AgendaVersion) -> dict[str, Any]:
+def version_answer(kommune: Kommune, version: AgendaVersion) -> dict[str, Any]:
     """A version with its content (two queries)."""
     return {
         **_version_summary(version),
@@ -278,7 +269,7 @@ def _agenda(kommune: Kommune) -> dict[str, Any]:
     return {
         "created": agenda is not None,
         "title": agenda.title if agenda is not None else "",
-        "current": _version(kommune, current) if current is not None else None,
+        "current": version_answer(kommune, current) if current is not None else None,
         "decided_id": decided.pk if decided else None,
         "draft_id": draft.pk if draft else None,
     }
@@ -377,7 +368,7 @@ def agenda_versions(request: HttpRequest, kommune_slug: str, filters: Query[Agen
 )
 def agenda_version_detail(request: HttpRequest, kommune_slug: str, agenda_version_id: int) -> dict[str, Any]:
     """Die Fassung mit Vision, Leitsätzen und Handlungsfeldern."""
-    return _version(tenant(request).kommune, path_object(request, "agenda_version_id"))
+    return version_answer(tenant(request).kommune, path_object(request, "agenda_version_id"))
 
 
 @router.patch(
@@ -393,8 +384,7 @@ def agenda_version_update(
     `version` muss die zuletzt gelesene sein, sonst 409."""
     ctx = tenant(request)
     version: AgendaVersion = path_object(request, "agenda_version_id")
-    if version.is_decided:
-        raise ConflictError(_read_only_reason(version))
+    refuse_if_decided(version)
     with api_change(request):
         conflict_on_refusal(
             lambda: services.version_update(
@@ -405,7 +395,7 @@ def agenda_version_update(
                 expected_version=payload.version,
             )
         )
-    return _version(ctx.kommune, access.version_for_view(ctx, version.pk))
+    return version_answer(ctx.kommune, access.version_for_view(ctx, version.pk))
 
 
 # --- goals --------------------------------------------------------------------------------------------
