@@ -10,7 +10,16 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from kompass.core.env import database_from_url, env_bool, env_int, env_list, env_str, load_env_file
+from kompass.core.env import (
+    database_from_url,
+    env_bool,
+    env_int,
+    env_list,
+    env_networks,
+    env_rate,
+    env_str,
+    load_env_file,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 load_env_file(BASE_DIR / ".env")
@@ -132,7 +141,34 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# The client's address (S7): X-Forwarded-For is believed only as far as it was written by the reverse
+# proxies listed here (CIDR networks); without any, REMOTE_ADDR is the client (kompass/core/clientaddr.py).
+TRUSTED_PROXIES = env_networks("KOMPASS_TRUSTED_PROXIES", [])
+AXES_CLIENT_IP_CALLABLE = "kompass.core.clientaddr.client_address"
+
+# Rate limits (S7, kompass/core/ratelimit.py): "count/seconds" in fixed windows; each can be set by
+# the environment variable RATE_LIMIT_<NAME>, e.g. RATE_LIMIT_FEEDBACK_ADDRESS=5/600. The suffix says
+# what is counted: the client's address, a user within one Kommune, a whole Kommune or an API token.
+_RATE_LIMIT_DEFAULTS = {
+    # Failed logins from one address across all user names, on top of the lockout per name and address.
+    "login.address": "30/900",
+    # The feedback form reachable without login; every message is mailed to the administrators.
+    "feedback.address": "5/600",
+    # Invitations (each one sends a mail): per member and per Kommune.
+    "invitation.user": "30/3600",
+    "invitation.kommune": "100/3600",
+    # Downloads rendered on request (PDF, XLSX, CSV, DOCX) and imports: per member and per Kommune.
+    "export.user": "30/600",
+    "export.kommune": "300/600",
+    "import.user": "30/600",
+    "import.kommune": "120/600",
+    # The API, per token: generous, against runaway scripts.
+    "api.token": "600/60",
+}
+RATE_LIMITS = {
+    name: env_rate("RATE_LIMIT_" + name.upper().replace(".", "_"), default)
+    for name, default in _RATE_LIMIT_DEFAULTS.items()
+}
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("SESSION_MAX_AGE_SECONDS", 10 * 3600)
@@ -173,6 +209,8 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "kompass_cache",
+        # The rate-limit counters live here too: culling at the default 300 entries would forget them.
+        "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 100_000)},
     }
 }
 

@@ -7,6 +7,7 @@ variable instead of running with a silent default.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from urllib.parse import unquote, urlsplit
 
@@ -49,6 +50,30 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None or raw.strip() == "":
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_networks(name: str, default: list[str]) -> list[str]:
+    """A comma-separated list of networks in CIDR notation (`10.0.0.0/8, 2001:db8::/32`) or single addresses."""
+    entries = env_list(name, default)
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError as exc:
+            raise ConfigurationError(f"{name}: {entry!r} is not a network (use CIDR, e.g. 10.0.0.0/8).") from exc
+    return entries
+
+
+def env_rate(name: str, default: str) -> tuple[int, int]:
+    """A rate limit `count/seconds`, e.g. `5/600` for five in ten minutes; both positive."""
+    raw = os.environ.get(name) or default
+    count, _, seconds = raw.strip().partition("/")
+    try:
+        rate = (int(count), int(seconds))
+    except ValueError as exc:
+        raise ConfigurationError(f"{name}={raw!r} is not a rate (use count/seconds, e.g. 5/600).") from exc
+    if rate[0] < 1 or rate[1] < 1:
+        raise ConfigurationError(f"{name}={raw!r}: count and seconds must be at least 1.")
+    return rate
 
 
 def database_from_url(url: str, conn_max_age: int) -> dict[str, object]:
