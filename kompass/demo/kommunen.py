@@ -583,21 +583,29 @@ def _create_memberships(kommunen: list[Kommune], users: dict[str, User]) -> None
 def demo_snapshot() -> dict[str, Any]:
     """The demo data as sorted tuples without primary keys, to compare two loads."""
     slugs = [MUSTERSTADT.slug, KLEINHAUSEN.slug]
-    units = OrgUnit.objects.filter(kommune__slug__in=slugs).values_list(
-        "kommune__slug", "code", "name", "unit_type", "parent__code", "head__email", "depth", "is_active"
+    units = (
+        OrgUnit.objects.unscoped()
+        .filter(kommune__slug__in=slugs)
+        .values_list("kommune__slug", "code", "name", "unit_type", "parent__code", "head__email", "depth", "is_active")
     )
-    people = Person.objects.filter(kommune__slug__in=slugs).values_list(
-        "kommune__slug",
-        "email",
-        "first_name",
-        "last_name",
-        "function_title",
-        "org_unit__code",
-        "is_active",
-        "user__username",
+    people = (
+        Person.objects.unscoped()
+        .filter(kommune__slug__in=slugs)
+        .values_list(
+            "kommune__slug",
+            "email",
+            "first_name",
+            "last_name",
+            "function_title",
+            "org_unit__code",
+            "is_active",
+            "user__username",
+        )
     )
-    members = Membership.objects.filter(kommune__slug__in=slugs).values_list(
-        "kommune__slug", "user__username", "role", "scope_unit__code"
+    members = (
+        Membership.objects.unscoped()
+        .filter(kommune__slug__in=slugs)
+        .values_list("kommune__slug", "user__username", "role", "scope_unit__code")
     )
     return {
         "units": sorted(units, key=repr),

@@ -249,22 +249,27 @@ def load_role_models(kommunen: list[Kommune], plans: list[KommunePlan], today: d
     musterstadt, kleinhausen = kommunen
     _fill(musterstadt, plans[0], MUSTERSTADT_ROLES, MUSTERSTADT_LOTSEN, today)
     _fill(kleinhausen, plans[1], KLEINHAUSEN_ROLES, KLEINHAUSEN_LOTSEN, today)
-    return Assignment.objects.filter(kommune__in=kommunen).count()
+    # Two Kommunen on purpose: the demo loader counts what it made for both.
+    return Assignment.objects.unscoped().filter(kommune__in=kommunen).count()
 
 
 def role_snapshot(slugs: list[str]) -> list[tuple[Any, ...]]:
     """The demo's assignments without primary keys, to compare two loads."""
-    rows = Assignment.objects.filter(kommune__slug__in=slugs).values_list(
-        "kommune__slug",
-        "person__email",
-        "role__key",
-        "org_unit__code",
-        "time_share",
-        "valid_from",
-        "valid_until",
-        "deputy__email",
-        "approved_by__email",
-        "mandate",
-        "qualification",
+    rows = (
+        Assignment.objects.unscoped()
+        .filter(kommune__slug__in=slugs)
+        .values_list(
+            "kommune__slug",
+            "person__email",
+            "role__key",
+            "org_unit__code",
+            "time_share",
+            "valid_from",
+            "valid_until",
+            "deputy__email",
+            "approved_by__email",
+            "mandate",
+            "qualification",
+        )
     )
     return sorted(rows, key=repr)

@@ -1,8 +1,9 @@
 """Fail-closed scoping of tenant-owned querysets (docs/security.md T3).
 
 A query on a tenant-owned model must name its Kommune: `Model.objects.for_kommune(k)` or a
-filter on `kommune`. A query that does neither raises `ScopeError` when it reaches the
-database, so a forgotten filter is an error in tests, never a data leak in production.
+keyword filter that pins one Kommune (`kommune=k`, `kommune_id=1`, `kommune__slug="x"`, ...).
+A query that does neither raises `ScopeError` when it reaches the database, so a forgotten
+filter is an error in tests, never a data leak in production.
 Platform-level code that really needs all rows says so with `.unscoped()`.
 """
 
@@ -20,8 +21,26 @@ class ScopeError(RuntimeError):
     """A tenant-owned table was queried without naming a Kommune."""
 
 
+# Keyword lookups that pin exactly one Kommune. Anything else on `kommune` (`__in`, `__isnull`,
+# `__gt`, a Q object, an F expression, None) may match several Kommunen or all of them, so it leaves
+# the queryset unscoped; code that really means several Kommunen says `.unscoped()`.
+_PINNING_LOOKUPS = frozenset(
+    f"{field}{suffix}"
+    for field in ("kommune", "kommune_id", "kommune__pk", "kommune__id", "kommune__slug")
+    for suffix in ("", "__exact")
+)
+
+
+def _pins_one_value(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, models.Model):
+        return value.pk is not None
+    return isinstance(value, int | str)
+
+
 def _names_kommune(kwargs: dict[str, Any]) -> bool:
-    return any(key == "kommune" or key.startswith(("kommune_", "kommune__")) for key in kwargs)
+    return any(key in _PINNING_LOOKUPS and _pins_one_value(value) for key, value in kwargs.items())
 
 
 class TenantQuerySet(models.QuerySet):

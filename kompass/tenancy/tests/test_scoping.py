@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from django.apps import apps
 from django.db import models, transaction
-from django.db.models import Count
+from django.db.models import Count, F, Q
 
 from kompass.conftest import World
 from kompass.org.models import OrgUnit, Person
@@ -155,3 +155,64 @@ def test_forward_relations_use_the_unscoped_base_manager(world: World) -> None:
     bruno = Person.objects.for_kommune(world.kommune).get(pk=world.bruno.pk)
     assert bruno.org_unit.code == "32.1"
     assert bruno.org_unit.parent.code == "32"
+
+
+# The guard accepts only keyword lookups that pin ONE Kommune (docs/security.md T3). Each entry:
+# lookup name → a function of the world giving (args, kwargs) for `filter`, and whether it scopes.
+PINNING_LOOKUPS = {
+    "kommune=instance": (lambda w: ((), {"kommune": w.kommune}), True),
+    "kommune=pk": (lambda w: ((), {"kommune": w.kommune.pk}), True),
+    "kommune=str pk": (lambda w: ((), {"kommune": str(w.kommune.pk)}), True),
+    "kommune__exact": (lambda w: ((), {"kommune__exact": w.kommune}), True),
+    "kommune_id": (lambda w: ((), {"kommune_id": w.kommune.pk}), True),
+    "kommune_id__exact": (lambda w: ((), {"kommune_id__exact": w.kommune.pk}), True),
+    "kommune__pk": (lambda w: ((), {"kommune__pk": w.kommune.pk}), True),
+    "kommune__id__exact": (lambda w: ((), {"kommune__id__exact": w.kommune.pk}), True),
+    "kommune__slug": (lambda w: ((), {"kommune__slug": w.kommune.slug}), True),
+    "kommune__slug__exact": (lambda w: ((), {"kommune__slug__exact": w.kommune.slug}), True),
+    "kommune__isnull=False": (lambda w: ((), {"kommune__isnull": False}), False),
+    "kommune__in": (lambda w: ((), {"kommune__in": [w.kommune, w.other]}), False),
+    "kommune_id__in": (lambda w: ((), {"kommune_id__in": [w.kommune.pk]}), False),
+    "kommune__gt": (lambda w: ((), {"kommune__gt": 0}), False),
+    "kommune_id__gte": (lambda w: ((), {"kommune_id__gte": 0}), False),
+    "kommune__slug__startswith": (lambda w: ((), {"kommune__slug__startswith": ""}), False),
+    "kommune__slug__icontains": (lambda w: ((), {"kommune__slug__icontains": "t"}), False),
+    "kommune__name": (lambda w: ((), {"kommune__name": w.kommune.name}), False),
+    "kommune=None": (lambda w: ((), {"kommune": None}), False),
+    "kommune_id=None": (lambda w: ((), {"kommune_id": None}), False),
+    "kommune=True": (lambda w: ((), {"kommune": True}), False),
+    "kommune=F": (lambda w: ((), {"kommune": F("kommune")}), False),
+    "Q(kommune)": (lambda w: ((Q(kommune=w.kommune),), {}), False),
+    "Q(kommune) | Q(kommune)": (lambda w: ((Q(kommune=w.kommune) | Q(kommune=w.other),), {}), False),
+    "Q(kommune__isnull)": (lambda w: ((Q(kommune__isnull=False),), {}), False),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lookup", list(PINNING_LOOKUPS))
+def test_only_lookups_that_pin_one_kommune_scope_the_queryset(lookup: str, world: World) -> None:
+    build, pins = PINNING_LOOKUPS[lookup]
+    args, kwargs = build(world)
+    qs = OrgUnit.objects.filter(*args, **kwargs)
+    assert qs._kommune_scoped is pins
+    if pins:
+        assert {u.kommune_id for u in qs} == {world.kommune.pk}
+    else:
+        with pytest.raises(ScopeError):
+            list(qs)
+        with pytest.raises(ScopeError):
+            qs.count()
+
+
+@pytest.mark.django_db
+def test_kommune_isnull_no_longer_reads_every_kommune(world: World) -> None:
+    # The review's finding: `kommune__isnull=False` returned both Kommunen's rows.
+    with pytest.raises(ScopeError):
+        list(Person.objects.filter(kommune__isnull=False))
+    assert Person.objects.unscoped().filter(kommune__isnull=False).count() == Person.objects.unscoped().count()
+
+
+@pytest.mark.django_db
+def test_a_loose_lookup_after_a_pinning_one_stays_scoped_to_that_kommune(world: World) -> None:
+    qs = OrgUnit.objects.filter(kommune=world.kommune).filter(kommune__in=[world.kommune, world.other])
+    assert {u.kommune_id for u in qs} == {world.kommune.pk}
