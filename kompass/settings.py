@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     # After authentication and htmx: a password set by someone else is changed first.
     "kompass.accounts.middleware.PasswordChangeRequiredMiddleware",
+    # Innermost, so the German 405 page still passes the header middlewares above (docs/security.md S2).
+    "kompass.ui.errors.MethodNotAllowedMiddleware",
 ]
 
 ROOT_URLCONF = "kompass.urls"
@@ -177,9 +179,17 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SECURE = env_bool("DJANGO_SECURE", False)
 SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
+# Behind TLS the cookies carry the `__Host-` prefix: the browser then accepts them only with Secure,
+# Path=/ and no Domain, so no other host of the domain can set or overwrite them (docs/security.md S1).
+SESSION_COOKIE_NAME = "__Host-sessionid" if SECURE else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if SECURE else "csrftoken"
+CSRF_FAILURE_VIEW = "kompass.ui.errors.csrf_failure"
 SECURE_SSL_REDIRECT = SECURE
 SECURE_HSTS_SECONDS = 31536000 if SECURE else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
+# The preload directive only permits the domain's owner to submit it to the browsers' list; an
+# operator who does not want that sets DJANGO_HSTS_PRELOAD=false (docs/operations.md).
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", SECURE)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_PROXY", False) else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("kompass.tenancy.public_urls")),  # namespace "public": /p/<kommune_slug>/…, anonymous
 ]
 
+handler400 = "kompass.ui.errors.bad_request"
 handler403 = "kompass.ui.errors.permission_denied"
 handler404 = "kompass.ui.errors.not_found"
 handler500 = "kompass.ui.errors.server_error"

@@ -1,21 +1,56 @@
-"""German error pages that reveal nothing about the system (S2)."""
+"""German error pages that reveal nothing about the system (docs/security.md S2).
+
+Every page names the request id ("Vorgangsnummer", also in the `X-Request-ID` header) so an
+operator can find the request in the logs. The pages for 400, 500 and 503 are rendered without
+the request context: a bad Host header, a failing context processor or an unreachable database
+must not make the error page fail too. The API keeps its own JSON answers (kompass/api/errors.py).
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from kompass.tenancy.context import KommuneSuspended
 
 
+def _request_id(request: HttpRequest) -> str:
+    return getattr(request, "request_id", "")
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
 def _page(request: HttpRequest, status: int, title: str, text: str) -> HttpResponse:
     body = render_to_string(
         "ui/error.html",
-        {"status": status, "title": title, "text": text, "request_id": getattr(request, "request_id", "")},
+        {"status": status, "title": title, "text": text, "request_id": _request_id(request)},
         request=request,
     )
     return HttpResponse(body, status=status)
+
+
+def _plain_page(request: HttpRequest, status: int, title: str, text: str) -> HttpResponse:
+    """A page without the request context: no navigation, no user, no database query."""
+    body = render_to_string(
+        "ui/error_plain.html", {"status": status, "title": title, "text": text, "request_id": _request_id(request)}
+    )
+    return HttpResponse(body, status=status)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    # Also Django's answer to a Host header outside ALLOWED_HOSTS (DisallowedHost): the
+    # request's host cannot be read, so the page must not need it.
+    return _plain_page(
+        request,
+        400,
+        _("Ungültige Anfrage"),
+        _("Die Anfrage konnte nicht verarbeitet werden. Rufen Sie die Seite bitte über die übliche Adresse neu auf."),
+    )
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -29,6 +64,17 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     )
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: the reason stays in the log, the page says what to do."""
+    text = _(
+        "Das Formular ist abgelaufen oder wurde nicht von dieser Seite abgeschickt. Es wurde nichts gespeichert. "
+        "Laden Sie die Seite neu und versuchen Sie es erneut; Cookies müssen erlaubt sein."
+    )
+    if _is_api(request):
+        return JsonResponse({"detail": text}, status=403)
+    return _page(request, 403, _("Sicherheitsprüfung fehlgeschlagen"), text)
+
+
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _page(
         request,
@@ -38,7 +84,64 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     )
 
 
+def method_not_allowed(request: HttpRequest, allowed: str) -> HttpResponse:
+    response = _page(
+        request,
+        405,
+        _("Aktion nicht möglich"),
+        _("Diese Seite lässt diese Art von Anfrage nicht zu. Nutzen Sie die Links und Schaltflächen der Seite."),
+    )
+    response["Allow"] = allowed
+    return response
+
+
+def too_many_requests(request: HttpRequest, retry_after: int) -> HttpResponse:
+    """For the rate limits: 429 with Retry-After (seconds). Plain, so it costs no query."""
+    minutes = max(1, -(-retry_after // 60))
+    response = _plain_page(
+        request,
+        429,
+        _("Zu viele Anfragen"),
+        _("Es kamen zu viele Anfragen in kurzer Zeit. Bitte versuchen Sie es in %(minutes)d Minuten erneut.")
+        % {"minutes": minutes},
+    )
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+def service_unavailable(request: HttpRequest, retry_after: int | None = None) -> HttpResponse:
+    """For an outage of the database or another service: 503, plain (the database may be gone)."""
+    response = _plain_page(
+        request,
+        503,
+        _("Vorübergehend nicht erreichbar"),
+        _(
+            "Kommunalkompass ist gerade nicht erreichbar. Es wurde nichts gespeichert. Bitte versuchen Sie es gleich "
+            "noch einmal."
+        ),
+    )
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     # Rendered without the request context: the failure may lie in a context processor.
-    body = render_to_string("ui/error_500.html", {"request_id": getattr(request, "request_id", "")})
+    body = render_to_string("ui/error_500.html", {"request_id": _request_id(request)})
     return HttpResponse(body, status=500)
+
+
+class MethodNotAllowedMiddleware:
+    """Turn Django's empty 405 (HttpResponseNotAllowed) into the German page for the UI.
+
+    The API answers 405 as JSON itself and is left alone.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if isinstance(response, HttpResponseNotAllowed) and not _is_api(request):
+            return method_not_allowed(request, response.get("Allow", ""))
+        return response
