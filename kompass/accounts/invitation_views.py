@@ -23,6 +23,7 @@ from kompass.accounts.forms import InvitationAcceptForm
 from kompass.accounts.models import Invitation, User
 from kompass.accounts.views import remember_link
 from kompass.core.forms_util import add_service_errors
+from kompass.core.ratelimit import limited
 from kompass.tenancy.access import fetch
 from kompass.tenancy.capabilities import Capability
 from kompass.tenancy.decorators import TenantRequest, tenant_view
@@ -92,6 +93,7 @@ def _logged_in(request: HttpRequest, found: Invitation, user: User) -> HttpRespo
 
 @require_POST
 @tenant_view
+@limited("invitation.user", "invitation.kommune")  # each resend sends a mail (S7)
 def invitation_resend(request: TenantRequest, pk: int) -> HttpResponse:
     ctx = request.tenant
     found = fetch(ctx, Invitation.objects.all(), pk)

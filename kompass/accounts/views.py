@@ -21,6 +21,7 @@ from kompass.accounts.models import ApiToken, Invitation, User
 from kompass.audit.selectors import history_for
 from kompass.core.exceptions import ConflictError
 from kompass.core.forms_util import add_service_errors
+from kompass.core.ratelimit import address_key, blocked, hit, limited, too_many_requests
 from kompass.tenancy.access import fetch
 from kompass.tenancy.capabilities import Capability
 from kompass.tenancy.decorators import TenantRequest, tenant_view
@@ -38,6 +39,18 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
     # Django's form views treat PUT like POST; pages here answer 405 to anything but GET/HEAD/POST.
     http_method_names = ["get", "head", "post"]
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Failed logins per address across all user names (S7): axes locks a name and address pair,
+        # this stops one address from trying a password against many names.
+        wait = blocked("login.address", address_key(request))
+        if wait:
+            return too_many_requests(request, wait)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        hit("login.address", address_key(self.request))
+        return super().form_invalid(form)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -102,6 +115,7 @@ NEW_INVITATION_LINK = "accounts.new_invitation_link"
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @tenant_view
+@limited("invitation.user", "invitation.kommune", methods=["POST"])  # each invitation sends a mail (S7)
 def members(request: TenantRequest) -> HttpResponse:
     """Members and open invitations; new members come only through an invitation they accept."""
     ctx = request.tenant

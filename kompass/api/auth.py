@@ -23,6 +23,7 @@ from kompass.accounts.middleware import must_change_password, password_change_re
 from kompass.accounts.services import api_token_authenticate
 from kompass.api.errors import not_authenticated_message
 from kompass.api.gate import admit
+from kompass.core.ratelimit import RateLimited, hit
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
@@ -38,6 +39,11 @@ class TokenAuth(HttpBearer):
         user = api_token_authenticate(token.strip())
         if user is None:
             raise not_authenticated()
+        # Per token, generous: against a runaway script, not against work (S7). Counted after the
+        # check, so an unknown token fills no counter.
+        wait = hit("api.token", token.strip())
+        if wait:
+            raise RateLimited("api.token", wait)
         if must_change_password(user):  # a password set by someone else is changed in the browser first
             raise HttpError(403, password_change_required_message())
         request.user = user

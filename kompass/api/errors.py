@@ -20,6 +20,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
 from kompass.core.exceptions import ConflictError
+from kompass.core.ratelimit import RateLimited
 
 if TYPE_CHECKING:
     from ninja import NinjaAPI
@@ -140,6 +141,16 @@ def install_handlers(api: NinjaAPI) -> None:
         # Malformed multipart data, too many fields, a body above DATA_UPLOAD_MAX_MEMORY_SIZE …
         return reply(request, _("Die Anfrage ist fehlerhaft oder zu groß."), 400)
 
+    def on_rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+        response = reply(
+            request,
+            _("Zu viele Anfragen. Bitte versuchen Sie es in %(seconds)d Sekunden noch einmal.")
+            % {"seconds": exc.retry_after},
+            429,
+        )
+        response["Retry-After"] = str(exc.retry_after)
+        return response
+
     def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("API-Fehler (Vorgang %s)", getattr(request, "request_id", "-"))
         return reply(
@@ -158,6 +169,7 @@ def install_handlers(api: NinjaAPI) -> None:
         (PermissionDenied, on_forbidden),
         (Http404, on_not_found),
         (ConflictError, on_conflict),
+        (RateLimited, on_rate_limited),
         (SuspiciousOperation, on_bad_request),
         (MultiPartParserError, on_bad_request),
         (Exception, on_unexpected),

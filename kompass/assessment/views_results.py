@@ -26,6 +26,7 @@ from kompass.assessment import charts as result_charts
 from kompass.assessment.models import Campaign, ResultRelease
 from kompass.assessment.result_tables import Result
 from kompass.core.pagination import paginate, query_without_page
+from kompass.core.ratelimit import limited
 from kompass.framework import selectors as framework_selectors
 from kompass.tenancy.context import TenantContext
 from kompass.tenancy.decorators import TenantRequest, tenant_view
@@ -382,6 +383,7 @@ def _filename(campaign: Campaign, suffix: str) -> str:
 
 @require_safe
 @tenant_view
+@limited("export.user", "export.kommune")
 def results_pdf(request: TenantRequest, pk: int) -> HttpResponse:
     """The assessment report as PDF (method, questionnaire, participation, charts, tables, k)."""
     campaign, result = _load(request, pk)
@@ -397,6 +399,7 @@ def results_pdf(request: TenantRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @tenant_view
+@limited("export.user", "export.kommune")
 def results_xlsx(request: TenantRequest, pk: int) -> HttpResponse:
     """The aggregates as a workbook: fields, criteria, audiences, org units (hidden ones "verborgen")."""
     campaign, result = _load(request, pk)

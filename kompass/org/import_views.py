@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
+from kompass.core.ratelimit import limited
 from kompass.core.widgets import GermanFileInput
 from kompass.org.importers import KIND_ORGUNITS
 from kompass.tabular.importing import kinds_fitting, run_import
@@ -197,6 +198,7 @@ def import_export(request: TenantRequest) -> HttpResponse:
 
 @require_POST
 @tenant_view
+@limited("import.user", "import.kommune")
 def import_preview(request: TenantRequest) -> HttpResponse:
     """Check the uploaded file without saving anything and show what the import would do."""
     ctx = request.tenant
@@ -253,6 +255,7 @@ def _checked(
 
 @require_POST
 @tenant_view
+@limited("import.user", "import.kommune")
 def import_confirm(request: TenantRequest) -> HttpResponse:
     """Run the previewed import: the kept file is checked again and imported in one transaction."""
     ctx = request.tenant
@@ -283,6 +286,7 @@ def import_confirm(request: TenantRequest) -> HttpResponse:
 
 @require_safe
 @tenant_view
+@limited("export.user", "export.kommune")
 def export(request: TenantRequest, kind: str, fmt: str) -> HttpResponse:
     """Download the data of a registered kind (org units, people, role assignments …) of the Kommune
     as CSV or XLSX (every member may); `kind` is the kind's German slug."""

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
+from kompass.core.ratelimit import limited
 from kompass.reports.graphs import GraphError
 from kompass.roles import access, exports, graph, pdf
 from kompass.roles.models import RelationType
@@ -41,18 +42,21 @@ def _file(export: exports.ExportFile) -> HttpResponse:
 
 @require_safe
 @tenant_view
+@limited("export.user", "export.kommune")
 def matrix_xlsx(request: TenantRequest) -> HttpResponse:
     return _file(exports.matrix_xlsx(exports.matrix_table(request.tenant.kommune)))
 
 
 @require_safe
 @tenant_view
+@limited("export.user", "export.kommune")
 def matrix_csv(request: TenantRequest) -> HttpResponse:
     return _file(exports.matrix_csv(exports.matrix_table(request.tenant.kommune)))
 
 
 @require_safe
 @tenant_view
+@limited("export.user", "export.kommune")
 def matrix_pdf(request: TenantRequest) -> HttpResponse:
     kommune = request.tenant.kommune
     return _download(pdf.matrix_pdf(kommune), exports.CONTENT_TYPES["pdf"], exports.filename(kommune, "pdf"))
@@ -63,6 +67,7 @@ def matrix_pdf(request: TenantRequest) -> HttpResponse:
 
 @require_safe
 @tenant_view
+@limited("export.user", "export.kommune")
 def role_pdf(request: TenantRequest, pk: int) -> HttpResponse:
     """The printable role profile (tasks, responsibilities, relations, current holders)."""
     ctx = request.tenant

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from kompass.core.extensions import DASHBOARD_PANELS, ONBOARDING_STEPS
+from kompass.core.ratelimit import limited
 from kompass.tenancy.capabilities import Capability
 from kompass.tenancy.context import TenantContext, memberships_of
 from kompass.tenancy.decorators import TenantRequest, tenant_view
@@ -87,6 +88,7 @@ accessibility = _legal("ui/barrierefreiheit.html", "Erklärung zur Barrierefreih
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@limited("feedback.address", methods=["POST"])  # reachable without login, and each message is mailed (S7)
 def feedback(request: HttpRequest) -> HttpResponse:
     form = FeedbackForm(request.POST or None, initial={"page_url": request.GET.get("seite", "")[:500]})
     if request.method == "POST" and form.is_valid():

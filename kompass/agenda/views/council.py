@@ -15,6 +15,7 @@ from django.views.decorators.http import require_safe
 from kompass.agenda import council_report as reports
 from kompass.agenda import exports, report_docx, report_pdf
 from kompass.agenda.council_report import KPI_SCOPES, SECTIONS, BadOptions, ReportOptions
+from kompass.core.ratelimit import limited
 from kompass.tenancy.decorators import TenantRequest, tenant_view
 
 
@@ -73,6 +74,7 @@ def council_report(request: TenantRequest) -> HttpResponse:
 
 @require_safe
 @tenant_view
+@limited("export.user", "export.kommune")
 def council_report_pdf(request: TenantRequest) -> HttpResponse:
     ctx = request.tenant
     options = _options(request)
@@ -84,6 +86,7 @@ def council_report_pdf(request: TenantRequest) -> HttpResponse:
 
 @require_safe
 @tenant_view
+@limited("export.user", "export.kommune")
 def council_report_docx(request: TenantRequest) -> HttpResponse:
     ctx = request.tenant
     options = _options(request)
@@ -95,6 +98,7 @@ def council_report_docx(request: TenantRequest) -> HttpResponse:
 
 @require_safe
 @tenant_view
+@limited("export.user", "export.kommune")
 def agenda_xlsx(request: TenantRequest) -> HttpResponse:
     ctx = request.tenant
     return _download(exports.agenda_xlsx(ctx.kommune), exports.CONTENT_TYPE, exports.filename(ctx.kommune))

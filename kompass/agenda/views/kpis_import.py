@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from kompass.agenda import access, services
 from kompass.agenda.forms_kpis import ImportForm
 from kompass.agenda.views.kpis_common import FORM_METHODS, kpi_crumbs
+from kompass.core.ratelimit import limited
 from kompass.tabular.report import ImportReport
 from kompass.tabular.writing import FORMATS, sample_file
 from kompass.tenancy.decorators import TenantRequest, tenant_view
@@ -91,6 +92,7 @@ def _page(
 
 @require_http_methods(FORM_METHODS)
 @tenant_view
+@limited("import.user", "import.kommune", methods=["POST"])
 def kpi_import(request: TenantRequest) -> HttpResponse:
     """GET: the upload form. POST with a file: the preview (200) or the rejected file (400), nothing
     stored. POST with `action=import` and the preview's token: apply the kept file (302)."""

@@ -18,6 +18,7 @@ from ninja import File, Form, Router, Status, UploadedFile
 from kompass.api.errors import InputError
 from kompass.api.gate import tenant
 from kompass.api.schemas import ErrorOut, ImportRejectedOut, ImportReportOut, ValidationErrorOut, clean_text
+from kompass.core.ratelimit import enforce
 from kompass.org.importers import KIND_ORGUNITS, KIND_PEOPLE
 from kompass.tabular.importing import run_import
 from kompass.tabular.report import FILE_ROW, ImportReport
@@ -53,6 +54,7 @@ def import_persons(
 def _import(request: HttpRequest, kind: str, file: UploadedFile, dry_run: bool) -> Status[dict[str, Any]]:
     ctx = tenant(request)
     ctx.require(Capability.IMPORT)
+    enforce(request, "import.user", "import.kommune")  # the same counters as the import pages (S7)
     max_bytes = settings.IMPORT_MAX_BYTES
     if file.size is not None and file.size > max_bytes:
         raise InputError(
