@@ -36,9 +36,8 @@ def _page(request: HttpRequest, status: int, title: str, text: str) -> HttpRespo
 
 def _plain_page(request: HttpRequest, status: int, title: str, text: str) -> HttpResponse:
     """A page without the request context: no navigation, no user, no database query."""
-    body = render_to_string(
-        "ui/error_plain.html", {"status": status, "title": title, "text": text, "request_id": _request_id(request)}
-    )
+    context = {"status": status, "title": title, "text": text, "request_id": _request_id(request), "path": request.path}
+    body = render_to_string("ui/error_plain.html", context)
     return HttpResponse(body, status=status)
 
 
@@ -126,9 +125,16 @@ def service_unavailable(request: HttpRequest, retry_after: int | None = None) ->
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    # Rendered without the request context: the failure may lie in a context processor.
-    body = render_to_string("ui/error_500.html", {"request_id": _request_id(request)})
-    return HttpResponse(body, status=500)
+    # Plain: the failure may lie in a context processor.
+    return _plain_page(
+        request,
+        500,
+        _("Es ist ein Fehler aufgetreten"),
+        _(
+            "Die Anfrage konnte nicht bearbeitet werden. Es wurde nichts gespeichert. "
+            "Bitte versuchen Sie es später erneut."
+        ),
+    )
 
 
 class MethodNotAllowedMiddleware:
