@@ -40,7 +40,9 @@ def test_sixty_posts_from_one_address_store_and_mail_five() -> None:
     assert statuses[:5] == [302] * 5
     assert set(statuses[5:]) == {429}
     assert refused["Retry-After"] == "595"
-    assert "Zu viele Anfragen" in refused.content.decode()
+    page = refused.content.decode()
+    assert refused["Content-Type"].startswith("text/html") and '<html lang="de">' in page
+    assert "Zu viele Anfragen" in page and "in 10 Minuten" in page
     assert Feedback.objects.count() == 5
     assert len(mail.outbox) == 5
 
