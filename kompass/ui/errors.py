@@ -14,6 +14,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonR
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+# 429 is answered by the rate limiter with this module's plain page (ui/error_plain.html).
+from kompass.core.ratelimit import too_many_requests as too_many_requests
 from kompass.tenancy.context import KommuneSuspended
 
 
@@ -91,20 +93,6 @@ def method_not_allowed(request: HttpRequest, allowed: str) -> HttpResponse:
         _("Diese Seite lässt diese Art von Anfrage nicht zu. Nutzen Sie die Links und Schaltflächen der Seite."),
     )
     response["Allow"] = allowed
-    return response
-
-
-def too_many_requests(request: HttpRequest, retry_after: int) -> HttpResponse:
-    """For the rate limits: 429 with Retry-After (seconds). Plain, so it costs no query."""
-    minutes = max(1, -(-retry_after // 60))
-    response = _plain_page(
-        request,
-        429,
-        _("Zu viele Anfragen"),
-        _("Es kamen zu viele Anfragen in kurzer Zeit. Bitte versuchen Sie es in %(minutes)d Minuten erneut.")
-        % {"minutes": minutes},
-    )
-    response["Retry-After"] = str(retry_after)
     return response
 
 
