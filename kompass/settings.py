@@ -156,6 +156,8 @@ _RATE_LIMIT_DEFAULTS = {
     "login.address": "30/900",
     # The feedback form reachable without login; every message is mailed to the administrators.
     "feedback.address": "5/600",
+    # Requests for a password-reset link from one address (each may send a mail).
+    "password_reset.address": "10/3600",
     # Invitations (each one sends a mail): per member and per Kommune.
     "invitation.user": "30/3600",
     "invitation.kommune": "100/3600",

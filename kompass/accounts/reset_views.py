@@ -16,9 +16,11 @@ from django.views.generic import FormView, TemplateView
 from kompass.accounts import password_reset
 from kompass.accounts.forms import PasswordResetRequestForm, ResetSetPasswordForm
 from kompass.accounts.models import User
+from kompass.core.ratelimit import limited
 
 
 @method_decorator(never_cache, name="dispatch")
+@method_decorator(limited("password_reset.address", methods=["POST"]), name="dispatch")
 class PasswordResetRequestView(FormView):  # type: ignore[type-arg]
     """Always the same answer: the next page says a mail goes out if there is such an account."""
 

@@ -303,3 +303,14 @@ def test_only_the_administration_may_end_sessions_and_only_in_its_kommune(world:
     world.outsider.refresh_from_db()
     assert world.reader.session_epoch == before and world.outsider.session_epoch == 0
     assert not AuditEntry.objects.for_kommune(world.kommune).filter(object_type="user").exists()
+
+
+def test_one_address_may_ask_for_a_few_links_then_gets_429_and_no_mail(reader: User, settings) -> None:  # type: ignore[no-untyped-def]
+    """Each request may send a mail: per address the requests are limited (docs/security.md S7)."""
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "password_reset.address": (2, 3600)}
+    client = Client(REMOTE_ADDR="198.51.100.9")
+    mail.outbox.clear()
+    statuses = [client.post(REQUEST, {"identifier": reader.email}).status_code for _ in range(3)]
+    assert statuses == [302, 302, 429]
+    assert len(mail.outbox) == 2
+    assert Client(REMOTE_ADDR="198.51.100.10").post(REQUEST, {"identifier": reader.email}).status_code == 302
