@@ -71,7 +71,10 @@ def _pydantic_message(error: dict[str, Any]) -> str:
     }
     template = messages.get(kind, _("Ungültiger Wert."))
     try:
-        return template % {key: str(value) for key, value in ctx.items()}
+        values = {key: str(value) for key, value in ctx.items()}
+        if "expected" in values:  # pydantic lists the allowed values as "'a', 'b' or 'c'"
+            values["expected"] = values["expected"].replace("' or '", "' oder '")
+        return template % values
     except (KeyError, ValueError, TypeError):
         return _("Ungültiger Wert.")
 

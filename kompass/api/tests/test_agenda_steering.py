@@ -260,7 +260,7 @@ def test_status_report_input_errors_are_german_and_store_nothing(parts: Parts, a
     too_much = api["editor"].post(url, {"light": "blau", "progress": 101})
     messages = {tuple(e["loc"]): e["msg"] for e in too_much.json()["detail"]}
     assert set(messages) == {("body", "light"), ("body", "progress")}
-    assert messages["body", "light"].startswith("Ungültiger Wert. Erlaubt sind: 'gruen', 'gelb'")
+    assert messages["body", "light"] == "Ungültiger Wert. Erlaubt sind: 'gruen', 'gelb' oder 'rot'."
     assert messages["body", "progress"] == "Der Wert darf höchstens 100 sein."
     bad_day = api["editor"].post(url, {"light": "rot", "progress": 10, "period_end": "2026-02-30"})
     assert bad_day.json()["detail"] == [
