@@ -12,7 +12,7 @@ from django.middleware.csrf import get_token
 from django.template import engines
 from django.template.response import TemplateResponse
 from django.test import Client, RequestFactory, override_settings
-from django.urls import path, reverse
+from django.urls import include, path, reverse
 
 from kompass.conftest import World
 from kompass.tenancy.public import (
@@ -51,6 +51,8 @@ urlpatterns = [
     path("p/<slug:kommune_slug>/probe/", probe),
     path("p/<slug:kommune_slug>/token/", with_token),
     path("p/<slug:kommune_slug>/lazy/", lazy),
+    # The project's routes too: the error pages (e.g. the CSRF failure page) link into them.
+    path("", include("kompass.urls")),
 ]
 HERE = override_settings(ROOT_URLCONF=__name__)
 
