@@ -661,6 +661,20 @@ HAND_WRITTEN: dict[str, Route] = {
         },
     ),
     "accounts:password_change_done": Route(ACCOUNT, {"GET": LOGGED_IN_PAGE}),
+    # A forgotten password (A4): public, the same answer for every address; a made-up link shows "Link ungültig".
+    "accounts:password_reset": Route(
+        PUBLIC,
+        {"GET": everyone(200), "POST": everyone(302)},
+        body=lambda t: {"identifier": "niemand@teststadt.example"},
+    ),
+    "accounts:password_reset_done": Route(PUBLIC, {"GET": everyone(200)}),
+    "accounts:password_reset_confirm": Route(
+        PUBLIC,
+        {"GET": everyone(200), "POST": everyone(200)},
+        fixed={"uidb64": "MQ", "token": "cz1abc-0123456789abcdef"},
+        body=lambda t: {"new_password1": "korrekt-pferd-batterie", "new_password2": "korrekt-pferd-batterie"},
+    ),
+    "accounts:password_reset_complete": Route(PUBLIC, {"GET": everyone(200)}),
     "accounts:api_tokens": Route(
         ACCOUNT,
         {"GET": LOGGED_IN_PAGE, "POST": LOGGED_IN_PAGE},
@@ -726,6 +740,9 @@ HAND_WRITTEN: dict[str, Route] = {
         {"POST": TENANT_ADMIN_WRITE},
         objects={"pk": "membership"},
         body=_empty,
+    ),
+    "accounts:member_sessions_end": Route(
+        TENANT, {"POST": TENANT_ADMIN_WRITE}, objects={"pk": "membership"}, body=_empty
     ),
     "audit:log": Route(TENANT, {"GET": TENANT_ADMIN_PAGE}),
     # The pages of the org app are declared with `tenant_path` (kompass/org/urls.py): see DECLARED.
@@ -1234,6 +1251,7 @@ FILLS: dict[str, Fill] = {
     # --- the digital agenda: strategy (Kommune-wide), on the draft version 2 unless said otherwise -------
     "agenda:create": Fill(body=lambda t: {"title": "Digitale Agenda 2030"}, agenda=AGENDA_NONE),
     "agenda:settings": Fill(body=lambda t: dict(AGENDA_SETTINGS)),
+    "agenda:rename": Fill(body=lambda t: {"title": "Digitale Agenda 2026–2030"}),
     "agenda:version_edit": Fill(
         body=lambda t: {"vision": "Digital, nah und offen.", "version": t.agenda_version.version}
     ),
@@ -1304,6 +1322,7 @@ FILLS: dict[str, Fill] = {
     ),
     "public:agenda": Fill(agenda=AGENDA_DRAFT),
     "public:agenda_leichte_sprache": Fill(agenda=AGENDA_DRAFT),
+    "public:agenda_kennzahlen": Fill(agenda=AGENDA_DRAFT),
 }
 
 # The personas as members: role, the subtree they are limited to, the object they act on.
