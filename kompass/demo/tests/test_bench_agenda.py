@@ -65,6 +65,7 @@ def test_the_bench_measures_the_agenda_pages_with_their_budgets() -> None:
         "Agenda: Kennzahlen, Liste": 100,
         "Agenda: Sachstandsbericht (PDF)": 5000,
         "Agenda: öffentliche Seite (Cache)": 20,
+        "Agenda: öffentliche Kennzahlen, Seite 2 (Cache)": 20,
     }
     assert bench.KPI_IMPORT_BUDGET_S == 10
 
