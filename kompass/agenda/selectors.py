@@ -29,7 +29,7 @@ from kompass.agenda.ownership import Ownership, resolve_owner
 from kompass.agenda.rules import CLOSED, AgendaCheckData
 from kompass.agenda.versions import FieldOfAction, VersionContent, VersionDiff, version_diff
 from kompass.roles.models import Assignment
-from kompass.roles.selectors import current_assignments
+from kompass.roles.selectors import current_q
 from kompass.tenancy.models import Kommune
 
 
@@ -117,11 +117,18 @@ def priority_of(measure: Measure, agenda_settings: AgendaSettings) -> object:
 def holders_by_role(
     kommune: Kommune, role_ids: Iterable[int | None], on: datetime.date | None = None
 ) -> dict[int, list[Assignment]]:
-    """The current assignments of the given roles, by role (one query)."""
+    """The current assignments of the given roles, by role (one query), each with what ownership
+    needs: the person and the units (`roles.rules.role_unit`); not the role, deputy or approver."""
     by_role: dict[int, list[Assignment]] = defaultdict(list)
     ids = {pk for pk in role_ids if pk is not None}
     if ids:
-        for a in current_assignments(kommune, on or today()).filter(role_id__in=ids).order_by("pk"):
+        rows = (
+            Assignment.objects.for_kommune(kommune)
+            .filter(current_q(on or today()), role_id__in=ids)
+            .select_related("person", "person__org_unit", "org_unit")
+            .order_by("pk")
+        )
+        for a in rows:
             by_role[a.role_id].append(a)
     return by_role
 
