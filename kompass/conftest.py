@@ -7,10 +7,12 @@ instance). Personas: `admin`, `editor` (Redaktion limited to 32 Ordnungsamt), `r
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, fields
 from typing import Any
 
 import pytest
+from django.db import models, transaction
 from django.test import Client
 
 from kompass.accounts.models import User
@@ -46,6 +48,11 @@ class World:
 
 @pytest.fixture
 def world(db: Any) -> World:
+    return build_world()
+
+
+def build_world() -> World:
+    """Teststadt and Nachbarort with their units, people and personas (the `world` fixture)."""
     kommune = KommuneFactory(name="Teststadt", slug="teststadt", kommune_type="stadt", ags="05111000", population=45000)
     other = KommuneFactory(name="Nachbarort", slug="nachbarort", ags="05222000")
     root = orgunit(kommune, "VV", "Verwaltungsvorstand", OrgUnitType.VERWALTUNGSVORSTAND)
@@ -80,6 +87,30 @@ def world(db: Any) -> World:
         reader=member("reader", kommune, Role.READER),
         outsider=member("outsider", other, Role.ADMIN),
     )
+
+
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
+    """One world for a whole module of tests, for the generated route tests that would otherwise build it (and
+    their scenes) again for each of their thousand cases.
+
+    It lives in an outer transaction that is rolled back after the module's last test; each test's own
+    `django_db` transaction is a savepoint inside it, so a test still sees exactly what the module built and
+    nothing of another test. Use it through a function-scoped fixture that calls `refreshed` (a test may have
+    changed the objects in memory). Callbacks of `transaction.on_commit` never run inside it.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield refreshed(build_world())
+        transaction.set_rollback(True)
+
+
+def refreshed(world: World) -> World:
+    """The world's objects as stored now: a request or a test may have left an older copy in memory."""
+    for item in fields(world):
+        value = getattr(world, item.name)
+        if isinstance(value, models.Model):
+            value.refresh_from_db()
+    return world
 
 
 @pytest.fixture

@@ -20,7 +20,8 @@ from kompass.audit.models import AuditEntry
 from kompass.ui.tests import test_isolation as iso
 from kompass.ui.tests import url_registry as reg
 
-scene = iso.scene  # the fixture of the isolation test: personas and the objects they act on
+# The fixtures of the isolation test: personas and the objects they act on, built once per module and scene.
+scene_layer, scene, world = iso.scene_layer, iso.scene, iso.world
 
 PAGES = [name for name in iso.REGISTERED if reg.ROUTES[name].access != reg.API and not name.startswith("api:")]
 GET_PAGES = [name for name in PAGES if "GET" in reg.ROUTES[name].expect]
@@ -56,7 +57,7 @@ def test_the_page_list_covers_the_pages_and_leaves_out_the_api() -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", PAGES)
+@iso.over_routes(PAGES)
 def test_head_answers_like_get_without_a_body_and_without_writing(name: str, scene: iso.Scene) -> None:
     """For every persona: a HEAD that skipped the view's access check would answer 200 where GET answers 403.
 
@@ -79,7 +80,7 @@ def test_head_answers_like_get_without_a_body_and_without_writing(name: str, sce
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", PAGES)
+@iso.over_routes(PAGES)
 def test_methods_no_page_serves_answer_405_and_never_500(name: str, scene: iso.Scene) -> None:
     route = reg.ROUTES[name]
     iso.prepare(scene, name)

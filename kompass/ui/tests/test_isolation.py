@@ -9,6 +9,10 @@ in `url_registry.ROUTES`. For each route the tests check:
 - a method the route does not serve answers 405.
 T2 (cross-tenant writes through ids in the request body) is tested at the end, for the organisation and
 for the Orientierungsrahmen and the self-assessment.
+
+The scene (personas, both Kommunen and what a route needs of the role model, the Orientierungsrahmen and the
+agenda) is built once per module and kind of route (`Needs`, `scene_layer`), not once per test: each test runs
+in a savepoint of it that is rolled back, and each request in a savepoint of its own (`in_rollback`).
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from django.utils import timezone
 from kompass.accounts import services as account_services
 from kompass.accounts.models import ApiToken, Invitation, User
 from kompass.audit.models import AuditEntry
-from kompass.conftest import World
+from kompass.conftest import World, refreshed
 from kompass.factories import UserFactory, orgunit
 from kompass.org.models import OrgUnit, OrgUnitType, Person
 from kompass.tenancy.capabilities import Capability
@@ -246,6 +250,11 @@ PUBLIC_ROUTES = {
     "accounts:login",
     "accounts:logout",
     "accounts:invitation",
+    # A forgotten password: the same answer for every address (docs/security.md A4).
+    "accounts:password_reset",
+    "accounts:password_reset_done",
+    "accounts:password_reset_confirm",
+    "accounts:password_reset_complete",
     "ui:impressum",
     "ui:privacy",
     "ui:accessibility",
@@ -473,15 +482,60 @@ def needs_roles(name: str) -> bool:
     return reg.ROUTES[name].role_model
 
 
-def prepare(scene: Scene, name: str) -> None:
-    """Build what the route needs before the first rolled-back request (which would undo it)."""
+@dataclass(frozen=True, order=True)
+class Needs:
+    """What a route needs built besides the personas: the role model, the Orientierungsrahmen at a level, the
+    agenda in a state. It is the key of the scene a module builds once and shares (`scene_layer`)."""
+
+    role_model: bool = False
+    framework: str = ""  # one of reg.FRAMEWORK_LEVELS
+    agenda: str = ""  # one of AGENDA_STATES
+
+    @classmethod
+    def of(cls, name: str) -> Needs:
+        route = reg.ROUTES[name]
+        return cls(route.role_model, route.framework, route.agenda)
+
+    @classmethod
+    def first_of(cls, names: list[str]) -> Needs:
+        """One scene for several routes, as building them one after another would leave it: the role model if
+        any needs it, the first framework level and the first agenda state that one of them names."""
+        routes = [reg.ROUTES[name] for name in names]
+        return cls(
+            any(route.role_model for route in routes),
+            next((route.framework for route in routes if route.framework), ""),
+            next((route.agenda for route in routes if route.agenda), ""),
+        )
+
+    def build(self, scene: Scene) -> None:
+        if self.role_model:
+            scene.with_roles()
+        if self.framework:
+            scene.with_framework(self.framework)
+        if self.agenda:
+            scene.with_agenda(self.agenda)
+
+
+def over_routes(rows: list[Any], argnames: tuple[str, ...] = ("name",), ids: Any = None) -> Any:
+    """Parametrise a test over routes (`rows`: route names, or tuples that start with one) together with the
+    scene each needs. The rows are sorted by that scene, and its parameter is module-scoped, so pytest runs the
+    routes of one scene one after another and builds each scene once per module (and xdist worker)."""
+    rows = sorted((row if isinstance(row, tuple) else (row,) for row in rows), key=lambda r: (Needs.of(r[0]), r))
+    return pytest.mark.parametrize(
+        ("scene_layer", *argnames),
+        [(Needs.of(row[0]), *row) for row in rows],
+        ids=[ids(row) if ids else "-".join(row) for row in rows],
+        indirect=["scene_layer"],
+        scope="module",
+    )
+
+
+def prepare(scene: Scene, name: str, exact: bool = True) -> None:
+    """Name the route the scene serves next. `exact`: the module's scene is the one the route needs (a test
+    parametrised with `over_routes`; a test over many routes builds one scene for all with `Needs.first_of`)."""
+    if exact:
+        assert scene.needs == Needs.of(name), f"{name} needs {Needs.of(name)}, the scene is {scene.needs}"
     scene.prepared = reg.ROUTES[name]
-    if needs_roles(name):
-        scene.with_roles()
-    if reg.ROUTES[name].framework:
-        scene.with_framework(reg.ROUTES[name].framework)
-    if reg.ROUTES[name].agenda:
-        scene.with_agenda(reg.ROUTES[name].agenda)
 
 
 @dataclass
@@ -496,22 +550,27 @@ class Scene:
     role_scene: RoleScene | None = None
     framework_scene: FrameworkScene | None = None
     agenda_scene: AgendaScene | None = None
-    prepared: reg.Route | None = None  # the route `prepare` built the scene for
+    prepared: reg.Route | None = None  # the route `prepare` named
+    needs: Needs = Needs()  # what `scene_layer` built for the module's tests
+    sealed: bool = False  # built: a test must not add to it (its rollback would leave stale objects here)
 
     def with_roles(self) -> RoleScene:
         if self.role_scene is None:
+            assert not self.sealed, "the scene has no role model: parametrise the test with over_routes"
             self.role_scene = build_role_scene(self.world)
         return self.role_scene
 
     def with_framework(self, level: str) -> FrameworkScene:
         if self.framework_scene is None:
+            assert not self.sealed, "the scene has no framework: parametrise the test with over_routes"
             self.framework_scene = build_framework_scene(self.world, level)
         return self.framework_scene
 
     def with_agenda(self, state: str) -> AgendaScene:
         """The agenda of both Kommunen in `state`, on the role model and the adopted framework; one state per
-        test (the routes of one test share it)."""
+        scene (the routes of one scene share it)."""
         if self.agenda_scene is None:
+            assert not self.sealed, "the scene has no agenda: parametrise the test with over_routes"
             self.agenda_scene = build_agenda_scene(
                 self.world, self.with_roles(), self.with_framework(reg.FRAMEWORK_ADOPTED), state
             )
@@ -607,15 +666,45 @@ class Scene:
             return Client(headers={"Authorization": f"Bearer {secret}"})
         return self.world.client_for(user)
 
+    def refreshed(self) -> Scene:
+        """The scene for the next test: its own objects as stored (a test may have changed them in memory)."""
+        refreshed(self.world)
+        for obj in (self.leaf_in, self.leaf_out, self.guest, self.newcomer, self.operator, *self.invitations.values()):
+            obj.refresh_from_db()
+        self.prepared = None
+        return self
+
+
+@pytest.fixture(scope="module")
+def scene_layer(request: Any, shared_world: World) -> Iterator[Scene]:
+    """The personas, their objects and what the module's next routes need (`Needs`, the parameter that
+    `over_routes` gives): built once in a savepoint of the module's world and rolled back when the routes that
+    follow need another scene. A test without the parameter gets the personas only."""
+    needs = getattr(request, "param", Needs())
+    with transaction.atomic():
+        scene = _build_scene(refreshed(shared_world))
+        needs.build(scene)
+        scene.needs, scene.sealed = needs, True
+        yield scene
+        transaction.set_rollback(True)
+
 
 @pytest.fixture
-def scene(world: World) -> Iterator[Scene]:
-    """The personas and their objects; both Kommunen publish, so their public pages answer."""
+def scene(scene_layer: Scene, db: Any) -> Iterator[Scene]:
+    """The module's scene for one test, whose own transaction is rolled back after it; both Kommunen publish, so
+    their public pages answer."""
     publications.register(Publication("isolation-test", lambda kommune: True))
     try:
-        yield _build_scene(world)
+        yield scene_layer.refreshed()
     finally:
         publications.unregister("isolation-test")
+
+
+@pytest.fixture
+def world(scene: Scene) -> World:
+    """The module's world (`shared_world`), so the tests that build their own data do not build Teststadt a
+    second time beside it."""
+    return scene.world
 
 
 def _build_scene(world: World) -> Scene:
@@ -703,7 +792,7 @@ def in_rollback(fn: Any) -> Any:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", REGISTERED)
+@over_routes(REGISTERED)
 def test_route_answers_every_persona_as_the_matrix_says(name: str, scene: Scene) -> None:
     route = reg.ROUTES[name]
     prepare(scene, name)
@@ -732,7 +821,7 @@ OBJECT_ROUTES = [n for n in REGISTERED if set(reg.ROUTES[n].objects.values()) - 
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", TENANT_ROUTES)
+@over_routes(TENANT_ROUTES)
 def test_admin_of_another_kommune_gets_404_on_every_url_of_teststadt(name: str, scene: Scene) -> None:
     route = reg.ROUTES[name]
     prepare(scene, name)
@@ -753,7 +842,7 @@ def test_admin_of_another_kommune_gets_404_on_every_url_of_teststadt(name: str, 
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", OBJECT_ROUTES)
+@over_routes(OBJECT_ROUTES)
 def test_ids_of_another_kommune_give_404_under_the_own_slug(name: str, scene: Scene) -> None:
     route = reg.ROUTES[name]
     prepare(scene, name)
@@ -789,7 +878,7 @@ METHOD_ROUTES = [n for n in REGISTERED if not reg.ROUTES[n].any_method]
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", METHOD_ROUTES)
+@over_routes(METHOD_ROUTES)
 def test_methods_the_route_does_not_serve_answer_405(name: str, scene: Scene) -> None:
     route = reg.ROUTES[name]
     prepare(scene, name)
@@ -900,7 +989,6 @@ CROSS_TENANT: dict[str, Any] = {
 @pytest.mark.django_db
 @pytest.mark.parametrize("case", sorted(CROSS_TENANT))
 def test_writes_in_teststadt_cannot_reach_nachbarort_through_body_ids(case: str, world: World) -> None:
-    UserFactory(username="neuling")
     url, data = CROSS_TENANT[case](world)
     before, counts = nachbarort_snapshot(world), counts_in_teststadt(world)
     hauptamt_before = OrgUnit.objects.for_kommune(world.kommune).filter(pk=world.hauptamt.pk).values().get()
@@ -967,12 +1055,16 @@ FRAMEWORK_CROSS_TENANT = _framework_cases()
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    "scene_layer", [Needs(framework=reg.FRAMEWORK_ADOPTED)], ids=["framework"], indirect=True, scope="module"
+)
 @pytest.mark.parametrize("case", sorted(FRAMEWORK_CROSS_TENANT))
-def test_framework_writes_in_teststadt_cannot_reach_nachbarort_through_body_ids(case: str, world: World) -> None:
+def test_framework_writes_in_teststadt_cannot_reach_nachbarort_through_body_ids(case: str, scene: Scene) -> None:
     from kompass.api.tests.helpers import tenant_state
 
-    scene = build_framework_scene(world, reg.FRAMEWORK_ADOPTED)
-    own, other = scene.sides["teststadt"], scene.sides["nachbarort"]
+    world = scene.world
+    framework = scene.with_framework(reg.FRAMEWORK_ADOPTED)
+    own, other = framework.sides["teststadt"], framework.sides["nachbarort"]
     method, url, data, expected = FRAMEWORK_CROSS_TENANT[case](world, own, other)
     before = tenant_state(world)
     if url.startswith("/api/"):

@@ -21,10 +21,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
-from kompass.conftest import World
+from kompass.conftest import World, refreshed
 from kompass.factories import UserFactory, orgunit, person
 from kompass.org.models import OrgUnitType
 from kompass.tenancy.public import Publication, publications
@@ -99,15 +100,34 @@ def published_agendas(world: World) -> None:
     build_agenda_scene(world, build_role_scene(world))
 
 
+@pytest.fixture(scope="module")
+def publishing(request: Any, shared_world: World, tmp_path_factory: Any) -> Iterator[World]:
+    """What the modules publish: open surveys, and with the parameter True (the agenda's pages) the agenda of both
+    Kommunen. Built once per module and parameter in a savepoint of the module's world (see `over_pages`)."""
+    with transaction.atomic():
+        world = refreshed(shared_world)
+        directory = tmp_path_factory.mktemp("public-isolation")
+        open_survey(world.kommune, world.hauptamt, directory)
+        open_survey(world.other, world.other_unit, directory)
+        if getattr(request, "param", False):
+            published_agendas(world)
+        yield world
+        transaction.set_rollback(True)
+
+
+def over_pages(names: list[str]) -> Any:
+    """Parametrise a test over public pages with what they need published (`publishing`): the pages without the
+    agenda first, so each state is built once per module."""
+    rows = sorted((name in AGENDA_PAGES, name) for name in names)
+    return pytest.mark.parametrize(
+        ("publishing", "name"), rows, ids=[name for _, name in rows], indirect=["publishing"], scope="module"
+    )
+
+
 @pytest.fixture
-def surveys(world: World, tmp_path: Any, request: Any) -> World:
-    """What the modules publish: open surveys, and for the agenda's pages the agenda of both Kommunen."""
-    open_survey(world.kommune, world.hauptamt, tmp_path)
-    open_survey(world.other, world.other_unit, tmp_path)
-    callspec = getattr(request.node, "callspec", None)
-    if callspec is not None and callspec.params.get("name") in AGENDA_PAGES:
-        published_agendas(world)
-    return world
+def surveys(publishing: World, db: Any) -> World:
+    """The module's published world for one test, whose own transaction is rolled back after it."""
+    return refreshed(publishing)
 
 
 @pytest.fixture
@@ -134,19 +154,19 @@ def test_public_pages_live_below_p_and_the_kommune_slug() -> None:
     assert all(ROUTES[name].pattern.startswith("p/<slug:kommune_slug>/") for name in PUBLIC)
 
 
-@pytest.mark.parametrize("name", PUBLIC)
+@over_pages(PUBLIC)
 def test_an_anonymous_visitor_reaches_the_public_page(name: str, published: World) -> None:
     response = Client().get(url(name, "teststadt"))
     assert response.status_code == 200
     assert b"Teststadt" in response.content
 
 
-@pytest.mark.parametrize("name", PUBLIC)
+@over_pages(PUBLIC)
 def test_an_unknown_kommune_answers_404(name: str, published: World) -> None:
     assert Client().get(url(name, "gibt-es-nicht")).status_code == 404
 
 
-@pytest.mark.parametrize("name", PUBLIC)
+@over_pages(PUBLIC)
 def test_a_kommune_that_publishes_nothing_answers_404_like_an_unknown_one(name: str, surveys: World) -> None:
     """Only the test's publication decides (the modules' own — the open surveys — are set aside)."""
     modules = list(publications)
@@ -164,7 +184,7 @@ def test_a_kommune_that_publishes_nothing_answers_404_like_an_unknown_one(name: 
             publications.register(publication)
 
 
-@pytest.mark.parametrize("name", PUBLIC)
+@over_pages(PUBLIC)
 def test_the_public_page_shows_no_data_of_another_kommune_and_no_internal_data(name: str, published: World) -> None:
     for client in (Client(), published.client_for(published.admin), published.client_for(published.outsider)):
         content = anonymous_view(client.get(url(name, "teststadt")).content)
@@ -174,7 +194,7 @@ def test_the_public_page_shows_no_data_of_another_kommune_and_no_internal_data(n
         assert not POPULATION.search(content), POPULATION.search(content)
 
 
-@pytest.mark.parametrize("name", PUBLIC)
+@over_pages(PUBLIC)
 def test_a_logged_in_member_gets_the_same_page_as_an_anonymous_visitor(name: str, published: World) -> None:
     operator = UserFactory(username="betrieb", is_superuser=True, is_staff=True)
     anonymous = Client().get(url(name, "teststadt"))
@@ -185,14 +205,14 @@ def test_a_logged_in_member_gets_the_same_page_as_an_anonymous_visitor(name: str
         assert user.username.encode() not in response.content
 
 
-@pytest.mark.parametrize("name", PUBLIC)
+@over_pages(PUBLIC)
 def test_the_member_of_another_kommune_sees_nothing_of_her_own_on_its_page(name: str, published: World) -> None:
     """The administrator of Nachbarort on Teststadt's page: no switcher, no menu, no Nachbarort."""
     content = published.client_for(published.outsider).get(url(name, "teststadt")).content
     assert b"Nachbarort" not in content and b"Abmelden" not in content
 
 
-@pytest.mark.parametrize("name", PUBLIC)
+@over_pages(PUBLIC)
 def test_a_public_page_with_a_csrf_token_is_not_kept_by_shared_caches(name: str, published: World) -> None:
     for client in (Client(), published.client_for(published.admin)):
         response = client.get(url(name, "teststadt"))
@@ -202,7 +222,7 @@ def test_a_public_page_with_a_csrf_token_is_not_kept_by_shared_caches(name: str,
         assert "Cookie" in response["Vary"]
 
 
-@pytest.mark.parametrize("name", PUBLIC)
+@over_pages(PUBLIC)
 def test_the_session_of_a_member_survives_a_visit_to_a_public_page(name: str, published: World) -> None:
     client = published.client_for(published.admin)
     client.get(url(name, "teststadt"))
@@ -213,7 +233,7 @@ def test_the_agenda_has_public_pages() -> None:
     assert AGENDA_PAGES == ["public:agenda", "public:agenda_kennzahlen", "public:agenda_leichte_sprache"]
 
 
-@pytest.mark.parametrize("name", AGENDA_PAGES)
+@over_pages(AGENDA_PAGES)
 def test_the_agenda_page_answers_404_while_the_kommune_has_not_switched_it_on(name: str, published: World) -> None:
     """The Kommune publishes (its other pages answer), but its agenda page is its own decision."""
     from kompass.agenda import public_page
@@ -230,7 +250,7 @@ def test_the_agenda_page_answers_404_while_the_kommune_has_not_switched_it_on(na
     assert page.status_code == 200 and b"GEHEIM" not in page.content
 
 
-@pytest.mark.parametrize("name", AGENDA_PAGES)
+@over_pages(AGENDA_PAGES)
 def test_the_agenda_page_of_each_kommune_shows_its_own_agenda_only(name: str, published: World) -> None:
     teststadt = Client().get(url(name, "teststadt")).content
     nachbarort = Client().get(url(name, "nachbarort")).content
