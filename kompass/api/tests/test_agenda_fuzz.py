@@ -6,9 +6,11 @@ about and without the agenda's tables in its before/after comparison."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.db import transaction
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -37,6 +39,7 @@ from kompass.api.tests.agenda_parts import Parts, agenda_parts
 from kompass.api.tests.helpers import ApiClient, token_for
 from kompass.api.tests.test_fuzz import TEXTS, bodies, values
 from kompass.audit.models import AuditEntry
+from kompass.conftest import World, refreshed
 
 ROUTES = [r for r in api_route_patterns() if r.method != "GET" and r.name.startswith("agenda_")]
 FUZZ = settings(
@@ -228,14 +231,28 @@ def _path_ids(parts: Parts) -> dict[str, list[int]]:
     }
 
 
+@pytest.fixture(scope="module")
+def parts_once(shared_world: World) -> Iterator[Parts]:
+    """The agenda of both Kommunen with all its parts, built once per module in a savepoint of the module's world
+    (`shared_world`) and rolled back after the module's last test."""
+    with transaction.atomic():
+        yield agenda_parts(agenda_scene(refreshed(shared_world)))
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def parts(parts_once: Parts, db: Any) -> Parts:
+    """The module's agenda for one test, whose own transaction is rolled back after it (its examples share it)."""
+    refreshed(parts_once.scene.world)
+    return parts_once
+
+
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r.method} {r.name}")
 @pytest.mark.parametrize("persona", ["admin", "editor"])
 @FUZZ
 @given(data=st.data())
-def test_random_input_never_breaks_an_agenda_write_route(world, route, persona, data):
-    if not hasattr(world, "agenda_parts"):
-        world.agenda_parts = agenda_parts(agenda_scene(world))
-    parts: Parts = world.agenda_parts
+def test_random_input_never_breaks_an_agenda_write_route(parts, route, persona, data):
+    world = parts.scene.world
     body = _plausible(parts, route, data) if data.draw(st.booleans()) else data.draw(bodies)
     client = ApiClient(token_for(getattr(world, persona)))
     path_ids = _path_ids(parts)

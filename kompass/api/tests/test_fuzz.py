@@ -12,15 +12,19 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from kompass.api.routes import api_route_patterns
 from kompass.api.tests.helpers import ApiClient, tenant_state, token_for
+from kompass.conftest import World, refreshed
 from kompass.org.models import OrgUnitType
 
 FIELDS = [
@@ -115,11 +119,11 @@ def _ids(world: Any, param: str) -> list[int]:
     if param == "unit_id":
         return [world.sachgebiet.pk, world.ordnungsamt.pk, world.hauptamt.pk, world.other_unit.pk]
     if param in ROLE_PARAMS:
-        return role_model(world)[param]
+        return _built(world, "fuzz_roles")[param]
     if param in FRAMEWORK_PARAMS:
-        return framework(world)[param]
+        return _built(world, "fuzz_framework")[param]
     if param in AGENDA_PARAMS or param in AGENDA_CHILD_PARAMS:
-        return agenda(world)[param]
+        return _built(world, "fuzz_agenda")[param]
     return [world.alice.pk, world.bruno.pk, world.other_person.pk]
 
 
@@ -145,87 +149,87 @@ AGENDA_CHILD_PARAMS = {
 }
 
 
+def _built(world: Any, kind: str) -> dict[str, list[int]]:
+    found = getattr(world, kind, None)
+    assert found is not None, f"the scene was built without {kind}: `Needs.of` must name it for this route"
+    return found  # type: ignore[no-any-return]
+
+
 def agenda(world: Any) -> dict[str, list[int]]:
     """The digital agenda of both Kommunen (kompass/ui/tests/agenda_scene.py: a decided version and a draft, a goal
     with a KPI, council decisions, measures inside and outside the editor's subtree and Nachbarort's, each with its
-    KPI), on the role model of the isolation test; built once per test (the ids of both Kommunen)."""
-    if not hasattr(world, "fuzz_agenda"):
-        from kompass.agenda import models
-        from kompass.agenda.models import KPI, AgendaVersion, Handlungsfeld, Leitsatz
-        from kompass.ui.tests.agenda_scene import build_agenda_scene
-        from kompass.ui.tests.test_isolation import build_role_scene
+    KPI), on the role model of the isolation test (the ids of both Kommunen)."""
+    from kompass.agenda import models
+    from kompass.agenda.models import KPI, AgendaVersion, Handlungsfeld, Leitsatz
+    from kompass.ui.tests.agenda_scene import build_agenda_scene
+    from kompass.ui.tests.test_isolation import build_role_scene
 
-        scene = build_agenda_scene(world, build_role_scene(world))
-        sides = list(scene.sides.values())
-        measures = [m.measure.pk for s in sides for m in s.measures.values()] + [s.basis.pk for s in sides]
-        world.fuzz_agenda = {
-            "agenda_version_id": list(AgendaVersion.objects.unscoped().order_by("pk").values_list("pk", flat=True)),
-            "goal_id": [s.goal.pk for s in sides],
-            "decision_id": [d.pk for s in sides for d in (s.decision, s.version_decision)],
-            "measure_id": measures,
-            "kpi_id": list(KPI.objects.unscoped().order_by("pk").values_list("pk", flat=True)),
-            "leitsatz_id": list(Leitsatz.objects.unscoped().order_by("pk").values_list("pk", flat=True)),
-            "handlungsfeld_id": list(Handlungsfeld.objects.unscoped().order_by("pk").values_list("pk", flat=True)),
-            **{
-                param: list(getattr(models, name).objects.unscoped().order_by("pk").values_list("pk", flat=True))
-                for param, name in AGENDA_CHILD_PARAMS.items()
-            },
-        }
-    return world.fuzz_agenda  # type: ignore[no-any-return]
+    scene = build_agenda_scene(world, build_role_scene(world))
+    sides = list(scene.sides.values())
+    measures = [m.measure.pk for s in sides for m in s.measures.values()] + [s.basis.pk for s in sides]
+    return {
+        "agenda_version_id": list(AgendaVersion.objects.unscoped().order_by("pk").values_list("pk", flat=True)),
+        "goal_id": [s.goal.pk for s in sides],
+        "decision_id": [d.pk for s in sides for d in (s.decision, s.version_decision)],
+        "measure_id": measures,
+        "kpi_id": list(KPI.objects.unscoped().order_by("pk").values_list("pk", flat=True)),
+        "leitsatz_id": list(Leitsatz.objects.unscoped().order_by("pk").values_list("pk", flat=True)),
+        "handlungsfeld_id": list(Handlungsfeld.objects.unscoped().order_by("pk").values_list("pk", flat=True)),
+        **{
+            param: list(getattr(models, name).objects.unscoped().order_by("pk").values_list("pk", flat=True))
+            for param, name in AGENDA_CHILD_PARAMS.items()
+        },
+    }
 
 
 def framework(world: Any) -> dict[str, list[int]]:
     """Both Kommunen adopt the test catalogue, with a draft, an open and a closed campaign, an own criterion
-    and a recommendation each (the scene of the isolation test); built once per test."""
-    if not hasattr(world, "fuzz_framework"):
-        from kompass.framework.models import Criterion, Field
-        from kompass.ui.tests import url_registry as reg
-        from kompass.ui.tests.test_isolation import build_framework_scene
+    and a recommendation each (the scene of the isolation test)."""
+    from kompass.framework.models import Criterion, Field
+    from kompass.ui.tests import url_registry as reg
+    from kompass.ui.tests.test_isolation import build_framework_scene
 
-        scene = build_framework_scene(world, reg.FRAMEWORK_ADOPTED)
-        sides = list(scene.sides.values())
-        catalogue_criteria = Criterion.objects.unscoped().filter(is_custom=False).order_by("pk")[:2]
-        world.fuzz_framework = {
-            "field_id": [
-                *(s.field.pk for s in sides),
-                *Field.objects.unscoped().filter(optional=True).values_list("pk", flat=True),
-            ],
-            "criterion_id": [*(s.criterion.pk for s in sides), *(c.pk for c in catalogue_criteria)],
-            "campaign_id": [c.pk for s in sides for c in s.campaigns.values()],
-        }
-    return world.fuzz_framework  # type: ignore[no-any-return]
+    scene = build_framework_scene(world, reg.FRAMEWORK_ADOPTED)
+    sides = list(scene.sides.values())
+    catalogue_criteria = Criterion.objects.unscoped().filter(is_custom=False).order_by("pk")[:2]
+    return {
+        "field_id": [
+            *(s.field.pk for s in sides),
+            *Field.objects.unscoped().filter(optional=True).values_list("pk", flat=True),
+        ],
+        "criterion_id": [*(s.criterion.pk for s in sides), *(c.pk for c in catalogue_criteria)],
+        "campaign_id": [c.pk for s in sides for c in s.campaigns.values()],
+    }
 
 
 def role_model(world: Any) -> dict[str, list[int]]:
     """Both Kommunen adopt the KGSt catalogue, with assignments inside and outside the editor's unit
-    and one in Nachbarort; built once per test (the ids of both Kommunen, for URLs and bodies)."""
-    if not hasattr(world, "fuzz_roles"):
-        from kompass.roles import services as role_services
-        from kompass.roles.catalogue_loader import load_catalogues
-        from kompass.roles.models import ActivityTemplate, Catalogue, Role
+    and one in Nachbarort (the ids of both Kommunen, for URLs and bodies)."""
+    from kompass.roles import services as role_services
+    from kompass.roles.catalogue_loader import load_catalogues
+    from kompass.roles.models import ActivityTemplate, Catalogue, Role
 
-        load_catalogues()
-        catalogue = Catalogue.objects.filter(key="kgst").order_by("-pk").first()
-        roles, assignments = [], []
-        for kommune, holders in ((world.kommune, (world.bruno, world.alice)), (world.other, (world.other_person,))):
-            role_services.catalogue_adopt(kommune=kommune, actor=None, catalogue=catalogue)
-            kommune_roles = list(Role.objects.for_kommune(kommune).order_by("pk"))
-            roles += [r.pk for r in kommune_roles[:4]]
-            for holder in holders:
-                data = {
-                    "person": holder,
-                    "role": kommune_roles[2],
-                    "time_share": 10,
-                    "valid_from": datetime.date(2025, 1, 1),
-                }
-                assignments.append(role_services.assignment_create(kommune=kommune, actor=None, data=data).pk)
-        world.fuzz_roles = {
-            "role_id": roles,
-            "assignment_id": assignments,
-            "catalogue_id": [c.pk for c in Catalogue.objects.all()],
-            "activity_id": [a.pk for a in ActivityTemplate.objects.all()[:3]],
-        }
-    return world.fuzz_roles  # type: ignore[no-any-return]
+    load_catalogues()
+    catalogue = Catalogue.objects.filter(key="kgst").order_by("-pk").first()
+    roles, assignments = [], []
+    for kommune, holders in ((world.kommune, (world.bruno, world.alice)), (world.other, (world.other_person,))):
+        role_services.catalogue_adopt(kommune=kommune, actor=None, catalogue=catalogue)
+        kommune_roles = list(Role.objects.for_kommune(kommune).order_by("pk"))
+        roles += [r.pk for r in kommune_roles[:4]]
+        for holder in holders:
+            data = {
+                "person": holder,
+                "role": kommune_roles[2],
+                "time_share": 10,
+                "valid_from": datetime.date(2025, 1, 1),
+            }
+            assignments.append(role_services.assignment_create(kommune=kommune, actor=None, data=data).pk)
+    return {
+        "role_id": roles,
+        "assignment_id": assignments,
+        "catalogue_id": [c.pk for c in Catalogue.objects.all()],
+        "activity_id": [a.pk for a in ActivityTemplate.objects.all()[:3]],
+    }
 
 
 ASSIGNMENT_FIELDS = (  # `email` instead of `person_id` is tested in test_roles_api
@@ -371,7 +375,7 @@ def framework_kinds(world: Any, texts: Any) -> dict[str, Any]:
 
     dates = st.one_of(st.dates().map(lambda d: d.isoformat()), st.sampled_from(["10.01.2027", "2027-02-30", ""]))
     levels = st.one_of(st.lists(texts, max_size=7), st.just([f"Stufe {n}" for n in range(1, 6)]), texts)
-    criteria = st.deferred(lambda: st.sampled_from([0, 2**63, *framework(world)["criterion_id"]]))
+    criteria = st.deferred(lambda: st.sampled_from([0, 2**63, *_ids(world, "criterion_id")]))
     field_keys = st.sampled_from(["rollen-verantwortung", "daten", "mobilitaet", "gibt-es-nicht", ""])
     item_keys = st.sampled_from([*kommunentypen.catalogue().item_keys, "gibt-es-nicht"])
     answer = st.one_of(st.integers(-1, 7), texts, st.none())
@@ -422,7 +426,64 @@ def _send(client: ApiClient, route: Any, url: str, body: bytes, data: st.DataObj
     return client.raw(route.method, url, body, content_type=content_type)
 
 
-@pytest.mark.parametrize("route", WRITE_ROUTES, ids=lambda r: f"{r.method} {r.name}")
+@dataclass(frozen=True, order=True)
+class Needs:
+    """What the ids of a route's path and body come from besides the organisation: the role model, the
+    Orientierungsrahmen, the agenda. The key of the scene the module builds once for the routes that need it."""
+
+    role_model: bool = False
+    framework: bool = False
+    agenda: bool = False
+
+    @classmethod
+    def of(cls, route: Any) -> Needs:
+        params = {*route.object_params, *ROUTE_FIELDS.get(route.name, ())}
+        return cls(
+            bool(params & {*ROLE_PARAMS}),
+            bool(params & {*FRAMEWORK_PARAMS, "criteria"}),
+            bool(params & {*AGENDA_PARAMS, *AGENDA_CHILD_PARAMS}),
+        )
+
+    def build(self, world: Any) -> None:
+        """In the order a test used to build them on first use: roles, framework, agenda."""
+        for wanted, kind, builder in (
+            (self.role_model, "fuzz_roles", role_model),
+            (self.framework, "fuzz_framework", framework),
+            (self.agenda, "fuzz_agenda", agenda),
+        ):
+            setattr(world, kind, builder(world) if wanted else None)
+
+
+@pytest.fixture(scope="module")
+def fuzz_world(request: Any, shared_world: World) -> Iterator[World]:
+    """The module's world with what the next routes need (`Needs`, the parameter): built once in a savepoint and
+    rolled back when the routes that follow need something else."""
+    needs = getattr(request, "param", Needs())
+    with transaction.atomic():
+        world = refreshed(shared_world)
+        needs.build(world)
+        yield world
+        transaction.set_rollback(True)
+    Needs().build(world)  # the ids are gone with the rollback
+
+
+@pytest.fixture
+def world(fuzz_world: World, db: Any) -> World:
+    """The module's world for one test, whose own transaction is rolled back after it (its examples share it)."""
+    return refreshed(fuzz_world)
+
+
+# Sorted by what they need, so that pytest runs the routes of one scene one after another.
+FUZZED = sorted(((Needs.of(r), r) for r in WRITE_ROUTES), key=lambda row: (row[0], row[1].name, row[1].method))
+
+
+@pytest.mark.parametrize(
+    ("fuzz_world", "route"),
+    FUZZED,
+    ids=[f"{r.method} {r.name}" for _, r in FUZZED],
+    indirect=["fuzz_world"],
+    scope="module",
+)
 @pytest.mark.parametrize("persona", ["admin", "editor"])
 @FUZZ
 @given(data=st.data())
