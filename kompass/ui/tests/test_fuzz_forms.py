@@ -12,14 +12,18 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 from typing import Any
 
 import pytest
 from django.apps import apps
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kompass.accounts.models import ApiToken
 from kompass.ui.tests import url_registry as reg
 from kompass.ui.tests.test_isolation import REGISTERED, Needs, Scene, needs_roles, over_routes, prepare, url_for
 from kompass.ui.tests.test_isolation import scene as scene  # the fixtures: built once per module and scene
@@ -88,12 +92,14 @@ COUNT_ONLY = {"roles.Catalogue", "roles.CatalogueRole", "roles.CatalogueRelation
 VOLATILE = {"last_used_at"}  # set by authenticating with an API token, not by the input
 
 
+def kompass_models() -> list[Any]:
+    return [model for model in apps.get_models() if model.__module__.startswith("kompass.")]
+
+
 def database_state() -> dict[str, Any]:
     """Every row of every kompass table, as values (row counts for the shipped catalogues)."""
     state: dict[str, Any] = {}
-    for model in apps.get_models():
-        if not model.__module__.startswith("kompass."):
-            continue
+    for model in kompass_models():
         rows = model._base_manager.order_by("pk")
         label = model._meta.label
         if label in COUNT_ONLY:
@@ -128,17 +134,39 @@ class Target:
         self.url = url_for(name, route, targets)
         self.client = scene.client(persona, route)
         self.cookies = copy.deepcopy(self.client.cookies)
+        # A token used just now is not stamped again, so a request that writes nothing runs no UPDATE (`wrote`).
+        ApiToken.objects.filter(user=scene.user(persona)).update(last_used_at=timezone.now())
         self.before = database_state()
 
     def check(self, send: Any) -> None:
         """Send one fuzzed request in a savepoint that is rolled back, and judge the answer."""
         self.client.cookies = copy.deepcopy(self.cookies)  # a logout or password change ends the session
-        with transaction.atomic():
+        with transaction.atomic(), CaptureQueriesContext(connection) as queries:
             response = send(self.client, self.url)
             assert response.status_code < 500, f"{self.method} {self.name}: {response.status_code}"
-            if refused(response):
+            if refused(response) and wrote(queries):
                 assert database_state() == self.before, f"{self.method} {self.name} refused the input but changed data"
             transaction.set_rollback(True)
+
+
+# A statement that changes rows of a table `database_state` compares; any other statement that is not a read (a
+# CTE, a PRAGMA …) counts as a write too. Writes to the cache table (the rate limiter) and sessions do not.
+READING = ("SELECT", "SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
+WRITING = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
+
+
+def wrote(queries: CaptureQueriesContext) -> bool:
+    """Whether the request ran a statement that may have changed what `database_state` compares: only then is the
+    whole database read again (that reads every table and costs more than most requests)."""
+    tables = {model._meta.db_table for model in kompass_models()}
+    for query in queries.captured_queries:
+        sql = query["sql"]
+        if sql.lstrip().upper().startswith(READING):
+            continue
+        found = WRITING.match(sql)
+        if found is None or found.group(1) in tables:
+            return True
+    return False
 
 
 @pytest.mark.django_db
@@ -179,6 +207,28 @@ def test_random_json_to_api_writes_never_gives_a_server_error_and_refused_input_
         target.check(lambda client, url: client.generic(method, url, payload, "application/json"))
 
     run()
+
+
+@pytest.mark.django_db
+@over_routes(["org:unit_create"])
+def test_a_refused_request_that_changed_a_row_is_caught_and_one_without_writes_is_not_compared(
+    name: str, scene: Scene
+) -> None:
+    """`check` reads the whole database again only after a statement that writes to a compared table."""
+    from django.http import HttpResponse
+
+    from kompass.org.models import OrgUnit
+
+    target = Target(scene, name, "POST")
+
+    def changes_a_row(client: Any, url: str) -> HttpResponse:
+        OrgUnit.objects.create(kommune=scene.world.kommune, code="77", name="Heimlich", unit_type="amt", path="9/")
+        return HttpResponse(status=400)
+
+    with pytest.raises(AssertionError, match="refused the input but changed data"):
+        target.check(changes_a_row)
+    target.before = {}  # would differ from any state: a request without writes must not be compared
+    target.check(lambda client, url: client.get(url, {"q": "x"}) and HttpResponse(status=400))
 
 
 # --- query parameters of every page and API read -------------------------------------------------
