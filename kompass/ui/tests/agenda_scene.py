@@ -280,10 +280,11 @@ def fresh(kommune: Any, obj: Any) -> Any:
     return None if obj is None else type(obj).objects.for_kommune(kommune).get(pk=obj.pk)
 
 
-def add_targets(targets: Any, scene: AgendaScene, kommune: Any, side: str) -> None:
+def add_targets(targets: Any, scene: AgendaScene, kommune: Any, side: str, fresh: Any = fresh) -> None:
     """Fill `targets` with the agenda objects of `side` ("inside", "outside" or "foreign" in `kommune`):
     the strategy objects are the Kommune's, the measure and what hangs on it the side's; `other_measure`
-    is a measure of the same Kommune the side's measure does not depend on yet."""
+    is a measure of the same Kommune the side's measure does not depend on yet. `fresh(kommune, obj)` reads an
+    object as stored (the isolation test's scene reads each once per test)."""
     found = scene.side(kommune.slug)
     if found is None:
         return

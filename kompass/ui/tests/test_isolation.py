@@ -17,6 +17,7 @@ in a savepoint of it that is rolled back, and each request in a savepoint of its
 
 from __future__ import annotations
 
+import copy
 import datetime
 import functools
 import re
@@ -552,6 +553,8 @@ class Scene:
     agenda_scene: AgendaScene | None = None
     prepared: reg.Route | None = None  # the route `prepare` named
     needs: Needs = Needs()  # what `scene_layer` built for the module's tests
+    outsider_membership: Membership | None = None  # Nachbarort's administrator's
+    memo: dict[tuple[Any, ...], Any] = field(default_factory=dict)  # `stored` objects of the running test
     sealed: bool = False  # built: a test must not add to it (its rollback would leave stale objects here)
 
     def with_roles(self) -> RoleScene:
@@ -597,21 +600,15 @@ class Scene:
         w = self.world
         owner = acting or w.admin
         if side == "foreign":
-            token_owner, unit, parent, person, membership = (
-                w.outsider,
-                w.other_unit,
-                w.other_unit,
-                w.other_person,
-                (Membership.objects.for_kommune(w.other).get(user=w.outsider)),
-            )
+            token_owner, unit, parent, person = w.outsider, w.other_unit, w.other_unit, w.other_person
+            membership = self.stored(w.other, self.outsider_membership)
         elif side == "outside":
             token_owner, unit, parent, person, membership = owner, self.leaf_out, w.hauptamt, w.alice, self.guest
         else:
             token_owner, unit, parent, person, membership = owner, self.leaf_in, w.ordnungsamt, w.bruno, self.guest
         token, _secret = account_services.api_token_create(user=token_owner, name="Zielobjekt")
-        for obj in (unit, parent, person):
-            obj.refresh_from_db()
-        w.kommune.refresh_from_db()
+        kommune = w.other if side == "foreign" else w.kommune
+        unit, parent, person = (self.stored(kommune, obj) for obj in (unit, parent, person))
         targets = reg.Targets(
             slug=w.kommune.slug,
             kommune=w.kommune,
@@ -629,29 +626,34 @@ class Scene:
             self._add_framework(targets, side, route)
         if route.agenda:
             kommune = self.world.other if side == "foreign" else self.world.kommune
-            add_agenda_targets(targets, self.with_agenda(route.agenda), kommune, side)
+            add_agenda_targets(targets, self.with_agenda(route.agenda), kommune, side, fresh=self.stored)
         return targets
+
+    def stored(self, kommune: Any, obj: Any, *related: str) -> Any:
+        """`obj` as stored (the scene's copy in memory may be older), read once per test; each caller gets a copy
+        of its own. Within a test it does not change: every request runs in a savepoint that is rolled back."""
+        if obj is None:
+            return None
+        key = (type(obj), obj.pk)
+        if key not in self.memo:
+            self.memo[key] = type(obj).objects.for_kommune(kommune).select_related(*related).get(pk=obj.pk)
+        return copy.deepcopy(self.memo[key])
 
     def _add_roles(self, targets: reg.Targets, side: str) -> None:
         rs = self.with_roles()
         kommune = self.world.other if side == "foreign" else self.world.kommune
-        own, second, relation = (
-            type(obj).objects.for_kommune(kommune).get(pk=obj.pk) for obj in rs.roles[kommune.slug]
-        )
-        assignment = rs.assignments[side]
+        own, second, relation = (self.stored(kommune, obj) for obj in rs.roles[kommune.slug])
         targets.role, targets.other_role, targets.relation = own, second, relation
-        targets.assignment = (
-            type(assignment).objects.for_kommune(kommune).select_related("person").get(pk=assignment.pk)
-        )
+        targets.assignment = self.stored(kommune, rs.assignments[side], "person")
         targets.catalogue, targets.catalogue_role, targets.activity = rs.catalogue, rs.catalogue_role, rs.activity
 
     def _add_framework(self, targets: reg.Targets, side: str, route: reg.Route) -> None:
         fs = self.with_framework(route.framework)
         kommune = self.world.other if side == "foreign" else self.world.kommune
         found = fs.sides.get(kommune.slug)
-        if found is not None:  # fresh from the database: a rolled-back request may have changed the objects
+        if found is not None:
             targets.field, targets.criterion, targets.recommendation, targets.campaign = (
-                type(obj).objects.for_kommune(kommune).get(pk=obj.pk)
+                self.stored(kommune, obj)
                 for obj in (found.field, found.criterion, found.recommendation, found.campaigns[route.campaign])
             )
         targets.new_catalogue_field = fs.new_catalogue_field
@@ -672,6 +674,7 @@ class Scene:
         for obj in (self.leaf_in, self.leaf_out, self.guest, self.newcomer, self.operator, *self.invitations.values()):
             obj.refresh_from_db()
         self.prepared = None
+        self.memo.clear()
         return self
 
 
@@ -722,6 +725,7 @@ def _build_scene(world: World) -> Scene:
             "teststadt": _invitation(world.kommune, "ines.eingeladen@teststadt.example", reg.INVITATION_SECRET),
             "nachbarort": _invitation(world.other, "nachbar@nachbarort.example", "einladung-nach-nachbarort"),
         },
+        outsider_membership=Membership.objects.for_kommune(world.other).get(user=world.outsider),
     )
 
 
