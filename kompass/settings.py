@@ -146,7 +146,7 @@ AXES_VERBOSE = False
 # The client's address (S7): X-Forwarded-For is believed only as far as it was written by the reverse
 # proxies listed here (CIDR networks); without any, REMOTE_ADDR is the client (kompass/core/clientaddr.py).
 TRUSTED_PROXIES = env_networks("KOMPASS_TRUSTED_PROXIES", [])
-AXES_CLIENT_IP_CALLABLE = "kompass.core.clientaddr.client_address"
+AXES_CLIENT_IP_CALLABLE = "kompass.core.clientaddr.axes_client_address"
 
 # Rate limits (S7, kompass/core/ratelimit.py): "count/seconds" in fixed windows; each can be set by
 # the environment variable RATE_LIMIT_<NAME>, e.g. RATE_LIMIT_FEEDBACK_ADDRESS=5/600. The suffix says

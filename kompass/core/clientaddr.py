@@ -74,3 +74,10 @@ def client_address(request: HttpRequest) -> str:
         if not _is_trusted(address, networks):
             return str(address)
     return str(current)
+
+
+def axes_client_address(request: HttpRequest) -> str | None:
+    """For django-axes (`AXES_CLIENT_IP_CALLABLE`): the address, or None when the connection names none
+    (axes stores it in an address column, which PostgreSQL refuses to fill with `UNKNOWN`)."""
+    address = client_address(request)
+    return None if address == UNKNOWN else address

@@ -92,3 +92,16 @@ def test_configuration_refuses_what_is_no_network_or_rate(monkeypatch):
         monkeypatch.setenv("RATE_LIMIT_X", bad)
         with pytest.raises(ConfigurationError):
             env_rate("RATE_LIMIT_X", "1/1")
+
+
+def test_axes_gets_none_instead_of_the_unknown_marker_for_its_address_column() -> None:
+    """force_login and test requests have no REMOTE_ADDR; PostgreSQL's inet column refuses 'unbekannt'."""
+    from django.test import RequestFactory
+
+    from kompass.core.clientaddr import axes_client_address
+
+    request = RequestFactory().get("/")
+    request.META.pop("REMOTE_ADDR", None)
+    assert axes_client_address(request) is None
+    request.META["REMOTE_ADDR"] = "198.51.100.7"
+    assert axes_client_address(request) == "198.51.100.7"
