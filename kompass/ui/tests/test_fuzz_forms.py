@@ -155,10 +155,10 @@ READING = ("SELECT", "SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
 WRITING = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
 
 
-def wrote(queries: CaptureQueriesContext) -> bool:
-    """Whether the request ran a statement that may have changed what `database_state` compares: only then is the
-    whole database read again (that reads every table and costs more than most requests)."""
-    tables = {model._meta.db_table for model in kompass_models()}
+def wrote(queries: CaptureQueriesContext, tables: set[str] | None = None) -> bool:
+    """Whether the request ran a statement that may have changed what `database_state` compares (or `tables`): only
+    then is the whole database read again (that reads every table and costs more than most requests)."""
+    tables = {model._meta.db_table for model in kompass_models()} if tables is None else tables
     for query in queries.captured_queries:
         sql = query["sql"]
         if sql.lstrip().upper().startswith(READING):
