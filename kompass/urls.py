@@ -13,6 +13,9 @@ urlpatterns = [
     path("", include("kompass.framework.urls")),
     path("", include("kompass.assessment.urls")),
     path("", include("kompass.agenda.urls")),
+    path("", include("kompass.privacy.urls")),
+    path("", include("kompass.ops.urls")),
+    path("", include("kompass.sso.urls")),
     path("", include("kompass.ui.urls")),
     path("", include("kompass.tenancy.public_urls")),  # namespace "public": /p/<kommune_slug>/…, anonymous
 ]
