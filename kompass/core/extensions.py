@@ -13,6 +13,7 @@ sit below the shell (`ui`) that reads them: a domain app must not import `ui`.
 - `EVIDENCE_PROVIDERS`: objective signals of a module about framework fields, shown next to the
   perceived level of the self-assessment (the Rollen-Check for "Rollen und Verantwortung").
 
+- `AFTER_RESTORE`: work `manage.py restore` runs after a backup is back (the erasure journal).
 Capabilities are named by their string value (`"view_audit"`), so this module needs no import
 of the tenant layer; `ui` checks them with the acting member's `TenantContext`.
 """
@@ -253,3 +254,27 @@ def _validate_evidence(item: EvidenceProvider) -> None:
 
 
 EVIDENCE_PROVIDERS: Registry[EvidenceProvider] = Registry("core.evidence_providers", _validate_evidence)
+
+
+# --- after a restore -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AfterRestore:
+    """Work that must run after a backup was restored and migrated (`manage.py restore`), before the
+    instance serves again: e.g. replaying the erasure journal, so that a backup from before an
+    erasure does not bring the erased person back. `run()` is idempotent and returns nothing."""
+
+    key: str
+    label: Any
+    run: Callable[[], None]
+    order: int = 100
+
+
+def _validate_after_restore(item: AfterRestore) -> None:
+    _require_text(item.key, label=item.label)
+    if not callable(item.run):
+        raise ImproperlyConfigured(f"after-restore hook {item.key!r}: run is not callable")
+
+
+AFTER_RESTORE: Registry[AfterRestore] = Registry("core.after_restore", _validate_after_restore)
