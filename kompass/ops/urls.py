@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from kompass.ops import views
 
 app_name = "ops"
-urlpatterns: list = []
+urlpatterns = [
+    path("readyz", views.readyz, name="readyz"),
+]

@@ -8,8 +8,10 @@ must not make the error page fail too. The API keeps its own JSON answers (kompa
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -17,6 +19,9 @@ from django.utils.translation import gettext as _
 # 429 is answered by the rate limiter with this module's plain page (ui/error_plain.html).
 from kompass.core.ratelimit import too_many_requests as too_many_requests
 from kompass.tenancy.context import KommuneSuspended
+
+# What the driver raises when the database cannot be reached or the connection broke.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 
 
 def _request_id(request: HttpRequest) -> str:
@@ -113,6 +118,9 @@ def service_unavailable(request: HttpRequest, retry_after: int | None = None) ->
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # An unreachable database is an outage, not a bug: 503, so the proxy may retry (docs/security.md R7).
+    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
+        return service_unavailable(request, retry_after=30)
     # Plain: the failure may lie in a context processor.
     return _plain_page(
         request,

@@ -260,6 +260,7 @@ PUBLIC_ROUTES = {
     "ui:privacy",
     "ui:accessibility",
     "ui:feedback",
+    "ops:readyz",
     "ui:health",
     "api:api-root",
     "api:not-found",

@@ -115,13 +115,6 @@ def test_health_answers_ok_while_the_database_is_reachable() -> None:
     assert response.status_code == 200 and response.json() == {"status": "ok"}
 
 
-def test_health_answers_503_when_the_database_fails() -> None:
-    with mock.patch("kompass.ui.views.connection") as connection:
-        connection.cursor.side_effect = RuntimeError("Datenbank weg")
-        response = Client().get(reverse("ui:health"))
-    assert response.status_code == 503
-
-
 def test_the_language_can_be_switched_to_english(world: World) -> None:
     client = world.client_for(world.reader)
     response = client.post(reverse("set_language"), {"language": "en", "next": DASHBOARD})

@@ -649,6 +649,7 @@ HAND_WRITTEN: dict[str, Route] = {
         body=lambda t: {"page_url": "/impressum/", "message": "Der Kontrast der Links ist zu gering.", "email": ""},
     ),
     "ui:health": Route(PUBLIC, {"GET": everyone(200)}),
+    "ops:readyz": Route(PUBLIC, {"GET": everyone(200)}),
     # --- the user's own account ---------------------------------------------------------------
     "ui:home": Route(ACCOUNT, {"GET": expect(LOGIN, 302, 302, 302, 302, 200)}),
     "accounts:password_change": Route(

@@ -766,6 +766,7 @@ PAGES: dict[str, Page] = {
 NOT_PAGES: dict[str, str] = {
     "set_language": "POST action of the language button",
     "ui:health": "JSON health check for the reverse proxy",
+    "ops:readyz": "JSON readiness check for the reverse proxy",
     "accounts:logout": "POST action",
     "accounts:api_token_revoke": "POST action",
     "accounts:member_remove": "POST action",
