@@ -37,7 +37,7 @@ node_modules/.installed: package.json package-lock.json
 
 .env:
 	@echo "Creating .env for local development (secret key generated, DEBUG on)."
-	@printf 'DJANGO_SECRET_KEY=%s\nDJANGO_DEBUG=true\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
+	@printf 'DJANGO_SECRET_KEY=%s\nDJANGO_DEBUG=true\n# Nur lokal: kein zweiter Faktor für Administration und Betrieb. In Produktion bleibt er an.\nKOMPASS_MFA_REQUIRED=false\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
 
 # Debian packages for PDF (WeasyPrint: Pango, HarfBuzz, fonts), the role graph (Graphviz) and PDF
 # checks in tests (poppler-utils). Installed with apt when missing and running as root.

@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # The apps in their layers, from the ground floor up (docs/architecture.md; checked by `make lint`).
     "kompass.core",
     "kompass.tenancy",
@@ -78,6 +81,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     # After authentication and htmx: a password set by someone else is changed first.
     "kompass.accounts.middleware.PasswordChangeRequiredMiddleware",
+    # After the password change: the second factor before any other page (docs/security.md A3).
+    "kompass.sso.middleware.SecondFactorMiddleware",
     # Innermost, so the German 405 page still passes the header middlewares above (docs/security.md S2).
     "kompass.ui.errors.MethodNotAllowedMiddleware",
 ]
@@ -97,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kompass.ui.context_processors.shell",
+                "kompass.sso.context_processors.login_options",
             ],
         },
     }
@@ -135,6 +141,24 @@ AUTH_PASSWORD_VALIDATORS = [
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT_SECONDS", 3600)
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "ui:home"
+
+# Second factor and single sign-on (docs/operations.md "Anmeldung: OIDC und zweiter Faktor",
+# docs/security.md A3). Production keeps KOMPASS_MFA_REQUIRED on: Administration members and
+# platform operators then reach no page with the password alone.
+KOMPASS_MFA_REQUIRED = env_bool("KOMPASS_MFA_REQUIRED", True)
+OTP_TOTP_ISSUER = env_str("KOMPASS_TOTP_ISSUER", "Kommunalkompass")
+# The instance-wide identity provider (no issuer: no single sign-on for the whole instance).
+KOMPASS_OIDC = {
+    "name": env_str("KOMPASS_OIDC_NAME", "Identitätsanbieter"),
+    "issuer": env_str("KOMPASS_OIDC_ISSUER", ""),
+    "client_id": env_str("KOMPASS_OIDC_CLIENT_ID", ""),
+    "client_secret": env_str("KOMPASS_OIDC_CLIENT_SECRET", ""),
+    "scopes": env_str("KOMPASS_OIDC_SCOPES", "openid email profile"),
+    "group_claim": env_str("KOMPASS_OIDC_GROUP_CLAIM", "groups"),
+}
+# A login through the identity provider counts as two factors when the provider enforces its own
+# MFA (the Kommune's IdP policy); set to false to ask such users for a TOTP code here as well.
+KOMPASS_OIDC_TRUSTS_IDP_MFA = env_bool("KOMPASS_OIDC_TRUSTS_IDP_MFA", True)
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Login throttling (ASVS 6.3.1): counted per user name and per IP address together, stored in
@@ -169,6 +193,9 @@ _RATE_LIMIT_DEFAULTS = {
     "export.kommune": "300/600",
     "import.user": "30/600",
     "import.kommune": "120/600",
+    # Codes of the second step after the password (TOTP or recovery code), per account and per address.
+    "mfa.user": "10/900",
+    "mfa.address": "30/900",
     # The API, per token: generous, against runaway scripts.
     "api.token": "600/60",
 }

@@ -17,3 +17,4 @@ WHITENOISE_AUTOREFRESH = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tasks run inline when enqueued; tests of the worker path override TASKS with the database backend.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+KOMPASS_MFA_REQUIRED = False  # tests log in with force_login; the MFA tests switch it on (sso/tests)

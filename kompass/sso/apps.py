@@ -7,3 +7,12 @@ class SsoConfig(AppConfig):
     name = "kompass.sso"
     label = "kompass_sso"
     verbose_name = "Anmeldung und zweiter Faktor"
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from kompass.sso import registrations, signals
+
+        registrations.register()
+        # Every login starts without the second factor; the step (or the enrolment) follows.
+        user_logged_in.connect(signals.login_started, dispatch_uid="kompass_sso.login_started")

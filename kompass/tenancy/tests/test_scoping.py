@@ -42,6 +42,9 @@ GLOBAL_MODELS = {
         "operator record of background work (key, state, error); platform jobs have no Kommune, so the "
         "Kommune is nullable; shown to no member, only to operators (failed_tasks)"
     ),
+    "kompass_sso.OidcIdentity": (
+        "the account behind an identity provider's subject; a login can belong to several Kommunen"
+    ),
     "kompass_tasks.ScheduleSlot": "the last started slot of a platform schedule; holds no Kommune's data",
 }
 

@@ -262,6 +262,9 @@ PUBLIC_ROUTES = {
     "ui:feedback",
     "ops:readyz",
     "ui:health",
+    # Login through an identity provider (docs/security.md A3): the signed ID token is the proof.
+    "sso:oidc_start",
+    "sso:oidc_callback",
     "api:api-root",
     "api:not-found",
     "api:openapi-json",

@@ -687,6 +687,30 @@ HAND_WRITTEN: dict[str, Route] = {
         objects={"pk": "token"},
         body=_empty,
     ),
+    # --- the second factor and single sign-on (docs/security.md A3; enforcement off in tests) ---
+    # The step after the password: with nothing owed (MFA off in tests) it goes on to the next page.
+    "sso:verify": Route(
+        ACCOUNT,
+        {"GET": expect(LOGIN, 302, 302, 302, 302, 302), "POST": expect(LOGIN, 302, 302, 302, 302, 302)},
+        body=lambda t: {"code": "123456"},
+    ),
+    "sso:manage": Route(
+        ACCOUNT,
+        {"GET": LOGGED_IN_PAGE, "POST": expect(LOGIN, 302, 302, 302, 302, 302)},
+        body=lambda t: {"action": "renew", "password": PASSWORD},
+    ),
+    # A wrong code shows the page again with the error (200); nothing is stored before a code matches.
+    "sso:enrol": Route(ACCOUNT, {"GET": LOGGED_IN_PAGE, "POST": LOGGED_IN_PAGE}, body=lambda t: {"code": "000000"}),
+    # Without new codes in the session both go to the overview.
+    "sso:recovery_codes": Route(
+        ACCOUNT,
+        {"GET": expect(LOGIN, 302, 302, 302, 302, 302), "POST": expect(LOGIN, 302, 302, 302, 302, 302)},
+        body=_empty,
+    ),
+    "sso:recovery_codes_download": Route(ACCOUNT, {"GET": expect(LOGIN, 302, 302, 302, 302, 302)}),
+    # Public login routes of an identity provider; no provider is configured in the tests (404).
+    "sso:oidc_start": Route(PUBLIC, {"GET": everyone(404)}, fixed={"provider": "instanz"}),
+    "sso:oidc_callback": Route(PUBLIC, {"GET": everyone(404)}, fixed={"provider": "instanz"}),
     # --- platform operators -------------------------------------------------------------------
     "accounts:operator_kommunen": Route(OPERATOR_ONLY, {"GET": expect(LOGIN, 404, 404, 404, 404, 200)}),
     # Without a mail backend the answer is the page with the invitation link (200), not a redirect.

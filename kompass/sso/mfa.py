@@ -1,0 +1,124 @@
+"""When the second factor is asked for, and what a session has shown (docs/security.md A3).
+
+A session is in one of three states after the password:
+
+- verified: the person entered a TOTP or recovery code in this session, or came through an
+  identity provider whose own MFA the instance trusts (`KOMPASS_OIDC_TRUSTS_IDP_MFA`);
+- verify: the account has a confirmed TOTP device, so the code is asked for before any page;
+- enrol: the account has no device yet but must have one — with `KOMPASS_MFA_REQUIRED` on,
+  every platform operator (superuser) and every member with the Administration role of any
+  Kommune; such a person sets up TOTP before any other page.
+
+Everyone else may set up TOTP voluntarily; from then on the code is asked for at each login.
+With enforcement off (local development, most tests), whether an account has a device is read
+once at login and kept in the session, so a request costs no extra query.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from kompass.tenancy.models import Membership, Role
+
+VERIFIED_KEY = "kompass_sso.verified"  # "totp", "recovery", "enrolled" or "oidc"
+HAS_DEVICE_KEY = "kompass_sso.has_device"
+RECOVERY_CODES_KEY = "kompass_sso.new_recovery_codes"  # shown once, right after they were made
+RECOVERY_CODE_COUNT = 10
+OK, VERIFY, ENROL = "ok", "verify", "enrol"
+
+
+def is_privileged(user: Any) -> bool:
+    """Platform operators and members with the Administration role of any Kommune."""
+    if user.is_superuser:
+        return True
+    # A user's own memberships across Kommunen, before a Kommune is known (like tenancy.memberships_of).
+    return Membership.objects.unscoped().filter(user=user, role=Role.ADMIN).exists()
+
+
+def totp_device(user: Any, *, confirmed: bool = True) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=confirmed).order_by("pk").first()
+
+
+def has_device(user: Any) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def state(request: HttpRequest) -> str:
+    """What the session still has to show before a page opens: OK, VERIFY or ENROL."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return OK
+    session = request.session
+    if session.get(VERIFIED_KEY):
+        return OK
+    if settings.KOMPASS_MFA_REQUIRED:
+        if has_device(user):
+            return VERIFY
+        return ENROL if is_privileged(user) else OK
+    if HAS_DEVICE_KEY not in session:
+        session[HAS_DEVICE_KEY] = has_device(user)
+    return VERIFY if session[HAS_DEVICE_KEY] else OK
+
+
+def remember_login(request: HttpRequest, user: Any) -> None:
+    """At the password login: a fresh session starts unverified; note whether a device exists."""
+    request.session.pop(VERIFIED_KEY, None)
+    request.session[HAS_DEVICE_KEY] = has_device(user)
+
+
+def mark_verified(request: HttpRequest, how: str) -> None:
+    """The session has shown the second factor: a new session key, so a key seen before the step
+    (e.g. on a shared computer) is worth nothing afterwards."""
+    request.session.cycle_key()
+    request.session[VERIFIED_KEY] = how
+    request.session[HAS_DEVICE_KEY] = how != "oidc"
+
+
+def verify_code(user: Any, code: str) -> str | None:
+    """Check a code against the TOTP device, then the recovery codes: "totp", "recovery" or None.
+
+    django-otp refuses a TOTP code that was already used (its `last_t`) and slows down guessing
+    after failures (its throttling); a recovery code is deleted when it is used."""
+    code = "".join(code.split()).lower()
+    device = totp_device(user)
+    if device is not None and code.isdigit():
+        return "totp" if device.verify_token(code) else None
+    if len(code) == 10 and "-" not in code:
+        code = f"{code[:5]}-{code[5:]}"
+    for static in StaticDevice.objects.filter(user=user, confirmed=True):
+        if static.verify_token(code):
+            return "recovery"
+    return None
+
+
+def new_recovery_codes(user: Any) -> list[str]:
+    """Replace the account's recovery codes by ten new single-use ones and return them (shown once)."""
+    device, _created = StaticDevice.objects.get_or_create(
+        user=user, name="Wiederherstellungscodes", defaults={"confirmed": True}
+    )
+    device.token_set.all().delete()
+    codes = [_recovery_code() for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    return codes
+
+
+def _recovery_code() -> str:
+    # 10 characters of an unambiguous alphabet (~50 bits), grouped for reading aloud: "k7pm2-x9qr4".
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    raw = "".join(secrets.choice(alphabet) for _ in range(10))
+    return f"{raw[:5]}-{raw[5:]}"
+
+
+def remove_devices(user: Any) -> None:
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+
+
+def recovery_codes_left(user: Any) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
