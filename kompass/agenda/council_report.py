@@ -73,6 +73,9 @@ KPI_SCOPES: tuple[tuple[str, Any], ...] = (
     ("alle", gettext_lazy("alle Kennzahlen (auch die der Maßnahmen)")),
 )
 TOP_RISKS = 15
+# The per-measure budget table lists the measures with the largest planned money; all budget lines
+# are in the workbook (sheet "Haushaltsansätze"). A Großstadt has some 300 open measures with money.
+TOP_BUDGET_ROWS = 30
 # The budget table names each planned and running measure; the others count in the sums per year.
 BUDGET_ROW_STATUSES = (MeasureStatus.GEPLANT, MeasureStatus.IN_UMSETZUNG)
 # Chains are shown for the measures under way (what the council follows between two reports); the
@@ -216,6 +219,28 @@ class KpiRow:
 
 
 @dataclass(frozen=True)
+class MoneyRow:
+    """Planned, spent and funded money of one year or one Handlungsfeld."""
+
+    label: str
+    planned_amount: Decimal
+    spent_amount: Decimal
+    funding_amount: Decimal
+
+    @property
+    def planned(self) -> str:
+        return eur(self.planned_amount)
+
+    @property
+    def spent(self) -> str:
+        return eur(self.spent_amount)
+
+    @property
+    def funding(self) -> str:
+        return eur(self.funding_amount)
+
+
+@dataclass(frozen=True)
 class YearRow:
     year: int
     planned_amount: Decimal
@@ -243,6 +268,7 @@ class BudgetRow:
     planned: str
     spent: str
     funding: str
+    planned_amount: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -291,7 +317,9 @@ class CouncilReport:
     kpis: list[KpiRow] = field(default_factory=list)
     kpi_total: int = 0
     years: list[YearRow] = field(default_factory=list)
-    budget_rows: list[BudgetRow] = field(default_factory=list)
+    field_budget: list[MoneyRow] = field(default_factory=list)
+    budget_rows: list[BudgetRow] = field(default_factory=list)  # the TOP_BUDGET_ROWS largest
+    budget_row_total: int = 0
     risks: list[RiskRow] = field(default_factory=list)
     risk_total: int = 0
     open_decisions: list[DecisionRow] = field(default_factory=list)
@@ -512,7 +540,9 @@ def _add_kpis(report: CouncilReport, kommune: Kommune, options: ReportOptions) -
 
 
 def _add_budget(report: CouncilReport, kommune: Kommune, rows: list[MeasureRow]) -> None:
-    """Totals, sums per year, and per measure its Haushaltsstellen, years, money and funding."""
+    """Totals; sums per year and per Handlungsfeld (a measure counts under its first field, as in
+    the progress tables, so no money is counted twice); and the open measures with the most planned
+    money, each with its Haushaltsstellen, years, money and funding."""
     shown = {row.measure.pk: row for row in rows}
     lines = [
         line for line in BudgetLine.objects.for_kommune(kommune).order_by("year", "id") if line.measure_id in shown
@@ -520,26 +550,46 @@ def _add_budget(report: CouncilReport, kommune: Kommune, rows: list[MeasureRow])
     per_year: dict[int, list[Decimal]] = defaultdict(lambda: [Decimal(0)] * 3)
     per_measure: dict[int, list[BudgetLine]] = defaultdict(list)
     for line in lines:
-        sums = per_year[line.year]
-        sums[0] += line.planned
-        sums[1] += line.spent
-        sums[2] += line.funding_amount or 0
+        _add_money(per_year[line.year], line)
         per_measure[line.measure_id].append(line)
     report.years = [YearRow(year, *sums) for year, sums in sorted(per_year.items())]
+    report.field_budget = _field_budget(report.fields, per_measure)
     report.budget_planned = eur(sum((line.planned for line in lines), Decimal(0)))
     report.budget_spent = eur(sum((line.spent for line in lines), Decimal(0)))
     report.budget_funding = eur(sum((line.funding_amount or Decimal(0) for line in lines), Decimal(0)))
-    report.budget_rows = [
+    open_rows = [
         _budget_row(shown[pk].measure.title, items)
         for pk, items in per_measure.items()
         if shown[pk].status in BUDGET_ROW_STATUSES
     ]
-    report.budget_rows.sort(key=lambda row: row.title)
+    open_rows.sort(key=lambda row: (-row.planned_amount, row.title))
+    report.budget_row_total = len(open_rows)
+    report.budget_rows = open_rows[:TOP_BUDGET_ROWS]
+
+
+def _add_money(sums: list[Decimal], line: BudgetLine) -> None:
+    sums[0] += line.planned
+    sums[1] += line.spent
+    sums[2] += line.funding_amount or 0
+
+
+def _field_budget(sections: list[FieldSection], per_measure: dict[int, list[BudgetLine]]) -> list[MoneyRow]:
+    """Money per Handlungsfeld, in the order of the report's fields; fields without money are left out."""
+    result = []
+    for section in sections:
+        sums = [Decimal(0)] * 3
+        lines = [line for row in section.rows for line in per_measure.get(row.measure.pk, [])]
+        for line in lines:
+            _add_money(sums, line)
+        if lines:
+            result.append(MoneyRow(section.name, *sums))
+    return result
 
 
 def _budget_row(title: str, lines: list[BudgetLine]) -> BudgetRow:
     refs = sorted({f"{line.get_haushalt_kind_display()} {line.haushalt_ref}".strip() for line in lines})
     years = sorted({line.year for line in lines})
+    planned = sum((line.planned for line in lines), Decimal(0))
     funding = sorted(
         {
             f"{line.funding_programme} ({eur(line.funding_amount)})" if line.funding_amount else line.funding_programme
@@ -551,9 +601,10 @@ def _budget_row(title: str, lines: list[BudgetLine]) -> BudgetRow:
         title=title,
         references="; ".join(refs),
         years=f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0]),
-        planned=eur(sum((line.planned for line in lines), Decimal(0))),
+        planned=eur(planned),
         spent=eur(sum((line.spent for line in lines), Decimal(0))),
         funding="; ".join(funding) or NO_VALUE,
+        planned_amount=planned,
     )
 
 

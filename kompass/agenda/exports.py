@@ -1,8 +1,9 @@
 """All measures and all KPI values of the agenda as a workbook (XLSX).
 
 Sheets: "Maßnahmen" (one row per measure: status, Handlungsfelder, role, unit, scores, dates,
-staff and money), "Kennzahlen" (baseline, target, latest value and status) and "Kennzahlenwerte"
-(one row per measured value), then a legend. A Großstadt has some 72,000 values, so the workbook
+staff and money), "Haushaltsansätze" (one row per budget line: year, Haushaltsstelle, money, funding
+and approving decision; the council report lists only the largest), "Kennzahlen" (baseline,
+target, latest value and status) and "Kennzahlenwerte" (one row per measured value), then a legend. A Großstadt has some 72,000 values, so the workbook
 is written in openpyxl's streaming mode; every text cell goes through `reports.workbooks.cell_text`
 (formula-safe, I4) and is stored as a string, numbers and dates stay numbers and dates.
 
@@ -41,6 +42,13 @@ def agenda_xlsx(kommune: Kommune) -> bytes:
     with translation.override("de"):
         book = Workbook(write_only=True)
         _sheet(book, _("Maßnahmen"), measure_header(), _measure_rows(kommune), (40, 14, 30, 28, 24))
+        _sheet(
+            book,
+            _("Haushaltsansätze"),
+            budget_header(),
+            _budget_rows(kommune),
+            (40, 14, 10, 18, 18, 14, 14, 30, 14, 30),
+        )
         _sheet(book, _("Kennzahlen"), kpi_header(), _kpi_rows(kommune), (36, 10, 30))
         _sheet(book, _("Kennzahlenwerte"), value_header(), _value_rows(kommune), (36, 10, 12, 14))
         _sheet(book, _("Legende"), [_("Begriff"), _("Bedeutung")], _legend(), (24, 90))
@@ -136,6 +144,52 @@ def _measure_rows(kommune: Kommune) -> Iterable[list[Any]]:
             m.beneficiaries,
             m.description,
         ]
+
+
+# --- budget lines --------------------------------------------------------------------------------
+
+
+def budget_header() -> list[str]:
+    return [
+        _("Maßnahme"),
+        _("Status"),
+        _("Haushaltsjahr"),
+        _("Art der Haushaltsstelle"),
+        _("Haushaltsstelle"),
+        _("Geplant (EUR)"),
+        _("Ausgegeben (EUR)"),
+        _("Förderprogramm"),
+        _("Fördersumme (EUR)"),
+        _("Haushaltsbeschluss"),
+    ]
+
+
+def _budget_rows(kommune: Kommune) -> Iterable[list[Any]]:
+    lines = (
+        BudgetLine.objects.for_kommune(kommune)
+        .select_related("measure", "decision")
+        .order_by("measure__title", "measure_id", "year", "pk")
+    )
+    for line in lines:
+        yield [
+            line.measure.title,
+            line.measure.get_status_display(),
+            line.year,
+            line.get_haushalt_kind_display(),
+            line.haushalt_ref,
+            line.planned,
+            line.spent,
+            line.funding_programme,
+            line.funding_amount,
+            _decision_text(line.decision),
+        ]
+
+
+def _decision_text(decision: Any) -> str:
+    if decision is None:
+        return ""
+    parts = (decision.drucksache, decision.body, f"{decision.decided_on:%d.%m.%Y}")
+    return ", ".join(part for part in parts if part)
 
 
 # --- KPIs and values ------------------------------------------------------------------------------

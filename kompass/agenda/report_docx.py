@@ -228,6 +228,31 @@ def _budget(document: DocumentType, report: CouncilReport) -> None:
     years.append((_("Summe"), report.budget_planned, report.budget_spent, report.budget_funding))
     header = [_("Haushaltsjahr"), _("Geplant"), _("Ausgegeben"), _("Fördermittel")]
     table(document, _("Mittel der Maßnahmen je Haushaltsjahr"), header, years)
+    if report.field_budget:
+        fields = [(r.label, r.planned, r.spent, r.funding) for r in report.field_budget]
+        header = [_("Handlungsfeld"), _("Geplant"), _("Ausgegeben"), _("Fördermittel")]
+        table(
+            document,
+            _("Mittel je Handlungsfeld (eine Maßnahme zählt unter ihrem ersten Handlungsfeld)"),
+            header,
+            fields,
+        )
+    if not report.budget_rows:
+        return
+    if report.budget_row_total > len(report.budget_rows):
+        para(
+            document,
+            ngettext(
+                "Die %(shown)d geplanten und laufenden Maßnahmen mit den höchsten geplanten Mitteln (von %(n)d mit "
+                "Haushaltsansätzen). Alle Haushaltsansätze stehen je Jahr im Blatt „Haushaltsansätze“ der "
+                "Excel-Anlage.",
+                "Die %(shown)d geplanten und laufenden Maßnahmen mit den höchsten geplanten Mitteln (von %(n)d mit "
+                "Haushaltsansätzen). Alle Haushaltsansätze stehen je Jahr im Blatt „Haushaltsansätze“ der "
+                "Excel-Anlage.",
+                report.budget_row_total,
+            )
+            % {"shown": len(report.budget_rows), "n": report.budget_row_total},
+        )
     header = [_("Maßnahme"), _("Haushaltsstelle"), _("Jahre"), _("Geplant"), _("Ausgegeben"), _("Förderung")]
     rows = [(r.title, r.references, r.years, r.planned, r.spent, r.funding) for r in report.budget_rows]
     table(

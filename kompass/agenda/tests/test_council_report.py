@@ -40,6 +40,48 @@ def test_the_report_counts_measures_by_status_and_sums_the_budget(world: World, 
     assert report.version_label == "Fassung 1, beschlossen am 20.03.2025"
 
 
+def test_the_money_per_handlungsfeld_counts_a_measure_once_under_its_first_field(world: World, scene) -> None:  # type: ignore[no-untyped-def]
+    """The Online-Terminvergabe belongs to both fields; its money counts under the first only."""
+    report = council_report.build(world.kommune, full())
+    assert [(row.label, row.planned, row.spent, row.funding) for row in report.field_budget] == [
+        ("Verwaltung digital", "150.000,00 €", "45.500,50 €", "60.000,00 €")
+    ]
+
+
+def test_the_budget_table_lists_the_open_measures_with_the_most_money_and_points_to_the_workbook(
+    world: World,
+    scene,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    report = council_report.build(world.kommune, full())
+    assert [row.title for row in report.budget_rows] == ["E-Akte einführen", "Online-Terminvergabe"]
+    assert report.budget_row_total == 2
+    pdf = report_pdf.report_pdf(report)
+    assert "Excel-Anlage" not in pdf_text(pdf)
+
+    monkeypatch.setattr(council_report, "TOP_BUDGET_ROWS", 1)
+    report = council_report.build(world.kommune, full())
+    assert [row.title for row in report.budget_rows] == ["E-Akte einführen"]  # 120,000 before 30,000
+    assert report.budget_row_total == 2
+    text = " ".join(pdf_text(report_pdf.report_pdf(report)).split())
+    assert "Die 1 geplanten und laufenden Maßnahmen mit den höchsten geplanten Mitteln (von 2" in text
+    assert "Blatt „Haushaltsansätze“ der Excel-Anlage" in text
+    document = Document(io.BytesIO(report_docx.report_docx(report)))
+    assert any("Blatt „Haushaltsansätze“" in p.text for p in document.paragraphs)
+    (budget,) = [t for t in document.tables if [c.text for c in t.rows[0].cells][:2] == ["Maßnahme", "Haushaltsstelle"]]
+    assert [row.cells[0].text for row in budget.rows[1:]] == ["E-Akte einführen"]
+
+
+def test_the_workbook_has_every_budget_line_with_its_haushaltsstelle_and_decision(world: World, scene) -> None:  # type: ignore[no-untyped-def]
+    book = load_workbook(io.BytesIO(exports.agenda_xlsx(world.kommune)))
+    rows = list(book["Haushaltsansätze"].iter_rows(min_row=2, values_only=True))
+    assert [(r[0], r[2], r[4], r[5], r[6], r[7], r[8]) for r in rows] == [
+        ("E-Akte einführen", 2026, "11.10.01", 120000, 45500.5, "Digitalfonds Land", 60000),
+        ("Online-Terminvergabe", 2027, "KST 4711", 30000, 0, None, None),
+    ]
+    assert rows[0][9] and rows[1][9] is None
+
+
 def test_measures_stand_under_their_handlungsfelder_and_those_without_one_last(world: World, scene) -> None:  # type: ignore[no-untyped-def]
     """A measure of two fields is a row under the first (in the version's order) and named under the
     second; counts and progress of a field take all its measures."""
@@ -217,7 +259,7 @@ def test_the_workbook_has_the_measures_and_every_kpi_value_and_defuses_formulas(
         data={"title": '=HYPERLINK("https://boese.example","klick")'},
     )
     book = load_workbook(io.BytesIO(exports.agenda_xlsx(world.kommune)))
-    assert book.sheetnames == ["Maßnahmen", "Kennzahlen", "Kennzahlenwerte", "Legende"]
+    assert book.sheetnames == ["Maßnahmen", "Haushaltsansätze", "Kennzahlen", "Kennzahlenwerte", "Legende"]
     titles = [row[0] for row in book["Maßnahmen"].iter_rows(min_row=2, values_only=True)]
     assert '\'=HYPERLINK("https://boese.example","klick")' in titles
     for row in book["Maßnahmen"].iter_rows():
