@@ -2,14 +2,46 @@
 
 from __future__ import annotations
 
+import datetime
+from typing import Any
+
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kompass.audit.extensions import AUDIT_LABELS, AuditLabels
-from kompass.core.extensions import NAV_ENTRIES, PERSONAL_DATA, NavEntry, PersonalData
+from kompass.core.extensions import (
+    ERASE_CLEAR,
+    NAV_ENTRIES,
+    PERSONAL_DATA,
+    SUBJECT_EMAIL,
+    SUBJECT_USER,
+    SUBJECT_USERNAME,
+    NavEntry,
+    PersonalData,
+    Subject,
+)
 
 PUBLIC_TASK = _("Art. 6 Abs. 1 lit. e DSGVO i. V. m. dem Datenschutzgesetz des Landes (Aufgabe der Kommune)")
 SECURITY = _("Art. 6 Abs. 1 lit. c und e DSGVO i. V. m. Art. 32 DSGVO (Sicherheit der Verarbeitung)")
 PLATFORM_USERS = _("Nutzerinnen und Nutzer der Plattform")
+# Retention rules the daily privacy job enforces (kompass/privacy/retention.py).
+INVITATION_KEEP_DAYS = 30  # an invitation nobody accepted, after it expired or was withdrawn
+LOGIN_RECORDS_KEEP_DAYS = 90  # axes' counters and records of logins
+
+
+def _invitations_expired(queryset: Any, now: datetime.datetime) -> Any:
+    """Invitations never accepted whose link ended (expired or withdrawn) more than the period ago."""
+    cutoff = now - datetime.timedelta(days=INVITATION_KEEP_DAYS)
+    ended = Q(expires_at__lt=cutoff) | Q(revoked_at__lt=cutoff)
+    return queryset.filter(ended, accepted_at__isnull=True)
+
+
+def _sessions_expired(queryset: Any, now: datetime.datetime) -> Any:
+    return queryset.filter(expire_date__lt=now)
+
+
+def _login_records_expired(queryset: Any, now: datetime.datetime) -> Any:
+    return queryset.filter(attempt_time__lt=now - datetime.timedelta(days=LOGIN_RECORDS_KEEP_DAYS))
 
 
 def register() -> None:
@@ -55,6 +87,7 @@ def _personal_data() -> None:
             retention=_("Bis das Konto gelöscht wird; Änderungen im Protokoll behalten den Namen als Text."),
             fields=("username", "first_name", "last_name", "email", "last_login"),
             categories=PLATFORM_USERS,
+            subjects=(Subject("pk", SUBJECT_USER),),
         ),
         PersonalData(
             key="accounts.ApiToken",
@@ -64,6 +97,7 @@ def _personal_data() -> None:
             retention=_("Bis der Token widerrufen oder das Konto gelöscht wird; gespeichert ist nur ein Hash."),
             fields=("user", "name", "last_used_at"),
             categories=PLATFORM_USERS,
+            subjects=(Subject("user", SUBJECT_USER),),
         ),
         PersonalData(
             key="accounts.Invitation",
@@ -74,12 +108,19 @@ def _personal_data() -> None:
             ),
             legal_basis=PUBLIC_TASK,
             retention=_(
-                "Offen bis zur Annahme, zum Zurückziehen oder zum Ablauf des Links; danach als Nachweis im "
-                "Protokoll der Kommune, bis die Kommune gelöscht wird (eine feste Frist folgt mit dem "
-                "Löschkonzept). Gespeichert ist nur ein Hash des Links."
+                "Offen bis zur Annahme, zum Zurückziehen oder zum Ablauf des Links. Nicht angenommene Einladungen "
+                "werden 30 Tage nach Ablauf oder Zurückziehen gelöscht; angenommene bleiben als Nachweis im "
+                "Protokoll der Kommune, bis die Kommune gelöscht wird. Gespeichert ist nur ein Hash des Links."
             ),
             fields=("email", "first_name", "last_name", "invited_by", "accepted_by"),
             categories=_("Eingeladene Personen und die Einladenden"),
+            subjects=(
+                Subject("email", SUBJECT_EMAIL),
+                Subject("accepted_by", SUBJECT_USER),
+                Subject("invited_by", SUBJECT_USER, ERASE_CLEAR),
+            ),
+            retention_days=INVITATION_KEEP_DAYS,
+            expired=_invitations_expired,
         ),
         PersonalData(
             key="sessions.Session",
@@ -91,6 +132,11 @@ def _personal_data() -> None:
             ),
             fields=("session_data",),
             categories=PLATFORM_USERS,
+            no_subject_reason=_(
+                "Eine Sitzung enthält nur die Nummer des Kontos, verschlüsselt im Sitzungsinhalt; mit dem Konto "
+                "wird sie ungültig, abgelaufene Sitzungen löscht der tägliche Lauf."
+            ),
+            expired=_sessions_expired,
         ),
     ]
     for model, purpose in (
@@ -105,11 +151,14 @@ def _personal_data() -> None:
                 purpose=purpose,
                 legal_basis=SECURITY,
                 retention=_(
-                    "Zähler bis zur nächsten erfolgreichen Anmeldung oder zum Ende der Sperrzeit; die Nachweise, "
-                    "bis der Betrieb sie bereinigt (eine feste Frist folgt mit dem Löschkonzept)."
+                    "Zähler bis zur nächsten erfolgreichen Anmeldung oder zum Ende der Sperrzeit; alle Einträge "
+                    "werden nach 90 Tagen gelöscht."
                 ),
                 fields=("username", "ip_address", "user_agent"),
                 categories=_("Personen, die sich anmelden (auch erfolglos)"),
+                subjects=(Subject("username", SUBJECT_USERNAME),),
+                retention_days=LOGIN_RECORDS_KEEP_DAYS,
+                expired=_login_records_expired,
             )
         )
     for entry in entries:

@@ -6,7 +6,15 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from kompass.core.extensions import NAV_GROUPS, PERSONAL_DATA, NavGroup, PersonalData
+from kompass.core.extensions import (
+    ERASE_CLEAR,
+    NAV_GROUPS,
+    PERSONAL_DATA,
+    SUBJECT_USER_NAME,
+    NavGroup,
+    PersonalData,
+    Subject,
+)
 
 
 def _personal_data() -> None:
@@ -21,6 +29,7 @@ def _personal_data() -> None:
             retention=_("So lange wie die Maßnahme; mit ihr gelöscht."),
             fields=("changed_by_name",),
             categories=_("Nutzerinnen und Nutzer der Plattform"),
+            subjects=(Subject("changed_by_name", SUBJECT_USER_NAME, ERASE_CLEAR),),
         )
     )
     PERSONAL_DATA.register(
@@ -32,6 +41,7 @@ def _personal_data() -> None:
             retention=_("So lange wie die Maßnahme; mit ihr gelöscht."),
             fields=("author_name",),
             categories=_("Nutzerinnen und Nutzer der Plattform"),
+            subjects=(Subject("author_name", SUBJECT_USER_NAME, ERASE_CLEAR),),
         )
     )
 

@@ -4,8 +4,19 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from kompass.core.extensions import PERSONAL_DATA, PersonalData
+from kompass.core.extensions import (
+    ERASE_CLEAR,
+    PERSONAL_DATA,
+    SUBJECT_EMAIL,
+    SUBJECT_PERSON,
+    SUBJECT_USER,
+    SUBJECT_USER_NAME,
+    PersonalData,
+    Subject,
+)
 from kompass.tenancy.public import Publication, publications
+
+PUBLIC_TASK_NAMES = _("Art. 6 Abs. 1 lit. e DSGVO i. V. m. dem Datenschutzgesetz des Landes (Aufgabe der Kommune)")
 
 
 def _has_open_campaign(kommune) -> bool:  # type: ignore[no-untyped-def]
@@ -15,7 +26,32 @@ def _has_open_campaign(kommune) -> bool:  # type: ignore[no-untyped-def]
 
 
 def _personal_data() -> None:
-    from kompass.assessment.models import Participant, ResultRelease
+    from kompass.assessment.models import Participant, Recommendation, ResultRelease, TypeProfile
+
+    PERSONAL_DATA.register(
+        PersonalData(
+            key="assessment.Recommendation",
+            model=Recommendation,
+            purpose=_("Festhalten, wer eine Empfehlung der Selbstbewertung angenommen hat."),
+            legal_basis=PUBLIC_TASK_NAMES,
+            retention=_("So lange wie der Eintrag; der Name wird bei einer Löschung der Person geleert."),
+            fields=("accepted_by_name",),
+            categories=_("Nutzerinnen und Nutzer der Plattform"),
+            subjects=(Subject("accepted_by_name", SUBJECT_USER_NAME, ERASE_CLEAR),),
+        )
+    )
+    PERSONAL_DATA.register(
+        PersonalData(
+            key="assessment.TypeProfile",
+            model=TypeProfile,
+            purpose=_("Festhalten, wer die Fragen zum Kommunentyp beantwortet hat."),
+            legal_basis=PUBLIC_TASK_NAMES,
+            retention=_("So lange wie der Eintrag; der Name wird bei einer Löschung der Person geleert."),
+            fields=("answered_by_name",),
+            categories=_("Nutzerinnen und Nutzer der Plattform"),
+            subjects=(Subject("answered_by_name", SUBJECT_USER_NAME, ERASE_CLEAR),),
+        )
+    )
 
     PERSONAL_DATA.register(
         PersonalData(
@@ -36,6 +72,10 @@ def _personal_data() -> None:
             ),
             fields=("person", "email"),
             categories=_("Beschäftigte"),
+            subjects=(
+                Subject("person", SUBJECT_PERSON, ERASE_CLEAR, blank=("email",)),
+                Subject("email", SUBJECT_EMAIL, ERASE_CLEAR),
+            ),
         )
     )
     PERSONAL_DATA.register(
@@ -50,6 +90,7 @@ def _personal_data() -> None:
             retention=_("So lange wie die Umfrage; mit ihr gelöscht."),
             fields=("user", "user_name"),
             categories=_("Nutzerinnen und Nutzer der Plattform"),
+            subjects=(Subject("user", SUBJECT_USER, ERASE_CLEAR, blank=("user_name",)),),
         )
     )
 

@@ -4,7 +4,24 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from kompass.core.extensions import NAV_ENTRIES, PERSONAL_DATA, NavEntry, PersonalData
+from kompass.core.extensions import (
+    ERASE_HOOK,
+    ERASURE_HOOKS,
+    NAV_ENTRIES,
+    PERSONAL_DATA,
+    SUBJECT_USER,
+    ErasureHook,
+    NavEntry,
+    PersonalData,
+    Subject,
+)
+
+
+def _forget(kommune_id: int, kind: str, object_id: int) -> None:
+    """An erasure (privacy app) makes the log forget the names it shows for the subject."""
+    from kompass.audit.services import forget_subject
+
+    forget_subject(kommune_id=kommune_id, kind=kind, object_id=object_id)
 
 
 def register() -> None:
@@ -32,5 +49,7 @@ def register() -> None:
             ),
             fields=("actor", "actor_name", "changes", "object_label"),
             categories=_("Nutzerinnen und Nutzer der Plattform; in Änderungen genannte Beschäftigte"),
+            subjects=(Subject("actor", SUBJECT_USER, ERASE_HOOK),),
         )
     )
+    ERASURE_HOOKS.register(ErasureHook(key="audit.forget_subject", erase=_forget))

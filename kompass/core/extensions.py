@@ -7,13 +7,14 @@ sit below the shell (`ui`) that reads them: a domain app must not import `ui`.
 - `DASHBOARD_PANELS`: the sections of a Kommune's start page.
 - `ONBOARDING_STEPS`: "Erste Schritte", the checklist a new Kommune's start page leads with.
 - `PERSONAL_DATA`: for every table that holds personal data, its purpose, legal basis and
-  retention — what the Datenschutz page, the Verzeichnis von Verarbeitungstätigkeiten and the
-  retention job read (the trust issue builds on it).
+  retention, and how rows about one person are found and erased — what the privacy app's export,
+  erasure, retention job and Verzeichnis von Verarbeitungstätigkeiten read.
+- `ERASURE_HOOKS`: what else an erasure must do (the audit log forgets the names it shows).
 - `CATALOGUE_LOADERS`: the shipped data catalogues that `manage.py load_catalogues` loads.
 - `EVIDENCE_PROVIDERS`: objective signals of a module about framework fields, shown next to the
   perceived level of the self-assessment (the Rollen-Check for "Rollen und Verantwortung").
-
 - `AFTER_RESTORE`: work `manage.py restore` runs after a backup is back (the erasure journal).
+
 Capabilities are named by their string value (`"view_audit"`), so this module needs no import
 of the tenant layer; `ui` checks them with the acting member's `TenantContext`.
 """
@@ -152,12 +153,45 @@ ONBOARDING_STEPS: Registry[OnboardingStep] = Registry("core.onboarding_steps", _
 # --- personal data -------------------------------------------------------------------------------
 
 
+# How the rows of a registered table are found for one data subject (`Subject.kind`):
+SUBJECT_PERSON = "person"  # the path leads to an org Person (a foreign key, or "pk" on Person itself)
+SUBJECT_USER = "user"  # the path leads to a user account (a foreign key, or "pk" on the User table)
+SUBJECT_USER_NAME = "user_name"  # a text column holding the account's display name as a snapshot
+SUBJECT_USERNAME = "username"  # a text column holding the account's login name (login protection)
+SUBJECT_EMAIL = "email"  # a text column holding the e-mail address of the person or the account
+SUBJECT_KINDS = (SUBJECT_PERSON, SUBJECT_USER, SUBJECT_USER_NAME, SUBJECT_USERNAME, SUBJECT_EMAIL)
+
+# What an erasure (DSGVO Art. 17) does to a matching row (`Subject.erase`):
+ERASE_DELETE = "delete"  # the row goes
+ERASE_CLEAR = "clear"  # the row stays; the path (a foreign key: NULL, a text: "") and `blank` are emptied
+ERASE_HOOK = "hook"  # an `ERASURE_HOOKS` entry takes care of it (the audit log: rows never change)
+ERASE_MODES = (ERASE_DELETE, ERASE_CLEAR, ERASE_HOOK)
+
+
+@dataclass(frozen=True)
+class Subject:
+    """One way a row names a data subject: `path` is an ORM lookup ("pk", "person", "deputy",
+    "author_name"), `kind` what it holds, `erase` what an erasure does with the row."""
+
+    path: str
+    kind: str
+    erase: str = ERASE_DELETE
+    blank: tuple[str, ...] = ()  # further columns emptied with ERASE_CLEAR (a name snapshot)
+
+
 @dataclass(frozen=True)
 class PersonalData:
     """A table with personal data and why it is kept (DSGVO Art. 5, 6 and 30).
 
     `key` is the model's label ("org.Person"); `retention` says in words how long rows are kept
-    and what ends them; `fields` names the columns that carry personal data."""
+    and what ends them; `fields` names the columns that carry personal data.
+
+    For the rights of data subjects (the privacy app): `subjects` say how the rows about one person
+    or account are found and erased; a table whose rows cannot be tied to one person says why in
+    `no_subject_reason`. A machine-readable retention rule is `expired(queryset, now)`, returning
+    the rows that are due for deletion (the daily retention job deletes them), with
+    `retention_days` where a fixed period applies. `recipients` names who receives the data, if
+    anyone outside the Kommune does (for the Verzeichnis von Verarbeitungstätigkeiten)."""
 
     key: str
     model: type[models.Model]
@@ -166,6 +200,25 @@ class PersonalData:
     retention: Any
     fields: tuple[str, ...]
     categories: Any = ""  # whose data: "Beschäftigte", "Nutzerinnen und Nutzer der Plattform" …
+    subjects: tuple[Subject, ...] = ()
+    no_subject_reason: Any = ""
+    retention_days: int | None = None
+    expired: Callable[[Any, Any], Any] | None = None
+    recipients: Any = ""
+
+
+def _validate_subject(item: PersonalData, subject: Subject) -> None:
+    if subject.kind not in SUBJECT_KINDS or subject.erase not in ERASE_MODES:
+        raise ImproperlyConfigured(f"personal data {item.key!r}: unknown subject kind or erase mode {subject!r}")
+    names = {f.name for f in item.model._meta.get_fields()}
+    head = subject.path.split("__")[0]
+    if head != "pk" and head not in names:
+        raise ImproperlyConfigured(f"personal data {item.key!r}: subject path {subject.path!r} is no field")
+    if subject.path == "pk" and subject.erase == ERASE_CLEAR:
+        raise ImproperlyConfigured(f"personal data {item.key!r}: the subject row itself cannot be cleared")
+    unknown = [name for name in subject.blank if name not in names]
+    if unknown:
+        raise ImproperlyConfigured(f"personal data {item.key!r}: unknown blank fields {unknown}")
 
 
 def _validate_personal_data(item: PersonalData) -> None:
@@ -182,9 +235,33 @@ def _validate_personal_data(item: PersonalData) -> None:
     unknown = [name for name in item.fields if name not in names]
     if not item.fields or unknown:
         raise ImproperlyConfigured(f"personal data {item.key!r}: unknown or no fields {unknown}")
+    if not item.subjects and not str(item.no_subject_reason or "").strip():
+        raise ImproperlyConfigured(f"personal data {item.key!r}: no subjects and no reason why")
+    for subject in item.subjects:
+        _validate_subject(item, subject)
+    if item.retention_days is not None and (item.retention_days < 1 or item.expired is None):
+        raise ImproperlyConfigured(f"personal data {item.key!r}: retention_days needs a positive value and expired")
 
 
 PERSONAL_DATA: Registry[PersonalData] = Registry("core.personal_data", _validate_personal_data)
+
+
+@dataclass(frozen=True)
+class ErasureHook:
+    """Called inside the erasure's transaction for what the registry cannot erase row by row:
+    `erase(kommune_id, kind, object_id)` with `kind` "person" (an org Person) or "user" (an account).
+    The audit app forgets the names it shows for the subject; its rows never change."""
+
+    key: str
+    erase: Callable[[int, str, int], None]
+
+
+def _validate_erasure_hook(item: ErasureHook) -> None:
+    if not callable(item.erase):
+        raise ImproperlyConfigured(f"erasure hook {item.key!r}: erase is not callable")
+
+
+ERASURE_HOOKS: Registry[ErasureHook] = Registry("core.erasure_hooks", _validate_erasure_hook)
 
 
 # --- catalogues ----------------------------------------------------------------------------------

@@ -9,15 +9,19 @@ from django.utils.translation import gettext_lazy as _
 
 from kompass.core.extensions import (
     DASHBOARD_PANELS,
+    ERASE_CLEAR,
     NAV_ENTRIES,
     NAV_GROUPS,
     ONBOARDING_STEPS,
     PERSONAL_DATA,
+    SUBJECT_PERSON,
+    SUBJECT_USER,
     DashboardPanel,
     NavEntry,
     NavGroup,
     OnboardingStep,
     PersonalData,
+    Subject,
 )
 from kompass.tabular.kinds import TABLE_KINDS, TableKind
 
@@ -220,6 +224,7 @@ def _personal_data() -> None:
                 "user",
             ),
             categories=_("Beschäftigte der Kommune"),
+            subjects=(Subject("pk", SUBJECT_PERSON), Subject("user", SUBJECT_USER, ERASE_CLEAR)),
         )
     )
     PERSONAL_DATA.register(
@@ -231,5 +236,6 @@ def _personal_data() -> None:
             retention=_("Bis die Leitung wechselt oder die Einheit gelöscht wird."),
             fields=("head",),
             categories=_("Beschäftigte der Kommune (Leitungen)"),
+            subjects=(Subject("head", SUBJECT_PERSON, ERASE_CLEAR),),
         )
     )

@@ -8,3 +8,8 @@ class PrivacyConfig(AppConfig):
     name = "kompass.privacy"
     label = "kompass_privacy"
     verbose_name = "Datenschutzrechte"
+
+    def ready(self) -> None:
+        from kompass.privacy import retention
+
+        retention.register()

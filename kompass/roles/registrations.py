@@ -11,17 +11,21 @@ from kompass.audit.extensions import AUDIT_LABELS, AuditLabels
 from kompass.core.extensions import (
     CATALOGUE_LOADERS,
     DASHBOARD_PANELS,
+    ERASE_CLEAR,
     EVIDENCE_PROVIDERS,
     NAV_ENTRIES,
     NAV_GROUPS,
     ONBOARDING_STEPS,
     PERSONAL_DATA,
+    SUBJECT_PERSON,
+    SUBJECT_USER_NAME,
     CatalogueLoader,
     DashboardPanel,
     NavEntry,
     NavGroup,
     OnboardingStep,
     PersonalData,
+    Subject,
 )
 from kompass.org.extensions import PERSON_SECTIONS, UNIT_BADGES, PersonSection, UnitBadges
 from kompass.tabular.kinds import TABLE_KINDS
@@ -162,7 +166,20 @@ def _navigation() -> None:
 
 
 def _personal_data() -> None:
-    from kompass.roles.models import Assignment
+    from kompass.roles.models import Assignment, RoleModel
+
+    PERSONAL_DATA.register(
+        PersonalData(
+            key="roles.RoleModel",
+            model=RoleModel,
+            purpose=_("Festhalten, wer das Rollenmodell für die Kommune übernommen hat."),
+            legal_basis=_("Art. 6 Abs. 1 lit. e DSGVO i. V. m. dem Datenschutzgesetz des Landes (Aufgabe der Kommune)"),
+            retention=_("So lange wie der Eintrag; der Name wird bei einer Löschung der Person geleert."),
+            fields=("adopted_by_name",),
+            categories=_("Nutzerinnen und Nutzer der Plattform"),
+            subjects=(Subject("adopted_by_name", SUBJECT_USER_NAME, ERASE_CLEAR),),
+        )
+    )
 
     PERSONAL_DATA.register(
         PersonalData(
@@ -182,6 +199,11 @@ def _personal_data() -> None:
             ),
             fields=("person", "deputy", "approved_by", "time_share", "qualification", "mandate"),
             categories=_("Beschäftigte der Kommune"),
+            subjects=(
+                Subject("person", SUBJECT_PERSON),
+                Subject("deputy", SUBJECT_PERSON, ERASE_CLEAR),
+                Subject("approved_by", SUBJECT_PERSON, ERASE_CLEAR),
+            ),
         )
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from kompass.core.extensions import PERSONAL_DATA, PersonalData
+from kompass.core.extensions import ERASE_CLEAR, PERSONAL_DATA, SUBJECT_USER, PersonalData, Subject
 
 PUBLIC_TASK = _("Art. 6 Abs. 1 lit. e DSGVO i. V. m. dem Datenschutzgesetz des Landes (Aufgabe der Kommune)")
 PLATFORM_USERS = _("Nutzerinnen und Nutzer der Plattform")
@@ -22,6 +22,7 @@ def register() -> None:
             retention=_("Bis die Administration die Mitgliedschaft beendet oder das Konto gelöscht wird."),
             fields=("user", "role", "scope_unit"),
             categories=PLATFORM_USERS,
+            subjects=(Subject("user", SUBJECT_USER),),
         )
     )
     PERSONAL_DATA.register(
@@ -33,5 +34,6 @@ def register() -> None:
             retention=_("Solange die Kommune auf der Plattform geführt wird (Teil ihres Nachweises)."),
             fields=("operator", "operator_name", "reason"),
             categories=_("Beschäftigte des Plattformbetriebs"),
+            subjects=(Subject("operator", SUBJECT_USER, ERASE_CLEAR, blank=("operator_name",)),),
         )
     )

@@ -27,5 +27,9 @@ def register() -> None:
             retention=_("Bis die Meldung beantwortet ist; die E-Mail-Adresse ist freiwillig."),
             fields=("email", "message", "page_url"),
             categories=_("Menschen, die eine Barriere melden"),
+            no_subject_reason=_(
+                "Meldungen sind ohne Anmeldung und keinem Konto zugeordnet; Auskunft und Löschung übernimmt der "
+                "Betrieb auf Anfrage anhand der angegebenen E-Mail-Adresse."
+            ),
         )
     )
