@@ -274,15 +274,15 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 MEDIA_ROOT = BASE_DIR / "var" / "media"
+# Append-only record of erasures (ids only) outside the database, replayed after a restore
+# (kompass/privacy/models.py, docs/security.md D4); keep it on storage the backups do not overwrite.
+ERASURE_JOURNAL_PATH = Path(env_str("ERASURE_JOURNAL_PATH", str(BASE_DIR / "var" / "erasure-journal.jsonl")))
 WHITENOISE_USE_FINDERS = DEBUG
 
 # Upload limits (I3/S6). Imports above these sizes are refused before parsing.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000)
 # KPI values come one row per KPI and day: a Großstadt's three years are 2,000 × 36 = 72,000 rows.
-# Append-only record of erasures (ids only) outside the database, replayed after a restore
-# (kompass/privacy/models.py, docs/security.md D4); keep it on storage the backups do not overwrite.
-ERASURE_JOURNAL_PATH = Path(env_str("ERASURE_JOURNAL_PATH", str(BASE_DIR / "var" / "erasure-journal.jsonl")))
 KPI_IMPORT_MAX_ROWS = env_int("KPI_IMPORT_MAX_ROWS", 100_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
