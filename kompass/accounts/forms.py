@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
+from kompass.accounts.models import TokenScope
 from kompass.accounts.operator_forms import clean_official_key, official_key_field
 from kompass.core.pickers import PickField, bind_pick_fields
 from kompass.tenancy.models import Bundesland, Kommune, KommuneType, Role
@@ -45,10 +46,41 @@ class ResetSetPasswordForm(SetPasswordForm):  # type: ignore[type-arg]
         self.fields["new_password2"].help_text = ""
 
 
+TOKEN_VALIDITY_CHOICES = [(30, _("30 Tage")), (90, _("90 Tage")), (180, _("180 Tage")), (365, _("365 Tage"))]
+
+
 class ApiTokenForm(forms.Form):
+    """A new token: for which Kommune, reading only or also changing, and how long it lasts."""
+
     name = forms.CharField(
         label=_("Bezeichnung"), max_length=100, help_text=_("z. B. „Abgleich mit dem Personalsystem“")
     )
+    kommune = forms.ModelChoiceField(
+        label=_("Kommune"),
+        queryset=Kommune.objects.none(),
+        empty_label=None,
+        help_text=_("Das Token gilt nur für diese Kommune."),
+    )
+    scope = forms.ChoiceField(
+        label=_("Berechtigung"),
+        choices=TokenScope.choices,
+        initial=TokenScope.READ,
+        help_text=_("„Lesen und ändern“ nur, wenn das Programm Daten ändern soll; es hat dann Ihre Rechte."),
+    )
+    days = forms.TypedChoiceField(
+        label=_("Gültigkeit"),
+        choices=TOKEN_VALIDITY_CHOICES,
+        coerce=int,
+        initial=90,
+        help_text=_("Danach hört das Token auf zu gelten; ein Jahr ist die Obergrenze."),
+    )
+
+    def __init__(self, *args: Any, kommunen: list[Kommune], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["kommune"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Kommune.objects.filter(pk__in=[k.pk for k in kommunen]).order_by("name")
+        field.error_messages["invalid_choice"] = _("Bitte wählen Sie eine Kommune, in der Sie Mitglied sind.")
 
 
 class OperatorAccessForm(forms.Form):

@@ -57,14 +57,38 @@ class User(AbstractUser):
         return salted_hmac(SESSION_HASH_SALT, f"{value}:{self.session_epoch}", algorithm="sha256").hexdigest()
 
 
+class TokenScope(models.TextChoices):
+    READ = "read", _("Nur lesen")
+    WRITE = "write", _("Lesen und ändern")
+
+
 class ApiToken(models.Model):
-    """A personal API token. Only a SHA-256 hash is stored; the secret is shown once."""
+    """A personal API token for one Kommune. Only a SHA-256 hash is stored; the secret is shown once.
+
+    A token acts for its user in one Kommune only (`kommune`), reads or also writes (`scope`), and
+    ends by itself at `expires_at`; it also ends when the user's password changes (`password_stamp`
+    no longer matches), when the account is deactivated and when the membership in the Kommune ends
+    (docs/security.md A4). It is looked up by its secret before any Kommune is known, so it is a
+    global table, not a `TenantModel`.
+    """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    # Null only for tokens from before scopes whose holder had no single Kommune: revoked by the migration.
+    kommune = models.ForeignKey(
+        "tenancy.Kommune",
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+        verbose_name=_("Kommune"),
+    )
+    scope = models.CharField(_("Berechtigung"), max_length=5, choices=TokenScope.choices, default=TokenScope.READ)
     name = models.CharField(_("Bezeichnung"), max_length=100)
     prefix = models.CharField(max_length=12, db_index=True)
     token_hash = models.CharField(max_length=64, unique=True)
+    # An HMAC of the user's password hash when the token was made: a changed password ends the token.
+    password_stamp = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("Gültig bis"))
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
@@ -77,8 +101,18 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
     @property
+    def is_expired(self) -> bool:
+        return timezone.now() >= self.expires_at
+
+    @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.is_expired
+
+    @property
+    def status(self) -> str:
+        if self.revoked_at is not None:
+            return str(_("widerrufen"))
+        return str(_("abgelaufen")) if self.is_expired else str(_("aktiv"))
 
 
 class Invitation(TenantModel):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import logging
 import secrets
 from collections.abc import Mapping
 from typing import Any
@@ -11,11 +12,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from kompass.accounts.models import ApiToken, User
+from kompass.accounts.models import ApiToken, TokenScope, User
 from kompass.audit.models import AuditAction
 from kompass.audit.services import audit_record, check_version, save_update, snapshot
 from kompass.core.actors import Actor
@@ -35,48 +37,160 @@ from kompass.tenancy.models import (
 
 TOKEN_PREFIX = "kk_"  # noqa: S105 - a public marker that makes leaked tokens easy to find, not a secret
 MEMBERSHIP_FIELDS = ("user", "role", "scope_unit")
+security_log = logging.getLogger("kompass.security")
 
 
 def hash_token(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+# Tokens last 90 days unless their holder chooses otherwise, a year at most (docs/security.md A4).
+TOKEN_DEFAULT_DAYS = 90
+TOKEN_MAX_DAYS = 365
+# The last use is written at most once a minute per token: a busy script costs no write per call.
+TOKEN_USE_GRANULARITY = datetime.timedelta(minutes=1)
+PASSWORD_STAMP_SALT = "kompass.accounts.ApiToken.password_stamp"  # noqa: S105 - an HMAC salt, not a secret
+TOKEN_FIELDS = ("name", "prefix", "kommune", "scope", "expires_at")
+
+
+def password_stamp(user: User) -> str:
+    """A keyed digest of the user's password hash: it changes with every new password."""
+    return salted_hmac(PASSWORD_STAMP_SALT, user.password, algorithm="sha256").hexdigest()
+
+
+def token_kommunen(user: User) -> list[Kommune]:
+    """The Kommunen a user may make a token for: those she is a member of."""
+    ids = Membership.objects.unscoped().filter(user=user).values_list("kommune_id", flat=True)
+    return list(Kommune.objects.filter(pk__in=ids).order_by("name"))
+
+
+def _token_kommune(user: User, kommune: Kommune | None) -> Kommune:
+    if kommune is None:  # callers without a choice (commands, scripts): the only Kommune of the user
+        kommunen = token_kommunen(user)
+        if len(kommunen) != 1:
+            raise ValidationError({"kommune": [_("Bitte wählen Sie die Kommune, für die das Token gilt.")]})
+        return kommunen[0]
+    if not Membership.objects.for_kommune(kommune).filter(user=user).exists():
+        raise ValidationError({"kommune": [_("Sie sind nicht Mitglied dieser Kommune.")]})
+    return kommune
+
+
+def _token_days(days: Any) -> int:
+    if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= TOKEN_MAX_DAYS:
+        raise ValidationError(
+            {"days": [_("Ein Token gilt mindestens einen und höchstens %(max)d Tage.") % {"max": TOKEN_MAX_DAYS}]}
+        )
+    return days
+
+
 @transaction.atomic
-def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
-    """Create a personal token; the secret is returned once and only its hash is stored."""
+def api_token_create(
+    *,
+    user: User,
+    name: str,
+    kommune: Kommune | None = None,
+    scope: str = TokenScope.WRITE,
+    days: int = TOKEN_DEFAULT_DAYS,
+) -> tuple[ApiToken, str]:
+    """Create a personal token for one Kommune; the secret is returned once and only its hash is stored.
+
+    Without a Kommune the user's only one is taken; without a scope the token may do what its holder
+    may do in that Kommune (the token page asks for both and proposes reading only).
+    """
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": [_("Bitte geben Sie eine Bezeichnung an.")]})
     if len(name) > 100:
         raise ValidationError({"name": [_("Die Bezeichnung darf höchstens 100 Zeichen lang sein.")]})
+    if scope not in TokenScope.values:
+        raise ValidationError({"scope": [_("Bitte wählen Sie „Nur lesen“ oder „Lesen und ändern“.")]})
+    kommune = _token_kommune(user, kommune)
+    expires_at = timezone.now() + datetime.timedelta(days=_token_days(days))
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name, prefix=secret[:11], token_hash=hash_token(secret))
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        prefix=secret[:11],
+        token_hash=hash_token(secret),
+        kommune=kommune,
+        scope=scope,
+        expires_at=expires_at,
+        password_stamp=password_stamp(user),
+    )
+    audit_record(
+        kommune_id=kommune.pk,
+        actor=user,
+        action=AuditAction.CREATE,
+        obj=token,
+        after=_token_snapshot(token),
+        label=_("API-Token „%(name)s“ von %(user)s") % {"name": token.name, "user": user.display_name},
+    )
+    security_log.info(
+        "api_token_created user=%s token=%s kommune=%s scope=%s", user.pk, token.pk, kommune.pk, token.scope
+    )
     return token, secret
+
+
+def _token_snapshot(token: ApiToken) -> dict[str, Any]:
+    """What the log keeps of a token: never the secret or its hash, only the visible prefix."""
+    values = snapshot(token, TOKEN_FIELDS)
+    values["expires_at"] = token.expires_at.isoformat()
+    return values
 
 
 @transaction.atomic
 def api_token_revoke(*, user: User, token: ApiToken) -> None:
     if token.user_id != user.pk:
         raise ValidationError(_("Dieses Token gehört nicht zu Ihrem Konto."))
-    if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
+    _tokens_end(ApiToken.objects.filter(pk=token.pk), actor=user, reason="revoked")
+    token.refresh_from_db(fields=["revoked_at"])
 
 
-def api_token_authenticate(secret: str) -> User | None:
+def _tokens_end(tokens: models.QuerySet[ApiToken], *, actor: Actor, reason: str) -> None:
+    """Revoke the open tokens among `tokens`, each audited in its Kommune and logged."""
+    now = timezone.now()
+    for token in tokens.filter(revoked_at__isnull=True).select_related("user").select_for_update(of=("self",)):
+        ApiToken.objects.filter(pk=token.pk).update(revoked_at=now)
+        security_log.info("api_token_revoked user=%s token=%s reason=%s", token.user_id, token.pk, reason)
+        if token.kommune_id is None:
+            continue
+        audit_record(
+            kommune_id=token.kommune_id,
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=token,
+            before={"revoked_at": None},
+            after={"revoked_at": now.isoformat()},
+            label=_("API-Token „%(name)s“ von %(user)s widerrufen")
+            % {"name": token.name, "user": token.user.display_name},
+        )
+
+
+def api_token_authenticate(secret: str) -> ApiToken | None:
+    """The token behind a secret, if it may still be used: not revoked, not expired, its holder active
+    and her password unchanged since it was made. One query; the last use is written at most once a
+    minute. Whether its holder is still a member of its Kommune is asked with every request by the
+    API gate (`resolve_tenant`: 404 otherwise), and `membership_delete` revokes it as well."""
     if not secret or not secret.startswith(TOKEN_PREFIX) or len(secret) > 100:
         return None
+    now = timezone.now()
     token = (
-        ApiToken.objects.select_related("user")
-        .filter(token_hash=hash_token(secret), revoked_at__isnull=True, user__is_active=True)
+        ApiToken.objects.select_related("user", "kommune")
+        .filter(
+            token_hash=hash_token(secret),
+            revoked_at__isnull=True,
+            expires_at__gt=now,
+            kommune__isnull=False,
+            user__is_active=True,
+        )
         .first()
     )
-    if token is None:
+    if token is None or not constant_time_compare(token.password_stamp, password_stamp(token.user)):
         return None
-    now = timezone.now()
-    if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=5):
+    if token.last_used_at is None or now - token.last_used_at >= TOKEN_USE_GRANULARITY:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+        token.last_used_at = now
+    return token
 
 
 def _validate_membership(kommune: Kommune, membership: Membership) -> None:
@@ -149,6 +263,10 @@ def membership_delete(*, kommune: Kommune, actor: Actor, membership: Membership)
         label=membership.user.display_name,
     )
     membership.delete()
+    # A token acts as a member of its Kommune: it ends with the membership (docs/security.md A4).
+    _tokens_end(
+        ApiToken.objects.filter(user=membership.user_id, kommune=kommune), actor=actor, reason="membership_ended"
+    )
     if not Membership.objects.unscoped().filter(user=membership.user_id).exists():
         # Without any membership the login has nothing left to open; a session kept alive would
         # still show the Kommune's pages that are open right now.
@@ -187,20 +305,32 @@ def user_deactivate(*, actor: Actor, user: User) -> None:
         user.is_active = False
         user.save(update_fields=["is_active"])
     sessions_end(user=user)
+    _tokens_end(ApiToken.objects.filter(user=user), actor=actor, reason="account_deactivated")
 
 
+@transaction.atomic
 def password_set_by_other(*, user: User, password: str) -> None:
     """A password someone else chose (a command, an administrator): changed at the first login."""
     user.set_password(password)
     user.must_change_password = True
     user.save(update_fields=["password", "must_change_password"])
+    password_tokens_end(user=user)
 
 
+@transaction.atomic
 def password_changed(*, user: User) -> None:
-    """The person chose her own password: the forced change is done."""
+    """The person chose her own password: the forced change is done, her API tokens end."""
     if user.must_change_password:
         user.must_change_password = False
         user.save(update_fields=["must_change_password"])
+    password_tokens_end(user=user)
+
+
+def password_tokens_end(*, user: User) -> None:
+    """Revoke the tokens made before the current password, so the token page says so. Authentication
+    refuses them anyway (the password stamp), also after a change that bypasses the services."""
+    stamp = password_stamp(user)
+    _tokens_end(ApiToken.objects.filter(user=user).exclude(password_stamp=stamp), actor=user, reason="password_changed")
 
 
 def _keep_one_admin(kommune: Kommune, membership: Membership, *, leaving: bool) -> None:

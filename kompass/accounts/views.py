@@ -89,16 +89,20 @@ logout_view = require_POST(auth_views.LogoutView.as_view())
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def api_tokens(request: HttpRequest) -> HttpResponse:
-    form = ApiTokenForm(request.POST or None)
+    """The own tokens with Kommune, scope, expiry, last use and status; a new one is shown once."""
+    user = _user(request)
+    kommunen = services.token_kommunen(user)
+    form = ApiTokenForm(request.POST or None, kommunen=kommunen)
     new_secret = None
     if request.method == "POST" and form.is_valid():
         try:
-            _token, new_secret = services.api_token_create(user=_user(request), name=form.cleaned_data["name"])
-            form = ApiTokenForm()
+            _token, new_secret = services.api_token_create(user=user, **form.cleaned_data)
+            form = ApiTokenForm(kommunen=kommunen)
         except ValidationError as exc:
             add_service_errors(form, exc)
-    tokens = ApiToken.objects.filter(user=_user(request))
-    return render(request, "accounts/api_tokens.html", {"form": form, "tokens": tokens, "new_secret": new_secret})
+    tokens = ApiToken.objects.filter(user=user).select_related("kommune")
+    context = {"form": form, "tokens": tokens, "new_secret": new_secret, "may_create": bool(kommunen)}
+    return render(request, "accounts/api_tokens.html", context)
 
 
 @require_POST

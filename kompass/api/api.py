@@ -39,6 +39,11 @@ mehr in dieser Beschreibung.
 
 **Anmeldung:** persönliches API-Token (unter „API-Tokens“ erzeugen) im Kopf `Authorization: Bearer kk_…`,
 oder die Sitzung im Browser (dann bei ändernden Anfragen mit CSRF-Token im Kopf `X-CSRFToken`).
+Ein Token gilt für **eine Kommune**: Unter der Adresse einer anderen Kommune antwortet die API mit 404,
+auch wenn Sie dort Mitglied sind. Es darf **nur lesen** oder **lesen und ändern** (dann mit den Rechten
+Ihrer Rolle); ein Token, das nur lesen darf, erhält bei ändernden Anfragen 403. Es **läuft ab** zum
+gewählten Datum (höchstens ein Jahr nach dem Erzeugen) und endet, wenn Sie Ihr Passwort ändern, Ihr Konto
+gesperrt wird oder Ihre Mitgliedschaft in der Kommune endet; danach antwortet die API mit 401.
 
 **Antworten:** 401 ohne Anmeldung, 404 für Kommunen und Objekte, die Sie nicht sehen dürfen, 403 ohne
 Schreibrecht, 422 bei ungültigen Eingaben (`{"detail": [{"loc": […], "msg": "…", "type": "…"}]}`),

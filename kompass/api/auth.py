@@ -36,9 +36,10 @@ class TokenAuth(HttpBearer):
     """A personal API token. A bearer token that is wrong is a 401, even with a valid session cookie."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = api_token_authenticate(token.strip())
-        if user is None:
+        api_token = api_token_authenticate(token.strip())
+        if api_token is None:  # unknown, revoked, expired, or ended by a password change or lost membership
             raise not_authenticated()
+        user = api_token.user
         # Per token, generous: against a runaway script, not against work (S7). Counted after the
         # check, so an unknown token fills no counter.
         wait = hit("api.token", token.strip())
@@ -47,7 +48,7 @@ class TokenAuth(HttpBearer):
         if must_change_password(user):  # a password set by someone else is changed in the browser first
             raise HttpError(403, password_change_required_message())
         request.user = user
-        admit(request, user)
+        admit(request, user, api_token)
         return user
 
 

@@ -22,6 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
+from kompass.accounts.models import ApiToken, TokenScope
 from kompass.agenda import access as agenda_access
 from kompass.api import agenda_objects
 from kompass.assessment import access as assessment_access
@@ -72,19 +73,45 @@ PATH_OBJECTS: dict[str, tuple[Fetch, Fetch]] = {
 }
 
 
-def admit(request: HttpRequest, user: Any) -> None:
-    """Resolve the Kommune and the URL's objects for `user`, or raise 404/403."""
+def admit(request: HttpRequest, user: Any, token: ApiToken | None = None) -> None:
+    """Resolve the Kommune and the URL's objects for `user`, or raise 404/403.
+
+    A request with an API token stays in the token's Kommune: another Kommune's address answers 404,
+    as for anyone who is not a member there, so the answer does not tell whether it exists; a token
+    that may only read gets 403 for every change (docs/security.md A4).
+    """
+    request.api_token = token  # type: ignore[attr-defined]
     match = request.resolver_match
     kwargs = match.kwargs if match is not None else {}
-    if KOMMUNE_PARAM not in kwargs:
-        return
-    ctx = _tenant_for(user, kwargs[KOMMUNE_PARAM])
     writing = request.method not in SAFE_METHODS
+    if KOMMUNE_PARAM not in kwargs:
+        _check_scope(token, writing)
+        return
+    if token is not None and kwargs[KOMMUNE_PARAM] != token.kommune.slug:  # type: ignore[union-attr]
+        raise Http404
+    ctx = _tenant_for(user, kwargs[KOMMUNE_PARAM])
     objects = {name: _fetch(ctx, name, kwargs[name], writing) for name in PATH_OBJECTS if name in kwargs}
+    _check_scope(token, writing)
     if writing and not may_change_anything(ctx):
         raise PermissionDenied(_("Mit der Rolle „%(role)s“ können Sie nichts ändern.") % {"role": ctx.role_label})
     request.tenant = ctx  # type: ignore[attr-defined]
     request.api_objects = objects  # type: ignore[attr-defined]
+
+
+def _check_scope(token: ApiToken | None, writing: bool) -> None:
+    if writing and token is not None and token.scope != TokenScope.WRITE:
+        raise PermissionDenied(
+            _(
+                "Dieses API-Token darf nur lesen. Für Änderungen erzeugen Sie ein Token mit der Berechtigung "
+                "„Lesen und ändern“."
+            )
+        )
+
+
+def token_kommune_id(request: HttpRequest) -> int | None:
+    """The Kommune the caller's API token is limited to; None for a browser session."""
+    token = getattr(request, "api_token", None)
+    return token.kommune_id if token is not None else None
 
 
 def _tenant_for(user: Any, slug: str) -> TenantContext:

@@ -7,6 +7,7 @@ import hashlib
 import logging
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -137,10 +138,20 @@ def _sync_memberships(user: Any, provider: Any, groups: set[str]) -> None:
         membership, role = current.get(kommune_id), wanted.get(kommune_id)
         if membership is None and role is not None:
             membership_create(kommune=kommune, actor=user, user=user, role=role)
-        elif membership is not None and role is None:
+        else:
+            _change_membership(user, kommune, membership, role)
+
+
+def _change_membership(user: Any, kommune: Kommune, membership: Membership | None, role: str | None) -> None:
+    """End or change a membership the groups no longer give; the last Administration of a
+    Kommune stays (accounts refuses to remove it) and the refusal is logged, not shown."""
+    try:
+        if membership is not None and role is None:
             membership_delete(kommune=kommune, actor=user, membership=membership)
         elif membership is not None and role is not None and membership.role != role:
             membership_update(kommune=kommune, actor=user, membership=membership, role=role)
+    except ValidationError:
+        security_event("sso_membership_kept", user, kommune=kommune.pk, reason="last_admin")
 
 
 def oidc_login(*, provider: Any, claims: dict[str, Any], groups: set[str]) -> Any:

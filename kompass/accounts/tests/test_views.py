@@ -105,20 +105,22 @@ TOKENS = reverse("accounts:api_tokens")
 
 def test_a_new_token_is_shown_once_and_only_its_hash_is_stored(world: World) -> None:
     client = world.client_for(world.editor)
-    response = client.post(TOKENS, {"name": "Abgleich Personalsystem"})
+    form = {"name": "Abgleich Personalsystem", "kommune": world.kommune.pk, "scope": "read", "days": "90"}
+    response = client.post(TOKENS, form)
     secret = response.context["new_secret"]
     assert secret.startswith("kk_") and secret in response.content.decode()
     token = ApiToken.objects.get(user=world.editor)
     assert token.token_hash == hashlib.sha256(secret.encode()).hexdigest()
     assert secret not in {token.name, token.prefix, token.token_hash}
-    assert services.api_token_authenticate(secret) == world.editor
+    assert services.api_token_authenticate(secret).user == world.editor  # type: ignore[union-attr]
     again = client.get(TOKENS).content.decode()
     assert secret not in again
     assert token.prefix in again
 
 
 def test_an_empty_token_name_gives_a_german_error(world: World) -> None:
-    response = world.client_for(world.editor).post(TOKENS, {"name": "   "})
+    form = {"name": "   ", "kommune": world.kommune.pk, "scope": "read", "days": "90"}
+    response = world.client_for(world.editor).post(TOKENS, form)
     assert response.status_code == 200
     assert response.context["new_secret"] is None
     assert "Dieses Feld ist zwingend erforderlich." in response.content.decode()
@@ -138,7 +140,7 @@ def test_nobody_can_revoke_someone_elses_token(world: World) -> None:
     token, secret = services.api_token_create(user=world.editor, name="Fremd")
     response = world.client_for(world.admin).post(reverse("accounts:api_token_revoke", args=[token.pk]))
     assert response.status_code == 404
-    assert services.api_token_authenticate(secret) == world.editor
+    assert services.api_token_authenticate(secret).user == world.editor  # type: ignore[union-attr]
 
 
 def test_the_token_page_lists_only_the_own_tokens(world: World) -> None:

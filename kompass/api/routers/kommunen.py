@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router
 
-from kompass.api.gate import tenant
+from kompass.api.gate import tenant, token_kommune_id
 from kompass.api.schemas import KommuneOut
 from kompass.tenancy.context import memberships_of
 from kompass.tenancy.models import Kommune
@@ -33,7 +33,12 @@ def _kommune(kommune: Kommune, role: str, scope_unit_id: int | None) -> dict[str
 def kommune_list(request: HttpRequest) -> list[dict[str, Any]]:
     """Die Kommunen, in denen Sie Mitglied sind, mit Ihrer Rolle; eine gesperrte Kommune steht mit
     `suspended: true` in der Liste, ihre Daten antworten bis zur Freigabe mit 403."""
-    return [_kommune(m.kommune, m.role, m.scope_unit_id) for m in memberships_of(request.user)]
+    only = token_kommune_id(request)  # an API token sees only the Kommune it is made for
+    return [
+        _kommune(m.kommune, m.role, m.scope_unit_id)
+        for m in memberships_of(request.user)
+        if only is None or m.kommune_id == only
+    ]
 
 
 @router.get("/kommunen/{kommune_slug}", response=KommuneOut, summary="Eine Kommune")

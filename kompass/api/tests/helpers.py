@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import datetime
 import json
+import secrets
 from typing import Any
 
 from django.test import Client
 from django.test.client import MULTIPART_CONTENT
+from django.utils import timezone
 
 from kompass.accounts import services as account_services
-from kompass.accounts.models import User
+from kompass.accounts.models import ApiToken, TokenScope, User
 from kompass.audit.models import AuditEntry
 from kompass.conftest import World
 from kompass.org.models import OrgUnit, Person
+from kompass.tenancy.models import Kommune, Membership
 
 BASE = "/api/v1/kommunen/teststadt"
 
@@ -44,8 +48,28 @@ class ApiClient:
 
 
 def token_for(user: User) -> str:
-    _token, secret = account_services.api_token_create(user=user, name="Test")
+    """A persona's token for her only Kommune, allowed to write (what she may change is her role's)."""
+    _token, secret = persona_token(user)
     return secret
+
+
+def persona_token(user: User) -> tuple[ApiToken, str]:
+    """A persona's API token. A platform operator is member of no Kommune and can make none; she gets
+    a row for Teststadt as if it had been made, so the tests show the API still lets her in nowhere."""
+    if Membership.objects.unscoped().filter(user=user).exists():
+        return account_services.api_token_create(user=user, name="Test", scope=TokenScope.WRITE)
+    secret = account_services.TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        name="Test",
+        prefix=secret[:11],
+        token_hash=account_services.hash_token(secret),
+        kommune=Kommune.objects.get(slug="teststadt"),
+        scope=TokenScope.WRITE,
+        expires_at=timezone.now() + datetime.timedelta(days=90),
+        password_stamp=account_services.password_stamp(user),
+    )
+    return token, secret
 
 
 def tenant_state(world: World) -> tuple[Any, ...]:

@@ -94,7 +94,8 @@ def test_token_write_needs_no_csrf_token(world):
 
 
 def test_token_created_on_the_token_page_works_and_stops_working_when_revoked(world, admin_client):
-    response = admin_client.post(reverse("accounts:api_tokens"), {"name": "Fachverfahren"})
+    form = {"name": "Fachverfahren", "kommune": world.kommune.pk, "scope": "write", "days": "30"}
+    response = admin_client.post(reverse("accounts:api_tokens"), form)
     assert response.status_code == 200
     secret = response.context["new_secret"]
     assert secret.startswith("kk_")

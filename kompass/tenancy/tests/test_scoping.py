@@ -22,7 +22,10 @@ from kompass.tenancy.scoping import ScopeError, TenantModel, TenantQuerySet
 GLOBAL_MODELS = {
     "tenancy.Kommune": "the tenant itself",
     "accounts.User": "a login can belong to several Kommunen through memberships",
-    "accounts.ApiToken": "belongs to a user, not a Kommune; the API checks membership per request",
+    "accounts.ApiToken": (
+        "looked up by its secret before any Kommune is known; limited to one Kommune by its kommune column, "
+        "which the API gate checks with the membership on every request"
+    ),
     "ui.Feedback": "accessibility feedback is sent without login and concerns the platform",
     "roles.Catalogue": "shipped, versioned role catalogue shared by all Kommunen (read-only data files)",
     "roles.CatalogueRole": "a role of the shared catalogue; Kommunen copy it into their own roles",

@@ -37,6 +37,7 @@ from django.utils import timezone
 
 from kompass.accounts import services as account_services
 from kompass.accounts.models import ApiToken, Invitation, User
+from kompass.api.tests.helpers import persona_token
 from kompass.audit.models import AuditEntry
 from kompass.conftest import World, refreshed
 from kompass.factories import UserFactory, orgunit
@@ -610,7 +611,7 @@ class Scene:
             token_owner, unit, parent, person, membership = owner, self.leaf_out, w.hauptamt, w.alice, self.guest
         else:
             token_owner, unit, parent, person, membership = owner, self.leaf_in, w.ordnungsamt, w.bruno, self.guest
-        token, _secret = account_services.api_token_create(user=token_owner, name="Zielobjekt")
+        token, _secret = persona_token(token_owner)
         kommune = w.other if side == "foreign" else w.kommune
         unit, parent, person = (self.stored(kommune, obj) for obj in (unit, parent, person))
         targets = reg.Targets(
@@ -668,7 +669,7 @@ class Scene:
         if route.access == reg.API:
             if user is None:
                 return Client()
-            _token, secret = account_services.api_token_create(user=user, name="Test")
+            _token, secret = persona_token(user)
             return Client(headers={"Authorization": f"Bearer {secret}"})
         return self.world.client_for(user)
 

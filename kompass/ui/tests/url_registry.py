@@ -679,7 +679,7 @@ HAND_WRITTEN: dict[str, Route] = {
     "accounts:api_tokens": Route(
         ACCOUNT,
         {"GET": LOGGED_IN_PAGE, "POST": LOGGED_IN_PAGE},
-        body=lambda t: {"name": "Abgleich Personalsystem"},
+        body=lambda t: {"name": "Abgleich Personalsystem", "kommune": t.kommune.pk, "scope": "read", "days": "90"},
     ),
     "accounts:api_token_revoke": Route(
         ACCOUNT,

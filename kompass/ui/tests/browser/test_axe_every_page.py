@@ -612,6 +612,9 @@ PAGES: dict[str, Page] = {
     "accounts:password_reset_confirm": Page(lambda f: {"uidb64": "MQ", "token": "cz1abc-0123"}, as_user="anonymous"),
     "accounts:password_reset_complete": Page(as_user="anonymous"),
     "accounts:api_tokens": Page(),
+    # The second factor (A3): enrolment and overview; the step and the codes are scanned in test_second_factor.
+    "sso:enrol": Page(),
+    "sso:manage": Page(),
     "accounts:members": Page(_slug),
     "accounts:invitation": Page(lambda f: {"token": f.invitation_secret()}, as_user="anonymous"),
     "accounts:operator_access": Page(as_user="operator"),
@@ -768,6 +771,11 @@ NOT_PAGES: dict[str, str] = {
     "ui:health": "JSON health check for the reverse proxy",
     "ops:readyz": "JSON readiness check for the reverse proxy",
     "accounts:logout": "POST action",
+    "sso:verify": "the step after the password opens only while a code is owed; scanned in test_second_factor",
+    "sso:recovery_codes": "shown once right after the enrolment; scanned in test_second_factor",
+    "sso:recovery_codes_download": "text download of the recovery codes",
+    "sso:oidc_start": "redirect to the identity provider",
+    "sso:oidc_callback": "redirect back from the identity provider (to the start page or the login page)",
     "accounts:api_token_revoke": "POST action",
     "accounts:member_remove": "POST action",
     "accounts:member_sessions_end": "POST action",
@@ -826,6 +834,8 @@ NOT_PAGES: dict[str, str] = {
 }
 NOT_PAGE_KWARGS: dict[str, Callable[[Fill], dict[str, Any]]] = {
     "accounts:api_token_revoke": lambda f: {"pk": 1},
+    "sso:oidc_start": lambda f: {"provider": "instanz"},
+    "sso:oidc_callback": lambda f: {"provider": "instanz"},
     "accounts:member_remove": lambda f: {**f.slug, "pk": 1},
     "accounts:member_sessions_end": lambda f: {**f.slug, "pk": 1},
     "accounts:invitation_resend": lambda f: {**f.slug, "pk": 1},
