@@ -6,6 +6,7 @@ class AuditConfig(AppConfig):
     verbose_name = "Protokoll"
 
     def ready(self) -> None:
-        from kompass.audit import registrations
+        from kompass.audit import registrations, triggers
 
         registrations.register()
+        triggers.connect_signals()

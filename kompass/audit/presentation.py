@@ -15,6 +15,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
@@ -29,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kompass.audit import extensions
-from kompass.audit.models import AuditAction, AuditEntry
+from kompass.audit.models import AuditAction, AuditEntry, AuditPersonalValue
 from kompass.tenancy.scoping import TenantModel
 
 logger = logging.getLogger(__name__)
@@ -74,6 +75,8 @@ class PresentedEntry:
     entry: AuditEntry
     type_label: str
     changes: list[ChangeRow]
+    actor_label: str = ""  # the live name of the actor, "System" or "Gelöschte Person P-…"
+    object_label: str = ""  # the label as written (side table), or "Gelöschte Person P-…"
 
 
 # A referenced object: (Kommune of the entry, model, primary key).
@@ -84,13 +87,82 @@ Ref = tuple[int, type[models.Model], int]
 class _Lookups:
     labels: dict[Ref, str]
     deleted: dict[tuple[int, str, str], str]
+    # Personal values beside the entries: entry id → {field ("" = the label): (before, after)}.
+    personal: dict[int, dict[str, tuple[Any, Any]]] = dataclass_field(default_factory=dict)
+    actors: dict[int, str] = dataclass_field(default_factory=dict)  # live names of actor ids
 
 
 def present_entries(entries: Iterable[AuditEntry]) -> list[PresentedEntry]:
-    """The entries with readable changes, in the given order."""
+    """The entries with readable changes, in the given order. The number of queries does not grow
+    with the entries: per Kommune one per referenced model, two for deleted ones and one for the
+    personal values beside the entries; one for the actors' names unless the entries were read with
+    them (`select_related("actor")`, as the selectors do)."""
     entries = list(entries)
     lookups = _lookups(_references(entries))
+    _personal_lookups(entries, lookups)
     return [_present(entry, lookups) for entry in entries]
+
+
+def erased_label(pseudonym: str) -> str:
+    return _("Gelöschte Person %(pseudonym)s") % {"pseudonym": pseudonym}
+
+
+def _personal_lookups(entries: list[AuditEntry], lookups: _Lookups) -> None:
+    by_kommune: dict[int, list[AuditEntry]] = defaultdict(list)
+    for entry in entries:
+        by_kommune[entry.kommune_id].append(entry)
+    for kommune_id, own in by_kommune.items():
+        personal = [e.pk for e in own if e.pk is not None and _personal_model(e.object_type)]
+        rows = (
+            AuditPersonalValue.objects.for_kommune(kommune_id)
+            .filter(entry_id__in=personal)
+            .values_list("entry_id", "field", "before", "after")
+            if personal
+            else []
+        )
+        for entry_id, name, before, after in rows:
+            lookups.personal.setdefault(entry_id, {})[name] = (before, after)
+    # The actors' live names: loaded with the entries where the selector joined them, else one query.
+    missing = set()
+    for entry in entries:
+        if entry.actor_id is None:
+            continue
+        if "actor" in entry._state.fields_cache:
+            user = entry._state.fields_cache["actor"]
+            if user is not None:
+                lookups.actors[entry.actor_id] = user.display_name
+        else:
+            missing.add(entry.actor_id)
+    if missing:
+        users = get_user_model()._default_manager.filter(pk__in=missing)
+        lookups.actors.update({u.pk: u.display_name for u in users})
+
+
+def _actor_label(entry: AuditEntry, lookups: _Lookups) -> str:
+    if entry.actor_id is None or not entry.actor_pseudonym:
+        return entry.actor_name  # "System", or the name an entry written before pseudonyms kept
+    # An erased account is deleted or anonymised: either way no name of the person is left to show.
+    name = lookups.actors.get(entry.actor_id)
+    if name is None:
+        return erased_label(entry.actor_pseudonym)
+    return name
+
+
+def _entry_label(entry: AuditEntry, lookups: _Lookups) -> str:
+    values = lookups.personal.get(entry.pk)
+    if values is None:
+        if entry.object_label.startswith("P-") and _personal_model(entry.object_type):
+            return erased_label(entry.object_label)
+        return entry.object_label
+    label = values.get("", (None, None))[1]
+    return str(label) if label else entry.object_label
+
+
+def _personal_model(object_type: str) -> bool:
+    from kompass.audit.services import personal_fields
+
+    model = _model(object_type)
+    return model is not None and bool(personal_fields(model))
 
 
 # --- models and fields ---------------------------------------------------------------------
@@ -213,21 +285,41 @@ def _deleted(kommune_id: int, by_type: dict[str, set[str]]) -> dict[tuple[int, s
     ids = set().union(*by_type.values())
     if not ids:
         return {}
-    rows = (
+    rows = list(
         AuditEntry.objects.for_kommune(kommune_id)
         .filter(action=AuditAction.DELETE, object_type__in=list(by_type), object_id__in=list(ids))
-        .values_list("object_type", "object_id", "object_label")
+        .values_list("pk", "object_type", "object_id", "object_label")
     )
-    return {(kommune_id, t, i): label for t, i, label in rows if i in by_type[t]}
+    # A person's entry is labelled with her pseudonym; her name at deletion is kept beside it.
+    side = (
+        dict(
+            AuditPersonalValue.objects.for_kommune(kommune_id)
+            .filter(entry_id__in=[row[0] for row in rows], field="")
+            .values_list("entry_id", "after")
+        )
+        if rows
+        else {}
+    )
+    return {
+        (kommune_id, t, i): str(
+            side.get(pk) or (erased_label(label) if pk not in side and _personal_model(t) else label)
+        )
+        for pk, t, i, label in rows
+        if i in by_type[t]
+    }
 
 
 # --- values --------------------------------------------------------------------------------
 
 
-def _changes(entry: AuditEntry) -> list[tuple[str, list[Any]]]:
-    """The entry's changes without sensitive fields, as (name, [before, after])."""
-    changes = entry.changes if isinstance(entry.changes, dict) else {}
-    shown = []
+def _changes(entry: AuditEntry, personal: dict[str, tuple[Any, Any]] | None = None) -> list[tuple[str, list[Any]]]:
+    """The entry's changes without sensitive fields, as (name, [before, after]); with `personal`,
+    the personal values kept beside the entry are merged in."""
+    changes: dict[str, Any] = dict(entry.changes) if isinstance(entry.changes, dict) else {}
+    for name, kept in (personal or {}).items():
+        if name:
+            changes[name] = list(kept)
+    shown: list[tuple[str, list[Any]]] = []
     for name, values in changes.items():
         if _is_sensitive(name):
             logger.error("Sensitive field %s in audit entry %s is not shown.", name, entry.pk)
@@ -244,7 +336,8 @@ def _present(entry: AuditEntry, lookups: _Lookups) -> PresentedEntry:
     show_before = entry.action not in (AuditAction.CREATE, AuditAction.ACCESS)
     show_after = entry.action != AuditAction.DELETE
     rows = []
-    for name, (before, after) in sorted(_changes(entry), key=lambda c: (order.get(c[0], len(order)), c[0])):
+    merged = _changes(entry, lookups.personal.get(entry.pk))
+    for name, (before, after) in sorted(merged, key=lambda c: (order.get(c[0], len(order)), c[0])):
         field = _field(model, name)
         row = ChangeRow(
             field=name,
@@ -255,7 +348,13 @@ def _present(entry: AuditEntry, lookups: _Lookups) -> PresentedEntry:
         if _says_something(row):
             rows.append(row)
     type_label = str(model._meta.verbose_name) if model else entry.object_type
-    return PresentedEntry(entry=entry, type_label=type_label, changes=rows)
+    return PresentedEntry(
+        entry=entry,
+        type_label=type_label,
+        changes=rows,
+        actor_label=_actor_label(entry, lookups),
+        object_label=_entry_label(entry, lookups),
+    )
 
 
 def _says_something(row: ChangeRow) -> bool:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Model, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
-from kompass.audit.models import AuditEntry
+from kompass.audit.models import AuditEntry, AuditPersonalValue
 from kompass.tenancy.capabilities import Capability
 from kompass.tenancy.context import TenantContext
 
@@ -22,6 +23,7 @@ def history_for(ctx: TenantContext, obj: Model, limit: int = HISTORY_LIMIT) -> l
     return list(
         AuditEntry.objects.for_kommune(ctx.kommune)
         .filter(object_type=obj._meta.model_name, object_id=str(obj.pk))
+        .select_related("actor")  # the actor's live name, read with the entries
         .order_by("-created_at", "-id")[:limit]
     )
 
@@ -41,9 +43,17 @@ def audit_list(
     object_id: str = "",
 ) -> QuerySet[AuditEntry]:
     ctx.require(Capability.VIEW_AUDIT)
-    qs = AuditEntry.objects.for_kommune(ctx.kommune)
+    qs = AuditEntry.objects.for_kommune(ctx.kommune).select_related("actor")
     if actor:
-        qs = qs.filter(actor_name__icontains=actor)
+        # Entries name no person: the name is matched against the live accounts of the actors.
+        users = get_user_model()._default_manager.filter(
+            Q(first_name__icontains=actor) | Q(last_name__icontains=actor) | Q(username__icontains=actor)
+        )
+        qs = qs.filter(
+            Q(actor_name__icontains=actor)
+            | Q(actor_pseudonym__iexact=actor.strip())
+            | Q(actor_id__in=users.values("pk"), actor_pseudonym__gt="")
+        )
     if object_type:
         qs = qs.filter(object_type=object_type)
     if object_id:
@@ -64,3 +74,17 @@ def object_types(ctx: TenantContext) -> list[tuple[str, Any]]:
     # order_by() drops the default ordering, which would otherwise make DISTINCT return every row.
     types = AuditEntry.objects.for_kommune(ctx.kommune).order_by().values_list("object_type", flat=True).distinct()
     return sorted(((t, labels.get(t, t)) for t in types), key=lambda item: str(item[1]))
+
+
+def entry_changes(entry: AuditEntry) -> dict[str, list[Any]]:
+    """All changes of one entry as written: the row's own and, while the person is not erased,
+    the personal values kept beside it (one query)."""
+    changes = {name: list(pair) for name, pair in entry.changes.items()}
+    for name, before, after in (
+        AuditPersonalValue.objects.for_kommune(entry.kommune_id)
+        .filter(entry_id=entry.pk)
+        .exclude(field="")
+        .values_list("field", "before", "after")
+    ):
+        changes[name] = [before, after]
+    return changes

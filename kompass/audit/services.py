@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import datetime
 import decimal
-from collections.abc import Iterable
+import secrets
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import models
+from django.contrib.auth import get_user_model
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
 
-from kompass.audit import context
-from kompass.audit.models import AuditAction, AuditEntry
+from kompass.audit import context, triggers
+from kompass.audit.models import AuditAction, AuditEntry, AuditPersonalValue, AuditSubject
 from kompass.core.actors import Actor
 from kompass.core.exceptions import ConflictError
+from kompass.core.extensions import PERSONAL_DATA
 
 SYSTEM_ACTOR_NAME = "System"
+PSEUDONYM_PREFIX = "P-"
 
 
 def _plain(value: Any) -> Any:
@@ -42,14 +50,155 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     return {k: [before.get(k), after.get(k)] for k in sorted(keys) if before.get(k) != after.get(k)}
 
 
-def actor_fields(actor: Actor) -> dict[str, Any]:
-    """Who an entry names: the actor's id and a snapshot of the name (kept when the account goes);
+# --- pseudonyms and personal values (docs/architecture.md, "Audit") -------------------------
+
+
+def _new_pseudonym() -> str:
+    return PSEUDONYM_PREFIX + secrets.token_hex(3).upper()
+
+
+def subject_kind(model: type[models.Model]) -> str:
+    return model._meta.label
+
+
+def user_kind() -> str:
+    return get_user_model()._meta.label
+
+
+def personal_fields(model: type[models.Model]) -> frozenset[str]:
+    """The fields of `model` whose values name a person (PERSONAL_DATA), without relations: an id
+    of a referenced row stays in the entry, its name is looked up when the entry is shown."""
+    if model is AuditEntry:
+        return frozenset()
+    for item in PERSONAL_DATA:
+        if item.model is model:
+            return frozenset(
+                name for name in item.fields if not getattr(model._meta.get_field(name), "is_relation", False)
+            )
+    return frozenset()
+
+
+def subjects(kommune_id: int, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], AuditSubject]:
+    """The subjects of (kind, object id) keys in this Kommune, created on first use: one query when
+    all exist, three when some are new (a clash of random pseudonyms is tried again)."""
+    wanted = set(keys)
+    found: dict[tuple[str, str], AuditSubject] = {}
+    for _attempt in range(5):
+        missing = wanted - found.keys()
+        if not missing:
+            return found
+        by_kind: dict[str, list[str]] = defaultdict(list)
+        for kind, object_id in missing:
+            by_kind[kind].append(object_id)
+        query = Q()
+        for kind, ids in by_kind.items():
+            query |= Q(kind=kind, object_id__in=ids)
+        found.update({(s.kind, s.object_id): s for s in AuditSubject.objects.for_kommune(kommune_id).filter(query)})
+        missing = wanted - found.keys()
+        if not missing:
+            return found
+        AuditSubject.objects.bulk_create(
+            [AuditSubject(kommune_id=kommune_id, kind=k, object_id=i, pseudonym=_new_pseudonym()) for k, i in missing],
+            ignore_conflicts=True,
+        )
+    raise RuntimeError("Kein freies Pseudonym gefunden.")
+
+
+def actor_fields(actor: Actor, kommune_id: int, subject: AuditSubject | None = None) -> dict[str, Any]:
+    """Who an entry names: the user's id and pseudonym, never the name (shown from the live account);
     an actor without id — the system, a command run without a login — is named "System"."""
     user = actor if actor is not None and actor.pk else None
-    return {
-        "actor_id": user.pk if user is not None else None,
-        "actor_name": (user.display_name if user is not None else SYSTEM_ACTOR_NAME)[:200],
-    }
+    if user is None:
+        return {"actor_id": None, "actor_pseudonym": "", "actor_name": SYSTEM_ACTOR_NAME}
+    if subject is None:
+        key = (user_kind(), str(user.pk))
+        subject = subjects(kommune_id, [key])[key]
+    return {"actor_id": user.pk, "actor_pseudonym": subject.pseudonym, "actor_name": ""}
+
+
+@dataclass
+class Prepared:
+    """An unsaved entry and the personal values that belong beside it."""
+
+    entry: AuditEntry
+    values: list[AuditPersonalValue] = field(default_factory=list)
+    subject: AuditSubject | None = None
+
+
+@dataclass(frozen=True)
+class Change:
+    action: str
+    obj: models.Model
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    label: str | None = None
+
+
+def prepare_entries(*, kommune_id: int, actor: Actor, changes: Iterable[Change]) -> list[Prepared]:
+    """The entries for `changes`, shaped alike for single and bulk writes (a test compares them):
+    updates that changed nothing are left out; personal values go to the side rows."""
+    ctx = context.current()
+    items = []
+    for change in changes:
+        diffed = diff(change.before or {}, change.after or {})
+        if change.action == AuditAction.UPDATE and not diffed:
+            continue
+        items.append((change, diffed))
+    user = actor if actor is not None and actor.pk else None
+    keys = {(subject_kind(type(c.obj)), str(c.obj.pk)) for c, _d in items if personal_fields(type(c.obj))}
+    actor_key = (user_kind(), str(user.pk)) if user is not None else None
+    if actor_key is not None and items:
+        keys.add(actor_key)
+    known = subjects(kommune_id, keys) if keys else {}
+    who = actor_fields(actor, kommune_id, known.get(actor_key) if actor_key else None) if items else {}
+    prepared = []
+    for change, diffed in items:
+        obj = change.obj
+        label = (change.label if change.label is not None else str(obj))[:300]
+        personal = personal_fields(type(obj))
+        subject = known.get((subject_kind(type(obj)), str(obj.pk))) if personal else None
+        values: list[AuditPersonalValue] = []
+        if subject is not None:
+            values.append(AuditPersonalValue(kommune_id=kommune_id, subject=subject, field="", after=label))
+            label = subject.pseudonym
+            for name in sorted(personal & diffed.keys()):
+                before, after = diffed.pop(name)
+                values.append(
+                    AuditPersonalValue(kommune_id=kommune_id, subject=subject, field=name, before=before, after=after)
+                )
+        entry = AuditEntry(
+            kommune_id=kommune_id,
+            **who,
+            action=change.action,
+            source=ctx.source,
+            object_type=obj._meta.model_name or "",
+            object_id=str(obj.pk),
+            object_label=label,
+            changes=diffed,
+            request_id=ctx.request_id,
+        )
+        prepared.append(Prepared(entry, values, subject))
+    return prepared
+
+
+def write_entries(prepared: list[Prepared], insert: Callable[[list[AuditEntry]], None] | None = None) -> None:
+    """Insert the entries and their side rows. Entries without personal values may go through the
+    caller's fast `insert` (executemany); those with side rows need their ids from `bulk_create`."""
+    plain = [p.entry for p in prepared if not p.values]
+    personal = [p for p in prepared if p.values]
+    if plain:
+        if insert is not None:
+            insert(plain)
+        else:
+            AuditEntry.objects.bulk_create(plain, batch_size=500)
+    if personal:
+        AuditEntry.objects.bulk_create([p.entry for p in personal], batch_size=500)
+        side = []
+        for p in personal:
+            for value in p.values:
+                value.entry = p.entry
+                side.append(value)
+        AuditPersonalValue.objects.bulk_create(side, batch_size=500)
 
 
 def audit_record(
@@ -63,21 +212,16 @@ def audit_record(
     label: str | None = None,
 ) -> AuditEntry | None:
     """Write one entry; an update that changed nothing writes none (idempotent imports)."""
-    changes = diff(before or {}, after or {})
-    if action == AuditAction.UPDATE and not changes:
+    prepared = prepare_entries(kommune_id=kommune_id, actor=actor, changes=[Change(action, obj, before, after, label)])
+    if not prepared:
         return None
-    ctx = context.current()
-    return AuditEntry.objects.create(
-        kommune_id=kommune_id,
-        **actor_fields(actor),
-        action=action,
-        source=ctx.source,
-        object_type=obj._meta.model_name or "",
-        object_id=str(obj.pk),
-        object_label=(label if label is not None else str(obj))[:300],
-        changes=changes,
-        request_id=ctx.request_id,
-    )
+    [item] = prepared
+    item.entry.save()
+    if item.values:
+        for value in item.values:
+            value.entry = item.entry
+        AuditPersonalValue.objects.bulk_create(item.values)
+    return item.entry
 
 
 def check_version(obj: Any, expected_version: int | None) -> None:
@@ -99,23 +243,38 @@ def save_update(*, kommune_id: int, actor: Actor, obj: Any, fields: Iterable[str
 
 
 def audit_bulk_create(*, kommune_id: int, actor: Actor, objs: Iterable[models.Model], fields: Iterable[str]) -> int:
-    """One "create" entry per object, written with a single INSERT (adoption, bulk operations)."""
-    ctx = context.current()
-    who = actor_fields(actor)
+    """One "create" entry per object, written with bulk INSERTs (adoption, bulk operations)."""
     field_list = list(fields)
-    entries = [
-        AuditEntry(
-            kommune_id=kommune_id,
-            **who,
-            action=AuditAction.CREATE,
-            source=ctx.source,
-            object_type=obj._meta.model_name or "",
-            object_id=str(obj.pk),
-            object_label=str(obj)[:300],
-            changes=diff({}, snapshot(obj, field_list)),
-            request_id=ctx.request_id,
-        )
-        for obj in objs
-    ]
-    AuditEntry.objects.bulk_create(entries, batch_size=500)
-    return len(entries)
+    changes = [Change(AuditAction.CREATE, obj, None, snapshot(obj, field_list)) for obj in objs]
+    prepared = prepare_entries(kommune_id=kommune_id, actor=actor, changes=changes)
+    write_entries(prepared)
+    return len(prepared)
+
+
+# --- erasure and the deletion of a whole Kommune ---------------------------------------------
+
+
+def forget_subject(*, kommune_id: int, kind: str, object_id: Any) -> bool:
+    """Erasure (Art. 17 DSGVO): delete the personal values the log keeps about this subject and mark
+    its pseudonym forgotten. No audit row changes; entries then read "Gelöschte Person P-…".
+    Returns whether the log knew the subject."""
+    subject = AuditSubject.objects.for_kommune(kommune_id).filter(kind=kind, object_id=str(object_id)).first()
+    if subject is None:
+        return False
+    with transaction.atomic():
+        AuditPersonalValue.objects.for_kommune(kommune_id).filter(subject=subject).delete()
+        AuditSubject.objects.for_kommune(kommune_id).filter(pk=subject.pk).update(forgotten_at=timezone.now())
+    return True
+
+
+def purge_kommune_audit(kommune_id: int) -> int:
+    """Delete a Kommune's whole log — only for the explicit deletion of the Kommune (tenant
+    lifecycle). The database refuses DELETE of audit rows unless this transaction says so
+    (PostgreSQL: `SET LOCAL kompass.audit_purge`, SQLite: `audit.triggers.purging`). Returns the
+    number of deleted entries."""
+    with transaction.atomic():
+        AuditPersonalValue.objects.for_kommune(kommune_id).delete()
+        with triggers.purging():
+            deleted = AuditEntry._base_manager.filter(kommune_id=kommune_id)._raw_delete(using="default")
+        AuditSubject.objects.for_kommune(kommune_id).delete()
+    return int(deleted)

@@ -19,9 +19,8 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from kompass.audit import context
 from kompass.audit.models import AuditAction, AuditEntry
-from kompass.audit.services import actor_fields, diff, snapshot
+from kompass.audit.services import Change, diff, prepare_entries, snapshot, write_entries
 from kompass.core.actors import Actor
 from kompass.org.models import OrgUnit, Person
 from kompass.org.services import ORGUNIT_FIELDS, PERSON_FIELDS
@@ -97,23 +96,18 @@ def _audit_entry(
     obj: models.Model,
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
-) -> AuditEntry:
-    """An unsaved entry shaped exactly like the one `audit.services.audit_record` writes."""
-    ctx = context.current()
-    return AuditEntry(
-        kommune_id=kommune.pk,
-        **actor_fields(actor),
-        action=action,
-        source=ctx.source,
-        object_type=obj._meta.model_name or "",
-        object_id=str(obj.pk),
-        object_label=str(obj)[:300],
-        changes=diff(before or {}, after or {}),
-        request_id=ctx.request_id,
-    )
+) -> Change:
+    """One change, turned into an entry exactly as `audit.services.audit_record` does (pseudonyms,
+    personal values beside the row) by `_write_audit`."""
+    return Change(action, obj, before, after)
 
 
-def _write_audit(entries: list[AuditEntry]) -> None:
+def _write_audit(kommune: Kommune, actor: Actor, changes: list[Change]) -> None:
+    prepared = prepare_entries(kommune_id=kommune.pk, actor=actor, changes=changes)
+    write_entries(prepared, insert=_insert_entries)
+
+
+def _insert_entries(entries: list[AuditEntry]) -> None:
     """Insert the entries, prepared by each field as `bulk_create` would (`pre_save` sets `created_at`).
 
     On SQLite (in-process) one prepared INSERT run over all rows (executemany) is several times
@@ -256,7 +250,7 @@ def orgunits_apply(*, kommune: Kommune, actor: Actor, state: OrgUnitState, chang
             entries.append(_audit_entry(kommune, actor, AuditAction.UPDATE, unit, befores[change.code], after))
             pending.add(unit, (*changed, "version", "updated_at"))
     _bulk_update(OrgUnit, kommune, pending)
-    _write_audit(entries)
+    _write_audit(kommune, actor, entries)
 
 
 def _assign_unit(state: OrgUnitState, change: UnitChange) -> None:
@@ -352,7 +346,7 @@ def people_apply(*, kommune: Kommune, actor: Actor, changes: list[PersonChange])
             pending.add(person, (*diff(before, after), "version", "updated_at"))
             entries.append(_audit_entry(kommune, actor, AuditAction.UPDATE, person, before, after))
     _bulk_update(Person, kommune, pending)
-    _write_audit(entries)
+    _write_audit(kommune, actor, entries)
 
 
 def _new_person(kommune: Kommune, change: PersonChange, now: Any) -> Person:

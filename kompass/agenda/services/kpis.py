@@ -316,9 +316,10 @@ def _store_values(
     )
 
     ctx = audit_context.current()
-    who = actor_fields(actor)
+    who = actor_fields(actor, kommune.pk)
     now = timezone.now()
-    fixed = [kommune.pk, now, who["actor_id"], who["actor_name"], ctx.source, KPIValue._meta.model_name or ""]
+    fixed = [kommune.pk, now, who["actor_id"], who["actor_pseudonym"], who["actor_name"], ctx.source,
+             KPIValue._meta.model_name or ""]  # fmt: skip
     entries = [
         [*fixed, AuditAction.CREATE, str(new_ids[(kpi.pk, on)]), _label(kpi, on)[:300],
          _created_changes(on, value, note, source), ctx.request_id]
@@ -328,7 +329,7 @@ def _store_values(
          diff(before, snapshot(row, KPIValue.AUDIT_FIELDS)), ctx.request_id]
         for kpi, row, before in changed
     ]  # fmt: skip
-    columns = ("kommune", "created_at", "actor", "actor_name", "source", "object_type")
+    columns = ("kommune", "created_at", "actor", "actor_pseudonym", "actor_name", "source", "object_type")
     _insert_rows(AuditEntry, (*columns, "action", "object_id", "object_label", "changes", "request_id"), entries)
     return actions
 

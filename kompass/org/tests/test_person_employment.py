@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from kompass.audit.models import AuditAction, AuditEntry
+from kompass.audit.selectors import entry_changes
 from kompass.conftest import World
 from kompass.org.models import EmployerKind, Person
 from kompass.org.tests.test_views import person_form, url
@@ -49,7 +50,7 @@ def test_the_form_saves_a_part_time_umfang_with_a_german_comma_and_an_external_e
     entry = AuditEntry.objects.for_kommune(world.kommune).get(
         object_type="person", object_id=str(bruno.pk), action=AuditAction.UPDATE
     )
-    assert set(entry.changes) == {"employment_percent", "employer_kind", "employer_name"}
+    assert set(entry_changes(entry)) == {"employment_percent", "employer_kind", "employer_name"}
     page = world.client_for(world.reader).get(url("person_detail", bruno.pk)).content.decode()
     assert "62,5 % einer Vollzeitstelle (Teilzeit)" in page and "Externe Stelle: Rechenzentrum Süd" in page
 

@@ -19,6 +19,8 @@ from hypothesis import strategies as st
 
 from kompass.accounts.models import User
 from kompass.audit.models import AppendOnlyError, AuditAction, AuditEntry
+from kompass.audit.presentation import present_entries
+from kompass.audit.selectors import entry_changes
 from kompass.conftest import World
 from kompass.core.exceptions import ConflictError
 from kompass.factories import UserFactory, orgunit, person
@@ -280,7 +282,7 @@ def test_deleting_a_person_clears_the_units_they_led_with_audit(world: World) ->
     )
     assert cleared.actor_id == world.admin.pk
     deleted = entries.get(object_type="person", object_id=str(world.alice.pk), action=AuditAction.DELETE)
-    assert deleted.changes["last_name"] == ["Amtsleiterin", None]
+    assert entry_changes(deleted)["last_name"] == ["Amtsleiterin", None]
     assert not Person.objects.for_kommune(world.kommune).filter(pk=world.alice.pk).exists()
 
 
@@ -294,7 +296,7 @@ def test_an_update_writes_before_and_after_and_the_actor(world: World) -> None:
     entry = AuditEntry.objects.for_kommune(world.kommune).filter(object_id=str(world.hauptamt.pk)).first()
     assert entry.action == AuditAction.UPDATE
     assert entry.changes == {"name": ["Hauptamt", "Hauptverwaltung"]}
-    assert (entry.actor_id, entry.actor_name) == (world.admin.pk, "Admin Test")
+    assert (entry.actor_id, entry.actor_name) == (world.admin.pk, "")  # the name is read from the account
 
 
 def test_an_update_that_changes_nothing_writes_no_entry(world: World) -> None:
@@ -304,16 +306,18 @@ def test_an_update_that_changes_nothing_writes_no_entry(world: World) -> None:
     assert fresh(world.hauptamt).version == 1
 
 
-def test_audit_entries_stay_readable_after_the_actor_is_deleted(world: World) -> None:
+def test_audit_entries_stay_unchanged_after_the_actor_is_deleted(world: World) -> None:
+    """The row keeps the account's id and pseudonym; the name went with the account."""
     clerk = UserFactory(username="sachbearbeiter", first_name="Sabine", last_name="Sachlich")
     services.person_update(kommune=world.kommune, actor=clerk, person=world.bruno, data={"function_title": "Leitung"})
     User.objects.filter(pk=clerk.pk).delete()
     entry = AuditEntry.objects.for_kommune(world.kommune).get(
         object_type="person", object_id=str(world.bruno.pk), action=AuditAction.UPDATE
     )
-    assert entry.actor_id is None
-    assert entry.actor_name == "Sabine Sachlich"
-    assert entry.changes == {"function_title": ["", "Leitung"]}
+    assert (entry.actor_id, entry.actor_name) == (clerk.pk, "")
+    [shown] = present_entries([entry])
+    assert shown.actor_label == f"Gelöschte Person {entry.actor_pseudonym}"
+    assert entry_changes(entry) == {"function_title": ["", "Leitung"]}
 
 
 def test_an_audit_entry_cannot_be_changed_or_deleted(world: World) -> None:
