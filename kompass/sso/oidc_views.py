@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -22,11 +22,11 @@ from kompass.sso import mfa, oidc, services
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
-def _provider(key: str) -> oidc.Provider:
-    provider = oidc.provider_by_key(key)
-    if provider is None:
-        raise Http404
-    return provider
+def _unknown(request: HttpRequest) -> HttpResponse:
+    messages.error(
+        request, _("Diesen Anmeldeweg gibt es hier nicht (mehr). Bitte melden Sie sich mit Ihrem Passwort an.")
+    )
+    return redirect("accounts:login")
 
 
 def _failed(request: HttpRequest, provider: oidc.Provider, reason: str, text: str) -> HttpResponse:
@@ -38,7 +38,9 @@ def _failed(request: HttpRequest, provider: oidc.Provider, reason: str, text: st
 
 @require_safe
 def oidc_start(request: HttpRequest, provider: str) -> HttpResponse:
-    chosen = _provider(provider)
+    chosen = oidc.provider_by_key(provider)
+    if chosen is None:
+        return _unknown(request)
     if blocked("login.address", address_key(request)):
         return _failed(request, chosen, "throttled", _("Zu viele Anmeldeversuche. Bitte warten Sie etwas."))
     try:
@@ -52,7 +54,9 @@ def oidc_start(request: HttpRequest, provider: str) -> HttpResponse:
 
 @require_safe
 def oidc_callback(request: HttpRequest, provider: str) -> HttpResponse:
-    chosen = _provider(provider)
+    chosen = oidc.provider_by_key(provider)
+    if chosen is None:
+        return _unknown(request)
     try:
         claims = oidc.finish(request, chosen)
         user = services.oidc_login(provider=chosen, claims=claims, groups=oidc.groups_of(claims, chosen))

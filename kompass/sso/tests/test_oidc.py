@@ -197,5 +197,6 @@ def test_a_kommune_provider_maps_only_into_its_own_kommune(world: World, monkeyp
     assert not Membership.objects.for_kommune(world.other).filter(user=user).exists()
 
 
-def test_an_unknown_provider_is_404(db: Any) -> None:
-    assert Client().get("/anmelden/sso/gibt-es-nicht/").status_code == 404
+def test_an_unknown_provider_goes_back_to_the_login_page(db: Any) -> None:
+    answer = Client().get("/anmelden/sso/gibt-es-nicht/")
+    assert answer["Location"] == "/anmelden/" and "Diesen Anmeldeweg gibt es hier nicht" in error_text(answer)

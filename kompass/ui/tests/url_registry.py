@@ -708,9 +708,9 @@ HAND_WRITTEN: dict[str, Route] = {
         body=_empty,
     ),
     "sso:recovery_codes_download": Route(ACCOUNT, {"GET": expect(LOGIN, 302, 302, 302, 302, 302)}),
-    # Public login routes of an identity provider; no provider is configured in the tests (404).
-    "sso:oidc_start": Route(PUBLIC, {"GET": everyone(404)}, fixed={"provider": "instanz"}),
-    "sso:oidc_callback": Route(PUBLIC, {"GET": everyone(404)}, fixed={"provider": "instanz"}),
+    # Public login routes of an identity provider; none is configured here: back to the login page.
+    "sso:oidc_start": Route(PUBLIC, {"GET": everyone(302)}, fixed={"provider": "instanz"}),
+    "sso:oidc_callback": Route(PUBLIC, {"GET": everyone(302)}, fixed={"provider": "instanz"}),
     # --- platform operators -------------------------------------------------------------------
     "accounts:operator_kommunen": Route(OPERATOR_ONLY, {"GET": expect(LOGIN, 404, 404, 404, 404, 200)}),
     # Without a mail backend the answer is the page with the invitation link (200), not a redirect.
