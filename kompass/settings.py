@@ -256,6 +256,8 @@ CACHES = {
     }
 }
 
+# /readyz reports the task queue as failing when a task has waited longer than this (no worker runs).
+READYZ_TASK_BACKLOG_MINUTES = env_int("READYZ_TASK_BACKLOG_MINUTES", 15)
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("Deutsch")), ("en", _("Englisch"))]
 LOCALE_PATHS = [BASE_DIR / "kompass" / "locale"]  # `make messages` updates it (run inside kompass/)

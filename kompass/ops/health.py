@@ -79,7 +79,7 @@ def check_tasks() -> str | None:
         return None  # tasks run inline or elsewhere: nothing queues here
     from django_tasks_db.models import DBTaskResult, get_date_max
 
-    cutoff = timezone.now() - timedelta(minutes=getattr(settings, "READYZ_TASK_BACKLOG_MINUTES", 15))
+    cutoff = timezone.now() - timedelta(minutes=settings.READYZ_TASK_BACKLOG_MINUTES)
     # Waiting since it could run: since it was queued, or since its run_after.
     waiting = Q(run_after=get_date_max(), enqueued_at__lt=cutoff) | Q(run_after__lt=cutoff)
     if DBTaskResult.objects.ready().filter(waiting).exists():

@@ -7,6 +7,7 @@ import json
 import tarfile
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.core.cache import cache
@@ -179,3 +180,24 @@ def test_the_export_command_writes_an_archive_named_after_the_kommune(tmp_path: 
     with tarfile.open(archive) as tar:
         manifest = json.load(tar.extractfile("manifest.json"))  # type: ignore[arg-type]
     assert manifest["kommune"]["slug"] == "teststadt" and manifest["rows"]["org.Person"] == 2
+
+
+@pytest.mark.django_db
+def test_the_audit_log_goes_only_through_the_audit_layers_purge(world: World) -> None:
+    """The audit log refuses deletes except through `purge_kommune_audit` (docs/security.md L2):
+    the deletion calls it with the Kommune's id, and no audit row of the Kommune is left."""
+    from kompass.audit import services as audit_services
+    from kompass.audit.models import AuditEntry
+
+    assert AuditEntry.objects.for_kommune(world.kommune).exists()
+    purge = getattr(audit_services, "purge_kommune_audit", None)
+    if purge is None:  # the audit layer without its own purge: the rows go with the Kommune's other rows
+        report = services.kommune_delete(world.kommune)
+        assert not report.audit_purged
+    else:
+        with mock.patch.object(audit_services, "purge_kommune_audit", wraps=purge) as spy:
+            report = services.kommune_delete(world.kommune)
+        spy.assert_called_once_with(world.kommune.pk)
+        assert report.audit_purged
+    assert AuditEntry.unscoped_objects.filter(kommune_id=world.kommune.pk).count() == 0
+    assert AuditEntry.unscoped_objects.filter(kommune_id=world.other.pk).exists()
