@@ -151,18 +151,25 @@ def _actor_label(entry: AuditEntry, lookups: _Lookups) -> str:
 def _entry_label(entry: AuditEntry, lookups: _Lookups) -> str:
     values = lookups.personal.get(entry.pk)
     if values is None:
-        if entry.object_label.startswith("P-") and _personal_model(entry.object_type):
+        if entry.object_label.startswith("P-") and _labelled(entry.object_type):
             return erased_label(entry.object_label)
         return entry.object_label
     label = values.get("", (None, None))[1]
     return str(label) if label else entry.object_label
 
 
-def _personal_model(object_type: str) -> bool:
-    from kompass.audit.services import personal_fields
+def _labelled(object_type: str) -> bool:
+    from kompass.audit.services import labelled_by_pseudonym
 
     model = _model(object_type)
-    return model is not None and bool(personal_fields(model))
+    return model is not None and labelled_by_pseudonym(model)
+
+
+def _personal_model(object_type: str) -> bool:
+    from kompass.audit.services import labelled_by_pseudonym, personal_fields
+
+    model = _model(object_type)
+    return model is not None and (labelled_by_pseudonym(model) or bool(personal_fields(model)))
 
 
 # --- models and fields ---------------------------------------------------------------------
@@ -301,9 +308,7 @@ def _deleted(kommune_id: int, by_type: dict[str, set[str]]) -> dict[tuple[int, s
         else {}
     )
     return {
-        (kommune_id, t, i): str(
-            side.get(pk) or (erased_label(label) if pk not in side and _personal_model(t) else label)
-        )
+        (kommune_id, t, i): str(side.get(pk) or (erased_label(label) if pk not in side and _labelled(t) else label))
         for pk, t, i, label in rows
         if i in by_type[t]
     }

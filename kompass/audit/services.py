@@ -19,7 +19,7 @@ from kompass.audit import context, triggers
 from kompass.audit.models import AuditAction, AuditEntry, AuditPersonalValue, AuditSubject
 from kompass.core.actors import Actor
 from kompass.core.exceptions import ConflictError
-from kompass.core.extensions import PERSONAL_DATA
+from kompass.core.extensions import ERASE_DELETE, PERSONAL_DATA
 
 SYSTEM_ACTOR_NAME = "System"
 PSEUDONYM_PREFIX = "P-"
@@ -76,6 +76,19 @@ def personal_fields(model: type[models.Model]) -> frozenset[str]:
                 name for name in item.fields if not getattr(model._meta.get_field(name), "is_relation", False)
             )
     return frozenset()
+
+
+def labelled_by_pseudonym(model: type[models.Model]) -> bool:
+    """Whether an entry about a row of `model` is labelled with the row's pseudonym: the row is about
+    one person and goes with her in an erasure (a Person, an account, an assignment, an invitation),
+    so its label would name her. Rows that only mention someone (a unit's head, a name snapshot)
+    keep their label; their personal values still go beside the entry."""
+    if model is AuditEntry:
+        return False
+    for item in PERSONAL_DATA:
+        if item.model is model:
+            return any(subject.erase == ERASE_DELETE for subject in item.subjects)
+    return False
 
 
 def subjects(kommune_id: int, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], AuditSubject]:
@@ -145,7 +158,11 @@ def prepare_entries(*, kommune_id: int, actor: Actor, changes: Iterable[Change])
             continue
         items.append((change, diffed))
     user = actor if actor is not None and actor.pk else None
-    keys = {(subject_kind(type(c.obj)), str(c.obj.pk)) for c, _d in items if personal_fields(type(c.obj))}
+    keys = {
+        (subject_kind(type(c.obj)), str(c.obj.pk))
+        for c, d in items
+        if labelled_by_pseudonym(type(c.obj)) or personal_fields(type(c.obj)) & d.keys()
+    }
     actor_key = (user_kind(), str(user.pk)) if user is not None else None
     if actor_key is not None and items:
         keys.add(actor_key)
@@ -156,11 +173,12 @@ def prepare_entries(*, kommune_id: int, actor: Actor, changes: Iterable[Change])
         obj = change.obj
         label = (change.label if change.label is not None else str(obj))[:300]
         personal = personal_fields(type(obj))
-        subject = known.get((subject_kind(type(obj)), str(obj.pk))) if personal else None
+        subject = known.get((subject_kind(type(obj)), str(obj.pk)))
         values: list[AuditPersonalValue] = []
         if subject is not None:
-            values.append(AuditPersonalValue(kommune_id=kommune_id, subject=subject, field="", after=label))
-            label = subject.pseudonym
+            if labelled_by_pseudonym(type(obj)):
+                values.append(AuditPersonalValue(kommune_id=kommune_id, subject=subject, field="", after=label))
+                label = subject.pseudonym
             for name in sorted(personal & diffed.keys()):
                 before, after = diffed.pop(name)
                 values.append(

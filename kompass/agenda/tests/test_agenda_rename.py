@@ -43,7 +43,7 @@ def test_the_service_renames_with_an_audit_entry_and_a_new_version(world: Any) -
     assert the_agenda(world).version == 2
     [entry] = renames(world, agenda)
     assert entry.changes["title"] == ["Digitale Agenda", NEW_TITLE]
-    assert entry.actor_name
+    assert entry.actor_id == world.admin.pk and entry.actor_pseudonym  # no name in the row
 
 
 def test_an_empty_title_is_refused_in_german_and_changes_nothing(world: Any) -> None:

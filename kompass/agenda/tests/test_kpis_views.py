@@ -16,6 +16,7 @@ from django.urls import reverse
 from kompass.agenda.models import KPI, KPIValue
 from kompass.agenda.tests import factories_kpis as fk
 from kompass.audit.models import AuditEntry
+from kompass.audit.presentation import present_entries
 from kompass.conftest import World
 
 pytestmark = pytest.mark.django_db
@@ -151,7 +152,7 @@ def test_an_editor_records_a_value_the_german_way_for_a_kpi_in_her_subtree(world
     stored = KPIValue.objects.for_kommune(world.kommune).get(kpi=s.inside_kpi)
     assert stored.value == Decimal("1234.56") and stored.note == "Q1" and str(stored.measured_on) == "2026-03-15"
     entry = _audit(world, "create", "kpivalue")
-    assert entry is not None and entry.actor_name == world.editor.display_name
+    assert entry is not None and present_entries([entry])[0].actor_label == world.editor.display_name
 
 
 def test_a_bad_value_is_400_with_german_messages_and_nothing_stored(world: World, admin_client: Client) -> None:

@@ -14,6 +14,12 @@ def _personal(model):
     return personal_fields(model)
 
 
+def _labelled(model):
+    from kompass.audit.services import labelled_by_pseudonym
+
+    return labelled_by_pseudonym(model)
+
+
 def _models_by_name():
     found = {}
     for model in global_apps.get_models():
@@ -51,9 +57,10 @@ def pseudonymise(apps, schema_editor):
             updates["actor_name"] = ""
         model = by_name.get(entry.object_type)
         personal = _personal(model) if model is not None else frozenset()
-        if personal:
+        labelled = model is not None and _labelled(model)
+        if personal or labelled:
             owner = subject(entry.kommune_id, model._meta.label, entry.object_id)
-            if entry.object_label != owner.pseudonym:
+            if labelled and entry.object_label != owner.pseudonym:
                 Value.objects.create(
                     kommune_id=entry.kommune_id, entry_id=entry.pk, subject=owner, field="", after=entry.object_label
                 )

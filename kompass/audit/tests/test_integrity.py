@@ -116,7 +116,6 @@ def test_pseudonyms_are_random_and_per_kommune(world: World) -> None:
     mine = AuditSubject.objects.for_kommune(world.kommune).get(kind="accounts.User", object_id=str(world.admin.pk))
     theirs = AuditSubject.objects.for_kommune(world.other).get(kind="accounts.User", object_id=str(world.admin.pk))
     assert mine.pseudonym != theirs.pseudonym  # the same account cannot be linked across Kommunen
-    assert str(world.admin.pk) not in mine.pseudonym
 
 
 def test_the_log_shows_a_page_of_people_in_a_fixed_number_of_queries(world: World) -> None:

@@ -17,6 +17,8 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from kompass.audit.models import AuditEntry
+from kompass.audit.presentation import present_entries
+from kompass.audit.selectors import entry_changes
 from kompass.factories import person
 from kompass.roles import services
 from kompass.roles.importers import export_file, parse_date, parse_time_share
@@ -121,8 +123,8 @@ def test_new_assignments_are_created_with_unit_share_and_period_and_audited_as_i
         report.import_id,
         w.admin,
     )
-    assert entry.changes["time_share"] == [None, "12.5"]
-    assert entry.object_label == "Bruno Ordner – Digitale Lotsinnen und Lotsen"
+    assert entry_changes(entry)["time_share"] == [None, "12.5"]
+    assert present_entries([entry])[0].object_label == "Bruno Ordner – Digitale Lotsinnen und Lotsen"
 
 
 def test_header_is_case_insensitive_and_its_order_free(adopted: Model) -> None:
@@ -276,7 +278,7 @@ def test_one_changed_cell_is_exactly_one_update(adopted: Model) -> None:
     assert (report.created, report.updated, report.unchanged) == (0, 1, 1)
     assert report.rows[0].changed == ["zeitanteil"]
     entries = AuditEntry.objects.for_kommune(w.kommune).order_by("id")[audit:]
-    assert [(e.action, e.source, e.changes) for e in entries] == [
+    assert [(e.action, e.source, entry_changes(e)) for e in entries] == [
         ("update", "import", {"time_share": ["10.0", "15.0"]})
     ]
     lotse = Assignment.objects.for_kommune(w.kommune).get(role__key="lotse")
