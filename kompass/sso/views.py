@@ -148,8 +148,11 @@ def manage(request: HttpRequest) -> HttpResponse:
         request.session[mfa.HAS_DEVICE_KEY] = False
         messages.success(request, _("Der zweite Faktor ist abgeschaltet."))
         return redirect("sso:manage")
-    if request.method == "POST" and action not in ("renew", "disable"):
-        form.add_error(None, _("Unbekannte Aktion."))
+    if request.method == "POST" and action not in ("renew", "disable") and form.is_bound:
+        form.is_valid()  # add_error needs the cleaned data
+        form.add_error(
+            None, _("Bitte wählen Sie, ob Sie neue Codes erzeugen oder den zweiten Faktor abschalten wollen.")
+        )
     context = {
         "form": form,
         "device": mfa.totp_device(user),

@@ -220,3 +220,11 @@ def test_state_is_verify_for_an_account_with_a_device_and_ok_after_the_step(worl
     assert mfa.state(request) == mfa.VERIFY
     mfa.mark_verified(request, "totp")
     assert mfa.state(request) == mfa.OK
+
+
+def test_the_overview_without_a_chosen_action_changes_nothing(world: World) -> None:
+    client = password_login(world.reader)
+    enrol(client)
+    answer = client.post("/konto/zweiter-faktor/", {"password": PASSWORD})
+    assert answer.status_code == 200 and "Bitte wählen Sie" in answer.content.decode()
+    assert TOTPDevice.objects.filter(user=world.reader, confirmed=True).exists()
