@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # After authentication, messages and htmx: idle and absolute session limits (docs/security.md A4).
+    "kompass.accounts.session_timeout.SessionTimeoutMiddleware",
     # After authentication and htmx: a password set by someone else is changed first.
     "kompass.accounts.middleware.PasswordChangeRequiredMiddleware",
     # After the password change: the second factor before any other page (docs/security.md A3).
@@ -206,6 +208,10 @@ RATE_LIMITS = {
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("SESSION_MAX_AGE_SECONDS", 10 * 3600)
+# A browser session ends after 30 minutes without activity and 10 hours after the login
+# (kompass.accounts.session_timeout); seconds.
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
+SESSION_ABSOLUTE_LIFETIME = env_int("SESSION_ABSOLUTE_LIFETIME", 10 * 3600)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE = env_bool("DJANGO_SECURE", False)

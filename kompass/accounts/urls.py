@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kompass.accounts import invitation_views, operator_views, reset_views, session_views, views
+from kompass.accounts import invitation_views, operator_views, reset_views, session_timeout, session_views, views
 
 app_name = "accounts"
 
@@ -26,6 +26,7 @@ urlpatterns = [
         reset_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("konto/sitzung/verlaengern/", session_timeout.session_keepalive, name="session_keepalive"),
     path("konto/api-tokens/", views.api_tokens, name="api_tokens"),
     path("konto/api-tokens/<int:pk>/widerrufen/", views.api_token_revoke, name="api_token_revoke"),
     path("betrieb/kommunen/", operator_views.kommune_list, name="operator_kommunen"),

@@ -109,7 +109,9 @@ def test_the_start_page_of_a_member_marks_the_suspended_kommune(suspended: World
 
 def test_the_api_list_of_ones_kommunen_marks_the_suspended_one(suspended: World) -> None:
     Membership.objects.create(kommune=suspended.other, user=suspended.admin, role=Role.READER)
-    listed = {k["slug"]: k["suspended"] for k in api_client(suspended.admin).get("/api/v1/kommunen").json()}
+    # In the browser session both Kommunen are listed; an API token names only its own (docs/security.md A4).
+    session = suspended.client_for(suspended.admin)
+    listed = {k["slug"]: k["suspended"] for k in session.get("/api/v1/kommunen").json()}
     assert listed == {"teststadt": True, "nachbarort": False}
 
 

@@ -681,6 +681,8 @@ HAND_WRITTEN: dict[str, Route] = {
         {"GET": LOGGED_IN_PAGE, "POST": LOGGED_IN_PAGE},
         body=lambda t: {"name": "Abgleich Personalsystem", "kommune": t.kommune.pk, "scope": "read", "days": "90"},
     ),
+    # "Angemeldet bleiben" (A4): JSON for the warning script; anonymous 401, not a redirect.
+    "accounts:session_keepalive": Route(ACCOUNT, {"POST": expect(401, 200, 200, 200, 200, 200)}, body=_empty),
     "accounts:api_token_revoke": Route(
         ACCOUNT,
         {"POST": expect(LOGIN, 302, 302, 302, 302, 302)},

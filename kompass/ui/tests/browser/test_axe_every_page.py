@@ -777,6 +777,7 @@ NOT_PAGES: dict[str, str] = {
     "sso:oidc_start": "redirect to the identity provider",
     "sso:oidc_callback": "redirect back from the identity provider (to the start page or the login page)",
     "accounts:api_token_revoke": "POST action",
+    "accounts:session_keepalive": "POST action of the session warning (JSON); the warning is scanned in test_session_warning",
     "accounts:member_remove": "POST action",
     "accounts:member_sessions_end": "POST action",
     "accounts:invitation_resend": "POST action",
