@@ -149,3 +149,22 @@ def test_the_backup_command_names_the_archive(tmp_path: Path, media: Path) -> No
         names = set(tar.getnames())
     assert {backup.MANIFEST, "media/kommunen/1/bericht.pdf"} <= names
     assert (backup.PG_DUMP if connection.vendor == "postgresql" else backup.SQLITE_DUMP) in names
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_older_backup_is_restored_and_migrated_forward(tmp_path: Path, media: Path) -> None:
+    """A backup taken before a migration: restored as it was (counts and hashes), then migrated."""
+    build_world()
+    call_command("migrate", "axes", "0009", verbosity=0)  # the state of an older release
+    try:
+        archive = backup.backup(tmp_path)
+        assert "0010_accessattemptexpiration" not in backup.read_manifest(archive)["migrations"]["axes"]
+        call_command("migrate", verbosity=0)
+
+        report = backup.restore(archive)
+    finally:
+        call_command("migrate", verbosity=0)
+    assert report.migrated
+    assert not backup._needs_migration()
+    assert "axes_accessattemptexpiration" in connection.introspection.table_names()
+    assert Person.unscoped_objects.count() == 3
