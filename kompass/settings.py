@@ -222,6 +222,10 @@ CSRF_COOKIE_SECURE = SECURE
 SESSION_COOKIE_NAME = "__Host-sessionid" if SECURE else "sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken" if SECURE else "csrftoken"
 CSRF_FAILURE_VIEW = "kompass.ui.errors.csrf_failure"
+# The language chosen in the footer: no script reads it.
+LANGUAGE_COOKIE_SECURE = SECURE
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_SSL_REDIRECT = SECURE
 SECURE_HSTS_SECONDS = 31536000 if SECURE else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
@@ -252,6 +256,8 @@ CONTENT_SECURITY_POLICY = {
 # Background tasks (docs/operations.md, "Hintergrundaufgaben"): queued in the database, run by
 # `manage.py db_worker`, so every app process and worker shares one queue.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# /readyz reports the task queue as failing when a task has waited longer than this (no worker runs).
+READYZ_TASK_BACKLOG_MINUTES = env_int("READYZ_TASK_BACKLOG_MINUTES", 15)
 
 CACHES = {
     "default": {
@@ -262,8 +268,6 @@ CACHES = {
     }
 }
 
-# /readyz reports the task queue as failing when a task has waited longer than this (no worker runs).
-READYZ_TASK_BACKLOG_MINUTES = env_int("READYZ_TASK_BACKLOG_MINUTES", 15)
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("Deutsch")), ("en", _("Englisch"))]
 LOCALE_PATHS = [BASE_DIR / "kompass" / "locale"]  # `make messages` updates it (run inside kompass/)
@@ -317,8 +321,18 @@ FEEDBACK_EMAIL = env_str("FEEDBACK_EMAIL", "barrierefreiheit@example.org")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        # Security events: one JSON object per line, without secrets (core/security_log.py, L3).
+        "json": {"()": "kompass.core.security_log.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "security": {"class": "logging.StreamHandler", "formatter": "json"},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "kompass.security": {"handlers": ["security"], "level": "INFO", "propagate": False},
+    },
 }

@@ -31,7 +31,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.db import transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -56,6 +56,7 @@ from kompass.ui.tests.agenda_scene import (
     build_agenda_scene,
 )
 from kompass.ui.tests.agenda_scene import add_targets as add_agenda_targets
+from kompass.ui.tests.headers import PRODUCTION_TLS, header_problems
 
 SENTINEL = b"GEHEIM"
 ALL_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -764,17 +765,17 @@ def url_for(name: str, route: reg.Route, targets: reg.Targets) -> str:
     return f"{url}?{urlencode(route.query(targets))}" if route.query is not None else url
 
 
-def send(client: Client, method: str, url: str, route: reg.Route, targets: reg.Targets) -> Any:
+def send(client: Client, method: str, url: str, route: reg.Route, targets: reg.Targets, secure: bool = False) -> Any:
     body = route.body(targets) if route.body is not None and method != "GET" else {}
     if method == "GET":
-        return client.get(url)
+        return client.get(url, secure=secure)
     if route.access == reg.API and route.multipart:
-        return client.post(url, body)
+        return client.post(url, body, secure=secure)
     if route.access == reg.API:
-        return client.generic(method, url, data=_json(body), content_type="application/json")
+        return client.generic(method, url, data=_json(body), content_type="application/json", secure=secure)
     if method == "POST":
-        return client.post(url, body)
-    return client.generic(method, url)
+        return client.post(url, body, secure=secure)
+    return client.generic(method, url, secure=secure)
 
 
 def _json(body: dict[str, Any]) -> str:
@@ -802,7 +803,10 @@ def in_rollback(fn: Any) -> Any:
 
 @pytest.mark.django_db
 @over_routes(REGISTERED)
+@override_settings(**PRODUCTION_TLS)
 def test_route_answers_every_persona_as_the_matrix_says(name: str, scene: Scene) -> None:
+    """T6, and S1: every response, whatever its status, carries the security headers (the crawl over every
+    route and persona; the requests go over HTTPS as in production)."""
     route = reg.ROUTES[name]
     prepare(scene, name)
     wrong = []
@@ -811,11 +815,16 @@ def test_route_answers_every_persona_as_the_matrix_says(name: str, scene: Scene)
 
             def call(method: str = method, persona: str = persona) -> Any:
                 targets = scene.targets(side_of(persona), scene.user(persona), reg.ROUTES[name])
-                return send(scene.client(persona, route), method, url_for(name, route, targets), route, targets)
+                client = scene.client(persona, route)
+                return send(client, method, url_for(name, route, targets), route, targets, secure=True)
 
             response = in_rollback(call)
             if not matches(response, expected):
                 wrong.append(f"{method} as {persona}: expected {expected}, got {response.status_code}")
+            logged_in = persona != reg.ANON
+            public, for_nobody = route.access == reg.PUBLIC, route.access == reg.PUBLIC_KOMMUNE
+            for problem in header_problems(response, logged_in=logged_in, public_page=public, for_nobody=for_nobody):
+                wrong.append(f"{method} as {persona} ({response.status_code}): {problem}")
             assert SENTINEL not in response.content, f"{method} as {persona} shows Nachbarort's data"
     assert not wrong, "\n".join(wrong)
 
