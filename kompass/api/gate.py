@@ -14,6 +14,7 @@ points shared with the UI (what hangs on an agenda version or measure through
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from typing import Any
@@ -26,6 +27,7 @@ from kompass.accounts.models import ApiToken, TokenScope
 from kompass.agenda import access as agenda_access
 from kompass.api import agenda_objects
 from kompass.assessment import access as assessment_access
+from kompass.core.security_log import security_event
 from kompass.framework import access as framework_access
 from kompass.org import access
 from kompass.roles import access as role_access
@@ -88,6 +90,14 @@ def admit(request: HttpRequest, user: Any, token: ApiToken | None = None) -> Non
         _check_scope(token, writing)
         return
     if token is not None and kwargs[KOMMUNE_PARAM] != token.kommune.slug:  # type: ignore[union-attr]
+        security_event(
+            "cross_tenant_denied",
+            outcome="not_found",
+            level=logging.WARNING,
+            kommune_id=token.kommune_id,
+            user_id=getattr(user, "pk", None),
+            via="api_token",
+        )
         raise Http404
     ctx = _tenant_for(user, kwargs[KOMMUNE_PARAM])
     objects = {name: _fetch(ctx, name, kwargs[name], writing) for name in PATH_OBJECTS if name in kwargs}

@@ -7,6 +7,8 @@ class AuditConfig(AppConfig):
 
     def ready(self) -> None:
         from kompass.audit import registrations, triggers
+        from kompass.core import security_log
 
         registrations.register()
         triggers.connect_signals()
+        security_log.connect_signals()

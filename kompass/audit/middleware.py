@@ -7,6 +7,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from kompass.audit.context import change_context
+from kompass.core.security_log import bind_request
 
 
 class RequestIdMiddleware:
@@ -17,7 +18,7 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         source = "api" if request.path.startswith("/api/") else "ui"
-        with change_context(source) as ctx:
+        with change_context(source) as ctx, bind_request(ctx.request_id):
             request.request_id = ctx.request_id  # type: ignore[attr-defined]
             response = self.get_response(request)
         response["X-Request-ID"] = ctx.request_id

@@ -16,10 +16,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from kompass.audit import context, triggers
-from kompass.audit.models import AuditAction, AuditEntry, AuditPersonalValue, AuditSubject
+from kompass.audit.models import AuditAction, AuditEntry, AuditPersonalValue, AuditSource, AuditSubject
 from kompass.core.actors import Actor
 from kompass.core.exceptions import ConflictError
 from kompass.core.extensions import ERASE_DELETE, PERSONAL_DATA
+from kompass.core.security_log import security_event
 
 SYSTEM_ACTOR_NAME = "System"
 PSEUDONYM_PREFIX = "P-"
@@ -91,6 +92,25 @@ def labelled_by_pseudonym(model: type[models.Model]) -> bool:
     return False
 
 
+def owner_key(obj: models.Model) -> tuple[str, str]:
+    """Whose pseudonym an entry about `obj` carries: the person or account the row belongs to (an
+    assignment → its Person, a membership → its account), so that erasing her forgets these entries'
+    names too; else the row itself (a Person, an account, an invitation to an address)."""
+    model = type(obj)
+    for item in PERSONAL_DATA:
+        if item.model is not model:
+            continue
+        for subject in item.subjects:
+            if subject.erase != ERASE_DELETE or subject.path == "pk" or "__" in subject.path:
+                continue
+            field = model._meta.get_field(subject.path)
+            related = getattr(field, "related_model", None)
+            target = getattr(obj, getattr(field, "attname", ""), None)
+            if isinstance(related, type) and issubclass(related, models.Model) and target is not None:
+                return (subject_kind(related), str(target))
+    return (subject_kind(model), str(obj.pk))
+
+
 def subjects(kommune_id: int, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], AuditSubject]:
     """The subjects of (kind, object id) keys in this Kommune, created on first use: one query when
     all exist, three when some are new (a clash of random pseudonyms is tried again)."""
@@ -159,7 +179,7 @@ def prepare_entries(*, kommune_id: int, actor: Actor, changes: Iterable[Change])
         items.append((change, diffed))
     user = actor if actor is not None and actor.pk else None
     keys = {
-        (subject_kind(type(c.obj)), str(c.obj.pk))
+        owner_key(c.obj)
         for c, d in items
         if labelled_by_pseudonym(type(c.obj)) or personal_fields(type(c.obj)) & d.keys()
     }
@@ -173,7 +193,7 @@ def prepare_entries(*, kommune_id: int, actor: Actor, changes: Iterable[Change])
         obj = change.obj
         label = (change.label if change.label is not None else str(obj))[:300]
         personal = personal_fields(type(obj))
-        subject = known.get((subject_kind(type(obj)), str(obj.pk)))
+        subject = known.get(owner_key(obj))
         values: list[AuditPersonalValue] = []
         if subject is not None:
             if labelled_by_pseudonym(type(obj)):
@@ -199,9 +219,34 @@ def prepare_entries(*, kommune_id: int, actor: Actor, changes: Iterable[Change])
     return prepared
 
 
+def _security_events(prepared: list[Prepared]) -> None:
+    """Imports and settings changes are security events too (L3): one line per import batch and
+    per changed Kommune, naming kinds, counts and field names — never values."""
+    if not prepared:
+        return
+    first = prepared[0].entry
+    if first.source == AuditSource.IMPORT:
+        security_event(
+            "import",
+            kommune_id=first.kommune_id,
+            user_id=first.actor_id,
+            object_type=first.object_type,
+            entries=len(prepared),
+        )
+    for item in prepared:
+        if item.entry.object_type == "kommune" and item.entry.action == AuditAction.UPDATE:
+            security_event(
+                "settings_changed",
+                kommune_id=item.entry.kommune_id,
+                user_id=item.entry.actor_id,
+                fields=",".join(sorted(item.entry.changes)),
+            )
+
+
 def write_entries(prepared: list[Prepared], insert: Callable[[list[AuditEntry]], None] | None = None) -> None:
     """Insert the entries and their side rows. Entries without personal values may go through the
     caller's fast `insert` (executemany); those with side rows need their ids from `bulk_create`."""
+    _security_events(prepared)
     plain = [p.entry for p in prepared if not p.values]
     personal = [p for p in prepared if p.values]
     if plain:
@@ -234,6 +279,7 @@ def audit_record(
     if not prepared:
         return None
     [item] = prepared
+    _security_events(prepared)
     item.entry.save()
     if item.values:
         for value in item.values:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ImproperlyConfigured
 
 from kompass.core.registry import Registry
+from kompass.core.security_log import security_event
 from kompass.tabular.columns import Columns, Record
 from kompass.tabular.report import ImportReport
 from kompass.tabular.writing import ExportFile
@@ -111,4 +112,5 @@ def export_file(*, kind: str, kommune: Kommune, fmt: str) -> ExportFile:
     table_kind = TABLE_KINDS.get(kind)
     if table_kind is None:
         raise ValueError(f"unknown export {kind}.{fmt}")
+    security_event("export", kommune_id=kommune.pk, kind=kind, format=fmt)  # L3: exports of personal data
     return table_kind.export(kommune, fmt)
