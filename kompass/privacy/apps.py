@@ -13,3 +13,4 @@ class PrivacyConfig(AppConfig):
         from kompass.privacy import retention
 
         retention.register()
+

@@ -147,3 +147,4 @@ def test_the_walk_sees_a_new_personal_column() -> None:
     finally:
         apps.all_models["kompass_privacy"].pop("probe", None)
         apps.clear_cache()
+

@@ -1196,6 +1196,9 @@ FILLS: dict[str, Fill] = {
     "org:person_create": Fill(body=_person_body),
     "org:person_edit": Fill(body=_person_edit_body),
     "org:person_delete": Fill(body=_version_of("person")),
+    # Datenschutz (Administration): the erasure needs the typed confirmation.
+    "privacy:person_erase": Fill(body=lambda t: {"bestaetigung": "LÖSCHEN"}),
+    "privacy:member_erase": Fill(body=lambda t: {"bestaetigung": "LÖSCHEN"}),
     "org:import_preview": Fill(body=lambda t: {"kind": "orgunits", "file": _csv()}, ok={"POST": 200}),
     "org:import_confirm": Fill(body=lambda t: {"token": "abgelaufen", "action": "confirm"}),
     "org:export": Fill(fixed={"kind": "personen", "fmt": "csv"}),

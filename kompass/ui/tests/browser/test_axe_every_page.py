@@ -597,6 +597,11 @@ def _agenda_child(key: str, item: str) -> Callable[[Fill], dict[str, Any]]:
     return lambda f: {**f.slug, "pk": f.agenda()[key].pk, "item": f.agenda()[item].pk}
 
 
+def _membership(f: Fill) -> int:
+    """The reader's membership in Teststadt (the Datenschutz pages of a member)."""
+    return Membership.objects.for_kommune(f.world.kommune).get(user=f.world.reader).pk
+
+
 PAGES: dict[str, Page] = {
     "ui:home": Page(),
     "ui:dashboard": Page(_slug),
@@ -636,6 +641,11 @@ PAGES: dict[str, Page] = {
     "org:person_delete": Page(lambda f: {**f.slug, "pk": f.world.bruno.pk}),
     "org:import_export": Page(_slug),
     "audit:log": Page(_slug),
+    "privacy:index": Page(_slug, query=lambda f: "?q=Alice"),
+    "privacy:person_detail": Page(lambda f: {**f.slug, "pk": f.world.alice.pk}),
+    "privacy:person_erase": Page(lambda f: {**f.slug, "pk": f.world.alice.pk}),
+    "privacy:member_detail": Page(lambda f: {**f.slug, "pk": _membership(f)}),
+    "privacy:member_erase": Page(lambda f: {**f.slug, "pk": _membership(f)}),
     # The role model (issue 3), with the KGST catalogue adopted.
     "roles:role_list": Page(_roles),
     "roles:catalogue_list": Page(_roles),
@@ -832,8 +842,16 @@ NOT_PAGES: dict[str, str] = {
     "agenda:council_report_pdf": "PDF download (the council report)",
     "agenda:council_report_docx": "DOCX download (the council report)",
     "agenda:agenda_xlsx": "XLSX download (all measures and KPI values)",
+    "privacy:person_json": "JSON download (Auskunft nach Art. 15)",
+    "privacy:person_pdf": "PDF download (Auskunft nach Art. 15)",
+    "privacy:member_json": "JSON download (Auskunft nach Art. 15)",
+    "privacy:member_pdf": "PDF download (Auskunft nach Art. 15)",
 }
 NOT_PAGE_KWARGS: dict[str, Callable[[Fill], dict[str, Any]]] = {
+    "privacy:person_json": lambda f: {**f.slug, "pk": f.world.alice.pk},
+    "privacy:person_pdf": lambda f: {**f.slug, "pk": f.world.alice.pk},
+    "privacy:member_json": lambda f: {**f.slug, "pk": _membership(f)},
+    "privacy:member_pdf": lambda f: {**f.slug, "pk": _membership(f)},
     "accounts:api_token_revoke": lambda f: {"pk": 1},
     "sso:oidc_start": lambda f: {"provider": "instanz"},
     "sso:oidc_callback": lambda f: {"provider": "instanz"},
