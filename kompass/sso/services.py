@@ -39,6 +39,8 @@ def security_event(event: str, user: Any, **fields: Any) -> None:
 
 def _audit(user: Any, label: str) -> None:
     """One entry in each Kommune the account belongs to, so its administration sees it."""
+    if type(user) is not User:  # request.user is a lazy proxy; the log needs the model itself
+        user = User.objects.get(pk=user.pk)
     kommune_ids = Membership.objects.unscoped().filter(user=user).values_list("kommune_id", flat=True)
     for kommune_id in kommune_ids:
         audit_record(
