@@ -13,4 +13,15 @@ class PrivacyConfig(AppConfig):
         from kompass.privacy import retention
 
         retention.register()
+        _after_restore()
 
+
+def _after_restore() -> None:
+    """A restore of an older backup must not bring an erased person back (docs/security.md D4)."""
+    from kompass.core.extensions import AFTER_RESTORE, AfterRestore
+    from kompass.privacy import services
+
+    def replay() -> None:
+        services.replay_erasures()
+
+    AFTER_RESTORE.register(AfterRestore(key="privacy.replay_erasures", label="Löschungen erneut anwenden", run=replay))

@@ -148,3 +148,14 @@ def test_the_walk_sees_a_new_personal_column() -> None:
         apps.all_models["kompass_privacy"].pop("probe", None)
         apps.clear_cache()
 
+
+def test_a_restore_replays_the_erasure_journal() -> None:
+    from unittest import mock
+
+    from kompass.core.extensions import AFTER_RESTORE
+    from kompass.privacy import services
+
+    AFTER_RESTORE.check()
+    with mock.patch.object(services, "replay_erasures") as replay:
+        AFTER_RESTORE["privacy.replay_erasures"].run()
+    replay.assert_called_once_with()
