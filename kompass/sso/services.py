@@ -4,7 +4,6 @@ Kommune of the account, and a security event in the log `kompass.security` (neve
 from __future__ import annotations
 
 import hashlib
-import logging
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -17,24 +16,16 @@ from kompass.accounts.models import User
 from kompass.accounts.services import membership_create, membership_delete, membership_update
 from kompass.audit.models import AuditAction
 from kompass.audit.services import audit_record
+from kompass.core.security_log import security_event as log_security_event
 from kompass.sso import mfa
 from kompass.sso.models import OidcGroupMapping, OidcIdentity
 from kompass.tenancy.models import Kommune, Membership, Role
 
-try:  # the structured security log of docs/security.md L3, where it exists
-    from kompass.core.security_log import security_event as _security_event  # type: ignore[import-not-found]
-except ImportError:  # pragma: no cover - until core offers it, a plain line in the same logger
-    _security_event = None
-
-security_log = logging.getLogger("kompass.security")
-
 
 def security_event(event: str, user: Any, **fields: Any) -> None:
-    if _security_event is not None:
-        _security_event(event, user_id=getattr(user, "pk", None), **fields)
-        return
-    extra = " ".join(f"{key}={value}" for key, value in sorted(fields.items()))
-    security_log.info("%s user=%s %s", event, getattr(user, "pk", None), extra)
+    """A security event of the second factor or SSO (docs/security.md L3), never with a code or secret."""
+    outcome = "failure" if event.endswith(("_failed", "_kept")) else "success"
+    log_security_event(event, outcome=outcome, user_id=getattr(user, "pk", None), **fields)
 
 
 def _audit(user: Any, label: str) -> None:
