@@ -2,8 +2,9 @@
 
 PostgreSQL: a row trigger raises on UPDATE and on DELETE, unless the transaction has set
 `kompass.audit_purge` to "on" (`SET LOCAL`, through `purging()`), which only the deletion of a
-whole Kommune does (`services.purge_kommune_audit`). TRUNCATE fires no row trigger; it needs the
-table owner's privilege, which the serving role does not hold in production (docs/operations.md).
+whole Kommune does (`services.purge_kommune_audit`). A statement trigger refuses TRUNCATE under
+the same condition (migration 0006); `manage.py flush` (the test database between transactional
+tests) sets it, as it empties every table.
 
 SQLite has no session settings: its UPDATE trigger always aborts, and its DELETE trigger asks the
 SQL function `kompass_audit_purging()`, which this module registers on every connection Django opens
@@ -19,7 +20,7 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.backends.signals import connection_created
 
 TABLE = "audit_auditentry"
@@ -40,6 +41,21 @@ $$;
 CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON {TABLE}
     FOR EACH ROW EXECUTE FUNCTION kompass_audit_append_only();
 """
+POSTGRES_TRUNCATE = f"""
+CREATE OR REPLACE FUNCTION kompass_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP IN ('DELETE', 'TRUNCATE') AND current_setting('kompass.audit_purge', true) = 'on' THEN
+        RETURN OLD;
+    END IF;
+    RAISE EXCEPTION USING
+        MESSAGE = 'Protokolleintraege sind unveraenderlich: ' || TG_OP || ' auf ' || TG_TABLE_NAME,
+        ERRCODE = 'insufficient_privilege';
+END
+$$;
+CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON {TABLE}
+    FOR EACH STATEMENT EXECUTE FUNCTION kompass_audit_append_only();
+"""
+POSTGRES_TRUNCATE_DROP = f"DROP TRIGGER IF EXISTS audit_no_truncate ON {TABLE};"
 POSTGRES_DROP = f"""
 DROP TRIGGER IF EXISTS audit_append_only ON {TABLE};
 DROP FUNCTION IF EXISTS kompass_audit_append_only();
@@ -91,20 +107,39 @@ def _is_purging() -> int:
     return 1 if _purging.get() else 0
 
 
+def create_truncate_guard(schema_editor: Any) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(POSTGRES_TRUNCATE)
+
+
+def drop_truncate_guard(schema_editor: Any) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(POSTGRES_TRUNCATE_DROP)
+
+
 def _on_connect(sender: Any, connection: Any, **kwargs: Any) -> None:
-    if connection.vendor != "sqlite":
+    if connection.vendor not in ("sqlite", "postgresql"):
         return
-    connection.connection.create_function("kompass_audit_purging", 0, _is_purging)
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("kompass_audit_purging", 0, _is_purging)
     ops = connection.ops
     if getattr(ops, "_kompass_flush_wrapped", False):
         return
     plain_flush = ops.execute_sql_flush
 
     def execute_sql_flush(sql_list: Any) -> None:
-        with contextlib.ExitStack() as stack:
-            token = _purging.set(True)
-            stack.callback(_purging.reset, token)
-            plain_flush(sql_list)
+        # `flush` empties every table of the database: it counts as a purge of every log.
+        token = _purging.set(True)
+        try:
+            if connection.vendor == "postgresql":
+                with transaction.atomic(using=connection.alias):
+                    with connection.cursor() as cursor:
+                        cursor.execute("SELECT set_config('kompass.audit_purge', 'on', true)")
+                    plain_flush(sql_list)
+            else:
+                plain_flush(sql_list)
+        finally:
+            _purging.reset(token)
 
     ops.execute_sql_flush = execute_sql_flush
     ops._kompass_flush_wrapped = True

@@ -187,6 +187,14 @@ def test_purging_removes_one_kommunes_log_and_nothing_else(world: World) -> None
     assert AuditPersonalValue.objects.for_kommune(world.kommune).exists()
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="TRUNCATE: PostgreSQL only")
+def test_on_postgresql_truncate_is_refused(world: World) -> None:
+    before = audit_rows()
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("TRUNCATE audit_auditentry CASCADE")
+    assert audit_rows() == before
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the purge flag is a PostgreSQL setting")
 def test_on_postgresql_only_the_purge_setting_allows_a_delete(world: World) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
