@@ -44,14 +44,6 @@ SECRET_COLUMNS = frozenset({"password", "token_hash", "session_key", "session_da
 ACCOUNT_SECRET_COLUMNS = frozenset({"key", "token", "secret", "bin_key"})
 
 
-def person_model() -> type[models.Model]:
-    """The org Person model, known through the registry (the entry whose own row is a person)."""
-    for entry in PERSONAL_DATA:
-        if any(s.path == "pk" and s.kind == SUBJECT_PERSON for s in entry.subjects):
-            return entry.model
-    raise LookupError("no personal-data entry for the people of a Kommune")
-
-
 @dataclass
 class DataSubject:
     """Whom an export or an erasure is about: a person, an account, or a person with her account."""
