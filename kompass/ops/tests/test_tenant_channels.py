@@ -95,3 +95,46 @@ def test_an_export_names_its_kommune_and_holds_none_of_the_other(world: World, t
     assert b"GEHEIM-Nachbar" in raw
     for sentinel in (b"Teststadt", b"Alice", b"Amtsleiterin", b"Ordnungsamt"):
         assert sentinel not in raw
+
+
+@pytest.mark.django_db
+def test_reminder_mails_of_one_kommune_name_nothing_of_the_other(world: World) -> None:
+    """The same agenda in both Kommunen, each with a due report: every mail names one Kommune only."""
+    import datetime
+
+    import time_machine
+    from django.core import mail
+
+    from kompass.agenda import reminders
+    from kompass.agenda.tests import factories_kpis
+    from kompass.factories import KommuneFactory, UserFactory, orgunit, person
+    from kompass.org.models import Person
+    from kompass.tenancy.models import Membership, Role
+
+    # A second Kommune with the same names (the scene also writes into `other`, so both get fresh ones).
+    drittstadt = KommuneFactory(name="Drittstadt", slug="drittstadt")
+    hauptamt = orgunit(drittstadt, "10", "Hauptamt")
+    admin = UserFactory(username="admin-drittstadt")
+    Membership.objects.create(kommune=drittstadt, user=admin, role=Role.ADMIN)
+    neighbour = dataclasses.replace(
+        world,
+        kommune=drittstadt,
+        other=KommuneFactory(slug="viertstadt"),
+        admin=admin,
+        alice=person(drittstadt, "Alice", "Amtsleiterin", hauptamt, function_title="Amtsleitung"),
+        hauptamt=hauptamt,
+        ordnungsamt=orgunit(drittstadt, "32", "Ordnungsamt"),
+    )
+    for scene_world, address in ((world, "alice@teststadt.example"), (neighbour, "alice@drittstadt.example")):
+        factories_kpis.scene(scene_world)
+        Person.objects.for_kommune(scene_world.kommune).filter(pk=scene_world.alice.pk).update(email=address)
+    with time_machine.travel(datetime.date(2025, 4, 1), tick=False):
+        reminders.send_report_reminders.call(None, "t5-sentinel")
+
+    by_address = {message.to[0]: message for message in mail.outbox}
+    assert set(by_address) == {"alice@teststadt.example", "alice@drittstadt.example"}
+    ours, theirs = by_address["alice@teststadt.example"], by_address["alice@drittstadt.example"]
+    assert "Teststadt" in ours.subject and "/k/teststadt/" in ours.body
+    assert "Drittstadt" not in ours.subject + ours.body and "/k/drittstadt/" not in ours.body
+    assert "Drittstadt" in theirs.subject and "/k/drittstadt/" in theirs.body
+    assert "Teststadt" not in theirs.subject + theirs.body and "/k/teststadt/" not in theirs.body
