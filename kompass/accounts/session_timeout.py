@@ -90,10 +90,18 @@ def _expired(request: HttpRequest, now: float) -> str | None:
 def touch(request: HttpRequest, now: float, *, force: bool = False) -> None:
     """Record activity now (at most once a minute, unless `force`)."""
     session = request.session
-    if STARTED not in session:  # the first request of this login (or of a session from before the timeout)
+    if STARTED not in session:  # a session from before the timeout existed (new logins start in session_started)
         session[STARTED] = now
     if force or now - session.get(SEEN, 0) >= SEEN_GRANULARITY:
         session[SEEN] = now
+
+
+def session_started(sender: object, request: HttpRequest | None, user: object, **kwargs: object) -> None:
+    """At the login both limits start counting (receiver of `user_logged_in`)."""
+    if request is not None and hasattr(request, "session"):
+        now = time.time()
+        request.session[STARTED] = now
+        request.session[SEEN] = now
 
 
 class SessionTimeoutMiddleware:

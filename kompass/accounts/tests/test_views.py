@@ -7,7 +7,7 @@ import hashlib
 
 import pytest
 import time_machine
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -201,6 +201,7 @@ def test_operator_access_is_read_only(world: World, operator) -> None:
     assert OrgUnit.objects.for_kommune(world.kommune).get(pk=world.hauptamt.pk).name == "Hauptamt"
 
 
+@override_settings(SESSION_IDLE_TIMEOUT=3 * 3600)  # two idle hours would end the session itself
 def test_operator_access_ends_after_two_hours(world: World, operator) -> None:
     client = world.client_for(operator)
     with time_machine.travel(timezone.now(), tick=False) as traveller:

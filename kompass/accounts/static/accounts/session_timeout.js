@@ -1,8 +1,9 @@
 /* Warns two minutes before the browser session ends (docs/security.md A4).
  *
  * base.html puts on <body>: data-session-left (seconds until the end), data-session-idle (the idle
- * timeout), data-session-warn (seconds of warning), data-session-keepalive (URL) and
- * data-session-csrf. The warning is a KERN alert (role="alert") cloned from
+ * timeout), data-session-warn (seconds of warning) and data-session-keepalive (URL); the CSRF token
+ * is the one of the logout form in the header (a token in an attribute would make every page differ
+ * from the next, which tests of equal answers notice). The warning is a KERN alert (role="alert") cloned from
  * <template id="kk-session-warning"> at the top of <main>; focus moves to its button
  * "Angemeldet bleiben" and returns where it was once the session is renewed. Without script the
  * server still ends the session; nothing here is needed for that.
@@ -71,11 +72,16 @@
     returnFocus = null;
   }
 
+  function csrfToken() {
+    var field = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return field ? field.value : "";
+  }
+
   function keepAlive() {
     window.fetch(data.sessionKeepalive, {
       method: "POST",
       credentials: "same-origin",
-      headers: { "X-CSRFToken": data.sessionCsrf, "Accept": "application/json" },
+      headers: { "X-CSRFToken": csrfToken(), "Accept": "application/json" },
     }).then(function (response) {
       if (!response.ok) {
         throw new Error(String(response.status));
