@@ -263,3 +263,38 @@ def test_audit_bulk_create_writes_the_same_entries_as_audit_record(world: World)
     assert one[:6] == two[:6]
     assert [v[0] for v in one[6]] == [v[0] for v in two[6]]
     assert "b1@x.example" not in repr(two[:6])
+
+
+def test_erasing_a_person_also_forgets_the_labels_of_her_assignments(world: World) -> None:
+    """An assignment's entry is labelled with its person's pseudonym ("Bruno Ordner – Rolle" would
+    name her), so forgetting the person forgets those labels too."""
+    import datetime
+    from decimal import Decimal
+
+    from kompass.roles import services as roles
+
+    role = roles.role_create(kommune=world.kommune, actor=world.admin, data={"name": "Datenlotse", "short_name": "DL"})
+    zoraida = org.person_create(
+        kommune=world.kommune,
+        actor=world.admin,
+        data={"first_name": NAME, "last_name": SURNAME, "email": EMAIL, "org_unit": world.hauptamt},
+    )
+    assignment = roles.assignment_create(
+        kommune=world.kommune,
+        actor=world.admin,
+        data={
+            "person": zoraida,
+            "role": role,
+            "time_share": Decimal("10"),
+            "valid_from": datetime.date(2025, 1, 1),
+        },
+    )
+    entry = AuditEntry.objects.for_kommune(world.kommune).get(object_type="assignment", object_id=str(assignment.pk))
+    person_subject = AuditSubject.objects.for_kommune(world.kommune).get(kind="org.Person", object_id=str(zoraida.pk))
+    assert entry.object_label == person_subject.pseudonym
+    assert SURNAME in present_entries([entry])[0].object_label
+    before = audit_rows()
+    audit.forget_subject(kommune_id=world.kommune.pk, kind="org.Person", object_id=zoraida.pk)
+    assert audit_rows() == before
+    assert present_entries([entry])[0].object_label == f"Gelöschte Person {person_subject.pseudonym}"
+    assert not AuditPersonalValue.objects.for_kommune(world.kommune).filter(entry_id=entry.pk).exists()
