@@ -20,7 +20,7 @@ from kompass.accounts.forms import ApiTokenForm, InvitationForm, KommuneForm, Lo
 from kompass.accounts.models import ApiToken, Invitation, User
 from kompass.audit.selectors import history_for
 from kompass.core.exceptions import ConflictError
-from kompass.core.forms_util import add_service_errors
+from kompass.core.forms_util import add_service_errors, form_version
 from kompass.core.ratelimit import address_key, blocked, hit, limited, too_many_requests
 from kompass.tenancy.access import fetch
 from kompass.tenancy.capabilities import Capability
@@ -208,9 +208,7 @@ def kommune_settings(request: TenantRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            services.kommune_update(
-                kommune=ctx.kommune, actor=ctx.user, data=data, expected_version=form.cleaned_data.get("version")
-            )
+            services.kommune_update(kommune=ctx.kommune, actor=ctx.user, data=data, expected_version=form_version(form))
             messages.success(request, _("Die Stammdaten wurden gespeichert."))
             return redirect("accounts:kommune_settings", ctx.kommune.slug)
         except ValidationError as exc:

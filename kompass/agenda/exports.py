@@ -3,9 +3,10 @@
 Sheets: "Maßnahmen" (one row per measure: status, Handlungsfelder, role, unit, scores, dates,
 staff and money), "Haushaltsansätze" (one row per budget line: year, Haushaltsstelle, money, funding
 and approving decision; the council report lists only the largest), "Kennzahlen" (baseline,
-target, latest value and status) and "Kennzahlenwerte" (one row per measured value), then a legend. A Großstadt has some 72,000 values, so the workbook
-is written in openpyxl's streaming mode; every text cell goes through `reports.workbooks.cell_text`
-(formula-safe, I4) and is stored as a string, numbers and dates stay numbers and dates.
+target, latest value and status) and "Kennzahlenwerte" (one row per measured value), then a legend.
+A Großstadt has some 72,000 values, so the workbook is written in openpyxl's streaming mode; every
+text cell goes through `reports.workbooks.cell_text` (formula-safe, I4) and is stored as a string,
+numbers and dates stay numbers and dates.
 
 No person is named: measures and KPIs are owned by roles.
 """

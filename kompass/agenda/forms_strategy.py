@@ -351,4 +351,4 @@ class SettingsForm(VersionedForm):
 
     @classmethod
     def initial_for(cls, row: AgendaSettings) -> dict[str, Any]:
-        return {**{name: getattr(row, name) for name in cls.FIELDS}, "version": row.version if row.pk else None}
+        return {**{name: getattr(row, name) for name in cls.FIELDS}, "version": row.version if row.pk else 0}

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from kompass.core.exceptions import ConflictError
 
@@ -40,9 +41,20 @@ def save_form(form: forms.BaseForm, call: Callable[[], Any], rename: dict[str, s
     return None
 
 
-def form_version(form: forms.BaseForm) -> int | None:
-    """The object version the user loaded (optimistic locking), from the form's hidden field."""
-    return form.cleaned_data.get("version")
+def form_version(form: forms.BaseForm) -> int:
+    """The object version the user loaded (optimistic locking, R3), from the form's hidden field.
+
+    Called where an existing object is changed or deleted. A POST without the version could overwrite
+    or delete what someone else saved meanwhile, so it is refused as a conflict, not let through."""
+    version = form.cleaned_data.get("version") if form.is_valid() else None
+    if version is None:
+        raise ConflictError(
+            _(
+                "Die Seite wurde ohne den Stand der Daten gesendet, auf dem Ihre Änderung beruht. "
+                "Bitte laden Sie die Seite neu und übernehmen Sie Ihre Änderungen erneut."
+            )
+        )
+    return int(version)
 
 
 def form_page(

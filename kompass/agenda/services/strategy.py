@@ -58,10 +58,12 @@ from kompass.tenancy.models import Kommune
 def settings_update(
     *, kommune: Kommune, actor: Actor, data: Mapping[str, Any], expected_version: int | None = None
 ) -> AgendaSettings:
-    """Change how the Kommune steers its agenda (weights, limit, periods, names of the impact chain)."""
+    """Change how the Kommune steers its agenda (weights, limit, periods, names of the impact chain).
+    `expected_version` 0: the form showed the defaults, no row was stored yet."""
     row = AgendaSettings.objects.for_kommune(kommune).first()
     if row is None:
         row = create(kommune, actor, AgendaSettings(kommune=kommune))
+        expected_version = None if expected_version == 0 else expected_version
     row = locked(kommune, AgendaSettings, row, expected_version)
     before = snapshot(row, AgendaSettings.AUDIT_FIELDS)
     errors: Errors = {}

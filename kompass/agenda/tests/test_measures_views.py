@@ -234,7 +234,10 @@ def test_a_limited_editor_changes_nothing_of_a_measure_outside_her_subtree(world
 def test_a_limited_editor_changes_a_measure_inside_her_subtree_but_cannot_move_it_out(world: World) -> None:
     s = fm.scene(world)
     client = world.client_for(world.editor)
-    response = client.post(url("measure_status", s.inside.pk), {"status": "in_umsetzung", "note": "Los geht's"})
+    version = s.inside.version
+    response = client.post(
+        url("measure_status", s.inside.pk), {"status": "in_umsetzung", "note": "Los geht's", "version": version}
+    )
     assert response.status_code == 302
     data = {
         "title": "Gewerbeanmeldung online",
@@ -387,7 +390,8 @@ def test_a_move_on_the_board_changes_the_status_keeps_the_history_and_returns_to
 def test_a_move_never_returns_to_another_site(world: World) -> None:
     s = fm.scene(world)
     response = world.client_for(world.admin).post(
-        url("measure_status", s.inside.pk), {"status": "idee", "back": "https://example.org/"}
+        url("measure_status", s.inside.pk),
+        {"status": "idee", "back": "https://example.org/", "version": s.inside.version},
     )
     assert response["Location"] == url("measure_detail", s.inside.pk)
 

@@ -368,6 +368,7 @@ SETTINGS = {
     "report_period_days": "60",
     "kpi_overdue_tolerance_days": "14",
     "impact_labels": "eu",
+    "version": "0",  # no settings stored yet: the form shows the defaults
 }
 
 
@@ -382,6 +383,17 @@ def test_settings_show_the_formula_and_both_label_sets_and_save(world: Any) -> N
     assert audited(row, "update")
     page = text(client.get(url("settings")))
     assert "Priorität = (3 × Nutzen + 2 × Dringlichkeit + 1 × (6 − Aufwand)) ÷ 6" in page
+
+
+def test_settings_sent_without_the_version_they_were_loaded_in_are_refused(world: Any) -> None:
+    """R3: a POST without the version could overwrite a concurrent change; it is refused and changes nothing."""
+    client = world.client_for(world.admin)
+    body = {key: value for key, value in SETTINGS.items() if key != "version"}
+    response = client.post(url("settings"), body)
+    assert response.status_code == 400 and "ohne den Stand der Daten" in text(response)
+    assert not AgendaSettings.objects.for_kommune(world.kommune).exists()
+    assert client.post(url("settings"), SETTINGS).status_code == 302
+    assert client.post(url("settings"), SETTINGS).status_code == 400  # version 0 again: someone saved meanwhile
 
 
 def test_settings_out_of_range_are_refused(world: Any) -> None:

@@ -250,7 +250,7 @@ def _delete_view(child: Child) -> Callable[..., HttpResponse]:
         back = detail_url(ctx, measure, child.anchor)
         form = DeleteForm(request.POST)
         try:
-            check_version(obj, form_version(form) if form.is_valid() else None)
+            check_version(obj, form_version(form))
             child.delete(kommune=ctx.kommune, actor=ctx.user, **{child.keyword: obj})
         except ConflictError as exc:
             return _refused(request, measure, [str(exc)], back)

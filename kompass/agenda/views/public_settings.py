@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from kompass.agenda import access, public_page, selectors
 from kompass.core.exceptions import ConflictError
-from kompass.core.forms_util import add_service_errors
+from kompass.core.forms_util import add_service_errors, form_version
 from kompass.org.forms import VersionedForm
 from kompass.tenancy.decorators import TenantRequest, tenant_view
 
@@ -83,7 +83,7 @@ def _save(request: TenantRequest, form: PublicSettingsForm) -> bool:
     ctx = request.tenant
     try:
         saved = public_page.public_settings_update(
-            kommune=ctx.kommune, actor=ctx.user, data=form.service_data(), expected_version=form.cleaned_data["version"]
+            kommune=ctx.kommune, actor=ctx.user, data=form.service_data(), expected_version=form_version(form)
         )
     except ValidationError as exc:
         add_service_errors(form, exc)

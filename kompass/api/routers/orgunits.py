@@ -134,11 +134,9 @@ def orgunit_move(request: HttpRequest, kommune_slug: str, unit_id: int, payload:
 
 
 @router.delete(BASE + "/{unit_id}", response={204: None, **WRITE_ERRORS}, summary="Organisationseinheit löschen")
-def orgunit_delete(
-    request: HttpRequest, kommune_slug: str, unit_id: int, version: Version | None = None
-) -> Status[None]:
+def orgunit_delete(request: HttpRequest, kommune_slug: str, unit_id: int, version: Version) -> Status[None]:
     """Löscht eine Einheit ohne Untereinheiten und ohne Personen; sonst 409 mit dem Grund.
-    Mit `?version=` wird geprüft, dass niemand die Einheit inzwischen geändert hat."""
+    `?version=` (Pflicht) ist die zuletzt gelesene Version: hat jemand die Einheit inzwischen geändert, 409."""
     ctx = tenant(request)
     try:
         with api_change(request):

@@ -68,10 +68,9 @@ def person_update(request: HttpRequest, kommune_slug: str, person_id: int, paylo
 
 
 @router.delete(BASE + "/{person_id}", response={204: None, **WRITE_ERRORS}, summary="Person löschen")
-def person_delete(
-    request: HttpRequest, kommune_slug: str, person_id: int, version: Version | None = None
-) -> Status[None]:
-    """Löscht die Person; Einheiten, die sie geleitet hat, haben danach keine Leitung."""
+def person_delete(request: HttpRequest, kommune_slug: str, person_id: int, version: Version) -> Status[None]:
+    """Löscht die Person; Einheiten, die sie geleitet hat, haben danach keine Leitung.
+    `?version=` (Pflicht) ist die zuletzt gelesene Version: hat jemand die Person inzwischen geändert, 409."""
     ctx = tenant(request)
     with api_change(request):
         services.person_delete(

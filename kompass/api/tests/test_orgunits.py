@@ -335,9 +335,21 @@ def test_delete_a_leaf_unit(world, api):
 @pytest.mark.parametrize(("unit", "reason"), [("dezernat", "Untereinheiten"), ("hauptamt", "Personen")])
 def test_delete_of_a_unit_with_children_or_people_is_409_with_the_reason(world, api, unit, reason):
     before = tenant_state(world)
-    response = api["admin"].delete(f"{UNITS}/{getattr(world, unit).pk}")
+    target = getattr(world, unit)
+    response = api["admin"].delete(f"{UNITS}/{target.pk}", f"?version={target.version}")
     assert response.status_code == 409
     assert reason in response.json()["detail"]
+    assert tenant_state(world) == before
+
+
+def test_delete_without_a_version_is_422_and_changes_nothing(world, api):
+    """R3: a delete names the version it read, so it cannot remove what someone changed meanwhile."""
+    leaf = orgunit(world.kommune, "10.1", "Zentrale Dienste", "sachgebiet", world.hauptamt)
+    before = tenant_state(world)
+    for path in (f"{UNITS}/{leaf.pk}", f"{BASE}/personen/{world.alice.pk}"):
+        response = api["admin"].delete(path)
+        assert response.status_code == 422
+        assert "version" in str(response.json())
     assert tenant_state(world) == before
 
 

@@ -208,7 +208,7 @@ def test_all_ones_say_that_no_type_stands_out(world: Any) -> None:
 
 def test_a_missing_answer_on_the_page_is_a_field_error_and_stores_nothing(world: Any) -> None:
     client = world.client_for(world.admin)
-    body = {key: str(value) for key, value in _answers().items() if key != "offenheit"}
+    body = {key: str(value) for key, value in _answers().items() if key != "offenheit"} | {"version": "0"}
     response = client.post(_url("kommunentyp_answer"), {**body, "effizienz": "7"})
     html = response.content.decode()
     assert response.status_code == 200

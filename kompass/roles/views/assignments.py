@@ -215,7 +215,7 @@ def assignment_delete(request: TenantRequest, pk: int) -> HttpResponse:
     form = DeleteForm(request.POST or None, initial={"version": assignment.version})
 
     def delete() -> None:
-        if form_version(form) is not None and form_version(form) != assignment.version:
+        if form_version(form) != assignment.version:
             raise ConflictError
         services.assignment_delete(kommune=ctx.kommune, actor=ctx.user, assignment=assignment)
 

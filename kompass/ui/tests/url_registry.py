@@ -807,7 +807,9 @@ HAND_WRITTEN: dict[str, Route] = {
         objects={"unit_id": "unit"},
         body=lambda t: {"parent_id": t.unit.parent_id, "version": t.unit.version},
     ),
-    "api:orgunit_delete": Route(API, {"DELETE": API_EDIT_DELETE}, objects={"unit_id": "unit"}, body=_empty),
+    "api:orgunit_delete": Route(
+        API, {"DELETE": API_EDIT_DELETE}, objects={"unit_id": "unit"}, body=_empty, query=_version_query("unit")
+    ),
     "api:person_list": Route(API, {"GET": API_READ}),
     "api:person_create": Route(
         API,
@@ -826,7 +828,9 @@ HAND_WRITTEN: dict[str, Route] = {
         objects={"person_id": "person"},
         body=lambda t: {"function_title": "Neue Funktion", "version": t.person.version},
     ),
-    "api:person_delete": Route(API, {"DELETE": API_EDIT_DELETE}, objects={"person_id": "person"}, body=_empty),
+    "api:person_delete": Route(
+        API, {"DELETE": API_EDIT_DELETE}, objects={"person_id": "person"}, body=_empty, query=_version_query("person")
+    ),
     # Importing needs IMPORT: a limited editor passes the API's write gate but not the capability.
     "api:import_orgunits": Route(
         API,
@@ -979,7 +983,11 @@ HAND_WRITTEN: dict[str, Route] = {
         body=lambda t: {"time_share": 20, "version": t.assignment.version},
     ),
     "api:assignment_delete": role_route(
-        API, {"DELETE": API_EDIT_DELETE}, objects={"assignment_id": "assignment"}, body=_empty
+        API,
+        {"DELETE": API_EDIT_DELETE},
+        objects={"assignment_id": "assignment"},
+        body=_empty,
+        query=_version_query("assignment"),
     ),
     "api:import_assignments": role_route(
         API,

@@ -164,13 +164,12 @@ def assignment_update(
     summary="Zuordnung löschen",
     url_name="assignment_delete",
 )
-def assignment_delete(
-    request: HttpRequest, kommune_slug: str, assignment_id: int, version: Version | None = None
-) -> Status[None]:
-    """Löscht eine versehentlich angelegte Zuordnung. Der normale Weg ist, sie mit `valid_until` zu beenden."""
+def assignment_delete(request: HttpRequest, kommune_slug: str, assignment_id: int, version: Version) -> Status[None]:
+    """Löscht eine versehentlich angelegte Zuordnung. Der normale Weg ist, sie mit `valid_until` zu beenden.
+    `?version=` (Pflicht) ist die zuletzt gelesene Version: wurde die Zuordnung inzwischen geändert, 409."""
     ctx = tenant(request)
     assignment: Assignment = path_object(request, "assignment_id")
-    if version is not None and version != assignment.version:
+    if version != assignment.version:
         raise ConflictError()
     with api_change(request):
         services.assignment_delete(kommune=ctx.kommune, actor=ctx.user, assignment=assignment)
