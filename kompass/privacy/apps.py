@@ -14,6 +14,25 @@ class PrivacyConfig(AppConfig):
 
         retention.register()
         _after_restore()
+        _navigation()
+
+
+def _navigation() -> None:
+    from django.utils.translation import gettext_lazy as _
+
+    from kompass.core.extensions import NAV_ENTRIES, NavEntry
+    from kompass.privacy.access import CAPABILITY
+
+    NAV_ENTRIES.register(
+        NavEntry(
+            key="privacy.index",
+            group="verwaltung",
+            label=_("Datenschutz"),
+            url_name="privacy:index",
+            order=50,
+            capability=CAPABILITY.value,
+        )
+    )
 
 
 def _after_restore() -> None:
