@@ -1330,7 +1330,7 @@ def _open_as(browsing: Browsing, as_user: str) -> None:
     if as_user == "admin":
         # A second membership, so the Kommune switcher in the header is part of every scan.
         Membership.objects.create(kommune=w.other, user=w.admin, role=Role.READER)
-        api_token_create(user=w.admin, name="Abgleich Personalsystem")
+        api_token_create(user=w.admin, name="Abgleich Personalsystem", kommune=w.kommune)
         login(browsing.page, browsing.base, w.admin.username)
     elif as_user == "operator":
         operator = UserFactory(username="betrieb", is_superuser=True, is_staff=True)
