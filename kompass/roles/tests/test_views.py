@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from kompass.audit.models import AuditEntry
+from kompass.audit.selectors import entry_changes
 from kompass.factories import person
 from kompass.org.models import Person
 from kompass.roles import selectors
@@ -631,7 +632,7 @@ def test_admin_assigns_a_person_by_email_with_german_decimal_comma(adopted: Mode
     assert a.person == w.alice and a.time_share == Decimal("12.5") and a.valid_from == datetime.date(2025, 3, 1)
     assert a.approved_by == w.bruno and a.deputy == w.bruno and a.org_unit == w.hauptamt
     entry = last_audit(w.kommune, "assignment", "create")
-    assert entry.changes["time_share"] == [None, "12.5"]
+    assert entry_changes(entry)["time_share"] == [None, "12.5"]  # a person's working time: beside the row
 
 
 def test_the_create_form_is_prefilled_from_the_query_string(adopted: Model, admin_client: Client) -> None:
@@ -721,7 +722,7 @@ def test_admin_edits_ends_and_deletes_an_assignment_with_audit(
     assert admin_client.post(url("assignment_edit", lotse.pk), form).status_code == 302
     lotse.refresh_from_db()
     assert lotse.time_share == Decimal(25) and lotse.version == 2
-    assert last_audit(w.kommune, "assignment", "update").changes["time_share"] == ["20.0", "25.0"]
+    assert entry_changes(last_audit(w.kommune, "assignment", "update"))["time_share"] == ["20.0", "25.0"]
 
     stale = admin_client.post(url("assignment_edit", lotse.pk), {**form, "time_share": "30"})
     assert "inzwischen von jemand anderem geändert" in stale.content.decode()
