@@ -356,6 +356,55 @@ def _target_body(t: Targets) -> dict[str, Any]:
     return {"level": "3.5", "year": str(datetime.date.today().year + 1), "weight": "3", "reason": "Isolationstest"}
 
 
+# Forms that create or change the one row of their kind send the version their page showed (R3): the row's
+# version, or what the form shows while there is none. Read as the page reads it.
+
+
+def _field_target_body(t: Targets) -> dict[str, Any]:
+    from kompass.assessment import selectors
+    from kompass.assessment.forms_targets import TargetForm
+
+    version = TargetForm.initial_for(selectors.field_target(t.kommune, t.field))["version"]
+    return {**_target_body(t), "version": version}
+
+
+def _criterion_target_body(t: Targets) -> dict[str, Any]:
+    from kompass.assessment import selectors
+    from kompass.assessment.forms_targets import TargetForm
+
+    version = TargetForm.initial_for(selectors.criterion_target(t.kommune, t.criterion))["version"]
+    return {**_target_body(t), "version": version}
+
+
+def _kommunentyp_body(t: Targets) -> dict[str, Any]:
+    from kompass.assessment import selectors
+    from kompass.assessment.forms_targets import TypeProfileForm
+
+    version = TypeProfileForm.initial_for(selectors.type_profile(t.kommune))["version"]
+    return {**{key: str(v) for key, v in _kommunentyp_answers().items()}, "version": version}
+
+
+def _agenda_settings_body(t: Targets) -> dict[str, Any]:
+    from kompass.agenda import selectors
+    from kompass.agenda.forms_strategy import SettingsForm
+
+    return {**AGENDA_SETTINGS, "version": SettingsForm.initial_for(selectors.settings(t.kommune))["version"]}
+
+
+def _agenda_rename_body(t: Targets) -> dict[str, Any]:
+    from kompass.agenda import selectors
+
+    agenda = selectors.agenda(t.kommune)
+    return {"title": "Digitale Agenda 2026–2030", "version": agenda.version if agenda else 0}
+
+
+def _public_settings_body(t: Targets) -> dict[str, Any]:
+    from kompass.agenda import selectors
+
+    version = selectors.settings(t.kommune).version
+    return {"public_page_enabled": "on", "public_intro": "Willkommen", "public_easy_text": "", "version": version}
+
+
 # The measure template of the test catalogue for `Targets.field` ("Rollen und Verantwortung", max_level 3: it
 # fits the Ist 3 of the closed campaign); the scene's accepted recommendation is another template of another field.
 FIELD_TEMPLATE = "lotsen-netzwerk"
@@ -1267,15 +1316,15 @@ FILLS: dict[str, Fill] = {
         )
     },
     # --- target profile, recommendations, Kommunentyp ------------------------------------------------------
-    "assessment:target_field": Fill(body=_target_body),
-    "assessment:target_criterion": Fill(body=_target_body),
+    "assessment:target_field": Fill(body=_field_target_body),
+    "assessment:target_criterion": Fill(body=_criterion_target_body),
     "assessment:recommendation_accept": Fill(
         body=lambda t: {"field": t.field.pk, "template": FIELD_TEMPLATE, "reason": "Isolationstest"}
     ),
     "assessment:recommendation_drop": Fill(
         body=lambda t: {"reason": "Isolationstest", "version": t.recommendation.version}
     ),
-    "assessment:kommunentyp_answer": Fill(body=lambda t: {key: str(v) for key, v in _kommunentyp_answers().items()}),
+    "assessment:kommunentyp_answer": Fill(body=_kommunentyp_body),
     # --- the survey pages of Teststadt's open campaign (public: everyone gets the same answer) ------------
     "public:survey_start": Fill(fixed={"token": SURVEY_TOKEN}, framework=FRAMEWORK_ADOPTED),
     "public:survey_questions": Fill(body=_empty, fixed={"token": SURVEY_TOKEN}, framework=FRAMEWORK_ADOPTED),
@@ -1288,8 +1337,8 @@ FILLS: dict[str, Fill] = {
     ),
     # --- the digital agenda: strategy (Kommune-wide), on the draft version 2 unless said otherwise -------
     "agenda:create": Fill(body=lambda t: {"title": "Digitale Agenda 2030"}, agenda=AGENDA_NONE),
-    "agenda:settings": Fill(body=lambda t: dict(AGENDA_SETTINGS)),
-    "agenda:rename": Fill(body=lambda t: {"title": "Digitale Agenda 2026–2030"}),
+    "agenda:settings": Fill(body=_agenda_settings_body),
+    "agenda:rename": Fill(body=_agenda_rename_body),
     "agenda:version_edit": Fill(
         body=lambda t: {"vision": "Digital, nah und offen.", "version": t.agenda_version.version}
     ),
@@ -1355,9 +1404,7 @@ FILLS: dict[str, Fill] = {
     "agenda:kpi_value_delete": Fill(body=_empty),
     "agenda:report_create": Fill(body=lambda t: {"light": "gruen", "progress": "50"}),
     # --- the council's page settings and the public page (switched on by the scene) -------------------------
-    "agenda:public_settings": Fill(
-        body=lambda t: {"public_page_enabled": "on", "public_intro": "Willkommen", "public_easy_text": ""}
-    ),
+    "agenda:public_settings": Fill(body=_public_settings_body),
     "public:agenda": Fill(agenda=AGENDA_DRAFT),
     "public:agenda_leichte_sprache": Fill(agenda=AGENDA_DRAFT),
     "public:agenda_kennzahlen": Fill(agenda=AGENDA_DRAFT),
