@@ -28,7 +28,7 @@ from kompass.core.percent import percent_text
 from kompass.core.registry import Registry
 from kompass.org.models import OrgUnit, OrgUnitType
 from kompass.roles.markers import short_label
-from kompass.roles.models import ActivityTemplate, Assignment, RaciCell, Role
+from kompass.roles.models import ActivityTemplate, Assignment, RaciCell, Role, periods_overlap
 
 ERROR, WARNING, NOTE = "fehler", "warnung", "hinweis"
 SEVERITY_ORDER = {ERROR: 0, WARNING: 1, NOTE: 2}
@@ -863,24 +863,31 @@ def rule_no_duplicate_assignments(data: CheckData) -> list[Finding]:
 
 def load_duplicate_assignments(kommune: Any, on: datetime.date) -> list[tuple[Assignment, Assignment]]:
     """Pairs (earlier, later) of assignments of the same person, role and unit whose periods overlap,
-    at any time (history included), in one query: the assignments of the people who hold a role for
-    a unit more than once."""
+    at any time (history included). The periods of the people who hold a role for a unit more than
+    once are read as plain values (a Großstadt's history makes that most assignments); only the
+    assignments of the overlapping pairs are then loaded as objects."""
     assignments = Assignment.objects.for_kommune(kommune)
     repeated = assignments.order_by().values("person_id", "role_id", "org_unit_id").annotate(n=Count("pk"))
-    candidates = (
+    periods = (
         assignments.filter(person_id__in=repeated.filter(n__gt=1).values("person_id"))
-        .select_related("person", "role", "org_unit")
         .order_by("valid_from", "pk")
+        .values_list("pk", "person_id", "role_id", "org_unit_id", "valid_from", "valid_until")
     )
-    by_holder: dict[tuple[int, int, int | None], list[Assignment]] = defaultdict(list)
-    for a in candidates:
-        by_holder[(a.person_id, a.role_id, a.org_unit_id)].append(a)
-    pairs = []
+    by_holder: dict[tuple[int, int, int | None], list[tuple[int, datetime.date, datetime.date | None]]]
+    by_holder = defaultdict(list)
+    for pk, person_id, role_id, unit_id, valid_from, valid_until in periods:
+        by_holder[(person_id, role_id, unit_id)].append((pk, valid_from, valid_until))
+    pair_ids = []
     for items in by_holder.values():
-        for n, later in enumerate(items):
-            earlier = next((a for a in items[:n] if a.overlaps(later.valid_from, later.valid_until)), None)
+        for n, (later, later_from, later_until) in enumerate(items):
+            earlier = next(
+                (pk for pk, start, end in items[:n] if periods_overlap(start, end, later_from, later_until)), None
+            )
             if earlier is not None:
-                pairs.append((earlier, later))
+                pair_ids.append((earlier, later))
+    wanted = {pk for pair in pair_ids for pk in pair}
+    by_pk = {a.pk: a for a in assignments.filter(pk__in=wanted).select_related("person", "role", "org_unit")}
+    pairs = [(by_pk[earlier], by_pk[later]) for earlier, later in pair_ids]
     return sorted(pairs, key=lambda pair: (str(pair[1].person), pair[1].role.position, pair[1].pk))
 
 
