@@ -37,7 +37,8 @@ def _routes(prefix: str, kind: str, objects: dict[str, str]) -> list:
 
 
 urlpatterns = [
-    tenant_path(BASE, views.index, name="index", access=READ, namespace=app_name),
+    # The search is a POST that changes nothing (the name stays out of the address).
+    tenant_path(BASE, views.index, name="index", access=edits(CAPABILITY), namespace=app_name),
     *_routes(BASE + "personen/<int:pk>/", "person", PERSON),
     *_routes(BASE + "mitglieder/<int:pk>/", "member", MEMBER),
 ]

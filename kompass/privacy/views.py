@@ -28,13 +28,14 @@ def _crumbs(request: TenantRequest, here: str | None = None) -> list[tuple[str, 
     return [(_("Datenschutz"), index if here else None), *([(here, None)] if here else [])]
 
 
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 @tenant_view
 def index(request: TenantRequest) -> HttpResponse:
-    """Search a person of the Verwaltungsgliederung or a member of the Kommune."""
+    """Search a person of the Verwaltungsgliederung or a member of the Kommune. The search is sent
+    by POST, so a searched name never stands in an address, a browser history or a proxy log."""
     ctx = request.tenant
     ctx.require(access.CAPABILITY)
-    form = forms.SearchForm(request.GET or None)
+    form = forms.SearchForm(request.POST or None)
     people: list = []
     members: list = []
     if form.is_valid() and form.cleaned_data["q"]:

@@ -24,17 +24,24 @@ def url(name: str, world: World, pk: int | None = None) -> str:
 
 
 def test_the_search_finds_people_and_members(world: World, admin_client: Client) -> None:
-    response = admin_client.get(url("index", world), {"q": "Alice"})
+    response = admin_client.post(url("index", world), {"q": "Alice"})
     assert response.status_code == 200
     assert url("person_detail", world, world.alice.pk) in response.content.decode()
-    response = admin_client.get(url("index", world), {"q": "reader"})
+    response = admin_client.post(url("index", world), {"q": "reader"})
     reader = Membership.objects.for_kommune(world.kommune).get(user=world.reader)
     assert url("member_detail", world, reader.pk) in response.content.decode()
-    assert "GEHEIM" not in admin_client.get(url("index", world), {"q": "Gudrun"}).content.decode()
+    assert "GEHEIM" not in admin_client.post(url("index", world), {"q": "Gudrun"}).content.decode()
+
+
+def test_the_search_is_sent_by_post_so_no_name_stands_in_an_address(world: World, admin_client: Client) -> None:
+    page = admin_client.get(url("index", world)).content.decode()
+    assert 'method="post"' in page and "csrfmiddlewaretoken" in page
+    response = admin_client.get(url("index", world), {"q": "Alice"})
+    assert url("person_detail", world, world.alice.pk) not in response.content.decode()  # GET only shows the form
 
 
 def test_a_too_short_search_says_so(world: World, admin_client: Client) -> None:
-    response = admin_client.get(url("index", world), {"q": "A"})
+    response = admin_client.post(url("index", world), {"q": "A"})
     assert response.status_code == 200
     assert "mindestens zwei Zeichen" in response.content.decode()
 

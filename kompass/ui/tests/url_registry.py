@@ -1254,6 +1254,7 @@ FILLS: dict[str, Fill] = {
     "org:person_edit": Fill(body=_person_edit_body),
     "org:person_delete": Fill(body=_version_of("person")),
     # Datenschutz (Administration): the erasure needs the typed confirmation.
+    "privacy:index": Fill(body=lambda t: {"q": "Huber"}, ok={"POST": 200}),  # a search: the page with the hits
     "privacy:person_erase": Fill(body=lambda t: {"bestaetigung": "LÖSCHEN"}),
     "privacy:member_erase": Fill(body=lambda t: {"bestaetigung": "LÖSCHEN"}),
     "org:import_preview": Fill(body=lambda t: {"kind": "orgunits", "file": _csv()}, ok={"POST": 200}),
