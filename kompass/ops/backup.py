@@ -90,7 +90,7 @@ def _pg_env() -> dict[str, str]:
 
 
 def _run(command: list[str]) -> None:
-    result = subprocess.run(command, env=_pg_env(), capture_output=True, text=True, check=False)  # noqa: S603
+    result = subprocess.run(command, env=_pg_env(), capture_output=True, text=True, check=False)  # noqa: S603 - fixed argument list, no shell
     if result.returncode != 0:
         raise RuntimeError(f"{command[0]} ist fehlgeschlagen: {result.stderr.strip()[-2000:]}")
 

@@ -112,10 +112,10 @@ def delete_cache_entries(kommune_id: int) -> int:
     if backend.endswith("DatabaseCache"):
         table = connection.ops.quote_name(str(settings.CACHES["default"]["LOCATION"]))
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT cache_key FROM {table} WHERE cache_key LIKE %s", [f"%:{int(kommune_id)}:%"])  # noqa: S608
+            cursor.execute(f"SELECT cache_key FROM {table} WHERE cache_key LIKE %s", [f"%:{int(kommune_id)}:%"])  # noqa: S608 - table name from settings
             keys = [key for (key,) in cursor.fetchall() if pattern.match(key)]
             for key in keys:
-                cursor.execute(f"DELETE FROM {table} WHERE cache_key = %s", [key])  # noqa: S608
+                cursor.execute(f"DELETE FROM {table} WHERE cache_key = %s", [key])  # noqa: S608 - table name from settings
         return len(keys)
     store = getattr(cache, "_cache", None)
     if isinstance(store, dict):

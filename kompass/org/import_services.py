@@ -122,7 +122,7 @@ def _insert_entries(entries: list[AuditEntry]) -> None:
     fields = [f for f in meta.concrete_fields if not f.primary_key]
     quote = connection.ops.quote_name
     placeholders = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES ({placeholders})"  # noqa: S608
+    sql = f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES ({placeholders})"  # noqa: S608 - identifiers only
     params = [[f.get_db_prep_save(f.pre_save(entry, add=True), connection) for f in fields] for entry in entries]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
@@ -189,7 +189,7 @@ def _update_from_arrays(model: type[models.Model], kommune: Kommune, fields: lis
     key, *changed = fields
     assignments = ", ".join(f"{quote(f.column)} = v.{name}" for f, name in zip(changed, names[1:], strict=True))
     sql = (
-        f"UPDATE {table} SET {assignments} FROM UNNEST({arrays}) AS v({', '.join(names)}) "  # noqa: S608
+        f"UPDATE {table} SET {assignments} FROM UNNEST({arrays}) AS v({', '.join(names)}) "  # noqa: S608 - identifiers only
         f"WHERE {table}.{quote(key.column)} = v.c0 AND {table}.{quote(_kommune_column(model))} = %s"
     )
     with connection.cursor() as cursor:

@@ -249,7 +249,7 @@ def _insert_rows(model: type[models.Model], columns: Sequence[str], rows: list[l
     quote = connection.ops.quote_name
     names = ", ".join(quote(field.column) for field in fields)
     marks = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {quote(str(model._meta.db_table))} ({names}) VALUES ({marks})"  # noqa: S608
+    sql = f"INSERT INTO {quote(str(model._meta.db_table))} ({names}) VALUES ({marks})"  # noqa: S608 - identifiers only
     with connection.cursor() as cursor:
         for start in range(0, len(params), WRITE_BATCH * 10):
             cursor.executemany(sql, params[start : start + WRITE_BATCH * 10])

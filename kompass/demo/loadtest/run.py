@@ -70,7 +70,7 @@ def database(workdir: Path) -> str:
 
 
 def run(argv: list[str], env: dict[str, str]) -> str:
-    done = subprocess.run(argv, env=env, cwd=ROOT, capture_output=True, text=True, check=False)  # noqa: S603
+    done = subprocess.run(argv, env=env, cwd=ROOT, capture_output=True, text=True, check=False)  # noqa: S603 - our own commands, no shell
     if done.returncode != 0:
         sys.stderr.write(done.stdout + done.stderr)
         raise SystemExit(f"Fehlgeschlagen: {' '.join(argv[:4])}")
@@ -146,7 +146,7 @@ def main() -> int:
         tokens = workdir / "links.txt"
         print(run([python, "-m", "kompass.demo.loadtest.prepare", str(tokens), str(args.invitations)], env), flush=True)
         port = free_port()
-        server = subprocess.Popen(  # noqa: S603
+        server = subprocess.Popen(  # noqa: S603 - gunicorn with a fixed argument list
             [str(BIN / "gunicorn"), "kompass.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
              "--preload", "--log-level", "warning"],
             cwd=ROOT, env={**env, "PYTHONWARNINGS": "ignore:No directory at"},
@@ -157,7 +157,7 @@ def main() -> int:
                   f"für höchstens {args.seconds} s …", flush=True)  # fmt: skip
             prefix = workdir / "locust"
             started = time.monotonic()  # from spawning the users to their stop: the time of the run
-            locust = subprocess.run(  # noqa: S603
+            locust = subprocess.run(  # noqa: S603 - locust with a fixed argument list
                 [str(BIN / "locust"), "-f", str(LOCUSTFILE), "--headless", "--users", str(args.users),
                  "--spawn-rate", str(args.users), "--run-time", f"{args.seconds}s", "--stop-timeout", "0",
                  "--host", f"http://127.0.0.1:{port}", "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"],
