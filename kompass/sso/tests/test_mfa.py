@@ -142,8 +142,11 @@ def test_disabling_and_new_codes_need_the_password(world: World) -> None:
     assert not StaticToken.objects.filter(device__user=world.reader).exists()
 
 
-@enforced
 def test_the_step_is_throttled(world: World, settings: Any) -> None:
+    # Both through pytest-django's `settings`: mixed with the `enforced` decorator, its teardown would
+    # restore the decorator's settings after the decorator had ended and leave enforcement on for every
+    # later test of the process.
+    settings.KOMPASS_MFA_REQUIRED = True
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "mfa.user": (3, 900)}
     client = password_login(world.admin)
     enrol(client)
