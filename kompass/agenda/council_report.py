@@ -218,46 +218,42 @@ class KpiRow:
     status_code: str
 
 
+class _Money:
+    """Planned, spent and funded money as euro texts, from the amounts of the row."""
+
+    planned_amount: Decimal
+    spent_amount: Decimal
+    funding_amount: Decimal
+
+    @property
+    def planned(self) -> str:
+        return eur(self.planned_amount)
+
+    @property
+    def spent(self) -> str:
+        return eur(self.spent_amount)
+
+    @property
+    def funding(self) -> str:
+        return eur(self.funding_amount)
+
+
 @dataclass(frozen=True)
-class MoneyRow:
-    """Planned, spent and funded money of one year or one Handlungsfeld."""
+class MoneyRow(_Money):
+    """The money of one Handlungsfeld."""
 
     label: str
     planned_amount: Decimal
     spent_amount: Decimal
     funding_amount: Decimal
 
-    @property
-    def planned(self) -> str:
-        return eur(self.planned_amount)
-
-    @property
-    def spent(self) -> str:
-        return eur(self.spent_amount)
-
-    @property
-    def funding(self) -> str:
-        return eur(self.funding_amount)
-
 
 @dataclass(frozen=True)
-class YearRow:
+class YearRow(_Money):
     year: int
     planned_amount: Decimal
     spent_amount: Decimal
     funding_amount: Decimal
-
-    @property
-    def planned(self) -> str:
-        return eur(self.planned_amount)
-
-    @property
-    def spent(self) -> str:
-        return eur(self.spent_amount)
-
-    @property
-    def funding(self) -> str:
-        return eur(self.funding_amount)
 
 
 @dataclass(frozen=True)
