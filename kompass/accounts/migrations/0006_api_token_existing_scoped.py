@@ -17,8 +17,9 @@ def scope_existing_tokens(apps, schema_editor):
     ApiToken = apps.get_model("accounts", "ApiToken")
     Membership = apps.get_model("tenancy", "Membership")
     now = timezone.now()
-    for token in ApiToken.objects.select_related("user").filter(kommune__isnull=True):
-        kommunen = list(Membership._base_manager.filter(user_id=token.user_id).values_list("kommune_id", flat=True)[:2])
+    db = schema_editor.connection.alias
+    for token in ApiToken.objects.using(db).select_related("user").filter(kommune__isnull=True):
+        kommunen = list(Membership._base_manager.using(db).filter(user_id=token.user_id).values_list("kommune_id", flat=True)[:2])
         token.password_stamp = salted_hmac(PASSWORD_STAMP_SALT, token.user.password, algorithm="sha256").hexdigest()
         if len(kommunen) == 1:
             token.kommune_id, token.scope = kommunen[0], "write"
@@ -26,7 +27,7 @@ def scope_existing_tokens(apps, schema_editor):
         else:
             token.expires_at = now
             token.revoked_at = token.revoked_at or now
-        token.save(update_fields=["kommune", "scope", "expires_at", "revoked_at", "password_stamp"])
+        token.save(using=db, update_fields=["kommune", "scope", "expires_at", "revoked_at", "password_stamp"])
 
 
 class Migration(migrations.Migration):

@@ -36,21 +36,22 @@ def pseudonymise(apps, schema_editor):
     user_kind = global_apps.get_model(settings.AUTH_USER_MODEL)._meta.label
     by_name = _models_by_name()
     subjects = {}
+    db = schema_editor.connection.alias
 
     def subject(kommune_id, kind, object_id):
         key = (kommune_id, kind, str(object_id))
         if key not in subjects:
-            found = Subject.objects.filter(kommune_id=kommune_id, kind=kind, object_id=str(object_id)).first()
+            found = Subject.objects.using(db).filter(kommune_id=kommune_id, kind=kind, object_id=str(object_id)).first()
             while found is None:
                 pseudonym = "P-" + secrets.token_hex(3).upper()
-                if not Subject.objects.filter(kommune_id=kommune_id, pseudonym=pseudonym).exists():
-                    found = Subject.objects.create(
+                if not Subject.objects.using(db).filter(kommune_id=kommune_id, pseudonym=pseudonym).exists():
+                    found = Subject.objects.using(db).create(
                         kommune_id=kommune_id, kind=kind, object_id=str(object_id), pseudonym=pseudonym
                     )
             subjects[key] = found
         return subjects[key]
 
-    for entry in Entry.objects.all().iterator():
+    for entry in Entry.objects.using(db).all().iterator():
         updates = {}
         if entry.actor_id is not None and not entry.actor_pseudonym:
             updates["actor_pseudonym"] = subject(entry.kommune_id, user_kind, entry.actor_id).pseudonym
@@ -61,7 +62,7 @@ def pseudonymise(apps, schema_editor):
         if personal or labelled:
             owner = subject(entry.kommune_id, model._meta.label, entry.object_id)
             if labelled and entry.object_label != owner.pseudonym:
-                Value.objects.create(
+                Value.objects.using(db).create(
                     kommune_id=entry.kommune_id, entry_id=entry.pk, subject=owner, field="", after=entry.object_label
                 )
                 updates["object_label"] = owner.pseudonym
@@ -70,13 +71,13 @@ def pseudonymise(apps, schema_editor):
             for name in moved:
                 pair = changes.pop(name)
                 before, after = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
-                Value.objects.create(
+                Value.objects.using(db).create(
                     kommune_id=entry.kommune_id, entry_id=entry.pk, subject=owner, field=name, before=before, after=after
                 )
             if moved:
                 updates["changes"] = changes
         if updates:
-            Entry.objects.filter(pk=entry.pk).update(**updates)
+            Entry.objects.using(db).filter(pk=entry.pk).update(**updates)
 
 
 def create_triggers(apps, schema_editor):

@@ -9,10 +9,11 @@ from kompass.org.sorting import natural_sort_key
 def backfill_sort_keys(apps, schema_editor):
     """Existing units get the natural sort key of their Kennung (new ones get it on save)."""
     OrgUnit = apps.get_model("org", "OrgUnit")
-    units = list(OrgUnit._base_manager.only("pk", "code"))
+    db = schema_editor.connection.alias
+    units = list(OrgUnit._base_manager.using(db).only("pk", "code"))
     for unit in units:
         unit.sort_key = natural_sort_key(unit.code)
-    OrgUnit._base_manager.bulk_update(units, ["sort_key"], batch_size=500)
+    OrgUnit._base_manager.using(db).bulk_update(units, ["sort_key"], batch_size=500)
 
 
 class Migration(migrations.Migration):
