@@ -19,7 +19,9 @@ def scope_existing_tokens(apps, schema_editor):
     now = timezone.now()
     db = schema_editor.connection.alias
     for token in ApiToken.objects.using(db).select_related("user").filter(kommune__isnull=True):
-        kommunen = list(Membership._base_manager.using(db).filter(user_id=token.user_id).values_list("kommune_id", flat=True)[:2])
+        kommunen = list(
+            Membership._base_manager.using(db).filter(user_id=token.user_id).values_list("kommune_id", flat=True)[:2]
+        )
         token.password_stamp = salted_hmac(PASSWORD_STAMP_SALT, token.user.password, algorithm="sha256").hexdigest()
         if len(kommunen) == 1:
             token.kommune_id, token.scope = kommunen[0], "write"

@@ -72,7 +72,12 @@ def pseudonymise(apps, schema_editor):
                 pair = changes.pop(name)
                 before, after = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
                 Value.objects.using(db).create(
-                    kommune_id=entry.kommune_id, entry_id=entry.pk, subject=owner, field=name, before=before, after=after
+                    kommune_id=entry.kommune_id,
+                    entry_id=entry.pk,
+                    subject=owner,
+                    field=name,
+                    before=before,
+                    after=after,
                 )
             if moved:
                 updates["changes"] = changes
