@@ -245,3 +245,27 @@ def test_the_memo_keeps_at_most_its_limit(monkeypatch: pytest.MonkeyPatch) -> No
     for index in range(4):
         _bars(title=f"Grenze {index}")
     assert len(charts._RENDERED) <= 2
+
+
+def _relative_luminance(colour: str) -> float:
+    """WCAG 2.1 relative luminance of a #rrggbb colour."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(one: str, other: str) -> float:
+    lighter, darker = sorted((_relative_luminance(one), _relative_luminance(other)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def test_the_contrast_formula_matches_known_pairs() -> None:
+    assert _contrast("#000000", "#ffffff") == pytest.approx(21.0)
+    assert _contrast("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
+
+
+@pytest.mark.parametrize("colour", [*charts.SERIES_COLOURS, charts.INK, charts.MUTED])
+def test_chart_colours_stand_out_from_the_white_background(colour: str) -> None:
+    """WCAG 1.4.11: graphical objects 3:1 against their background; the texts (INK, MUTED) 4.5:1."""
+    needed = 4.5 if colour in (charts.INK, charts.MUTED) else 3.0
+    assert _contrast(colour, "#ffffff") >= needed
