@@ -219,6 +219,8 @@ def membership_create(*, kommune: Kommune, actor: Actor, user: User, role: str, 
     membership = Membership(kommune=kommune, user=user, role=role, scope_unit=scope_unit)
     _validate_membership(kommune, membership)
     membership.save()
+    if role == Role.ADMIN:
+        _promoted(user)
     audit_record(
         kommune_id=kommune.pk,
         actor=actor,
@@ -235,10 +237,13 @@ def membership_update(
     *, kommune: Kommune, actor: Actor, membership: Membership, role: str, scope_unit: Any = None
 ) -> Membership:
     before = snapshot(membership, MEMBERSHIP_FIELDS)
+    promoted = role == Role.ADMIN and membership.role != Role.ADMIN
     membership.role, membership.scope_unit = role, scope_unit
     _validate_membership(kommune, membership)
     _keep_one_admin(kommune, membership, leaving=membership.role != Role.ADMIN)
     membership.save()
+    if promoted:
+        _promoted(membership.user)
     audit_record(
         kommune_id=kommune.pk,
         actor=actor,
@@ -271,6 +276,13 @@ def membership_delete(*, kommune: Kommune, actor: Actor, membership: Membership)
         # Without any membership the login has nothing left to open; a session kept alive would
         # still show the Kommune's pages that are open right now.
         sessions_end(user=membership.user)
+
+
+def _promoted(user: User) -> None:
+    """Administration anywhere needs the second factor where it is enforced; a session opened
+    before the promotion has not shown it and keeps the answer of its login: it ends, the member
+    logs in again (docs/security.md A3)."""
+    sessions_end(user=user)
 
 
 def sessions_end(*, user: User) -> None:

@@ -10,8 +10,13 @@ A session is in one of three states after the password:
   Kommune; such a person sets up TOTP before any other page.
 
 Everyone else may set up TOTP voluntarily; from then on the code is asked for at each login.
-With enforcement off (local development, most tests), whether an account has a device is read
-once at login and kept in the session, so a request costs no extra query.
+
+Whether the account has a device and whether it holds the Administration role somewhere are read
+once at login and kept in the session, so a request costs no extra query (the operator flag comes
+with the user row the request loads anyway). What could make a kept answer wrong ends the session
+instead: becoming Administration ends every session of that account (`accounts.services`, the
+member logs in again and meets the enrolment), and setting up the device here ends the account's
+other sessions (`services.totp_confirm`), which had been opened without it.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from kompass.tenancy.models import Membership, Role
 
 VERIFIED_KEY = "kompass_sso.verified"  # "totp", "recovery", "enrolled" or "oidc"
 HAS_DEVICE_KEY = "kompass_sso.has_device"
+ADMIN_KEY = "kompass_sso.administration"  # an Administration membership somewhere, as at login
 RECOVERY_CODES_KEY = "kompass_sso.new_recovery_codes"  # shown once, right after they were made
 RECOVERY_CODE_COUNT = 10
 OK, VERIFY, ENROL = "ok", "verify", "enrol"
@@ -35,8 +41,10 @@ OK, VERIFY, ENROL = "ok", "verify", "enrol"
 
 def is_privileged(user: Any) -> bool:
     """Platform operators and members with the Administration role of any Kommune."""
-    if user.is_superuser:
-        return True
+    return user.is_superuser or is_administration(user)
+
+
+def is_administration(user: Any) -> bool:
     # A user's own memberships across Kommunen, before a Kommune is known (like tenancy.memberships_of).
     return Membership.objects.unscoped().filter(user=user, role=Role.ADMIN).exists()
 
@@ -57,19 +65,25 @@ def state(request: HttpRequest) -> str:
     session = request.session
     if session.get(VERIFIED_KEY):
         return OK
-    if settings.KOMPASS_MFA_REQUIRED:
-        if has_device(user):
-            return VERIFY
-        return ENROL if is_privileged(user) else OK
-    if HAS_DEVICE_KEY not in session:
+    if HAS_DEVICE_KEY not in session:  # a session from before the login kept it
         session[HAS_DEVICE_KEY] = has_device(user)
-    return VERIFY if session[HAS_DEVICE_KEY] else OK
+    if session[HAS_DEVICE_KEY]:
+        return VERIFY
+    if not settings.KOMPASS_MFA_REQUIRED:
+        return OK
+    if user.is_superuser:  # read from the user row of this request: no kept answer to go stale
+        return ENROL
+    if ADMIN_KEY not in session:
+        session[ADMIN_KEY] = is_administration(user)
+    return ENROL if session[ADMIN_KEY] else OK
 
 
 def remember_login(request: HttpRequest, user: Any) -> None:
-    """At the password login: a fresh session starts unverified; note whether a device exists."""
+    """At the login: a fresh session starts unverified; note whether a device exists and whether
+    the account is Administration anywhere (both kept for the session, see the module's text)."""
     request.session.pop(VERIFIED_KEY, None)
     request.session[HAS_DEVICE_KEY] = has_device(user)
+    request.session[ADMIN_KEY] = is_administration(user)
 
 
 def mark_verified(request: HttpRequest, how: str) -> None:

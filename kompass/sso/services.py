@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kompass.accounts.models import User
-from kompass.accounts.services import membership_create, membership_delete, membership_update
+from kompass.accounts.services import membership_create, membership_delete, membership_update, sessions_end
 from kompass.audit.models import AuditAction
 from kompass.audit.services import audit_record
 from kompass.core.security_log import security_event as log_security_event
@@ -45,12 +45,14 @@ def _audit(user: Any, label: str) -> None:
 
 def totp_confirm(*, user: Any, device: TOTPDevice) -> list[str]:
     """A TOTP device whose first code matched replaces any earlier one; returns the ten new
-    recovery codes (shown once)."""
+    recovery codes (shown once). Every session of the account ends: those opened without the
+    device would go on without it (the caller keeps its own, `update_session_auth_hash`)."""
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         device.confirmed = True
         device.save()
         codes = mfa.new_recovery_codes(user)
+        sessions_end(user=user)
         _audit(user, _("Zweiter Faktor (TOTP) eingerichtet: %(name)s"))
     security_event("mfa_enrolled", user)
     return codes
@@ -164,6 +166,7 @@ def oidc_login(*, provider: Any, claims: dict[str, Any], groups: set[str]) -> An
         identity.last_login_at = timezone.now()
         identity.save(update_fields=["last_login_at"])
         _sync_memberships(user, provider, groups)
+        user.refresh_from_db(fields=["session_epoch"])  # a promotion ended the sessions through another copy
         if not Membership.objects.unscoped().filter(user=user).exists():
             raise NoMembershipError(f"no mapped group among {len(groups)} groups")
         _audit(user, _("Anmeldung über den Identitätsanbieter: %(name)s"))

@@ -10,6 +10,7 @@ from typing import Any
 import segno
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -87,6 +88,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
         if step is not None:
             device.last_t = step  # the code just used does not count again
             codes = services.totp_confirm(user=request.user, device=device)
+            update_session_auth_hash(request, request.user)  # this session stays, the others end
             request.session.pop(PENDING_KEY, None)
             mfa.mark_verified(request, "enrolled")
             request.session[mfa.RECOVERY_CODES_KEY] = codes
