@@ -121,6 +121,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
     }
+# PostgreSQL row-level security (docs/security.md T4, kompass/tenancy/rls.py): the web server and the
+# task workers are started with the app role (NOSUPERUSER, NOBYPASSRLS, owns nothing; `manage.py
+# rls_setup` creates it); every connection then runs SET ROLE to it. Maintenance commands (migrate,
+# backup, restore, …) run without it, as the owner of the tables.
+KOMPASS_DB_APP_ROLE = env_str("KOMPASS_DB_APP_ROLE", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

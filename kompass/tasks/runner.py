@@ -16,6 +16,7 @@ too; enqueuing or running the same key again is the retry.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 from collections.abc import Callable
@@ -28,6 +29,7 @@ from django_tasks.base import DEFAULT_TASK_PRIORITY, Task
 from kompass.audit.context import change_context
 from kompass.audit.models import AuditSource
 from kompass.tasks import services
+from kompass.tenancy import rls
 from kompass.tenancy.models import Kommune
 
 logger = logging.getLogger(__name__)
@@ -67,7 +69,7 @@ def _run_once(body: Callable[..., T], kommune_id: int | None, key: str, *args: A
         logger.info("Task %s: key %r is done or running elsewhere, skipped.", name, key)
         return None
     try:
-        with change_context(AuditSource.TASK, run.request_id), transaction.atomic():
+        with change_context(AuditSource.TASK, run.request_id), _database_scope(kommune_id), transaction.atomic():
             kommune = Kommune.objects.get(pk=kommune_id) if kommune_id is not None else None
             result = body(kommune, *args, **kwargs)
             services.task_run_succeed(run)  # in the body's transaction: "done" iff its work is committed
@@ -75,6 +77,13 @@ def _run_once(body: Callable[..., T], kommune_id: int | None, key: str, *args: A
         services.task_run_fail(run, exc)
         raise
     return result
+
+
+def _database_scope(kommune_id: int | None) -> contextlib.AbstractContextManager[None]:
+    """Row-level security (T4): a task sees its Kommune's rows; a platform task (no Kommune, e.g. the
+    daily retention across all Kommunen) is platform access. Both end with the task, outside its
+    transaction, so a failed task's rollback has happened before the setting is emptied."""
+    return rls.kommune(kommune_id) if kommune_id is not None else rls.platform_access()
 
 
 def enqueue_once(

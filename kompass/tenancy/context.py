@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kompass.core.actors import ActingUser
+from kompass.tenancy import rls
 from kompass.tenancy.capabilities import Capability, role_allows
 from kompass.tenancy.models import Kommune, Membership, OperatorAccess, Role
 
@@ -75,9 +76,20 @@ def active_operator_access(user: Any, kommune: Kommune) -> OperatorAccess | None
 
 
 def resolve_tenant(user: Any, kommune_slug: str) -> TenantContext:
-    """The acting user's context in the Kommune `kommune_slug`, or 404."""
+    """The acting user's context in the Kommune `kommune_slug`, or 404.
+
+    On PostgreSQL with row-level security the look-up runs before any Kommune is set (a reviewed
+    platform access, T4); the resolved Kommune is then set for the rest of the request.
+    """
     if not user.is_authenticated:
         raise Http404
+    with rls.platform_access():
+        context = _resolve(user, kommune_slug)
+    rls.activate(context.kommune.pk)
+    return context
+
+
+def _resolve(user: Any, kommune_slug: str) -> TenantContext:
     membership = (
         Membership.objects.filter(kommune__slug=kommune_slug, user=user, user__is_active=True)
         .select_related("kommune", "scope_unit")

@@ -37,6 +37,7 @@ from django.urls import URLPattern, get_resolver, path
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from kompass.core.registry import Registry
+from kompass.tenancy import rls
 from kompass.tenancy.models import Kommune
 
 if TYPE_CHECKING:
@@ -91,7 +92,11 @@ class PublicRequest(HttpRequest):
 def resolve_public(kommune_slug: str) -> PublicContext:
     """The public context of the Kommune `kommune_slug`, or 404 if it is unknown or publishes nothing."""
     kommune = Kommune.objects.filter(slug=kommune_slug).first()
-    if kommune is None or not is_published(kommune):
+    if kommune is None:
+        raise Http404
+    rls.activate(kommune.pk)  # the database shows this Kommune's rows for the rest of the request (T4)
+    if not is_published(kommune):
+        rls.deactivate()
         raise Http404
     return PublicContext(kommune)
 

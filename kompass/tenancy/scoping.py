@@ -4,14 +4,19 @@ A query on a tenant-owned model must name its Kommune: `Model.objects.for_kommun
 keyword filter that pins one Kommune (`kommune=k`, `kommune_id=1`, `kommune__slug="x"`, ...).
 A query that does neither raises `ScopeError` when it reaches the database, so a forgotten
 filter is an error in tests, never a data leak in production.
-Platform-level code that really needs all rows says so with `.unscoped()`.
+Platform-level code that really needs all rows says so with `.unscoped()`; on PostgreSQL such a
+queryset is also evaluated inside `rls.platform_access()`, so the reviewed escapes of this guard are
+the only escapes of the database's row-level security (T4, `rls.py`).
 """
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING, Any, Self
 
 from django.db import models
+
+from kompass.tenancy import rls
 
 if TYPE_CHECKING:
     from kompass.tenancy.models import Kommune
@@ -45,10 +50,12 @@ def _names_kommune(kwargs: dict[str, Any]) -> bool:
 
 class TenantQuerySet(models.QuerySet):
     _kommune_scoped = False
+    _platform = False  # made by unscoped(): evaluated with the database's platform access
 
     def _clone(self) -> Self:
         clone = super()._clone()  # type: ignore[misc]
         clone._kommune_scoped = self._kommune_scoped
+        clone._platform = self._platform
         return clone
 
     def for_kommune(self, kommune: Kommune | int) -> Self:
@@ -57,10 +64,16 @@ class TenantQuerySet(models.QuerySet):
         return clone
 
     def unscoped(self) -> Self:
-        """SECURITY: only for platform-level code (migrations, benchmarks, operator tools)."""
+        """SECURITY: only for platform-level code (migrations, benchmarks, operator tools).
+
+        The query sees every Kommune's rows, also under row-level security (`rls.platform_access`)."""
         clone = self._chain()  # type: ignore[attr-defined]
         clone._kommune_scoped = True
+        clone._platform = True
         return clone
+
+    def _access(self) -> contextlib.AbstractContextManager[None]:
+        return rls.platform_access(self.db) if self._platform else contextlib.nullcontext()
 
     def filter(self, *args: Any, **kwargs: Any) -> Self:
         clone = super().filter(*args, **kwargs)
@@ -75,33 +88,44 @@ class TenantQuerySet(models.QuerySet):
     def _fetch_all(self) -> None:
         if self._result_cache is None:
             self._require_scope()
-        super()._fetch_all()
+            with self._access():
+                super()._fetch_all()
 
     def iterator(self, *args: Any, **kwargs: Any):  # type: ignore[no-untyped-def]
         self._require_scope()
+        if self._platform and rls.enforced(self.db):
+            with self._access():  # read in full: the access must not stay open between rows
+                return iter(list(super().iterator(*args, **kwargs)))
         return super().iterator(*args, **kwargs)
 
     def count(self) -> int:
-        if self._result_cache is None:
-            self._require_scope()
-        return super().count()
+        if self._result_cache is not None:
+            return len(self._result_cache)
+        self._require_scope()
+        with self._access():
+            return super().count()
 
     def exists(self) -> bool:
-        if self._result_cache is None:
-            self._require_scope()
-        return super().exists()
+        if self._result_cache is not None:
+            return bool(self._result_cache)
+        self._require_scope()
+        with self._access():
+            return super().exists()
 
     def aggregate(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
         self._require_scope()
-        return super().aggregate(*args, **kwargs)
+        with self._access():
+            return super().aggregate(*args, **kwargs)
 
     def update(self, **kwargs: Any) -> int:
         self._require_scope()
-        return super().update(**kwargs)
+        with self._access():
+            return super().update(**kwargs)
 
     def delete(self) -> tuple[int, dict[str, int]]:
         self._require_scope()
-        return super().delete()
+        with self._access():
+            return super().delete()
 
 
 TenantManager = models.Manager.from_queryset(TenantQuerySet)
