@@ -19,6 +19,7 @@ from __future__ import annotations
 import calendar
 import datetime
 import random
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -56,6 +57,24 @@ ROLE_KEYS = ("fachbereichsleitung", "fachbereichsleitung", "fachbereichsleitung"
 PACE = ((1.02, 0.5), (0.9, 0.25), (0.6, 0.25))
 
 
+@dataclass(frozen=True)
+class AgendaSize:
+    """The agenda of one Kommune: Handlungsfelder, goals, measures (with their milestones, budget lines,
+    risk, impact chain, status reports and dependencies when `details`), KPIs and monthly values."""
+
+    measures: int
+    kpis_per_measure: int
+    months: int
+    handlungsfelder: int = HANDLUNGSFELDER
+    wirkungsziele: int = WIRKUNGSZIELE
+    operative_per_wirkungsziel: int = OPERATIVE_PER_WIRKUNGSZIEL
+    details: bool = True
+
+    @classmethod
+    def grossstadt(cls) -> AgendaSize:
+        return cls(MEASURES, KPIS_PER_MEASURE, MONTHS)
+
+
 def _month_ends(today: datetime.date, count: int) -> list[datetime.date]:
     """The last days of the `count` months before the current one, oldest first."""
     year, month = today.year, today.month
@@ -66,8 +85,8 @@ def _month_ends(today: datetime.date, count: int) -> list[datetime.date]:
     return days[::-1]
 
 
-def _status_of(n: int) -> str:
-    share = (n + 0.5) / MEASURES
+def _status_of(n: int, measures: int) -> str:
+    share = (n + 0.5) / measures
     total = 0.0
     for status, part in STATUSES:
         total += part
@@ -77,15 +96,15 @@ def _status_of(n: int) -> str:
 
 
 class _Builder:
-    def __init__(self, city: Kommune, today: datetime.date) -> None:
-        self.city, self.today = city, today
+    def __init__(self, city: Kommune, today: datetime.date, size: AgendaSize) -> None:
+        self.city, self.today, self.size = city, today, size
         self.rng = random.Random("grossstadt-agenda")  # noqa: S311 - reproducible benchmark data
         self.roles = {r.key: r for r in Role.objects.for_kommune(city)}
         self.amter = list(OrgUnit.objects.for_kommune(city).filter(unit_type=OrgUnitType.AMT).order_by("code"))
         if not self.amter:  # a small Kommune (the tests): any unit
             self.amter = list(OrgUnit.objects.for_kommune(city).order_by("pk"))
         self.field_keys = list(Field.objects.for_kommune(city).order_by("pk").values_list("key", flat=True))
-        self.months = _month_ends(today, MONTHS)
+        self.months = _month_ends(today, size.months)
 
     def strategy(self) -> tuple[list[Any], list[Any]]:
         services.settings_update(kommune=self.city, actor=None, data={"accountable_limit": 25})
@@ -94,7 +113,7 @@ class _Builder:
         for n in range(1, 8):
             services.leitsatz_create(kommune=self.city, actor=None, version=version, data={"text": f"Leitsatz {n}"})
         fields = []
-        for n in range(HANDLUNGSFELDER):
+        for n in range(self.size.handlungsfelder):
             keys = self.field_keys[2 * n : 2 * n + 2]
             data = {"name": f"Handlungsfeld {n + 1}", "description": "Beschreibung", "framework_field_keys": keys}
             fields.append(services.handlungsfeld_create(kommune=self.city, actor=None, version=version, data=data))
@@ -107,14 +126,14 @@ class _Builder:
             kommune=self.city, actor=None, version=version, data={"decided_on": self.months[0], "decision": decision}
         )
         goals = []
-        for n in range(WIRKUNGSZIELE):
+        for n in range(self.size.wirkungsziele):
             parent = services.goal_create(
                 kommune=self.city,
                 actor=None,
                 data={"kind": "wirkungsziel", "title": f"Wirkungsziel {n + 1}", "effect": EFFECTS[n % 3],
                       "handlungsfelder": [fields[n % len(fields)]]},
             )  # fmt: skip
-            for m in range(OPERATIVE_PER_WIRKUNGSZIEL):
+            for m in range(self.size.operative_per_wirkungsziel):
                 goals.append(
                     services.goal_create(
                         kommune=self.city,
@@ -131,7 +150,7 @@ class _Builder:
         return fields, goals
 
     def measure(self, n: int, fields: list[Any], goals: list[Any]) -> Measure:
-        status = _status_of(n)
+        status = _status_of(n, self.size.measures)
         unit = self.amter[n % len(self.amter)]
         role = self.roles.get(ROLE_KEYS[n % len(ROLE_KEYS)])
         start = self.months[self.rng.randrange(0, max(1, len(self.months) * 2 // 3))]
@@ -151,6 +170,8 @@ class _Builder:
             "fte": Decimal("0.5"),
         }
         measure = services.measure_create(kommune=self.city, actor=None, data=data)
+        if not self.size.details:
+            return measure
         for m, label in enumerate(("Konzept", "Umsetzung", "Abnahme")):
             due = start + datetime.timedelta(days=200 * (m + 1))
             done = due if due < self.today and status != MeasureStatus.IDEE else None
@@ -177,7 +198,7 @@ class _Builder:
     def kpis(self, measure: Measure, n: int) -> list[KPI]:
         baseline_on = self.months[0] - datetime.timedelta(days=1)
         items = []
-        for m in range(KPIS_PER_MEASURE):
+        for m in range(self.size.kpis_per_measure):
             items.append(
                 services.kpi_create(
                     kommune=self.city,
@@ -217,6 +238,8 @@ class _Builder:
         KPIValue.objects.bulk_create(rows, batch_size=BATCH)
 
     def reports(self, measure: Measure) -> None:
+        if not self.size.details:
+            return
         if measure.status not in (MeasureStatus.IN_UMSETZUNG, MeasureStatus.ABGESCHLOSSEN, MeasureStatus.GESTOPPT):
             return
         for m, days in enumerate((150, 40)):
@@ -229,20 +252,26 @@ class _Builder:
             )  # fmt: skip
 
 
-@transaction.atomic
-def generate_agenda_profile(city: Kommune, today: datetime.date | None = None) -> None:
-    """The agenda of the Großstadt (see the module); the KPI values bulk-inserted."""
-    builder = _Builder(city, today or timezone.localdate())
+def build_agenda(city: Kommune, today: datetime.date, size: AgendaSize) -> None:
+    """The agenda of one Kommune at the given size (the role model must be there)."""
+    builder = _Builder(city, today, size)
     with change_context("command", "bench"):
         fields, goals = builder.strategy()
-        measures = [builder.measure(n, fields, goals) for n in range(MEASURES)]
+        measures = [builder.measure(n, fields, goals) for n in range(size.measures)]
         kpis = [kpi for n, measure in enumerate(measures) for kpi in builder.kpis(measure, n)]
         builder.values(kpis)
-        for n in range(0, MEASURES - 1, 10):  # a few dependencies, no cycles (always on an earlier one)
-            services.dependency_add(kommune=city, actor=None, measure=measures[n + 1], depends_on=measures[n])
+        if size.details:  # a few dependencies, no cycles (always on an earlier one)
+            for n in range(0, size.measures - 1, 10):
+                services.dependency_add(kommune=city, actor=None, measure=measures[n + 1], depends_on=measures[n])
         for measure in measures:
             builder.reports(measure)
         publish(city)
+
+
+@transaction.atomic
+def generate_agenda_profile(city: Kommune, today: datetime.date | None = None) -> None:
+    """The agenda of the Großstadt (see the module); the KPI values bulk-inserted."""
+    build_agenda(city, today or timezone.localdate(), AgendaSize.grossstadt())
 
 
 def publish(city: Kommune) -> None:

@@ -60,6 +60,22 @@ CANNOT_JUDGE = 0.06
 
 
 @dataclass(frozen=True)
+class AssessmentSize:
+    """The campaigns of one Kommune: criteria asked, invited, answered, reporting units (Ämter), and the
+    personal invitations of the open campaign."""
+
+    criteria: int
+    invited: int
+    respondents: int
+    reporting_units: int
+    open_participants: int
+
+    @classmethod
+    def grossstadt(cls) -> AssessmentSize:
+        return cls(CRITERIA, INVITED, RESPONDENTS, REPORTING_UNITS, OPEN_PARTICIPANTS)
+
+
+@dataclass(frozen=True)
 class Invitation:
     person_id: int
     unit_id: int  # the reporting unit (the Amt)
@@ -76,17 +92,18 @@ def _amt_of(units: Sequence[OrgUnit]) -> dict[int, int]:
     return mapping
 
 
-def invitations(city: Kommune, rng: random.Random) -> list[Invitation]:
+def invitations(city: Kommune, rng: random.Random, size: AssessmentSize | None = None) -> list[Invitation]:
     """10,000 people of the first 40 Ämter (by code): heads as Führungskräfte, a few Lotsinnen
     und Lotsen, everyone else as Mitarbeitende."""
+    size = size or AssessmentSize.grossstadt()
     units = list(OrgUnit.objects.for_kommune(city).order_by("pk"))
     amts = sorted((u for u in units if u.unit_type == OrgUnitType.AMT), key=lambda u: int(u.code))
-    chosen = {u.pk for u in amts[:REPORTING_UNITS]}
+    chosen = {u.pk for u in amts[: size.reporting_units]}
     amt_of = {pk: amt for pk, amt in _amt_of(units).items() if amt in chosen}
     heads = {u.head_id for u in units if u.head_id}
     people = Person.objects.for_kommune(city).order_by("pk").values_list("pk", "org_unit_id")
     candidates = [(pk, amt_of[unit]) for pk, unit in people if unit in amt_of]
-    picked = sorted(rng.sample(candidates, INVITED))
+    picked = sorted(rng.sample(candidates, size.invited))
     result = []
     for pk, amt in picked:
         if pk in heads:
@@ -171,17 +188,21 @@ def _campaign_data(title: str, criteria: list[int]) -> dict[str, object]:
     }
 
 
-def closed_campaign(city: Kommune, criteria: list[int]) -> tuple[Campaign, float]:
+def closed_campaign(
+    city: Kommune, criteria: list[int], size: AssessmentSize | None = None, *, analyze: bool = True
+) -> tuple[Campaign, float]:
     """The closed campaign with 480,000 answers; returns it and the seconds closing took (the
     service stores the result with `results.store`)."""
+    size = size or AssessmentSize.grossstadt()
     rng = random.Random("grossstadt-selbstbewertung")  # noqa: S311 - reproducible benchmark data
     campaign = services.campaign_create(kommune=city, actor=None, data=_campaign_data(CLOSED_TITLE, criteria))
     campaign = services.campaign_open(kommune=city, actor=None, campaign=campaign)
-    invited = invitations(city, rng)
-    answered = set(rng.sample(range(len(invited)), RESPONDENTS))
+    invited = invitations(city, rng, size)
+    answered = set(rng.sample(range(len(invited)), size.respondents))
     _participants(city, campaign, invited, answered)
     _responses(city, campaign, [inv for n, inv in enumerate(invited) if n in answered], rng)
-    _analyze(Participant, Response, Answer)
+    if analyze:
+        _analyze(Participant, Response, Answer)
     started = time.perf_counter()
     services.campaign_close(kommune=city, actor=None, campaign=campaign)
     elapsed = time.perf_counter() - started
@@ -201,16 +222,33 @@ def _analyze(*models: type[Model]) -> None:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
-def open_campaign(city: Kommune, criteria: list[int]) -> Campaign:
-    """An open campaign with a few personal invitations, for the survey page."""
+def open_campaign(city: Kommune, criteria: list[int], participants: int | None = None) -> tuple[Campaign, list[str]]:
+    """An open campaign with a few personal invitations, for the survey page; returns it and the
+    secrets of its personal links (the only copy, as with a mail merge)."""
     today = services.today()
     data = {**_campaign_data(OPEN_TITLE, criteria), "starts_on": today, "ends_on": today + datetime.timedelta(30)}
     campaign = services.campaign_create(kommune=city, actor=None, data=data)
-    people = list(Person.objects.for_kommune(city).exclude(email="").order_by("pk")[:OPEN_PARTICIPANTS])
-    services.invite(
+    count = OPEN_PARTICIPANTS if participants is None else participants
+    people = list(Person.objects.for_kommune(city).exclude(email="").order_by("pk")[:count])
+    links = services.invite(
         kommune=city, actor=None, campaign=campaign, people=people, audience=Audience.MITARBEITENDE, channel="mail"
     )
-    return services.campaign_open(kommune=city, actor=None, campaign=campaign)
+    return services.campaign_open(kommune=city, actor=None, campaign=campaign), [link.token for link in links]
+
+
+def build_assessment(
+    city: Kommune, size: AssessmentSize, *, open_survey: bool = True, analyze: bool = True
+) -> tuple[float, list[str]]:
+    """Adopt the framework (it must be loaded) and create the closed campaign and, with `open_survey`,
+    the open one; returns the seconds `results.store` took and the open campaign's link secrets."""
+    with change_context("command", "bench"):
+        adopt_framework(city)
+        criteria = pick_questionnaire(city, size.criteria)
+        _campaign, store_seconds = closed_campaign(city, criteria, size, analyze=analyze)
+        if not open_survey:
+            return store_seconds, []
+        _open, tokens = open_campaign(city, criteria, size.open_participants)
+    return store_seconds, tokens
 
 
 @transaction.atomic
@@ -218,11 +256,7 @@ def generate_assessment_profile(city: Kommune) -> float:
     """Adopt the framework and create both campaigns; returns the seconds `results.store` took
     for the 480,000 answers (inside closing the campaign)."""
     load_framework()
-    with change_context("command", "bench"):
-        adopt_framework(city)
-        criteria = pick_questionnaire(city, CRITERIA)
-        _campaign, store_seconds = closed_campaign(city, criteria)
-        open_campaign(city, criteria)
+    store_seconds, _tokens = build_assessment(city, AssessmentSize.grossstadt())
     return store_seconds
 
 

@@ -12,7 +12,7 @@ generator functions called from `generate_profile`.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -69,14 +69,15 @@ class UnitRow:
     level: int
 
 
-def unit_rows() -> list[UnitRow]:
-    """The fixed tree shape: codes VV, D1–D9, 10–69, then `<Amt>.<n>` and `<Abteilung>.<n>`."""
+def unit_rows(level_sizes: Sequence[int] = LEVEL_SIZES) -> list[UnitRow]:
+    """The fixed tree shape: codes VV, D1–D9, 10–69, then `<Amt>.<n>` and `<Abteilung>.<n>`; a
+    smaller administration (the Rechenzentrum profile) passes fewer or smaller levels."""
     rows = [UnitRow("VV", "Verwaltungsvorstand", LEVEL_TYPES[0], None, 0)]
     parents = rows[:]
-    for level in range(1, len(LEVEL_SIZES)):
+    for level in range(1, len(level_sizes)):
         level_rows: list[UnitRow] = []
         sibling_count: dict[str, int] = {}
-        for i in range(LEVEL_SIZES[level]):
+        for i in range(level_sizes[level]):
             parent = parents[i % len(parents)]
             sibling_count[parent.code] = sibling_count.get(parent.code, 0) + 1
             code, name = _code_and_name(level, i, parent.code, sibling_count[parent.code])
@@ -97,11 +98,11 @@ def _code_and_name(level: int, index: int, parent_code: str, nth: int) -> tuple[
     return code, f"{kind} {code}"
 
 
-def person_rows(units: list[UnitRow], domain: str, seed: str = "grossstadt") -> list[PersonRow]:
-    """20,000 people over the units, weighted towards the Sachgebiete; e-mails unique."""
+def person_rows(units: list[UnitRow], domain: str, seed: str = "grossstadt", count: int = PEOPLE) -> list[PersonRow]:
+    """`count` people (20,000) over the units, weighted towards the leaves; e-mails unique."""
     rng = random.Random(seed)  # noqa: S311 - reproducible benchmark data, not security
     weights = [LEVEL_WEIGHTS[u.level] for u in units]
-    chosen = rng.choices(units, weights=weights, k=PEOPLE)
+    chosen = rng.choices(units, weights=weights, k=count)
     seen: dict[str, int] = {}
     rows = []
     for unit in chosen:
@@ -125,16 +126,18 @@ def csv_for_import(rows: list[PersonRow]) -> bytes:
 # --- writing ----------------------------------------------------------------------------------
 
 
-def _kommune(slug: str, name: str, ags: str) -> Kommune:
+def create_kommune(
+    slug: str, name: str, ags: str, *, kommune_type: str = "kreisfreie_stadt", population: int = 600_000
+) -> Kommune:
     return Kommune.objects.create(
-        name=name, slug=slug, kommune_type="kreisfreie_stadt", bundesland="NW", population=600_000, ags=ags
+        name=name, slug=slug, kommune_type=kommune_type, bundesland="NW", population=population, ags=ags
     )
 
 
 def create_units(kommune: Kommune, rows: list[UnitRow]) -> dict[str, OrgUnit]:
     """Bulk-insert the tree level by level; paths are built from primary keys like the services do."""
     by_code: dict[str, OrgUnit] = {}
-    for level in range(len(LEVEL_SIZES)):
+    for level in range(max(r.level for r in rows) + 1):
         level_units = [
             OrgUnit(kommune=kommune, code=r.code, name=r.name, unit_type=r.unit_type,
                     parent=by_code[r.parent_code] if r.parent_code else None, depth=level)
@@ -171,7 +174,7 @@ def assign_heads(kommune: Kommune, units: dict[str, OrgUnit], people: list[Perso
     OrgUnit.objects.for_kommune(kommune).bulk_update(led, ["head"], batch_size=BATCH)
 
 
-def _audit_created(kommune: Kommune, objects: list[OrgUnit] | list[Person]) -> Iterator[AuditEntry]:
+def audit_created(kommune: Kommune, objects: list[OrgUnit] | list[Person]) -> Iterator[AuditEntry]:
     for obj in objects:
         yield AuditEntry(
             kommune=kommune, actor_name="System", action=AuditAction.CREATE, source=AuditSource.COMMAND,
@@ -187,17 +190,22 @@ def create_admin(kommunen: list[Kommune]) -> User:
     return user
 
 
+def populate(kommune: Kommune, rows: list[UnitRow], people: list[PersonRow]) -> None:
+    """The units and people of one Kommune with their heads and "created" audit entries."""
+    units = create_units(kommune, rows)
+    persons = create_people(kommune, people, units)
+    assign_heads(kommune, units, persons)
+    AuditEntry.objects.bulk_create(audit_created(kommune, list(units.values())), batch_size=BATCH)
+    AuditEntry.objects.bulk_create(audit_created(kommune, persons), batch_size=BATCH)
+
+
 @transaction.atomic
 def generate_profile() -> None:
     """Create the Großstadt (with people) and the Importstadt (units only, for the import run)."""
     rows = unit_rows()
-    city = _kommune(PROFILE_SLUG, "Großstadt (Benchmark)", "05999001")
-    units = create_units(city, rows)
-    people = create_people(city, person_rows(rows, "grossstadt.example"), units)
-    assign_heads(city, units, people)
-    AuditEntry.objects.bulk_create(_audit_created(city, list(units.values())), batch_size=BATCH)
-    AuditEntry.objects.bulk_create(_audit_created(city, people), batch_size=BATCH)
-    import_city = _kommune(IMPORT_SLUG, "Importstadt (Benchmark)", "05999002")
+    city = create_kommune(PROFILE_SLUG, "Großstadt (Benchmark)", "05999001")
+    populate(city, rows, person_rows(rows, "grossstadt.example"))
+    import_city = create_kommune(IMPORT_SLUG, "Importstadt (Benchmark)", "05999002")
     create_units(import_city, rows)
     create_admin([city, import_city])
 

@@ -14,6 +14,7 @@ import datetime
 import random
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
@@ -24,7 +25,7 @@ from kompass.audit.models import AuditAction, AuditEntry, AuditSource
 from kompass.org.models import OrgUnit, OrgUnitType, Person
 from kompass.roles import services
 from kompass.roles.catalogue_loader import latest_catalogue, load_catalogues
-from kompass.roles.models import Assignment, QualificationStatus, Role
+from kompass.roles.models import Assignment, Catalogue, QualificationStatus, Role
 from kompass.tenancy.models import Kommune
 
 ASSIGNMENTS = 30_000
@@ -35,11 +36,25 @@ BATCH = 2_000
 START = datetime.date(2024, 1, 1)
 
 
+@dataclass(frozen=True)
+class RoleSize:
+    """How many assignments one Kommune gets: all of them, the Lotsen, the ended ones, those ending soon."""
+
+    assignments: int
+    lotsen: int
+    history: int
+    expiring: int
+
+    @classmethod
+    def grossstadt(cls) -> RoleSize:
+        return cls(ASSIGNMENTS, LOTSEN, HISTORY, EXPIRING)
+
+
 class _Builder:
     """Collects unsaved assignments of one Kommune."""
 
-    def __init__(self, kommune: Kommune, today: datetime.date) -> None:
-        self.kommune, self.today = kommune, today
+    def __init__(self, kommune: Kommune, today: datetime.date, size: RoleSize) -> None:
+        self.kommune, self.today, self.size = kommune, today, size
         self.rng = random.Random("grossstadt-rollen")  # noqa: S311 - reproducible benchmark data
         self.roles = {r.key: r for r in Role.objects.for_kommune(kommune)}
         self.units = list(OrgUnit.objects.for_kommune(kommune).order_by("path"))
@@ -92,7 +107,7 @@ def _lotsen(b: _Builder) -> None:
     """300 Lotsen, one per Abteilung (the last 30 Abteilungen have none); the Amt's head approves."""
     by_pk = {u.pk: u for u in b.units}
     qualifications = QualificationStatus.values
-    for n, unit in enumerate(b.units_of(OrgUnitType.ABTEILUNG)[:LOTSEN]):
+    for n, unit in enumerate(b.units_of(OrgUnitType.ABTEILUNG)[: b.size.lotsen]):
         amt = by_pk[unit.parent_id] if unit.parent_id else None
         approver = amt.head_id if amt is not None and n % 25 else None
         b.add(
@@ -108,7 +123,7 @@ def _lotsen(b: _Builder) -> None:
 
 def _history(b: _Builder) -> None:
     keys = ["leistungsverantwortung", "lotse", "organisation", "digital_team", "fachbereichsleitung"]
-    for n in range(HISTORY):
+    for n in range(b.size.history):
         person_id, _unit = b.people[(n * 7) % len(b.people)]
         start = datetime.date(2018 + n % 5, 1 + n % 12, 1)
         end = start + datetime.timedelta(days=200 + n % 400)
@@ -118,9 +133,9 @@ def _history(b: _Builder) -> None:
 def _responsibilities(b: _Builder) -> None:
     """Current Leistungsverantwortung up to the total, some of it ending within 60 days."""
     n = 0
-    while len(b.items) < ASSIGNMENTS:
+    while len(b.items) < b.size.assignments:
         person_id, _unit = b.people[(n * 13 + 5) % len(b.people)]
-        until = b.today + datetime.timedelta(days=10 + n) if n < EXPIRING else None
+        until = b.today + datetime.timedelta(days=10 + n) if n < b.size.expiring else None
         b.add(person_id, "leistungsverantwortung", 5 + n % 26, valid_until=until)
         n += 1
 
@@ -134,20 +149,30 @@ def _audit(kommune: Kommune, items: list[Assignment]) -> Iterator[AuditEntry]:
         )  # fmt: skip
 
 
-@transaction.atomic
-def generate_role_profile(kommune: Kommune, today: datetime.date | None = None) -> None:
-    """Adopt the KGSt catalogue and bulk-insert the 30,000 assignments of the Großstadt."""
+def kgst_catalogue() -> Catalogue:
+    """The KGSt role catalogue, loaded into the database if it is not there yet."""
     load_catalogues()
     catalogue = latest_catalogue("kgst")
     if catalogue is None:
         raise LookupError("the KGSt role catalogue is not loaded")
+    return catalogue
+
+
+def build_role_model(kommune: Kommune, catalogue: Catalogue, today: datetime.date, size: RoleSize) -> None:
+    """Adopt the catalogue in `kommune` and bulk-insert its assignments at the given size."""
     with change_context("command", "bench"):
         services.catalogue_adopt(kommune=kommune, actor=None, catalogue=catalogue)
-    builder = _Builder(kommune, today or timezone.localdate())
+    builder = _Builder(kommune, today, size)
     for step in (_core, _line_roles, _lotsen, _history, _responsibilities):
         step(builder)
     Assignment.objects.bulk_create(builder.items, batch_size=BATCH)
     AuditEntry.objects.bulk_create(_audit(kommune, builder.items), batch_size=BATCH)
+
+
+@transaction.atomic
+def generate_role_profile(kommune: Kommune, today: datetime.date | None = None) -> None:
+    """Adopt the KGSt catalogue and bulk-insert the 30,000 assignments of the Großstadt."""
+    build_role_model(kommune, kgst_catalogue(), today or timezone.localdate(), RoleSize.grossstadt())
 
 
 def role_profile_present(kommune: Kommune) -> bool:

@@ -21,7 +21,6 @@ other sessions (`services.totp_confirm`), which had been opened without it.
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from django.conf import settings
@@ -29,6 +28,7 @@ from django.http import HttpRequest
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from kompass.sso import recovery
 from kompass.tenancy.models import Membership, Role
 
 VERIFIED_KEY = "kompass_sso.verified"  # "totp", "recovery", "enrolled" or "oidc"
@@ -98,35 +98,27 @@ def verify_code(user: Any, code: str) -> str | None:
     """Check a code against the TOTP device, then the recovery codes: "totp", "recovery" or None.
 
     django-otp refuses a TOTP code that was already used (its `last_t`) and slows down guessing
-    after failures (its throttling); a recovery code is deleted when it is used."""
+    after failures (its throttling); a recovery code is spent when it is used (`recovery.spend`)."""
     code = "".join(code.split()).lower()
     device = totp_device(user)
     if device is not None and code.isdigit():
         return "totp" if device.verify_token(code) else None
-    if len(code) == 10 and "-" not in code:
-        code = f"{code[:5]}-{code[5:]}"
     for static in StaticDevice.objects.filter(user=user, confirmed=True):
-        if static.verify_token(code):
+        if recovery.spend(static, code):
             return "recovery"
     return None
 
 
 def new_recovery_codes(user: Any) -> list[str]:
-    """Replace the account's recovery codes by ten new single-use ones and return them (shown once)."""
+    """Replace the account's recovery codes by ten new single-use ones and return them (shown
+    once; only their keyed hash is stored)."""
     device, _created = StaticDevice.objects.get_or_create(
         user=user, name="Wiederherstellungscodes", defaults={"confirmed": True}
     )
     device.token_set.all().delete()
-    codes = [_recovery_code() for _ in range(RECOVERY_CODE_COUNT)]
-    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    codes = [recovery.new_code() for _ in range(RECOVERY_CODE_COUNT)]
+    recovery.store(device, codes)
     return codes
-
-
-def _recovery_code() -> str:
-    # 10 characters of an unambiguous alphabet (~50 bits), grouped for reading aloud: "k7pm2-x9qr4".
-    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
-    raw = "".join(secrets.choice(alphabet) for _ in range(10))
-    return f"{raw[:5]}-{raw[5:]}"
 
 
 def remove_devices(user: Any) -> None:

@@ -62,7 +62,10 @@ def register() -> None:
         PersonalData(
             key="otp_static.StaticToken",
             model=StaticToken,
-            purpose=_("Ein Wiederherstellungscode; er wird beim Verwenden gelöscht."),
+            purpose=_(
+                "Ein Wiederherstellungscode, gespeichert nur als Prüfwert (nicht der Code selbst); "
+                "er wird beim Verwenden gelöscht."
+            ),
             legal_basis=SECURITY,
             retention=kept,
             fields=("device", "token"),

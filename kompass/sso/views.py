@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 import time
-from typing import Any
+from typing import Any, cast
 
 import segno
 from django.conf import settings
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
+from kompass.accounts.models import User
 from kompass.core.ratelimit import limited
 from kompass.sso import mfa, services
 from kompass.sso.forms import CodeForm, EnrolForm, PasswordConfirmForm
@@ -88,7 +89,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
         if step is not None:
             device.last_t = step  # the code just used does not count again
             codes = services.totp_confirm(user=request.user, device=device)
-            update_session_auth_hash(request, request.user)  # this session stays, the others end
+            update_session_auth_hash(request, cast(User, request.user))  # this session stays, the others end
             request.session.pop(PENDING_KEY, None)
             mfa.mark_verified(request, "enrolled")
             request.session[mfa.RECOVERY_CODES_KEY] = codes

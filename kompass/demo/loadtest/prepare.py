@@ -5,12 +5,21 @@ invitations, the framework adopted, an open campaign of 40 criteria (as in the d
 personal invitation per person through `assessment.services.invite`; the links go to the file, one
 a line — the only copy, as with a real mail merge. `count`: the responses and the participants
 who answered, to check that every submission the load run counted was stored exactly once.
+
+`rechenzentrum <manifest> <kommunen>` (for `make loadtest`): the Rechenzentrum profile
+(`kompass.demo.bench_rechenzentrum`) with that many Kommunen, and a JSON manifest for the locust
+users — per Kommune its accounts, token, the paths of its pages and API endpoints, and its survey
+links; the shared password and the login path. Prints the time the generation took.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 import django
 
@@ -70,12 +79,80 @@ def count() -> None:
     print(f"{responses} {answered}")
 
 
+def _pages(load: Any) -> dict[str, str]:
+    """The member pages of one Kommune (label → path): what the locust members open."""
+    from django.urls import reverse
+
+    slug = load.slug
+    return {
+        "Startseite der Kommune": reverse("ui:dashboard", args=[slug]),
+        "Organisationsbaum": reverse("org:tree", args=[slug]),
+        "Einheiten, Liste": reverse("org:unit_list", args=[slug]),
+        "Personen, Liste": reverse("org:person_list", args=[slug]),
+        "Personen, Seite 5": reverse("org:person_list", args=[slug]) + "?page=5",
+        "Einheit, Detail": reverse("org:unit_detail", args=[slug, load.unit_id]),
+        "Rollen-Check": reverse("roles:checks", args=[slug]),
+        "Agenda: Übersicht": reverse("agenda:overview", args=[slug]),
+        "Agenda: Maßnahmen (Portfolio)": reverse("agenda:portfolio", args=[slug]),
+        "Selbstbewertung: Ergebnisse": reverse("assessment:results", args=[slug, load.campaign_id]),
+    }
+
+
+def _api(slug: str) -> dict[str, str]:
+    base = f"/api/v1/kommunen/{slug}"
+    return {
+        "API: Einheiten": f"{base}/organisationseinheiten",
+        "API: Personen": f"{base}/personen",
+        "API: Zuordnungen": f"{base}/zuordnungen",
+        "API: Maßnahmen": f"{base}/massnahmen",
+        "API: Umfragen": f"{base}/umfragen",
+        "API: Rollen-Check": f"{base}/rollen-check",
+    }
+
+
+def rechenzentrum(manifest: Path, kommunen: int) -> None:
+    from django.db import connection
+    from django.urls import reverse
+
+    from kompass.demo import bench_rechenzentrum
+
+    def progress(done: int, seconds: float) -> None:
+        if done % 25 == 0 or done == kommunen:
+            print(f"  {done} von {kommunen} Kommunen nach {seconds:.0f} s", flush=True)
+
+    started = time.perf_counter()
+    loads = bench_rechenzentrum.generate(kommunen, progress=progress)
+    seconds = time.perf_counter() - started
+    data = {
+        "login": reverse("accounts:login"),
+        "password": bench_rechenzentrum.PASSWORD,
+        "kommunen": [
+            {"slug": load.slug, "admin": load.admin, "reader": load.reader, "token": load.token,
+             "pages": _pages(load), "api": _api(load.slug),
+             "survey_links": [reverse("public:survey_start", kwargs={"kommune_slug": load.slug, "token": token})
+                              for token in load.survey_tokens]}
+            for load in loads
+        ],
+    }  # fmt: skip
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    os.chmod(manifest, 0o600)  # the token secrets and survey links: readable by the run only
+    links = sum(len(load.survey_tokens) for load in loads)
+    print(
+        f"Rechenzentrum-Profil ({connection.vendor}): {kommunen} Kommunen erzeugt in {seconds:.0f} s "
+        f"({seconds / max(1, kommunen):.2f} s je Kommune); {links} persönliche Umfragelinks offen",
+        flush=True,
+    )
+
+
 if __name__ == "__main__":
     django.setup()
     from kompass.audit.context import change_context
 
     if sys.argv[1] == "count":
         count()
+    elif sys.argv[1] == "rechenzentrum":
+        with change_context("command", "load"):
+            rechenzentrum(Path(sys.argv[2]), int(sys.argv[3]))
     else:
         with change_context("command", "load"):
             prepare(Path(sys.argv[1]), int(sys.argv[2]))

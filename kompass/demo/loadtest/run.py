@@ -31,10 +31,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import urlopen
 
+from kompass.demo.loadtest import survey
+
 ROOT = Path(__file__).resolve().parents[3]
 BIN = Path(sys.executable).parent
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
-SUBMIT = "Absenden"
+SUBMIT = survey.SUBMIT
 SLUG = "lastdorf"
 
 
@@ -77,14 +79,40 @@ def run(argv: list[str], env: dict[str, str]) -> str:
     return done.stdout.strip()
 
 
-def wait_for(port: int, server: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
-    """Until the public page of the Kommune answers (the workers are up, the app is loaded)."""
+# The production command line of docs/operations.md ("Application server"), on loopback.
+GUNICORN_OPTIONS = ("--preload", "--timeout", "60", "--graceful-timeout", "30", "--log-level", "warning")
+
+
+def gunicorn(port: int, workers: int, env: dict[str, str], log: Path | None = None) -> subprocess.Popen[bytes]:
+    """gunicorn on 127.0.0.1 with the production options; no access log (survey links are in paths).
+    With `log`, the server's own output (the app's JSON log lines) goes to that file."""
+    return subprocess.Popen(  # noqa: S603 - gunicorn with a fixed argument list
+        [str(BIN / "gunicorn"), "kompass.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+         *GUNICORN_OPTIONS],
+        cwd=ROOT, env={**env, "PYTHONWARNINGS": "ignore:No directory at"},
+        stderr=log.open("wb") if log else None,
+    )  # fmt: skip
+
+
+def locust(locustfile: Path, port: int, users: int, spawn_rate: int, seconds: int, prefix: Path,
+           env: dict[str, str]) -> subprocess.CompletedProcess[str]:  # fmt: skip
+    """locust headless against loopback for at most `seconds`; its statistics go to `<prefix>_stats.csv`."""
+    return subprocess.run(  # noqa: S603 - locust with a fixed argument list
+        [str(BIN / "locust"), "-f", str(locustfile), "--headless", "--users", str(users),
+         "--spawn-rate", str(spawn_rate), "--run-time", f"{seconds}s", "--stop-timeout", "0",
+         "--host", f"http://127.0.0.1:{port}", "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"],
+        cwd=ROOT, env={**env, "PYTHONPATH": str(ROOT)}, check=False, capture_output=True, text=True,
+    )  # fmt: skip
+
+
+def wait_for(port: int, server: subprocess.Popen[bytes], path: str = f"/p/{SLUG}/", timeout: float = 60.0) -> None:
+    """Until `path` answers 200 (the workers are up, the app is loaded)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise SystemExit("gunicorn ist beim Start beendet worden.")
         try:
-            with urlopen(f"http://127.0.0.1:{port}/p/{SLUG}/", timeout=5) as answer:
+            with urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as answer:
                 if answer.status == 200:
                     return
         except OSError:
@@ -146,33 +174,24 @@ def main() -> int:
         tokens = workdir / "links.txt"
         print(run([python, "-m", "kompass.demo.loadtest.prepare", str(tokens), str(args.invitations)], env), flush=True)
         port = free_port()
-        server = subprocess.Popen(  # noqa: S603 - gunicorn with a fixed argument list
-            [str(BIN / "gunicorn"), "kompass.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
-             "--preload", "--log-level", "warning"],
-            cwd=ROOT, env={**env, "PYTHONWARNINGS": "ignore:No directory at"},
-        )  # fmt: skip
+        server = gunicorn(port, args.workers, env)
         try:
             wait_for(port, server)
             print(f"gunicorn auf 127.0.0.1:{port} mit {args.workers} Prozessen; locust mit {args.users} Befragten "
                   f"für höchstens {args.seconds} s …", flush=True)  # fmt: skip
             prefix = workdir / "locust"
             started = time.monotonic()  # from spawning the users to their stop: the time of the run
-            locust = subprocess.run(  # noqa: S603 - locust with a fixed argument list
-                [str(BIN / "locust"), "-f", str(LOCUSTFILE), "--headless", "--users", str(args.users),
-                 "--spawn-rate", str(args.users), "--run-time", f"{args.seconds}s", "--stop-timeout", "0",
-                 "--host", f"http://127.0.0.1:{port}", "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"],
-                cwd=ROOT, env={**env, "KOMPASS_LOAD_TOKENS": str(tokens), "KOMPASS_LOAD_SLUG": SLUG},
-                check=False, capture_output=True, text=True,
-            )  # fmt: skip
+            locust_env = {**env, "KOMPASS_LOAD_TOKENS": str(tokens), "KOMPASS_LOAD_SLUG": SLUG}
+            done = locust(LOCUSTFILE, port, args.users, args.users, args.seconds, prefix, locust_env)
             elapsed = time.monotonic() - started
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
         rows, failures = read_stats(prefix)
         stored = run([python, "-m", "kompass.demo.loadtest.prepare", "count"], env)
-        ok = report(rows, failures, elapsed, stored, args.users) and locust.returncode == 0
-        if locust.returncode != 0:
-            sys.stderr.write(locust.stderr[-3000:])
+        ok = report(rows, failures, elapsed, stored, args.users) and done.returncode == 0
+        if done.returncode != 0:
+            sys.stderr.write(done.stderr[-3000:])
         print("Ergebnis: OK" if ok else "Ergebnis: FEHLER", flush=True)
         return 0 if ok else 1
     finally:
