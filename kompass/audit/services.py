@@ -331,6 +331,28 @@ def forget_subject(*, kommune_id: int, kind: str, object_id: Any) -> bool:
     return True
 
 
+def forget_values(*, kommune_id: int, fields: Iterable[str], values: Iterable[str]) -> int:
+    """Erasure of a name or address kept as a copy in another row ("Berichtet von", an invited
+    address): the log keeps such a value beside the entry under that row's pseudonym, not the
+    person's, so `forget_subject` does not reach it. Every kept value of these `fields` that equals
+    one of `values` is emptied (a side whose other half names someone else keeps that half); a
+    value left empty on both sides goes. No audit row changes. Returns the number of values emptied."""
+    wanted = sorted({v for v in values if v})
+    names = sorted(set(fields))
+    if not wanted or not names:
+        return 0
+    rows = AuditPersonalValue.objects.for_kommune(kommune_id).filter(field__in=names)
+    emptied = 0
+    with transaction.atomic():
+        for side in ("before", "after"):
+            for value in wanted:
+                emptied += rows.filter(**{side: value}).update(**{side: ""})
+        if emptied:
+            empty = (Q(before__isnull=True) | Q(before="")) & (Q(after__isnull=True) | Q(after=""))
+            rows.filter(empty).delete()
+    return emptied
+
+
 def purge_kommune_audit(kommune_id: int) -> int:
     """Delete a Kommune's whole log — only for the explicit deletion of the Kommune (tenant
     lifecycle). The database refuses DELETE of audit rows unless this transaction says so

@@ -42,6 +42,7 @@ PEOPLE_SOURCE = "org.people"  # the picker of the Verwaltungsgliederung's people
 # own tables (outside any Kommune) also the keys of second factors and recovery codes.
 SECRET_COLUMNS = frozenset({"password", "token_hash", "session_key", "session_data", "session_epoch"})
 ACCOUNT_SECRET_COLUMNS = frozenset({"key", "token", "secret", "bin_key"})
+SNAPSHOT_LENGTH = 200  # the services cut a name snapshot to its column's length
 
 
 @dataclass
@@ -52,15 +53,19 @@ class DataSubject:
     person: models.Model | None = None
     user: Any = None
     other_kommunen: bool = field(default=False)
+    # The display names of the person's account even when it has left the Kommune: the name
+    # snapshots it wrote while it was a member ("Berichtet von") still name her.
+    account_names: tuple[str, ...] = ()
 
     @classmethod
     def build(cls, kommune: Kommune, *, person: models.Model | None = None, user: Any = None) -> DataSubject:
         if user is None and person is not None and getattr(person, "user_id", None):
             user = get_user_model()._base_manager.filter(pk=person.user_id).first()  # type: ignore[attr-defined]
+        names = tuple(_display_names(user)) if user is not None else ()
         if user is not None and not Membership.objects.for_kommune(kommune).filter(user=user).exists():
             user = None  # an account outside the Kommune is not the Kommune's to disclose or erase
         others = user is not None and Membership.objects.unscoped().filter(user=user).exclude(kommune=kommune).exists()
-        return cls(kommune=kommune, person=person, user=user, other_kommunen=others)
+        return cls(kommune=kommune, person=person, user=user, other_kommunen=others, account_names=names)
 
     @property
     def owns_account(self) -> bool:
@@ -73,10 +78,23 @@ class DataSubject:
         return sorted({e.strip().lower() for e in found if e and e.strip()})
 
     @property
+    def snapshot_values(self) -> list[str]:
+        """The texts a name snapshot or an address column holds for her: her account's display
+        names (also cut to a snapshot column's length) and her e-mail addresses."""
+        found = set(self.account_names) | set(self.emails)
+        found |= {getattr(self.person, "email", "") or "", getattr(self.user, "email", "") or ""}
+        return sorted(value for value in found if value)
+
+    @property
     def label(self) -> str:
         if self.person is not None:
             return PICK_SOURCES[PEOPLE_SOURCE].label(self.person)
         return str(getattr(self.user, "display_name", "") or getattr(self.user, "username", ""))
+
+
+def _display_names(user: Any) -> list[str]:
+    name = str(getattr(user, "display_name", "") or "")
+    return [value for value in {name, name[:SNAPSHOT_LENGTH]} if value]
 
 
 def is_tenant_table(model: type[models.Model]) -> bool:
@@ -91,8 +109,7 @@ def _condition(subject: Subject, ds: DataSubject) -> Q | None:
     if subject.kind == SUBJECT_USER:
         return Q(**{subject.path: user.pk}) if user is not None else None
     if subject.kind == SUBJECT_USER_NAME:
-        name = getattr(user, "display_name", "") if user is not None else ""
-        return Q(**{subject.path: name}) if name else None
+        return Q(**{f"{subject.path}__in": ds.account_names}) if ds.account_names else None
     if subject.kind == SUBJECT_USERNAME:
         return Q(**{subject.path: user.username}) if user is not None else None
     if subject.kind == SUBJECT_EMAIL and ds.emails:
@@ -127,6 +144,19 @@ def matches(ds: DataSubject) -> Iterator[tuple[PersonalData, Subject, models.Que
             rows = subject_rows(entry, subject, ds)
             if rows is not None:
                 yield entry, subject, rows
+
+
+def snapshot_columns() -> frozenset[str]:
+    """The text columns of the registry that hold a name or an address as a copy: the paths of
+    name-snapshot and e-mail subjects and the columns an erasure empties with a row (`blank`).
+    An audit entry keeps their values beside it under the row's own pseudonym, not hers."""
+    found: set[str] = set()
+    for entry in PERSONAL_DATA:
+        for subject in entry.subjects:
+            if subject.kind in (SUBJECT_USER_NAME, SUBJECT_EMAIL) and subject.path != "pk":
+                found.add(subject.path)
+            found.update(subject.blank)
+    return frozenset(found)
 
 
 def row_data(obj: models.Model) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from kompass.audit.models import AuditAction
-from kompass.audit.services import audit_record
+from kompass.audit.services import audit_record, forget_values
 from kompass.core.extensions import ERASE_CLEAR, ERASE_DELETE, ERASURE_HOOKS, SUBJECT_USER
 from kompass.privacy import selectors
 from kompass.privacy.models import KIND_PERSON, KIND_USER, ErasureJournal
@@ -200,6 +200,8 @@ def erase_person(
     now = timezone.now()
     with transaction.atomic():
         deleted, cleared = _apply(ds, subject_rows_last=True)
+        # Her name or address copied into other rows: the log keeps it beside their entries.
+        cleared += forget_values(kommune_id=kommune.pk, fields=selectors.snapshot_columns(), values=ds.snapshot_values)
         for _kind, label, object_id in subjects:
             for hook in ERASURE_HOOKS:
                 hook.erase(kommune.pk, label, object_id)

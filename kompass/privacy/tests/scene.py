@@ -182,5 +182,46 @@ def build_privacy_scene() -> PrivacyScene:
         expected_version=sentinel.version,
     )
     filled = {entry.key: _fill(entry, w.kommune, sentinel, user) for entry in PERSONAL_DATA if entry.subjects}
+    _writes_snapshots(w, user)
     sentinel.refresh_from_db()
     return PrivacyScene(world=w, person=sentinel, user=user, filled=filled)
+
+
+def _writes_snapshots(w: World, user: Any) -> None:
+    """She works through the services that copy the actor's name into a row: a measure's status
+    change ("Geändert von"), a status report ("Berichtet von"), a recommendation taken again
+    ("Übernommen von") and the Kommunentyp's answers ("Beantwortet von"). No service audits such a
+    column today; an entry that did keeps the copy beside it under the row's pseudonym, not hers,
+    so one is written as a service would."""
+    from kompass.agenda import services as agenda
+    from kompass.agenda.models import Measure, MeasureStatus
+    from kompass.assessment import services_targets
+    from kompass.assessment.models import Recommendation
+    from kompass.audit.models import AuditAction
+    from kompass.audit.services import audit_record, snapshot
+    from kompass.framework import kommunentypen
+
+    kommune = w.kommune
+    measure = Measure.objects.for_kommune(kommune).order_by("pk").first()
+    assert measure is not None, "the agenda scene has measures"
+    status = MeasureStatus.ABGESCHLOSSEN if measure.status != MeasureStatus.ABGESCHLOSSEN else MeasureStatus.GEPLANT
+    agenda.measure_status_change(kommune=kommune, actor=user, measure=measure, status=status, note="Erledigt")
+    report = agenda.status_report_create(
+        kommune=kommune, actor=user, measure=measure, data={"light": "gruen", "progress": "40", "text": "Läuft"}
+    )
+    audit_record(
+        kommune_id=kommune.pk,
+        actor=user,
+        action=AuditAction.UPDATE,
+        obj=report,
+        before={"author_name": ""},
+        after=snapshot(report, ("author_name",)),
+    )
+    recommendation = Recommendation.objects.for_kommune(kommune).order_by("pk").first()
+    assert recommendation is not None, "the framework scene has an accepted recommendation"
+    services_targets.recommendation_drop(kommune=kommune, actor=None, recommendation=recommendation, reason="Später")
+    services_targets.recommendation_accept(
+        kommune=kommune, actor=user, template=recommendation.template, field=recommendation.field
+    )
+    answers = dict.fromkeys(kommunentypen.catalogue().item_keys, 3)
+    services_targets.type_profile_save(kommune=kommune, actor=user, answers=answers)

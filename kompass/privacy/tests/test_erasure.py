@@ -111,6 +111,85 @@ def test_after_the_erasure_no_table_holds_her_name_address_or_login(scene: Priva
     assert ErasureJournal.objects.for_kommune(w.kommune).count() == 2
 
 
+SNAPSHOTS = (
+    ("agenda.MeasureStatusChange", "changed_by_name"),
+    ("agenda.StatusReport", "author_name"),
+    ("assessment.Recommendation", "accepted_by_name"),
+    ("assessment.TypeProfile", "answered_by_name"),
+)
+
+
+def _copies(kommune: Any, name: str) -> dict[str, int]:
+    from django.apps import apps
+
+    return {
+        f"{label}.{column}": apps.get_model(label).objects.for_kommune(kommune).filter(**{column: name}).count()
+        for label, column in SNAPSHOTS
+    }
+
+
+def _kept_values(kommune: Any, name: str) -> int:
+    from django.db.models import Q
+
+    from kompass.audit.models import AuditPersonalValue
+
+    return AuditPersonalValue.objects.for_kommune(kommune).filter(Q(before=name) | Q(after=name)).count()
+
+
+def test_her_name_copied_into_other_rows_goes_with_her(scene: PrivacyScene) -> None:
+    """The services copy the actor's name into the rows she wrote (and an entry may keep the copy
+    beside it under the row's pseudonym): the erasure empties them all, the rows stay."""
+    w, name = scene.world, scene.user.display_name
+    assert all(_copies(w.kommune, name).values()), _copies(w.kommune, name)
+    assert _kept_values(w.kommune, name) >= 1
+    reports = apps_count("agenda.StatusReport", w.kommune)
+    services.erase_person(w.kommune, person=scene.person, actor=w.admin)
+    assert not any(_copies(w.kommune, name).values())
+    assert _kept_values(w.kommune, name) == 0
+    assert apps_count("agenda.StatusReport", w.kommune) == reports
+    assert hits(dump_tables()) == []
+
+
+def test_a_former_member_s_name_copies_go_when_her_person_is_erased(scene: PrivacyScene) -> None:
+    """She left the Kommune (her account is no longer its to erase), but the rows she wrote there
+    still carry her name: erasing her person empties them."""
+    from kompass.tenancy.models import Membership
+
+    w, name = scene.world, scene.user.display_name
+    Membership.objects.for_kommune(w.kommune).filter(user=scene.user).delete()
+    services.erase_person(w.kommune, person=scene.person, actor=w.admin)
+    assert not any(_copies(w.kommune, name).values())
+    assert _kept_values(w.kommune, name) == 0
+    scene.user.refresh_from_db()  # her account stays: she may belong elsewhere
+
+
+def test_a_kept_value_naming_someone_else_keeps_that_half(scene: PrivacyScene) -> None:
+    from django.apps import apps
+
+    from kompass.audit.models import AuditAction, AuditPersonalValue
+    from kompass.audit.services import audit_record
+
+    w, name = scene.world, scene.user.display_name
+    report = apps.get_model("agenda.StatusReport").objects.for_kommune(w.kommune).order_by("pk").first()
+    entry = audit_record(
+        kommune_id=w.kommune.pk,
+        actor=w.admin,
+        action=AuditAction.UPDATE,
+        obj=report,
+        before={"author_name": "Anna Andere"},
+        after={"author_name": name},
+    )
+    services.erase_person(w.kommune, person=scene.person, actor=w.admin)
+    [kept] = AuditPersonalValue.objects.for_kommune(w.kommune).filter(entry=entry)
+    assert (kept.field, kept.before, kept.after) == ("author_name", "Anna Andere", "")
+
+
+def apps_count(label: str, kommune: Any) -> int:
+    from django.apps import apps
+
+    return int(apps.get_model(label).objects.for_kommune(kommune).count())
+
+
 def test_the_others_are_untouched(scene: PrivacyScene) -> None:
     w = scene.world
     services.erase_person(w.kommune, person=scene.person, actor=w.admin)
