@@ -264,6 +264,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # /readyz reports the task queue as failing when a task has waited longer than this (no worker runs).
 READYZ_TASK_BACKLOG_MINUTES = env_int("READYZ_TASK_BACKLOG_MINUTES", 15)
 
+# The Rollen-Check's outcome is kept in the cache until the Kommune's data changes
+# (kompass/roles/overview.py `check_outcome`).
+KOMPASS_CHECK_CACHE = env_bool("KOMPASS_CHECK_CACHE", True)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",

