@@ -25,6 +25,7 @@ from ninja.renderers import JSONRenderer
 from kompass.api.auth import SessionAuth, TokenAuth
 from kompass.api.deprecation import URL_NAME_SUFFIX, deprecated, old_path
 from kompass.api.errors import install_handlers, not_found_message
+from kompass.api.openapi import document_errors
 from kompass.api.routers import agenda, assessment, framework, imports, kommunen, orgunits, persons, roles
 
 DESCRIPTION = """
@@ -89,6 +90,10 @@ class KompassAPI(NinjaAPI):
         if module.startswith(ROUTERS_PACKAGE + "."):
             module = ".".join(module.split(".")[: ROUTERS_PACKAGE.count(".") + 2])
         return f"{module}_{operation.view_func.__name__}".replace(".", "_")
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None) -> Any:
+        """Ninja's document with every error answer an operation can give (`openapi.py`)."""
+        return document_errors(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
 
     def _get_urls(self) -> list[URLPattern | URLResolver]:
         patterns = super()._get_urls()

@@ -81,7 +81,7 @@ class SuppressedOut(Schema):
     cells: int = Field(description="Verborgene Einzelwerte sichtbarer Gruppen (zu wenige gültige Antworten je Frage)")
 
 
-class ParticipationOut(Schema):
+class ResultParticipationOut(Schema):
     invited: int | None = Field(description="Eingeladene insgesamt (offener Link: null)")
     audiences: dict[str, int] = Field(description="Eingeladene je Zielgruppe, wie eingeladen (vor dem Zusammenlegen)")
 
@@ -107,7 +107,7 @@ class ResultOut(Schema):
     comments: dict[str, list[str]] = Field(
         description="Freitexte je Gruppe (nur ab `free_text_k` Antworten), alphabetisch"
     )
-    participation: ParticipationOut | None
+    participation: ResultParticipationOut | None
 
 
 @router.get(
