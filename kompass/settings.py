@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "kompass.privacy",
     "kompass.ops",
     "kompass.sso",
+    "kompass.trash",
     "kompass.org",
     "kompass.roles",
     "kompass.framework",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("kompass.privacy.urls")),
     path("", include("kompass.ops.urls")),
     path("", include("kompass.sso.urls")),
+    path("", include("kompass.trash.urls")),
     path("", include("kompass.ui.urls")),
     path("", include("kompass.tenancy.public_urls")),  # namespace "public": /p/<kommune_slug>/…, anonymous
 ]

@@ -54,5 +54,19 @@ def _navigation() -> None:
     )
 
 
+def _trash() -> None:
+    """A deleted measure goes to the Papierkorb with its milestones, budget lines, risks, RACI rows, KPIs
+    and reports (restorable for 30 days)."""
+    from kompass.agenda.models import Measure
+    from kompass.trash.registry import TRASHABLE, Trashable
+
+    TRASHABLE.register(
+        Trashable(
+            key="agenda.measure", model=Measure, noun=_("Maßnahme"), label=str, capability="edit_measures", order=40
+        )
+    )
+
+
 def register() -> None:
     _navigation()
+    _trash()

@@ -145,6 +145,7 @@ def register() -> None:
     _onboarding()
     _personal_data()
     _table_kinds()
+    _trash()
 
 
 def _table_kinds() -> None:
@@ -237,5 +238,46 @@ def _personal_data() -> None:
             fields=("head",),
             categories=_("Beschäftigte der Kommune (Leitungen)"),
             subjects=(Subject("head", SUBJECT_PERSON, ERASE_CLEAR),),
+        )
+    )
+
+
+def _unit_path_now(kommune: Any, objects: list[Any]) -> None:
+    """A unit comes back below its parent as the parent stands now: the parent may have moved since
+    the delete, so the materialised path and depth are taken from it again (docs/architecture.md)."""
+    from kompass.org.models import OrgUnit
+
+    for unit in objects:
+        if type(unit) is not OrgUnit:
+            continue
+        parent = OrgUnit.objects.for_kommune(kommune).filter(pk=unit.parent_id).first() if unit.parent_id else None
+        unit.path = f"{parent.path if parent else ''}{unit.pk}/"
+        unit.depth = parent.depth + 1 if parent else 0
+
+
+def _trash() -> None:
+    """People and units go to the Papierkorb when deleted (restorable for 30 days)."""
+    from kompass.org.models import OrgUnit, Person
+    from kompass.trash.registry import TRASHABLE, Trashable
+
+    TRASHABLE.register(
+        Trashable(
+            key="org.person",
+            model=Person,
+            noun=_("Person"),
+            label=lambda person: person.full_name,
+            capability="edit_people",
+            order=10,
+        )
+    )
+    TRASHABLE.register(
+        Trashable(
+            key="org.orgunit",
+            model=OrgUnit,
+            noun=_("Organisationseinheit"),
+            label=str,
+            capability="edit_org",
+            before_restore=_unit_path_now,
+            order=20,
         )
     )

@@ -19,6 +19,7 @@ from kompass.core.actors import Actor
 from kompass.org.employment import EXTERNAL_NAME_MISSING, OWN_WITH_NAME
 from kompass.org.models import MAX_TREE_DEPTH, EmployerKind, OrgUnit, OrgUnitType, Person
 from kompass.tenancy.models import Kommune
+from kompass.trash.services import move_to_trash
 
 ORGUNIT_FIELDS = ("code", "name", "unit_type", "parent", "head", "is_active")
 PERSON_FIELDS = Person.AUDIT_FIELDS
@@ -177,7 +178,7 @@ def orgunit_delete(*, kommune: Kommune, actor: Actor, unit: OrgUnit, expected_ve
         raise ValidationError(_("Eine Mitgliedschaft ist auf diese Einheit beschränkt. Ändern Sie diese zuerst."))
     before = snapshot(unit, ORGUNIT_FIELDS)
     audit_record(kommune_id=kommune.pk, actor=actor, action=AuditAction.DELETE, obj=unit, before=before)
-    unit.delete()
+    move_to_trash(kommune=kommune, actor=actor, obj=unit)  # restorable for 30 days (R6)
 
 
 # --- people --------------------------------------------------------------------------------
@@ -268,4 +269,4 @@ def person_delete(*, kommune: Kommune, actor: Actor, person: Person, expected_ve
         obj=person,
         before=snapshot(person, PERSON_FIELDS),
     )
-    person.delete()
+    move_to_trash(kommune=kommune, actor=actor, obj=person)  # restorable for 30 days (R6)

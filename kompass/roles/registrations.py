@@ -217,6 +217,7 @@ def register() -> None:
     _navigation()
     _personal_data()
     _onboarding()
+    _trash()
     CATALOGUE_LOADERS.register(
         CatalogueLoader(key="roles", label=_("Rollenkataloge"), load=catalogue_loader.load_summary, order=10)
     )
@@ -250,4 +251,14 @@ def register() -> None:
             # A role's history names its markers in German ("CDO, Kernrolle"), never by key ("core").
             item_names={(Role, "markers"): marker_label, (CatalogueRole, "markers"): marker_label},
         )
+    )
+
+
+def _trash() -> None:
+    """A deleted role goes to the Papierkorb with its relations and RACI cells (restorable for 30 days)."""
+    from kompass.roles.models import Role
+    from kompass.trash.registry import TRASHABLE, Trashable
+
+    TRASHABLE.register(
+        Trashable(key="roles.role", model=Role, noun=_("Rolle"), label=str, capability="edit_role_model", order=30)
     )

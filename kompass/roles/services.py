@@ -42,6 +42,7 @@ from kompass.roles.models import (
     RoleRelation,
 )
 from kompass.tenancy.models import Kommune
+from kompass.trash.services import move_to_trash
 
 ROLE_AUDIT = Role.AUDIT_FIELDS
 ASSIGNMENT_AUDIT = Assignment.AUDIT_FIELDS
@@ -381,10 +382,8 @@ def role_delete(*, kommune: Kommune, actor: Actor, role: Role) -> None:
     audit_record(
         kommune_id=kommune.pk, actor=actor, action=AuditAction.DELETE, obj=role, before=snapshot(role, ROLE_AUDIT)
     )
-    RaciCell.objects.for_kommune(kommune).filter(role=role).delete()
-    RoleRelation.objects.for_kommune(kommune).filter(from_role=role).delete()
-    RoleRelation.objects.for_kommune(kommune).filter(to_role=role).delete()
-    role.delete()
+    # Its RACI cells and relations go with it (cascade) and come back with it (R6).
+    move_to_trash(kommune=kommune, actor=actor, obj=role)
 
 
 @transaction.atomic

@@ -48,6 +48,10 @@ class Capability(StrEnum):
     """Maßnahmen der Digitalen Agenda anlegen und pflegen: Status, Meilensteine, Haushalt, Risiken,
     Abhängigkeiten, Beteiligte, Wirkungskette, ihre Kennzahlen und Messwerte, Sachstandsberichte. Mit
     Beschränkung nur Maßnahmen, deren federführende Organisationseinheit im eigenen Teilbaum liegt."""
+    MANAGE_TRASH = "manage_trash"
+    """Den Papierkorb sehen: gelöschte Personen, Organisationseinheiten, Rollen und Maßnahmen
+    wiederherstellen oder endgültig löschen. Gilt für die ganze Kommune; zum Wiederherstellen braucht
+    es zusätzlich das Recht, solche Objekte zu pflegen."""
 
 
 # Capabilities that need the whole Kommune; a subtree-limited editor does not get them.
@@ -60,6 +64,7 @@ KOMMUNE_WIDE = {
     Capability.EDIT_FRAMEWORK,
     Capability.MANAGE_SURVEYS,
     Capability.EDIT_AGENDA,
+    Capability.MANAGE_TRASH,
 }
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -76,6 +81,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.MANAGE_SURVEYS,
             Capability.EDIT_AGENDA,
             Capability.EDIT_MEASURES,
+            Capability.MANAGE_TRASH,
         }
     ),
     Role.READER: frozenset({Capability.VIEW}),

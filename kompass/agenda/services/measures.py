@@ -54,11 +54,13 @@ from kompass.agenda.services.common import (
     text,
 )
 from kompass.assessment.models import Recommendation, RecommendationStatus
-from kompass.audit.services import snapshot
+from kompass.audit.models import AuditAction
+from kompass.audit.services import audit_record, snapshot
 from kompass.core.actors import Actor
 from kompass.org.models import OrgUnit
 from kompass.roles.models import ActivityTemplate, Raci, RaciCell, Role
 from kompass.tenancy.models import Kommune
+from kompass.trash.services import move_to_trash
 
 P = TypeVar("P", bound=MeasurePart)
 
@@ -244,7 +246,14 @@ def measure_delete(*, kommune: Kommune, actor: Actor, measure: Measure) -> None:
     """Delete a measure with everything that belongs to it; a recommendation it came from is open again."""
     measure = locked(kommune, Measure, measure)
     recommendation_id = measure.origin_recommendation_id
-    delete(kommune, actor, measure)
+    audit_record(
+        kommune_id=kommune.pk,
+        actor=actor,
+        action=AuditAction.DELETE,
+        obj=measure,
+        before=snapshot(measure, Measure.AUDIT_FIELDS),
+    )
+    move_to_trash(kommune=kommune, actor=actor, obj=measure)  # with all that hangs on it, for 30 days (R6)
     if recommendation_id is not None:
         recommendation = Recommendation.objects.for_kommune(kommune).filter(pk=recommendation_id).first()
         if recommendation is not None and recommendation.status == RecommendationStatus.IN_AGENDA:

@@ -41,6 +41,7 @@ from kompass.api.tests.helpers import persona_token
 from kompass.audit.models import AuditEntry
 from kompass.conftest import World, refreshed
 from kompass.factories import UserFactory, orgunit
+from kompass.factories import person as make_person
 from kompass.org.models import OrgUnit, OrgUnitType, Person
 from kompass.tenancy.capabilities import Capability
 from kompass.tenancy.models import Membership, Role
@@ -554,6 +555,7 @@ class Scene:
     newcomer: User
     operator: User
     invitations: dict[str, Any] = field(default_factory=dict)  # Kommune slug → an open invitation
+    trash_items: dict[str, Any] = field(default_factory=dict)  # Kommune slug → an item of its Papierkorb
     role_scene: RoleScene | None = None
     framework_scene: FrameworkScene | None = None
     agenda_scene: AgendaScene | None = None
@@ -626,6 +628,8 @@ class Scene:
             unit_parent=parent,
             invitation=self.invitations["nachbarort" if side == "foreign" else "teststadt"],
         )
+        if self.trash_items:
+            targets.trash_item = self.stored(kommune, self.trash_items[kommune.slug])
         if route.role_model:
             self._add_roles(targets, side)
         if route.framework:
@@ -732,7 +736,21 @@ def _build_scene(world: World) -> Scene:
             "nachbarort": _invitation(world.other, "nachbar@nachbarort.example", "einladung-nach-nachbarort"),
         },
         outsider_membership=Membership.objects.for_kommune(world.other).get(user=world.outsider),
+        trash_items=_trash_items(world),
     )
+
+
+def _trash_items(world: World) -> dict[str, Any]:
+    """A deleted person in the Papierkorb of each Kommune (restored or deleted for good by its routes)."""
+    from kompass.org import services as org_services
+    from kompass.trash.models import TrashItem
+
+    items = {}
+    for kommune, unit in ((world.kommune, world.hauptamt), (world.other, world.other_unit)):
+        gone = make_person(kommune, "Paula", "Papierkorb", unit)
+        org_services.person_delete(kommune=kommune, actor=None, person=gone, expected_version=gone.version)
+        items[kommune.slug] = TrashItem.objects.for_kommune(kommune).get()
+    return items
 
 
 def _invitation(kommune: Any, email: str, secret: str) -> Invitation:

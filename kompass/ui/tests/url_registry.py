@@ -74,6 +74,7 @@ OBJECT_KINDS = (
     "criterion",
     "campaign",
     "recommendation",
+    "trash_item",
     *AGENDA_KINDS,
 )
 GLOBAL_KINDS = ("catalogue",)  # shipped, read-only data of no Kommune: the same for every side
@@ -144,6 +145,7 @@ class Targets:
     kpi_value: Any = None  # a value of `kpi`
     status_report: Any = None  # of `measure`
     other_measure: Any = None  # a measure of the same Kommune that `measure` does not depend on
+    trash_item: Any = None  # a deleted person in the side's Papierkorb
 
 
 def expect(
@@ -1257,6 +1259,9 @@ FILLS: dict[str, Fill] = {
     "privacy:index": Fill(body=lambda t: {"q": "Huber"}, ok={"POST": 200}),  # a search: the page with the hits
     "privacy:person_erase": Fill(body=lambda t: {"bestaetigung": "LÖSCHEN"}),
     "privacy:member_erase": Fill(body=lambda t: {"bestaetigung": "LÖSCHEN"}),
+    # Papierkorb (Administration, unlimited Redaktion): restore and delete for good send the version shown.
+    "trash:restore": Fill(body=_version_of("trash_item")),
+    "trash:purge": Fill(body=_version_of("trash_item")),
     "org:import_preview": Fill(body=lambda t: {"kind": "orgunits", "file": _csv()}, ok={"POST": 200}),
     "org:import_confirm": Fill(body=lambda t: {"token": "abgelaufen", "action": "confirm"}),
     "org:export": Fill(fixed={"kind": "personen", "fmt": "csv"}),

@@ -597,6 +597,18 @@ def _agenda_child(key: str, item: str) -> Callable[[Fill], dict[str, Any]]:
     return lambda f: {**f.slug, "pk": f.agenda()[key].pk, "item": f.agenda()[item].pk}
 
 
+def _trash_item(f: Fill) -> int:
+    """A person deleted into Teststadt's Papierkorb (built once per fill), so the list has a row."""
+    if getattr(f, "_trash_item", None) is None:
+        from kompass.org import services as org_services
+        from kompass.trash.models import TrashItem
+
+        gone = person(f.world.kommune, "Paula", "Papierkorb", f.world.hauptamt)
+        org_services.person_delete(kommune=f.world.kommune, actor=f.world.admin, person=gone, expected_version=1)
+        f._trash_item = TrashItem.objects.for_kommune(f.world.kommune).get(object_id=str(gone.pk)).pk  # type: ignore[attr-defined]
+    return f._trash_item  # type: ignore[attr-defined]
+
+
 def _membership(f: Fill) -> int:
     """The reader's membership in Teststadt (the Datenschutz pages of a member)."""
     return Membership.objects.for_kommune(f.world.kommune).get(user=f.world.reader).pk
@@ -646,6 +658,9 @@ PAGES: dict[str, Page] = {
     "privacy:person_erase": Page(lambda f: {**f.slug, "pk": f.world.alice.pk}),
     "privacy:member_detail": Page(lambda f: {**f.slug, "pk": _membership(f)}),
     "privacy:member_erase": Page(lambda f: {**f.slug, "pk": _membership(f)}),
+    # The Papierkorb (R6): the list with a deleted person, and the confirmation to delete it for good.
+    "trash:index": Page(lambda f: {**f.slug} if _trash_item(f) else f.slug),
+    "trash:purge": Page(lambda f: {**f.slug, "pk": _trash_item(f)}),
     # The role model (issue 3), with the KGST catalogue adopted.
     "roles:role_list": Page(_roles),
     "roles:catalogue_list": Page(_roles),
@@ -785,6 +800,7 @@ NOT_PAGES: dict[str, str] = {
     "sso:recovery_codes": "shown once right after the enrolment; scanned in test_second_factor",
     "sso:recovery_codes_download": "text download of the recovery codes",
     "sso:oidc_start": "redirect to the identity provider",
+    "trash:restore": "POST only: restores an item and goes back to the Papierkorb",
     "sso:oidc_callback": "redirect back from the identity provider (to the start page or the login page)",
     "accounts:api_token_revoke": "POST action",
     "accounts:session_keepalive": "POST action of the session warning (JSON); the warning is scanned in test_session_warning",
