@@ -12,7 +12,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help system-deps setup run test test-fast test-browser lint format bench load lock messages clean
+.PHONY: help system-deps setup run test _test test-fast test-browser lint format bench load sbom audit lock messages clean
 
 help:
 	@echo "make run    – set up (venv, npm, SQLite, demo data) and start http://$(HOST):$(PORT)"
@@ -20,6 +20,8 @@ help:
 	@echo "make lint   – import layers, ruff, mypy, missing migrations"
 	@echo "make bench  – benchmark at Großstadt scale (SQLite; also PostgreSQL when DATABASE_URL is set)"
 	@echo "make load   – load run on loopback: 50 respondents submit surveys against gunicorn (locust, ≤ 60 s)"
+	@echo "make sbom   – CycloneDX SBOM of the runtime dependencies in var/sbom.cdx.json"
+	@echo "make audit  – check the pinned dependencies against PyPI's vulnerability data (needs pypi.org)"
 
 $(VENV)/bin/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python >= 3.11 is required"'
@@ -68,11 +70,18 @@ run: setup
 	trap 'kill $$server $$worker 2>/dev/null || true; wait' INT TERM EXIT; \
 	wait $$server
 
-# Where Debian's Chromium is missing, `make test` skips the browser tests with a message;
-# .ci/run installs Chromium and sets KOMPASS_REQUIRE_BROWSER=1 so they can never be skipped there.
+# Where Debian's Chromium is missing, `make test` skips the browser tests with a message; with
+# KOMPASS_REQUIRE_BROWSER=1 (set by .ci/run, which installs Chromium) it fails instead, so they can
+# never be skipped there. `_test` holds the decision (kompass/ops/tests/test_supply.py runs it).
 test: setup
+	@$(MAKE) --no-print-directory _test PYTEST_ARGS="$(PYTEST_ARGS)"
+
+_test:
 	@if [ -x "$(CHROMIUM)" ]; then \
 		$(MAKE) --no-print-directory _pytest PYTEST_ARGS="$(PYTEST_ARGS)"; \
+	elif [ "$${KOMPASS_REQUIRE_BROWSER:-}" = 1 ]; then \
+		echo "*** $(CHROMIUM) not found and KOMPASS_REQUIRE_BROWSER=1: the browser tests must not be skipped (apt-get install chromium) ***" >&2; \
+		exit 1; \
 	else \
 		echo "*** $(CHROMIUM) not found: browser tests are SKIPPED (apt-get install chromium to run them) ***"; \
 		$(MAKE) --no-print-directory _pytest PYTEST_ARGS="-m 'not browser' $(PYTEST_ARGS)"; \
@@ -111,12 +120,28 @@ load: setup
 	$(UV) pip install --quiet --python $(PY) --require-hashes -r requirements/load.txt
 	$(PY) -m kompass.demo.loadtest.run $(LOAD_ARGS)
 
+# Supply chain (docs/security.md S4), not part of `make test`; both install requirements/supply.txt
+# (pip-audit, cyclonedx-bom, pinned with hashes) and run kompass/ops/supply.py.
+# `make sbom`: CycloneDX 1.6 JSON of the runtime dependencies (base.txt pins and the served npm packages).
+# `make audit`: every pin against PyPI's vulnerability data. Exit 0 none known, 1 vulnerabilities found,
+# 2 the tool failed, 3 the data cannot be reached (nothing checked). AUDIT_ARGS="--ignore-vuln ID" accepts one.
+SBOM ?= var/sbom.cdx.json
+AUDIT_ARGS ?=
+sbom: setup
+	$(UV) pip install --quiet --python $(PY) --require-hashes -r requirements/supply.txt
+	$(PY) -m kompass.ops.supply sbom -o $(SBOM)
+
+audit: setup
+	$(UV) pip install --quiet --python $(PY) --require-hashes -r requirements/supply.txt
+	$(PY) -m kompass.ops.supply audit $(AUDIT_ARGS)
+
 # Re-pin dependencies (needs network): hashes for every package.
 lock: $(VENV)/bin/python
 	$(PY) -m pip install --quiet uv==0.13.9
 	cd requirements && ../$(UV) pip compile --quiet --generate-hashes --python-version 3.11 base.in -o base.txt
 	cd requirements && ../$(UV) pip compile --quiet --generate-hashes --python-version 3.11 dev.in -o dev.txt
 	cd requirements && ../$(UV) pip compile --quiet --generate-hashes --python-version 3.11 load.in -o load.txt
+	cd requirements && ../$(UV) pip compile --quiet --generate-hashes --python-version 3.11 supply.in -o supply.txt
 
 # Update the translation catalogues after changing texts (needs GNU gettext).
 messages: setup
