@@ -207,7 +207,11 @@ def unit_delete(request: TenantRequest, pk: int) -> HttpResponse:
             kommune=ctx.kommune, actor=ctx.user, unit=unit, expected_version=_version(form)
         ),
         done=lambda _none: success(
-            request, _("Die Einheit „%(name)s“ wurde gelöscht.") % {"name": unit.name}, "org:tree", ctx.kommune.slug
+            request,
+            _("Die Einheit „%(name)s“ wurde in den Papierkorb verschoben und ist 30 Tage wiederherstellbar.")
+            % {"name": unit.name},
+            "org:tree",
+            ctx.kommune.slug,
         ),
         template="org/confirm_delete.html",
         context={
@@ -357,7 +361,11 @@ def person_delete(request: TenantRequest, pk: int) -> HttpResponse:
             kommune=ctx.kommune, actor=ctx.user, person=person, expected_version=_version(form)
         ),
         done=lambda _none: success(
-            request, _("%(name)s wurde gelöscht.") % {"name": person.full_name}, "org:person_list", ctx.kommune.slug
+            request,
+            _("%(name)s wurde in den Papierkorb verschoben und ist 30 Tage wiederherstellbar.")
+            % {"name": person.full_name},
+            "org:person_list",
+            ctx.kommune.slug,
         ),
         template="org/confirm_delete.html",
         context={

@@ -353,7 +353,7 @@ def test_editing_a_measure_shows_its_values_and_saves_the_change(world: World) -
 def test_deleting_a_measure_asks_first_then_removes_it_with_its_audit_entry(world: World) -> None:
     s = fm.scene(world)
     client = world.client_for(world.admin)
-    assert "Endgültig löschen" in text(client.get(url("measure_delete", s.outside.pk)))
+    assert "In den Papierkorb verschieben" in text(client.get(url("measure_delete", s.outside.pk)))
     pk = s.outside.pk
     response = client.post(
         url("measure_delete", pk), {"version": Measure.objects.for_kommune(world.kommune).get(pk=pk).version}

@@ -136,7 +136,8 @@ def measure_delete(request: TenantRequest, pk: int) -> HttpResponse:
         save,
         done=lambda _none: success(
             request,
-            _("Die Maßnahme „%(title)s“ wurde gelöscht.") % {"title": measure.title},
+            _("Die Maßnahme „%(title)s“ wurde in den Papierkorb verschoben und ist 30 Tage wiederherstellbar.")
+            % {"title": measure.title},
             "agenda:portfolio",
             ctx.kommune.slug,
         ),

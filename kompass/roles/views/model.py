@@ -158,7 +158,8 @@ def role_delete(request: TenantRequest, pk: int) -> HttpResponse:
         delete,
         done=lambda _none: success(
             request,
-            _("Die Rolle „%(name)s“ wurde gelöscht.") % {"name": role.name},
+            _("Die Rolle „%(name)s“ wurde in den Papierkorb verschoben und ist 30 Tage wiederherstellbar.")
+            % {"name": role.name},
             "roles:role_list",
             ctx.kommune.slug,
         ),
