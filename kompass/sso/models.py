@@ -36,6 +36,7 @@ class OidcProvider(TenantModel):
     scopes = models.CharField(_("Scopes"), max_length=200, default="openid email profile")
     group_claim = models.CharField(_("Claim mit den Gruppen"), max_length=100, default="groups")
     enabled = models.BooleanField(_("Aktiv"), default=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("Identitätsanbieter")
@@ -54,6 +55,17 @@ class OidcGroupMapping(TenantModel):
     provider = models.ForeignKey(OidcProvider, on_delete=models.CASCADE, null=True, blank=True, related_name="mappings")
     group = models.CharField(_("Gruppe beim Identitätsanbieter"), max_length=200)
     role = models.CharField(_("Rolle"), max_length=10, choices=Role.choices)
+    # Like `Membership.scope_unit` (a Redaktion limited to a subtree); deleting the unit deletes the
+    # mapping, so it never turns into an unlimited one.
+    scope_unit = models.ForeignKey(
+        settings.TENANT_SCOPE_UNIT_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Beschränkt auf Organisationseinheit"),
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("Gruppenzuordnung")

@@ -75,3 +75,19 @@ def register() -> None:
     ]
     for entry in entries:
         PERSONAL_DATA.register(entry)
+    _navigation()
+
+
+def _navigation() -> None:
+    from kompass.sso.access import CAPABILITY
+
+    extensions.NAV_ENTRIES.register(
+        extensions.NavEntry(
+            key="sso.providers",
+            group="verwaltung",
+            label=_("Identitätsanbieter"),
+            url_name="sso:providers",
+            order=45,
+            capability=CAPABILITY.value,
+        )
+    )

@@ -43,6 +43,7 @@ from kompass.conftest import World, refreshed
 from kompass.factories import UserFactory, orgunit
 from kompass.factories import person as make_person
 from kompass.org.models import OrgUnit, OrgUnitType, Person
+from kompass.sso.models import OidcGroupMapping, OidcProvider
 from kompass.tenancy.capabilities import Capability
 from kompass.tenancy.models import Membership, Role
 from kompass.tenancy.public import Publication, publications
@@ -555,6 +556,7 @@ class Scene:
     newcomer: User
     operator: User
     invitations: dict[str, Any] = field(default_factory=dict)  # Kommune slug → an open invitation
+    oidc: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # Kommune slug → its provider and a mapping
     trash_items: dict[str, Any] = field(default_factory=dict)  # Kommune slug → an item of its Papierkorb
     role_scene: RoleScene | None = None
     framework_scene: FrameworkScene | None = None
@@ -630,6 +632,8 @@ class Scene:
         )
         if self.trash_items:
             targets.trash_item = self.stored(kommune, self.trash_items[kommune.slug])
+        provider, mapping = self.oidc[kommune.slug]
+        targets.oidc_provider, targets.oidc_mapping = self.stored(kommune, provider), self.stored(kommune, mapping)
         if route.role_model:
             self._add_roles(targets, side)
         if route.framework:
@@ -736,6 +740,7 @@ def _build_scene(world: World) -> Scene:
             "nachbarort": _invitation(world.other, "nachbar@nachbarort.example", "einladung-nach-nachbarort"),
         },
         outsider_membership=Membership.objects.for_kommune(world.other).get(user=world.outsider),
+        oidc={kommune.slug: _oidc(kommune) for kommune in (world.kommune, world.other)},
         trash_items=_trash_items(world),
     )
 
@@ -751,6 +756,20 @@ def _trash_items(world: World) -> dict[str, Any]:
         org_services.person_delete(kommune=kommune, actor=None, person=gone, expected_version=gone.version)
         items[kommune.slug] = TrashItem.objects.for_kommune(kommune).get()
     return items
+
+
+def _oidc(kommune: Any) -> tuple[Any, Any]:
+    """A Kommune's own identity provider with one group mapping (the sso pages of the Administration)."""
+    provider = OidcProvider.objects.create(
+        kommune=kommune,
+        slug=kommune.slug,
+        name=f"Anmeldung {kommune.name}",
+        issuer=f"https://anmeldung.{kommune.slug}.example",
+        client_id="kommunalkompass",
+        client_secret_env=f"KOMPASS_OIDC_SECRET_{kommune.slug.upper()}",
+    )
+    mapping = OidcGroupMapping.objects.create(kommune=kommune, provider=provider, group="kk-lesen", role=Role.READER)
+    return provider, mapping
 
 
 def _invitation(kommune: Any, email: str, secret: str) -> Invitation:

@@ -74,6 +74,8 @@ OBJECT_KINDS = (
     "criterion",
     "campaign",
     "recommendation",
+    "oidc_provider",
+    "oidc_mapping",
     "trash_item",
     *AGENDA_KINDS,
 )
@@ -110,6 +112,8 @@ class Targets:
     token: Any
     newcomer: str  # username of an account without membership
     invitation: Any = None  # an open invitation of the side's Kommune
+    oidc_provider: Any = None  # the side's Kommune's own identity provider
+    oidc_mapping: Any = None  # a group mapping of `oidc_provider`
     unit_parent: Any = None  # a unit of the same side, to place new units or people in
     # The role model (only built for routes of the roles app):
     role: Any = None  # an own role without assignments
@@ -305,6 +309,18 @@ def _kommune_body(t: Targets) -> dict[str, Any]:
 
 def _version_of(attr: str) -> Callable[[Targets], dict[str, Any]]:
     return lambda t: {"version": getattr(t, attr).version}
+
+
+def _oidc_provider_body(t: Targets, secret_env: str) -> dict[str, Any]:
+    return {
+        "name": "Keycloak der Stadt",
+        "issuer": "https://anmeldung.teststadt.example/realms/verwaltung",
+        "client_id": "kommunalkompass",
+        "client_secret_env": secret_env,
+        "scopes": "openid email profile",
+        "group_claim": "groups",
+        "enabled": "on",
+    }
 
 
 def _empty(t: Targets) -> dict[str, Any]:
@@ -1262,6 +1278,20 @@ FILLS: dict[str, Fill] = {
     # Papierkorb (Administration, unlimited Redaktion): restore and delete for good send the version shown.
     "trash:restore": Fill(body=_version_of("trash_item")),
     "trash:purge": Fill(body=_version_of("trash_item")),
+    # The Kommune's own identity provider (Administration): the secret's variable must be the Kommune's own.
+    "sso:provider_create": Fill(body=lambda t: _oidc_provider_body(t, "KOMPASS_OIDC_SECRET_TESTSTADT__ZWEI")),
+    "sso:provider_edit": Fill(
+        body=lambda t: {
+            **_oidc_provider_body(t, t.oidc_provider.client_secret_env),
+            "version": t.oidc_provider.version,
+        }
+    ),
+    "sso:provider_delete": Fill(body=_version_of("oidc_provider")),
+    "sso:mapping_create": Fill(body=lambda t: {"group": "kk-neu", "role": "reader", "scope_unit": ""}),
+    "sso:mapping_edit": Fill(
+        body=lambda t: {"group": t.oidc_mapping.group, "role": "editor", "version": t.oidc_mapping.version}
+    ),
+    "sso:mapping_delete": Fill(body=_version_of("oidc_mapping")),
     "org:import_preview": Fill(body=lambda t: {"kind": "orgunits", "file": _csv()}, ok={"POST": 200}),
     "org:import_confirm": Fill(body=lambda t: {"token": "abgelaufen", "action": "confirm"}),
     "org:export": Fill(fixed={"kind": "personen", "fmt": "csv"}),

@@ -609,6 +609,36 @@ def _trash_item(f: Fill) -> int:
     return f._trash_item  # type: ignore[attr-defined]
 
 
+def _oidc(f: Fill) -> dict[str, int]:
+    """Teststadt's own identity provider with one group mapping (built once per fill)."""
+    if getattr(f, "_oidc", None) is None:
+        from kompass.sso import services as sso_services
+
+        k, a = f.world.kommune, f.world.admin
+        data = {
+            "name": "Keycloak der Stadt",
+            "issuer": "https://anmeldung.teststadt.example/realms/verwaltung",
+            "client_id": "kommunalkompass",
+            "client_secret_env": "KOMPASS_OIDC_SECRET_TESTSTADT",
+            "scopes": "openid email profile",
+            "group_claim": "groups",
+        }
+        provider = sso_services.provider_create(kommune=k, actor=a, data=data)
+        group = {"group": "kompass-redaktion", "role": "editor", "scope_unit": f.world.ordnungsamt}
+        mapping = sso_services.group_mapping_create(kommune=k, actor=a, provider=provider, data=group)
+        f._oidc = {"provider": provider.pk, "mapping": mapping.pk}  # type: ignore[attr-defined]
+    return f._oidc  # type: ignore[attr-defined]
+
+
+def _with_oidc(f: Fill) -> dict[str, Any]:
+    _oidc(f)
+    return f.slug
+
+
+def _oidc_page(key: str) -> Callable[[Fill], dict[str, Any]]:
+    return lambda f: {**f.slug, "pk": _oidc(f)[key]}
+
+
 def _membership(f: Fill) -> int:
     """The reader's membership in Teststadt (the Datenschutz pages of a member)."""
     return Membership.objects.for_kommune(f.world.kommune).get(user=f.world.reader).pk
@@ -640,6 +670,14 @@ PAGES: dict[str, Page] = {
     "accounts:operator_kommune_status": Page(_slug, as_user="operator"),
     "accounts:operator_access_kommune": Page(_slug, as_user="operator"),
     "accounts:kommune_settings": Page(_slug),
+    # The Kommune's own identity provider (A3): the overview with a provider and a group, its forms.
+    "sso:providers": Page(_with_oidc),
+    "sso:provider_create": Page(_slug),
+    "sso:provider_edit": Page(_oidc_page("provider")),
+    "sso:provider_delete": Page(_oidc_page("provider")),
+    "sso:mapping_create": Page(_oidc_page("provider")),
+    "sso:mapping_edit": Page(_oidc_page("mapping")),
+    "sso:mapping_delete": Page(_oidc_page("mapping")),
     "org:tree": Page(_slug),
     "org:unit_list": Page(_slug),
     "org:unit_create": Page(_slug),
@@ -1022,6 +1060,14 @@ def _agenda_and_recommendation(f: Fill) -> dict[str, Any]:
 
 # Further states of the pages above (issue 9): label → (route, how to reach the state).
 STATES: dict[str, tuple[str, Page]] = {
+    "sso: provider form with errors": (
+        "sso:provider_create",
+        Page(
+            _slug,
+            act=submit("Speichern", ("#id_issuer", "http://10.0.0.1"), ("#id_client_secret_env", "DATABASE_URL")),
+            expect="https-Adresse",
+        ),
+    ),
     "privacy: search with hits": (
         "privacy:index",
         Page(_slug, act=submit("Suchen", ("#id_q", "Alice")), expect="Personen der Verwaltungsgliederung"),
