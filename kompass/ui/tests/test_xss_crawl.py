@@ -15,78 +15,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.apps import apps
-from django.db import models
-from django.db.models import F, Value
-from django.db.models.functions import Concat, Length
 from django.http import HttpResponse
 from django.utils.html import escape
 
-from kompass.accounts.models import User
-from kompass.audit.models import AuditEntry
-from kompass.tenancy.scoping import TenantModel
 from kompass.ui.tests import test_isolation as iso
 from kompass.ui.tests import url_registry as reg
+from kompass.ui.tests.xss import MARKUP, PAGES, PAYLOAD, inject, persona_for
 
 scene_layer, scene, world = iso.scene_layer, iso.scene, iso.world
-
-PAYLOAD = "\"'><img src=x onerror=alert(1)>"
-MARKUP = b"<img src=x onerror"
-# Text columns that the code reads as identifiers, paths or references, not as text to show.
-NOT_FREE_TEXT = frozenset(
-    {"path", "slug", "key", "code", "username", "password", "token_hash", "prefix", "ags", "pseudonym", "markers"}
-)
-PAGES = [
-    name
-    for name in iso.REGISTERED
-    if reg.ROUTES[name].access != reg.API and not name.startswith("api:") and "GET" in reg.ROUTES[name].expect
-]
-
-
-def _free_text_fields(model: type[models.Model]) -> list[models.Field]:
-    fields = []
-    for field in model._meta.concrete_fields:
-        if not isinstance(field, models.CharField | models.TextField):
-            continue
-        if isinstance(field, models.EmailField | models.URLField | models.SlugField):
-            continue
-        if field.choices or field.unique or field.primary_key or field.name in NOT_FREE_TEXT:
-            continue
-        fields.append(field)
-    return fields
-
-
-def inject(kommune: Any) -> int:
-    """Append the payload to every free text of the Kommune's rows and of every account; returns the number of
-    columns written. Texts that would grow beyond their column's length keep their value."""
-    written = 0
-    for model in apps.get_models():
-        if not model.__module__.startswith("kompass.") or model is AuditEntry or model._meta.proxy:
-            continue
-        if issubclass(model, TenantModel):
-            rows = model._base_manager.filter(kommune=kommune)
-        elif model is User:
-            rows = model._base_manager.all()
-        else:
-            continue
-        for field in _free_text_fields(model):
-            fitting = rows
-            if field.max_length:
-                fitting = rows.alias(_len=Length(field.name)).filter(_len__lte=field.max_length - len(PAYLOAD))
-            written += bool(
-                fitting.exclude(**{field.name: ""}).update(**{field.name: Concat(F(field.name), Value(PAYLOAD))})
-            )
-    return written
-
-
-def _persona(route: reg.Route) -> str:
-    """Who may see the page: the administration, the platform operator for its own pages, anyone for public ones."""
-    row = route.expect["GET"]
-    for persona in (reg.ADMIN, reg.OPERATOR, reg.ANON, reg.READER):
-        status = row.get(persona)
-        if status is not None and status != reg.LOGIN and int(status) < 400:
-            return persona
-    return reg.ADMIN
 
 
 def test_the_payload_reaches_the_texts_a_page_shows(world: Any) -> None:
@@ -109,7 +45,7 @@ def test_the_crawl_sees_markup_that_is_not_escaped() -> None:
 def test_every_page_shows_the_payload_escaped_and_never_answers_500(name: str, scene: iso.Scene) -> None:
     route = reg.ROUTES[name]
     iso.prepare(scene, name)
-    persona = _persona(route)
+    persona = persona_for(route)
     targets = scene.targets(iso.side_of(persona), scene.user(persona), route)
     url = iso.url_for(name, route, targets)
     inject(scene.world.kommune)
