@@ -12,7 +12,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help system-deps setup run test _test test-fast test-browser lint format bench load sbom audit lock messages clean
+.PHONY: help system-deps setup run test _test test-fast test-browser lint format bench load loadtest sbom audit lock messages clean
 
 help:
 	@echo "make run    – set up (venv, npm, SQLite, demo data) and start http://$(HOST):$(PORT)"
@@ -20,6 +20,8 @@ help:
 	@echo "make lint   – import layers, ruff, mypy, missing migrations"
 	@echo "make bench  – benchmark at Großstadt scale (SQLite; also PostgreSQL when DATABASE_URL is set)"
 	@echo "make load   – load run on loopback: 50 respondents submit surveys against gunicorn (locust, ≤ 60 s)"
+	@echo "make loadtest – Rechenzentrum profile (400 Kommunen) under gunicorn (2 workers) and locust, ≤ 60 s; p95 per page"
+	@echo "               (LOAD_ARGS=\"--kommunen 40\" for a quicker run; PostgreSQL when DATABASE_URL points there)"
 	@echo "make sbom   – CycloneDX SBOM of the runtime dependencies in var/sbom.cdx.json"
 	@echo "make audit  – check the pinned dependencies against PyPI's vulnerability data (needs pypi.org)"
 
@@ -119,6 +121,15 @@ LOAD_ARGS ?=
 load: setup
 	$(UV) pip install --quiet --python $(PY) --require-hashes -r requirements/load.txt
 	$(PY) -m kompass.demo.loadtest.run $(LOAD_ARGS)
+
+# R8 (docs/security.md), not part of `make test`: kompass/demo/loadtest/rechenzentrum.py generates the
+# Rechenzentrum profile (kompass/demo/bench_rechenzentrum.py) in a throw-away database, serves it with
+# gunicorn (2 workers, --preload, 127.0.0.1; second factor off for the run) and runs locust headless
+# for at most 60 s: members, API scripts and respondents across random Kommunen. Prints requests,
+# failures, median and p95 per page; non-zero exit on any failed request.
+loadtest: setup
+	$(UV) pip install --quiet --python $(PY) --require-hashes -r requirements/load.txt
+	$(PY) -m kompass.demo.loadtest.rechenzentrum $(LOAD_ARGS)
 
 # Supply chain (docs/security.md S4), not part of `make test`; both install requirements/supply.txt
 # (pip-audit, cyclonedx-bom, pinned with hashes) and run kompass/ops/supply.py.
