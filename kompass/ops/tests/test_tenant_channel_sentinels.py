@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 import shutil
 import subprocess
 import zipfile
@@ -140,6 +141,47 @@ def _ours(text: str) -> bool:
     return A_SENTINEL in text or "@teststadt.example" in text
 
 
+def _membership(w: Any) -> Membership:
+    return Membership.objects.for_kommune(w.kommune).get(user=w.admin)
+
+
+# The routes that answer with a file (their address ends in a file type, a format or "pdf/"/"docx/"), each either
+# checked above or said here why not: empty templates and examples are the same for every Kommune, the recovery
+# codes belong to an account alone, the API's schema describes the instance.
+FILE_ROUTE = re.compile(r"(\.(pdf|csv|xlsx|docx|json|txt)|<\w+:fmt>|/(pdf|docx|xlsx|csv)/)$")
+CHECKED = {
+    "agenda:council_report_pdf",
+    "agenda:council_report_docx",
+    "agenda:agenda_xlsx",
+    "roles:matrix_csv",
+    "roles:matrix_xlsx",
+    "roles:matrix_pdf",
+    "roles:role_pdf",
+    "assessment:results_pdf",
+    "assessment:results_xlsx",
+    "privacy:person_pdf",
+    "privacy:person_json",
+    "privacy:member_pdf",
+    "privacy:member_json",
+    "org:export",
+}
+NOT_OF_A_KOMMUNE = {
+    "agenda:kpi_import_template",
+    "org:import_template",
+    "org:import_example",
+    "sso:recovery_codes_download",
+    "api:openapi-json",
+}
+
+
+def test_every_file_route_is_checked_or_said_why_not() -> None:
+    from kompass.ui.tests import test_isolation as iso
+
+    files = {name for name, route in iso.ROUTES.items() if FILE_ROUTE.search(str(route.pattern))}
+    assert files - CHECKED - NOT_OF_A_KOMMUNE == set(), "a new download: add it to `_downloads`"
+    assert files >= CHECKED | NOT_OF_A_KOMMUNE
+
+
 def _downloads(w: Any, roles: Any, framework: Any) -> list[str]:
     from kompass.tabular.kinds import TABLE_KINDS
 
@@ -158,6 +200,8 @@ def _downloads(w: Any, roles: Any, framework: Any) -> list[str]:
         reverse("assessment:results_xlsx", args=[slug, closed.pk]),
         reverse("privacy:person_pdf", args=[slug, w.alice.pk]),
         reverse("privacy:person_json", args=[slug, w.alice.pk]),
+        reverse("privacy:member_pdf", args=[slug, _membership(w).pk]),
+        reverse("privacy:member_json", args=[slug, _membership(w).pk]),
     ]
     for kind in TABLE_KINDS:
         urls += [reverse("org:export", args=[slug, kind.slug, fmt]) for fmt in ("csv", "xlsx")]
