@@ -25,6 +25,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,10 +62,13 @@ def test_the_body_limit_of_the_proxy_matches_the_app():
     assert _body_limit() >= settings.IMPORT_MAX_BYTES + 64 * 1024
 
 
-def test_the_proxy_sets_none_of_the_apps_security_headers():
-    """The app sets the security headers on every response; a second copy from nginx would make two."""
-    text = SHIPPED.read_text()
-    assert "add_header" not in re.sub(r"#.*", "", text)
+def test_the_proxy_sets_headers_only_on_the_pages_it_answers_itself():
+    """The app sets the security headers on every response; a second copy from nginx would make two.
+    Only the internal location of nginx's own error pages (413, 502, 504) adds headers."""
+    text = re.sub(r"#.*", "", SHIPPED.read_text())
+    own_pages = re.search(r"location \^~ /_proxy/ \{[^}]*\}", text)
+    assert own_pages is not None and "internal;" in own_pages.group(0)
+    assert "add_header" not in text.replace(own_pages.group(0), "")
 
 
 def _nginx() -> str:
@@ -110,6 +114,7 @@ def render(root: Path, *, app_port: int, http_port: int, https_port: int) -> str
         ("/etc/ssl/kommunalkompass/fullchain.pem", str(root / "cert.pem")),
         ("/etc/ssl/kommunalkompass/privkey.pem", str(root / "key.pem")),
         ("root /var/www/acme;", f"root {root / 'acme'};"),
+        ("alias /srv/kommunalkompass/deploy/nginx/errors/;", f"alias {root / 'errors'}/;"),
     ):
         site = _replace_once(site, old, new)
     temp = "\n".join(
@@ -178,27 +183,29 @@ def app_server(transactional_db, settings) -> Iterator[int]:
             connection.dec_thread_sharing()
 
 
-@pytest.fixture
-def proxy(app_server: int) -> Iterator[Proxy]:
+@contextmanager
+def running_proxy(app_port: int) -> Iterator[Proxy]:
+    """nginx with the shipped file in front of whatever listens on `app_port` (or nothing)."""
     nginx = _nginx()
     # Not pytest's tmp_path: run as root, nginx's workers drop to an unprivileged user that must reach
-    # the temp directories for request bodies (pytest's base directory is closed to others).
-    tmp_path = Path(tempfile.mkdtemp(prefix="kompass-proxy-"))
-    tmp_path.chmod(0o755)
-    _certificate(tmp_path)
-    (tmp_path / "acme").mkdir()
-    made = Proxy(tmp_path, _free_port(), _free_port(), tmp_path / "cert.pem")
-    conf = tmp_path / "nginx.conf"
-    conf.write_text(render(tmp_path, app_port=app_server, http_port=made.http_port, https_port=made.https_port))
-    checked = subprocess.run([nginx, "-t", "-p", str(tmp_path), "-c", str(conf)], capture_output=True, text=True)
+    # the temp directories for request bodies and the error pages (pytest's base directory is closed).
+    root = Path(tempfile.mkdtemp(prefix="kompass-proxy-"))
+    root.chmod(0o755)
+    _certificate(root)
+    (root / "acme").mkdir()
+    shutil.copytree(SHIPPED.parent / "errors", root / "errors")
+    made = Proxy(root, _free_port(), _free_port(), root / "cert.pem")
+    conf = root / "nginx.conf"
+    conf.write_text(render(root, app_port=app_port, http_port=made.http_port, https_port=made.https_port))
+    checked = subprocess.run([nginx, "-t", "-p", str(root), "-c", str(conf)], capture_output=True, text=True)
     assert checked.returncode == 0, checked.stderr
     process = subprocess.Popen(
-        [nginx, "-p", str(tmp_path), "-c", str(conf), "-g", "daemon off;"],
+        [nginx, "-p", str(root), "-c", str(conf), "-g", "daemon off;"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     try:
-        _wait_for(made.https_port, process, tmp_path / "error.log")
+        _wait_for(made.https_port, process, root / "error.log")
         yield made
     finally:
         process.terminate()
@@ -207,7 +214,13 @@ def proxy(app_server: int) -> Iterator[Proxy]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        shutil.rmtree(tmp_path, ignore_errors=True)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def proxy(app_server: int) -> Iterator[Proxy]:
+    with running_proxy(app_server) as made:
+        yield made
 
 
 def _tls(cert: Path, *, version: ssl.TLSVersion | None = None) -> ssl.SSLContext:
@@ -292,8 +305,21 @@ def test_a_body_over_the_limit_ends_at_the_proxy_with_413(proxy):
     connection.putheader("Content-Length", str(_body_limit() + 1))
     connection.endheaders()  # the body is never sent: nginx answers on the header alone
     response = connection.getresponse()
+    body = response.read().decode()
     connection.close()
     assert response.status == 413
+    assert "Datei zu groß" in body  # nginx's own answer, in German
+    assert response.headers.get_all("Content-Security-Policy") == ["default-src 'none'; frame-ancestors 'none'"]
+    assert response.headers.get_all("X-Content-Type-Options") == ["nosniff"]
+
+
+@pytest.mark.slow
+def test_without_the_app_the_proxy_answers_502_in_german():
+    with running_proxy(_free_port()) as proxy:  # nothing listens there
+        response, body = _request(proxy, "GET", "/anmelden/")
+    assert response.status == 502
+    assert "Vorübergehend nicht erreichbar" in body.decode()
+    assert response.headers.get_all("X-Content-Type-Options") == ["nosniff"]
 
 
 @pytest.mark.slow
