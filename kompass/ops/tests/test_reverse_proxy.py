@@ -223,6 +223,13 @@ def proxy(app_server: int) -> Iterator[Proxy]:
         yield made
 
 
+@pytest.fixture
+def bare_proxy() -> Iterator[Proxy]:
+    """The proxy alone (nothing behind it): enough for TLS and the redirect, without a database."""
+    with running_proxy(_free_port()) as made:
+        yield made
+
+
 def _tls(cert: Path, *, version: ssl.TLSVersion | None = None) -> ssl.SSLContext:
     context = ssl.create_default_context(cafile=str(cert))
     if version is not None:
@@ -266,8 +273,8 @@ def test_the_app_answers_through_the_proxy_with_its_security_headers_once(proxy)
 
 
 @pytest.mark.slow
-def test_plain_http_redirects_to_https(proxy):
-    connection = http.client.HTTPConnection("127.0.0.1", proxy.http_port, timeout=10)
+def test_plain_http_redirects_to_https(bare_proxy):
+    connection = http.client.HTTPConnection("127.0.0.1", bare_proxy.http_port, timeout=10)
     connection.request("GET", "/anmelden/?weiter=1", headers={"Host": HOST, "X-Forwarded-Proto": "https"})
     response = connection.getresponse()
     assert response.status == 301
@@ -275,9 +282,10 @@ def test_plain_http_redirects_to_https(proxy):
 
 
 @pytest.mark.slow
+@pytest.mark.filterwarnings("ignore:ssl.TLSVersion.TLSv1:DeprecationWarning")  # asked for on purpose
 @pytest.mark.parametrize("version", [ssl.TLSVersion.TLSv1, ssl.TLSVersion.TLSv1_1])
-def test_tls_below_1_2_is_refused(proxy, version):
-    connection = _https(proxy, version=version)
+def test_tls_below_1_2_is_refused(bare_proxy, version):
+    connection = _https(bare_proxy, version=version)
     with pytest.raises((ssl.SSLError, ConnectionResetError)):
         connection.connect()
     connection.close()
@@ -285,8 +293,8 @@ def test_tls_below_1_2_is_refused(proxy, version):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("version", [ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_3])
-def test_tls_1_2_and_1_3_work_with_forward_secret_aead_suites(proxy, version):
-    connection = _https(proxy, version=version)
+def test_tls_1_2_and_1_3_work_with_forward_secret_aead_suites(bare_proxy, version):
+    connection = _https(bare_proxy, version=version)
     connection.connect()
     name, protocol, _ = connection.sock.cipher()  # type: ignore[union-attr]
     connection.close()
