@@ -115,3 +115,15 @@ def test_the_navigation_offers_the_papierkorb_to_the_administration_only(
     home = reverse("ui:dashboard", args=[world.kommune.slug])
     assert index_url(world) in admin_client.get(home).content.decode()
     assert index_url(world) not in reader_client.get(home).content.decode()
+
+
+def test_a_deleted_person_is_gone_from_her_pages_and_lists_until_restored(world: World, admin_client: Any) -> None:
+    """R6: the rows leave their tables, so every page, list, export and count is without them."""
+    [item] = trashed(world)
+    detail = reverse("org:person_detail", args=[world.kommune.slug, int(item.object_id)])
+    people = reverse("org:person_list", args=[world.kommune.slug])
+    assert admin_client.get(detail).status_code == 404
+    assert "Papierkorb0" not in admin_client.get(people).content.decode()
+    admin_client.post(reverse("trash:restore", args=[world.kommune.slug, item.pk]), {"version": item.version})
+    assert admin_client.get(detail).status_code == 200
+    assert "Papierkorb0" in admin_client.get(people).content.decode()
