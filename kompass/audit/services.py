@@ -331,6 +331,24 @@ def forget_subject(*, kommune_id: int, kind: str, object_id: Any) -> bool:
     return True
 
 
+def forget_rows(*, kommune_id: int, kind: str, object_ids: Iterable[Any]) -> int:
+    """Erasure of rows that went with a person (her invitations, assignments, tokens …): the log
+    labels their entries with the row's own pseudonym and keeps the label and the personal values
+    beside them (an invitation's label names the address). `forget_subject` for each row, in three
+    queries for any number of rows. Returns how many of the rows the log knew."""
+    ids = sorted({str(i) for i in object_ids})
+    if not ids:
+        return 0
+    known = AuditSubject.objects.for_kommune(kommune_id).filter(kind=kind, object_id__in=ids)
+    subject_ids = list(known.values_list("pk", flat=True))
+    if not subject_ids:
+        return 0
+    with transaction.atomic():
+        AuditPersonalValue.objects.for_kommune(kommune_id).filter(subject_id__in=subject_ids).delete()
+        AuditSubject.objects.for_kommune(kommune_id).filter(pk__in=subject_ids).update(forgotten_at=timezone.now())
+    return len(subject_ids)
+
+
 def forget_values(*, kommune_id: int, fields: Iterable[str], values: Iterable[str]) -> int:
     """Erasure of a name or address kept as a copy in another row ("Berichtet von", an invited
     address): the log keeps such a value beside the entry under that row's pseudonym, not the

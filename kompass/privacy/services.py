@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from kompass.audit.models import AuditAction
-from kompass.audit.services import audit_record, forget_values
+from kompass.audit.services import audit_record, forget_rows, forget_values
 from kompass.core.extensions import ERASE_CLEAR, ERASE_DELETE, ERASURE_HOOKS, SUBJECT_USER
 from kompass.privacy import selectors
 from kompass.privacy.models import KIND_PERSON, KIND_USER, ErasureJournal
@@ -132,7 +132,8 @@ def _empty(model: type[models.Model], name: str) -> Any:
 
 def _apply(ds: DataSubject, *, subject_rows_last: bool) -> tuple[int, int]:
     """Delete or empty the rows per registry; the subject's own rows ("pk") come last, the person's
-    before the account's, so rows that point at them are gone before them."""
+    before the account's, so rows that point at them are gone before them. The log forgets the
+    labels and values it keeps for each deleted row (the subjects' own rows: the erasure hooks)."""
     deleted = cleared = 0
     deferred = []
     for entry, subject, rows in selectors.matches(ds):
@@ -142,7 +143,9 @@ def _apply(ds: DataSubject, *, subject_rows_last: bool) -> tuple[int, int]:
             deferred.append((entry, subject, rows))
             continue
         if subject.erase == ERASE_DELETE:
+            ids = list(rows.values_list("pk", flat=True))
             deleted += rows.delete()[0]
+            forget_rows(kommune_id=ds.kommune.pk, kind=entry.model._meta.label, object_ids=ids)
         elif subject.erase == ERASE_CLEAR:
             values = {name: _empty(entry.model, name) for name in (subject.path, *subject.blank)}
             cleared += rows.update(**values)

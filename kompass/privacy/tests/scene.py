@@ -171,6 +171,13 @@ def build_privacy_scene() -> PrivacyScene:
     framework = iso.build_framework_scene(w, FRAMEWORK_ADOPTED)
     build_agenda_scene(w, roles, framework, AGENDA_DECIDED)
     user = UserFactory(username=USERNAME, first_name=FIRST, last_name=LAST, email=EMAIL)
+    # She was invited once (the log labels the invitation, which names her address, with its pseudonym).
+    from kompass.accounts import invitations
+
+    invitation, _path = invitations.invitation_create(
+        kommune=w.kommune, actor=w.admin, email=EMAIL, role=Role.EDITOR, first_name=FIRST, last_name=LAST
+    )
+    invitations.invitation_revoke(kommune=w.kommune, actor=w.admin, invitation=invitation)
     Membership.objects.create(kommune=w.kommune, user=user, role=Role.EDITOR)
     sentinel = person(w.kommune, FIRST, LAST, w.hauptamt, email=EMAIL, user=user)
     # She acts: the log names her as actor (and the person she changed as object).
