@@ -206,6 +206,15 @@ _RATE_LIMIT_DEFAULTS = {
     "mfa.address": "30/900",
     # The API, per token: generous, against runaway scripts.
     "api.token": "600/60",
+    # Survey pages without login, per link and never per address (a whole Rathaus may sit behind one):
+    # the form posts of one personal link (a page of questions, pausing, submitting), and those of a
+    # campaign's open link, which everyone who answers through it shares (access code, then group).
+    "survey.token": "60/600",
+    "survey_open.token": "1000/600",
+    # Survey invitations and reminders handed out (by mail, as a list or as letters; one hand-out may
+    # reach hundreds of people): per member and per Kommune.
+    "survey_invitation.user": "20/3600",
+    "survey_invitation.kommune": "60/3600",
 }
 RATE_LIMITS = {
     name: env_rate("RATE_LIMIT_" + name.upper().replace(".", "_"), default)

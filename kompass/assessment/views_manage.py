@@ -40,6 +40,7 @@ from kompass.assessment.forms_manage import (
 from kompass.assessment.models import Audience, Campaign, CampaignStatus, Channel
 from kompass.audit.selectors import history_for
 from kompass.core.forms_util import add_service_errors, form_page, form_version, success
+from kompass.core.ratelimit import count_request, too_many_requests
 from kompass.framework import selectors as framework_selectors
 from kompass.org.models import NATURAL_ORDER, OrgUnit
 from kompass.tenancy.capabilities import Capability
@@ -514,6 +515,10 @@ def _deliver(
     transaction would hold up every survey submission meanwhile (`MAX_LETTERS` bounds the time)."""
     kommune = campaign.kommune
     back = "assessment:campaign_reminders" if reminder else "assessment:campaign_invitations"
+    # S7: each hand-out may mail hundreds of people or render their letters; counted before any link exists.
+    wait = count_request(request, "survey_invitation.user", "survey_invitation.kommune")
+    if wait:
+        return too_many_requests(request, wait)
 
     def url_for(token: str) -> str:
         return invitations.survey_url(request, kommune, token)

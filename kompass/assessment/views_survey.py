@@ -41,6 +41,7 @@ from kompass.assessment.forms_survey import (
 )
 from kompass.assessment.models import Audience, Campaign, CampaignItem, CampaignStatus, Participant
 from kompass.core.forms_util import add_service_errors
+from kompass.core.ratelimit import limited
 from kompass.framework import selectors as framework_selectors
 from kompass.org.models import OrgUnit
 from kompass.tenancy.models import Kommune
@@ -365,6 +366,7 @@ def _next_url(survey: Survey, page: Page, action: str) -> str:
 @require_http_methods(["GET", "HEAD", "POST"])
 @public_view
 @survey_page
+@limited("survey.token", methods=["POST"], key_from="token")  # per link, not per address (S7)
 def survey_questions(request: PublicRequest, token: str) -> HttpResponse:
     """One page of questions (`?seite=N`). Saving checks the page's answers with
     `services.clean_answers` — a wrong value or a question of another questionnaire is refused
@@ -426,6 +428,7 @@ def _submit_page(request: PublicRequest, survey: Survey, form: CommentForm | Non
 @require_http_methods(["GET", "HEAD", "POST"])
 @public_view
 @survey_page
+@limited("survey.token", methods=["POST"], key_from="token")
 def survey_submit(request: PublicRequest, token: str) -> HttpResponse:
     """The summary and "Antworten absenden": `services.submit` with the draft's answers, then the
     thank-you page, whose address holds no token."""
@@ -497,6 +500,7 @@ SECOND_STEP = "angaben"
 @require_http_methods(["GET", "HEAD", "POST"])
 @public_view
 @survey_page
+@limited("survey_open.token", methods=["POST"], key_from="open_token")  # shared by all who use the open link
 def survey_open(request: PublicRequest, open_token: str) -> HttpResponse:
     """The open link: access code, audience and (optionally) unit; then the personal pages.
 

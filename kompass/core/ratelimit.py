@@ -17,15 +17,17 @@ The part after the dot of a scope's name says what it counts:
   does not use up her quota in another.
 - `….kommune`: everything of one Kommune together, so a busy Kommune is slowed down without
   touching the others.
-- `….token`: an API token (the caller passes its key; it is stored only as a hash).
+- `….token`: a token the request carries: an API token (the caller passes its key), or a survey's
+  link in the address (`limited(…, key_from="<URL keyword>")`). Survey pages are counted per link and
+  never per address, because a whole Rathaus may reach the instance through one address.
 
-Keys are hashed, so the cache holds no address or token in clear.
+Keys are hashed with the instance's secret key, so the cache holds no address or token in clear, and
+no survey token's stored hash either: a counter cannot be matched to a participant (N3).
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
 import ipaddress
 import math
 import time
@@ -38,6 +40,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.template import TemplateDoesNotExist
 from django.template.loader import select_template
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -78,7 +81,9 @@ def _window(limit: Rate) -> tuple[int, int]:
 
 
 def _key(scope: str, parts: Iterable[object], window: int) -> str:
-    digest = hashlib.sha256("\x1f".join(str(part) for part in parts).encode()).hexdigest()[:32]
+    # SECURITY: keyed, not a plain SHA-256: the participant table keeps SHA-256 of each survey token,
+    # and a plain hash here would tell which participant was active in which window (N3).
+    digest = salted_hmac("kompass.ratelimit", "\x1f".join(str(part) for part in parts)).hexdigest()[:32]
     return f"ratelimit:{scope}:{window}:{digest}"
 
 
@@ -125,9 +130,11 @@ def _kommune_id(request: HttpRequest) -> object:
     return getattr(kommune, "pk", None)
 
 
-def request_parts(request: HttpRequest, scope: str) -> tuple[object, ...]:
+def request_parts(request: HttpRequest, scope: str, token: object = None) -> tuple[object, ...]:
     """The key of `scope` for this request, after the scope's suffix (see the module's text)."""
     kind = scope.rsplit(".", 1)[-1]
+    if kind == "token" and token:
+        return (token,)
     if kind == "address":
         return (address_key(request),)
     if kind == "user":
@@ -138,9 +145,9 @@ def request_parts(request: HttpRequest, scope: str) -> tuple[object, ...]:
     raise ValueError(f"Rate limit scope {scope!r} cannot be keyed from a request.")
 
 
-def count_request(request: HttpRequest, *scopes: str) -> int | None:
+def count_request(request: HttpRequest, *scopes: str, token: object = None) -> int | None:
     """Count the request against every scope: None while within all limits, else the longest wait."""
-    waits = [wait for scope in scopes if (wait := hit(scope, *request_parts(request, scope)))]
+    waits = [wait for scope in scopes if (wait := hit(scope, *request_parts(request, scope, token)))]
     return max(waits) if waits else None
 
 
@@ -184,11 +191,12 @@ def too_many_requests(request: HttpRequest, retry_after: int) -> HttpResponse:
 
 
 def limited(
-    *scopes: str, methods: Iterable[str] | None = None
+    *scopes: str, methods: Iterable[str] | None = None, key_from: str | None = None
 ) -> Callable[[Callable[Concatenate[R, P], HttpResponse]], Callable[Concatenate[R, P], HttpResponse]]:
     """Count each request (of `methods`, default all) against every scope; over any limit → 429.
 
     Put it directly above the view function, inside `tenant_view`, so that the Kommune is known.
+    `key_from` names the URL keyword whose value keys the `….token` scopes (a survey's link).
     """
     for scope in scopes:
         rate(scope)  # an unknown scope fails at import time, not at the first request
@@ -198,7 +206,7 @@ def limited(
         @functools.wraps(view)
         def wrapper(request: R, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
             if counted is None or request.method in counted:
-                wait = count_request(request, *scopes)
+                wait = count_request(request, *scopes, token=kwargs.get(key_from) if key_from else None)
                 if wait:
                     return too_many_requests(request, wait)
             return view(request, *args, **kwargs)
