@@ -7,7 +7,7 @@
 3. gunicorn with 2 workers and `--preload` on 127.0.0.1 (the production command line of
    docs/operations.md; DEBUG off) with the second factor switched off (`KOMPASS_MFA_REQUIRED=false`:
    the members log in with the password through the real login form; the run says so), then
-   locust headless (`locust_rechenzentrum.py`) with `--users` users (default 20: members, API scripts,
+   locust headless (`locust_rechenzentrum.py`) with `--users` users (default 10, as R8 asks: members, API scripts,
    respondents across random Kommunen) for at most `--seconds` (≤ 60).
 4. Per page: requests, failures, median, p95 and max; requests per second; the load average of
    the machine before and after; on PostgreSQL the connections the app held at the end against
@@ -79,7 +79,7 @@ def report(rows: list[dict[str, str]], failures: list[dict[str, str]], seconds: 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kommunen", type=int, default=400, help="Kommunen des Profils (400)")
-    parser.add_argument("--users", type=int, default=20, help="gleichzeitige locust-Nutzer (20)")
+    parser.add_argument("--users", type=int, default=10, help="gleichzeitige locust-Nutzer (10)")
     parser.add_argument("--seconds", type=int, default=MAX_SECONDS, help="Dauer des Laufs, höchstens 60 s")
     args = parser.parse_args()
     seconds = max(1, min(args.seconds, MAX_SECONDS))
