@@ -53,8 +53,8 @@ class DataSubject:
     person: models.Model | None = None
     user: Any = None
     other_kommunen: bool = field(default=False)
-    # The display names of the person's account even when it has left the Kommune: the name
-    # snapshots it wrote while it was a member ("Berichtet von") still name her.
+    # The display names of the person's account (and the name of the person linked to it) even when
+    # it has left the Kommune: the name snapshots it wrote while a member ("Berichtet von") name her.
     account_names: tuple[str, ...] = ()
 
     @classmethod
@@ -62,6 +62,11 @@ class DataSubject:
         if user is None and person is not None and getattr(person, "user_id", None):
             user = get_user_model()._base_manager.filter(pk=person.user_id).first()  # type: ignore[attr-defined]
         names = tuple(_display_names(user)) if user is not None else ()
+        if user is not None and person is not None and getattr(person, "user_id", None) == user.pk:
+            # Her person's name too: the account may have been renamed (a provider's claims at a login)
+            # after it wrote its copies, while the person kept the name they show.
+            full = f"{getattr(person, 'first_name', '')} {getattr(person, 'last_name', '')}".strip()
+            names = tuple(sorted({*names, full, full[:SNAPSHOT_LENGTH]} - {""}))
         if user is not None and not Membership.objects.for_kommune(kommune).filter(user=user).exists():
             user = None  # an account outside the Kommune is not the Kommune's to disclose or erase
         others = user is not None and Membership.objects.unscoped().filter(user=user).exclude(kommune=kommune).exists()

@@ -163,6 +163,18 @@ def test_a_former_member_s_name_copies_go_when_her_person_is_erased(scene: Priva
     scene.user.refresh_from_db()  # her account stays: she may belong elsewhere
 
 
+def test_copies_written_before_her_account_was_renamed_go_too(scene: PrivacyScene) -> None:
+    """A provider's login renamed her account after she wrote the copies; her person, linked to the
+    account, still carries the name they show."""
+    from django.contrib.auth import get_user_model
+
+    w, name = scene.world, scene.user.display_name
+    get_user_model()._base_manager.filter(pk=scene.user.pk).update(last_name="Neuname")
+    services.erase_person(w.kommune, person=scene.person, actor=w.admin)
+    assert not any(_copies(w.kommune, name).values())
+    assert _kept_values(w.kommune, name) == 0
+
+
 def test_a_kept_value_naming_someone_else_keeps_that_half(scene: PrivacyScene) -> None:
     from django.apps import apps
 
