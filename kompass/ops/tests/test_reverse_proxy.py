@@ -305,6 +305,26 @@ def test_tls_1_2_and_1_3_work_with_forward_secret_aead_suites(bare_proxy, versio
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(
+    "suite",
+    [
+        "AES128-GCM-SHA256",  # no forward secrecy (RSA key exchange)
+        "AES256-SHA256",  # neither forward secret nor AEAD
+        "ECDHE-RSA-AES128-SHA256",  # forward secret, but CBC instead of AEAD
+        "ECDHE-RSA-AES256-SHA",  # CBC with SHA-1
+    ],
+)
+def test_tls_1_2_suites_without_forward_secrecy_or_aead_are_refused(bare_proxy, suite):
+    """BSI TR-02102-2 (Mindeststandard TLS 2.4): TLS 1.2 only with ECDHE and an AEAD cipher."""
+    context = _tls(bare_proxy.cert, version=ssl.TLSVersion.TLSv1_2)
+    context.set_ciphers(suite)
+    connection = http.client.HTTPSConnection("127.0.0.1", bare_proxy.https_port, context=context, timeout=10)
+    with pytest.raises((ssl.SSLError, ConnectionResetError)):
+        connection.connect()
+    connection.close()
+
+
+@pytest.mark.slow
 def test_a_body_over_the_limit_ends_at_the_proxy_with_413(proxy):
     connection = _https(proxy)
     connection.putrequest("POST", "/anmelden/", skip_host=True)
