@@ -92,6 +92,7 @@ def test_the_main_navigation_keeps_its_order_by_module() -> None:
         "Stammdaten",
         "Identitätsanbieter",
         "Datenschutz",
+        "Papierkorb",
     ]
 
 
@@ -103,7 +104,7 @@ def test_the_main_navigation_has_one_group_per_module_in_order() -> None:
         ("rollenmodell", "Rollenmodell", 4),
         ("selbstbewertung", "Selbstbewertung", 6),
         ("agenda", "Digitale Agenda", 5),
-        ("verwaltung", "Verwaltung", 6),
+        ("verwaltung", "Verwaltung", 7),
     ]
 
 

@@ -118,7 +118,9 @@ def test_the_administration_sees_one_item_per_module_and_every_entry_in_its_grou
         ("Protokoll", url("audit:log")),
         ("Mitglieder", url("accounts:members")),
         ("Stammdaten", url("accounts:kommune_settings")),
+        ("Identitätsanbieter", url("sso:providers")),
         ("Datenschutz", url("privacy:index")),
+        ("Papierkorb", url("trash:index")),
     ]
     assert sum(len(item.links) or 1 for item in items) == len(NAV_ENTRIES)
 
