@@ -64,7 +64,10 @@ class PersonState:
 
 def _lock_kommune(kommune: Kommune) -> None:
     # Serialises imports into the same Kommune (R4); a no-op on SQLite, which locks the file.
-    list(Kommune.objects.select_for_update().filter(pk=kommune.pk).values_list("pk", flat=True))
+    # FOR NO KEY UPDATE (as here and for the rows below): it excludes other imports and edits but not
+    # the foreign-key checks of inserts that point at the row (FOR KEY SHARE), so survey submissions
+    # and everyday work in the Kommune are not held up for the length of a large import.
+    list(Kommune.objects.select_for_update(no_key=True).filter(pk=kommune.pk).values_list("pk", flat=True))
 
 
 def load_orgunit_state(kommune: Kommune, *, lock: bool) -> OrgUnitState:
@@ -72,7 +75,7 @@ def load_orgunit_state(kommune: Kommune, *, lock: bool) -> OrgUnitState:
     units = OrgUnit.objects.for_kommune(kommune)
     if lock:
         _lock_kommune(kommune)
-        units = units.select_for_update()
+        units = units.select_for_update(no_key=True)
     people = Person.objects.for_kommune(kommune).values_list("email", "pk")
     return OrgUnitState(units={u.code: u for u in units}, person_ids=dict(people))
 
@@ -81,7 +84,7 @@ def load_person_state(kommune: Kommune, *, lock: bool) -> PersonState:
     people = Person.objects.for_kommune(kommune)
     if lock:
         _lock_kommune(kommune)
-        people = people.select_for_update()
+        people = people.select_for_update(no_key=True)
     unit_ids = OrgUnit.objects.for_kommune(kommune).values_list("code", "pk")
     return PersonState(people={p.email: p for p in people}, unit_ids=dict(unit_ids))
 

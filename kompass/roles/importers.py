@@ -114,8 +114,9 @@ def load_state(kommune: Kommune, *, lock: bool) -> AssignmentState:
         # Serialises imports into the same Kommune (as the org importer does) and, by locking the
         # people, with single assignments added meanwhile (`services.assignment_duplicate` locks the
         # person too); a no-op on SQLite.
-        list(Kommune.objects.select_for_update().filter(pk=kommune.pk).values_list("pk", flat=True))
-        people_query = people_query.select_for_update()
+        # NO KEY UPDATE, as the org import: inserts that merely point at these rows are not held up.
+        list(Kommune.objects.select_for_update(no_key=True).filter(pk=kommune.pk).values_list("pk", flat=True))
+        people_query = people_query.select_for_update(no_key=True)
     people = {p.email: p for p in people_query}
     roles = list(Role.objects.for_kommune(kommune).order_by("position", "id"))
     units = {u.code: u for u in OrgUnit.objects.for_kommune(kommune)}

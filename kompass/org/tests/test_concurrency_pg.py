@@ -31,6 +31,7 @@ from kompass.roles.models import Assignment, Role
 
 PROCESSES = 3
 PAUSE = 0.4
+HOLD = 3.0  # how long the import below keeps its transaction open
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -50,7 +51,7 @@ def _clear_counters() -> Iterator[None]:
 # --- in the workers ------------------------------------------------------------------------------
 
 
-def pause_after(table: str) -> Callable[..., Any]:
+def pause_after(table: str, seconds: float = PAUSE) -> Callable[..., Any]:
     """An execute wrapper that sleeps once after the first read of `table`."""
     done: list[bool] = []
 
@@ -58,22 +59,31 @@ def pause_after(table: str) -> Callable[..., Any]:
         result = execute(sql, params, many, context)
         if not done and sql.startswith("SELECT") and f'FROM "{table}"' in sql:
             done.append(True)
-            time.sleep(PAUSE)
+            time.sleep(seconds)
         return result
 
     return wrapper
 
 
-def import_file(kind: str, slug: str, text: str, table: str) -> dict[str, Any]:
+def import_file(kind: str, slug: str, text: str, table: str, seconds: float = PAUSE) -> dict[str, Any]:
     from kompass.tabular.importing import run_import
     from kompass.tenancy.models import Kommune
 
     kommune = Kommune.objects.get(slug=slug)
-    with connection.execute_wrapper(pause_after(table)):
+    with connection.execute_wrapper(pause_after(table, seconds)):
         report = run_import(
             kind=kind, kommune=kommune, actor=None, filename="datei.csv", data=text.encode(), dry_run=False
         )
-    return _summary(report)
+    return {**_summary(report), "finished": time.time()}
+
+
+def submit_later(slug: str, token: str) -> float:
+    """A respondent submits while the import holds its locks; returns when the submission was done."""
+    from kompass.assessment.tests.test_concurrency_pg import submit_service
+
+    time.sleep(HOLD / 4)
+    assert submit_service(slug, token) == "ok"
+    return time.time()
 
 
 def import_kpi_values(slug: str, text: str) -> dict[str, Any]:
@@ -203,3 +213,27 @@ def test_two_processes_saving_the_same_version_of_a_unit_one_wins_the_other_is_t
     assert unit.name in {"Hauptamt 0", "Hauptamt 1"}
     updates = AuditEntry.objects.for_kommune(world.kommune).filter(action=AuditAction.UPDATE, object_id=str(unit.pk))
     assert updates.count() == 1
+
+
+def test_a_survey_submission_is_not_held_up_by_an_import_into_the_same_kommune(
+    world: World, pool: Workers, tmp_path: Any
+) -> None:
+    """The import locks the Kommune and its units against other imports and edits (FOR NO KEY
+    UPDATE), not against the inserts that merely point at them: the foreign-key check of a new
+    response (FOR KEY SHARE on the Kommune and the unit) would wait for the whole import."""
+    from kompass.assessment.tests.test_concurrency_pg import open_survey
+
+    [link] = open_survey(world, tmp_path, respondents=1)
+    text = "kennung;name;typ;uebergeordnet;leitung_email\r\n10;Hauptamt neu;Amt;D1;\r\n"
+    calls = [
+        (import_file, {"kind": "orgunits", "slug": "teststadt", "text": text, "table": "org_orgunit", "seconds": HOLD}),
+        (submit_later, {"slug": "teststadt", "token": link.token}),
+    ]
+
+    outcomes = pool.run(calls)
+
+    assert [o.error for o in outcomes if o.error] == []
+    imported = next(o.value for o in outcomes if isinstance(o.value, dict))
+    submitted = next(o.value for o in outcomes if isinstance(o.value, float))
+    assert imported["issues"] == [] and imported["counts"] == (0, 1, 0)
+    assert submitted < imported["finished"] - HOLD / 2
