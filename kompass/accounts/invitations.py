@@ -35,6 +35,7 @@ from kompass.accounts.services import hash_token, membership_create
 from kompass.audit.models import AuditAction
 from kompass.audit.services import audit_record
 from kompass.core.actors import Actor
+from kompass.tenancy import rls
 from kompass.tenancy.models import Kommune, Membership, Role
 
 log = logging.getLogger(__name__)
@@ -277,6 +278,8 @@ def _locked_usable(invitation: Invitation) -> Invitation:
 
 
 def _accept(invitation: Invitation, user: User) -> Membership:
+    # The link named the Kommune: from here on the request writes into it (row-level security, T4).
+    rls.activate(invitation.kommune_id)
     membership = membership_create(
         kommune=invitation.kommune,
         actor=user,

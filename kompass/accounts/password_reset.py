@@ -30,6 +30,7 @@ from kompass.accounts.models import User
 from kompass.audit.context import change_context, current
 from kompass.audit.models import AuditAction, AuditSource
 from kompass.audit.services import audit_record
+from kompass.tenancy import rls
 from kompass.tenancy.models import Membership
 
 security_log = logging.getLogger("kompass.security")
@@ -102,10 +103,11 @@ def _audit(user: User, *, actor: User | None, label: str) -> None:
     """One entry in each Kommune the account belongs to, so its administration sees it."""
     kommune_ids = Membership.objects.unscoped().filter(user=user).values_list("kommune_id", flat=True)
     for kommune_id in kommune_ids:
-        audit_record(
-            kommune_id=kommune_id,
-            actor=actor,
-            action=AuditAction.ACCESS,
-            obj=user,
-            label=label % {"name": user.display_name},
-        )
+        with rls.kommune(kommune_id):  # written into that Kommune under row-level security (T4)
+            audit_record(
+                kommune_id=kommune_id,
+                actor=actor,
+                action=AuditAction.ACCESS,
+                obj=user,
+                label=label % {"name": user.display_name},
+            )

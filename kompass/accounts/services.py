@@ -21,6 +21,7 @@ from kompass.accounts.models import ApiToken, TokenScope, User
 from kompass.audit.models import AuditAction
 from kompass.audit.services import audit_record, check_version, save_update, snapshot
 from kompass.core.actors import Actor
+from kompass.tenancy import rls
 from kompass.tenancy.models import (
     AGS,
     AGS_LAND_PREFIX,
@@ -154,16 +155,17 @@ def _tokens_end(tokens: models.QuerySet[ApiToken], *, actor: Actor, reason: str)
         security_log.info("api_token_revoked user=%s token=%s reason=%s", token.user_id, token.pk, reason)
         if token.kommune_id is None:
             continue
-        audit_record(
-            kommune_id=token.kommune_id,
-            actor=actor,
-            action=AuditAction.UPDATE,
-            obj=token,
-            before={"revoked_at": None},
-            after={"revoked_at": now.isoformat()},
-            label=_("API-Token „%(name)s“ von %(user)s widerrufen")
-            % {"name": token.name, "user": token.user.display_name},
-        )
+        with rls.kommune(token.kommune_id):  # the token's Kommune, whichever page revokes it (T4)
+            audit_record(
+                kommune_id=token.kommune_id,
+                actor=actor,
+                action=AuditAction.UPDATE,
+                obj=token,
+                before={"revoked_at": None},
+                after={"revoked_at": now.isoformat()},
+                label=_("API-Token „%(name)s“ von %(user)s widerrufen")
+                % {"name": token.name, "user": token.user.display_name},
+            )
 
 
 def api_token_authenticate(secret: str) -> ApiToken | None:
@@ -365,6 +367,7 @@ def operator_access_grant(*, kommune: Kommune, operator: User, reason: str) -> O
     reason = (reason or "").strip()
     if len(reason) < 10:
         raise ValidationError({"reason": [_("Bitte begründen Sie den Zugriff (mindestens 10 Zeichen).")]})
+    rls.activate(kommune.pk)  # the grant and its entry are written into that Kommune (T4)
     access = OperatorAccess.objects.create(
         kommune=kommune,
         operator=operator,
@@ -469,6 +472,7 @@ def kommune_create(*, actor: Actor, data: Mapping[str, Any]) -> Kommune:
     kommune = Kommune(**_clean(data, KOMMUNE_FIELDS))
     _validate(kommune)
     kommune.save()
+    rls.activate(kommune.pk)  # its log and first invitation are written into the new Kommune (T4)
     audit_record(
         kommune_id=kommune.pk,
         actor=actor,
@@ -568,6 +572,7 @@ def _set_suspension(kommune: Kommune, operator: User, reason: str, *, suspend: b
     _require_operator(operator)
     reason = _operator_reason(reason)
     kommune = Kommune.objects.select_for_update().get(pk=kommune.pk)
+    rls.activate(kommune.pk)  # the entry goes into the Kommune's own log (T4)
     if kommune.is_suspended == suspend:
         raise ValidationError(
             _("Die Kommune ist bereits gesperrt.") if suspend else _("Die Kommune ist nicht gesperrt.")

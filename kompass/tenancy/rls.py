@@ -68,7 +68,8 @@ TENANT_CHECK = (
     f"kommune_id = nullif(current_setting('{KOMMUNE_SETTING}', true), '')::bigint"
     f" OR current_setting('{BYPASS_SETTING}', true) = 'on'"
 )
-_DIRTY = "_kompass_rls_kommune_set"
+_ACTIVE = "_kompass_rls_kommune"  # the Kommune this connection was last set to, None once emptied
+_BYPASS_DEPTH = "_kompass_rls_bypass_depth"
 _INERROR = 3  # psycopg.pq.TransactionStatus.INERROR: a statement failed, the transaction awaits ROLLBACK
 _ROLE_ON_CONNECT = True  # the test plugin `tests/rls_serving.py` switches the role per request instead
 
@@ -170,7 +171,8 @@ def _last_app_label() -> str:
 
 def on_connection_created(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
     """`connection_created`: a serving process works as the app role from its first statement on."""
-    setattr(connection, _DIRTY, False)
+    setattr(connection, _ACTIVE, None)
+    setattr(connection, _BYPASS_DEPTH, 0)
     role = app_role()
     if role and _ROLE_ON_CONNECT and connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -187,16 +189,16 @@ def activate(kommune_id: int, using: str = DEFAULT_DB_ALIAS) -> None:
     connection = _connection(using)
     with connection.cursor() as cursor:
         cursor.execute("SELECT set_config(%s, %s, false)", [KOMMUNE_SETTING, str(int(kommune_id))])
-    setattr(connection, _DIRTY, True)
+    setattr(connection, _ACTIVE, int(kommune_id))
 
 
 def deactivate(using: str = DEFAULT_DB_ALIAS) -> None:
     """Empty the Kommune setting if this connection may hold one; close the connection if that fails."""
     connection = _connection(using)
-    if not getattr(connection, _DIRTY, False):
+    if getattr(connection, _ACTIVE, None) is None:
         return
     if connection.connection is None:
-        setattr(connection, _DIRTY, False)
+        setattr(connection, _ACTIVE, None)
         return  # closed: a new connection starts empty
     if connection.needs_rollback or _failed_transaction(connection):
         return  # its rollback undoes a value set inside it; the next reset empties an older one
@@ -208,7 +210,7 @@ def deactivate(using: str = DEFAULT_DB_ALIAS) -> None:
             logger.warning("rls: could not empty the Kommune setting; closing the connection")
             connection.close()
         return
-    setattr(connection, _DIRTY, False)
+    setattr(connection, _ACTIVE, None)
 
 
 def _failed_transaction(connection: BaseDatabaseWrapper) -> bool:
@@ -224,12 +226,18 @@ def reset_on_request(**kwargs: Any) -> None:
 
 @contextlib.contextmanager
 def kommune(kommune_id: int, using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
-    """`activate` for a block (tasks, commands): emptied again afterwards, also on errors."""
+    """`activate` for a block: a task, or a platform action that writes into one Kommune (an
+    operator opening or suspending it, an invitation accepted, a password reset audited there).
+    Afterwards the Kommune set before (if any) is set again, also on errors."""
+    before = getattr(_connection(using), _ACTIVE, None)
     activate(kommune_id, using)
     try:
         yield
     finally:
-        deactivate(using)
+        if before is not None and before != kommune_id:
+            activate(before, using)
+        elif before is None:
+            deactivate(using)
 
 
 @contextlib.contextmanager
@@ -240,20 +248,29 @@ def platform_access(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
         yield
         return
     connection = _connection(using)
-    outermost = not connection.in_atomic_block  # then the commit ends the SET LOCAL
-    with transaction.atomic(using=using, savepoint=False):
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT current_setting(%s, true)", [BYPASS_SETTING])
-            before = cursor.fetchone()[0] or ""
-            cursor.execute("SELECT set_config(%s, 'on', true)", [BYPASS_SETTING])
-        try:
+    if not connection.in_atomic_block:
+        # Autocommit: a transaction of its own, whose end also ends the SET LOCAL.
+        with transaction.atomic(using=using):
+            _set_bypass(connection, "on")
             yield
-        finally:
-            # SET LOCAL ends with the transaction at the latest; inside a longer one the bypass is
-            # switched back here. After an error the transaction is rolled back, and the setting with it.
-            if before != "on" and not outermost and not connection.needs_rollback:
-                with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
-                    cursor.execute("SELECT set_config(%s, '', true)", [BYPASS_SETTING])
+        return
+    # Inside the caller's transaction (no savepoint, so the caller's error handling stays as it was):
+    # switched off again after the block; after a failed statement the rollback undoes it instead.
+    depth = getattr(connection, _BYPASS_DEPTH, 0)
+    if depth == 0:
+        _set_bypass(connection, "on")
+    setattr(connection, _BYPASS_DEPTH, depth + 1)
+    try:
+        yield
+    finally:
+        setattr(connection, _BYPASS_DEPTH, depth)
+        if depth == 0 and not connection.needs_rollback and not _failed_transaction(connection):
+            _set_bypass(connection, "")
+
+
+def _set_bypass(connection: BaseDatabaseWrapper, value: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config(%s, %s, true)", [BYPASS_SETTING, value])
 
 
 # --- the app role: created by `manage.py rls_setup`, switched per request in the app-role test run --
@@ -302,6 +319,10 @@ def _owner_after_request(**kwargs: Any) -> None:
     connection = _connection()
     if connection.vendor == "postgresql" and connection.connection is not None and not _failed_transaction(connection):
         set_role(None)
+
+
+def serving_per_request() -> bool:
+    return not _ROLE_ON_CONNECT
 
 
 def serve_requests_as_app_role(enabled: bool = True) -> None:

@@ -143,3 +143,30 @@ class TenantModel(models.Model):
     class Meta:
         abstract = True
         base_manager_name = "unscoped_objects"
+
+
+class PlatformQuerySet(models.QuerySet):
+    """A query of a global table whose subqueries count rows of every Kommune (the operator's list
+    of Kommunen with their member counts): evaluated inside `rls.platform_access()`."""
+
+    def _fetch_all(self) -> None:
+        if self._result_cache is None:
+            with rls.platform_access(self.db):
+                super()._fetch_all()
+
+    def count(self) -> int:
+        with rls.platform_access(self.db):
+            return super().count()
+
+    def exists(self) -> bool:
+        with rls.platform_access(self.db):
+            return super().exists()
+
+
+def across_kommunen(queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+    """SECURITY: a reviewed, platform-level read over all Kommunen (see `PlatformQuerySet`)."""
+    if type(queryset) is not models.QuerySet:
+        raise TypeError("across_kommunen nimmt nur einfache QuerySets globaler Tabellen.")
+    clone = queryset._chain()  # type: ignore[attr-defined]
+    clone.__class__ = PlatformQuerySet
+    return clone

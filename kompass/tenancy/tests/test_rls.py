@@ -49,9 +49,11 @@ def app_role(django_db_setup: Any, django_db_blocker: Any) -> str:
 def serving(app_role: str, settings: Any) -> Iterator[str]:
     """This process serves as the app role: settings take effect; requests switch to the role."""
     settings.KOMPASS_DB_APP_ROLE = app_role
+    already = rls.serving_per_request()  # the app-role run (rls_serving) has switched it on for all tests
     rls.serve_requests_as_app_role()
     yield app_role
-    rls.serve_requests_as_app_role(False)
+    if not already:
+        rls.serve_requests_as_app_role(False)
     rls.deactivate()
 
 
