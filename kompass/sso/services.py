@@ -270,8 +270,9 @@ def _clean_provider(kommune: Kommune, provider: OidcProvider) -> None:
 
 def _free_slug(kommune: Kommune) -> str:
     """The Kurzname in login links: the Kommune's own, numbered when it has several providers."""
-    taken = set(OidcProvider.objects.unscoped().filter(slug__startswith=kommune.slug).values_list("slug", flat=True))
-    candidates = (kommune.slug if n == 1 else f"{kommune.slug}-{n}" for n in range(1, len(taken) + 2))
+    base = kommune.slug[:34].strip("-")  # room for "-<n>" in the 40 characters of the column
+    taken = set(OidcProvider.objects.unscoped().filter(slug__startswith=base).values_list("slug", flat=True))
+    candidates = (base if n == 1 else f"{base}-{n}" for n in range(1, len(taken) + 2))
     return next(slug for slug in candidates if slug not in taken and slug != INSTANCE_KEY)
 
 

@@ -125,6 +125,13 @@ def test_a_second_provider_gets_the_next_free_kurzname(world: World) -> None:
     assert make_provider(world, name="ADFS").slug == "teststadt-2"
 
 
+def test_the_kurzname_of_a_kommune_with_a_long_name_fits_its_column(world: World) -> None:
+    world.kommune.slug = "verbandsgemeinde-mit-einem-sehr-langen-namen-am-rhein"[:50]
+    data = {**provider_data(client_secret_env=services.secret_env_base(world.kommune)), "enabled": True}
+    provider = services.provider_create(kommune=world.kommune, actor=world.admin, data=data)
+    assert len(provider.slug) <= 40 and world.kommune.slug.startswith(provider.slug)
+
+
 def test_an_edit_with_a_stale_version_changes_nothing(world: World) -> None:
     provider = make_provider(world)
     client = world.client_for(world.admin)
