@@ -25,6 +25,7 @@ from kompass.core.security_log import security_event as log_security_event
 from kompass.sso import mfa
 from kompass.sso.models import OidcGroupMapping, OidcIdentity, OidcProvider
 from kompass.sso.oidc import INSTANCE_KEY
+from kompass.tenancy import rls
 from kompass.tenancy.models import Kommune, Membership, Role
 
 
@@ -40,13 +41,14 @@ def _audit(user: Any, label: str) -> None:
         user = User.objects.get(pk=user.pk)
     kommune_ids = Membership.objects.unscoped().filter(user=user).values_list("kommune_id", flat=True)
     for kommune_id in kommune_ids:
-        audit_record(
-            kommune_id=kommune_id,
-            actor=user,
-            action=AuditAction.ACCESS,
-            obj=user,
-            label=label % {"name": user.display_name},
-        )
+        with rls.kommune(kommune_id):  # written into that Kommune under row-level security (T4)
+            audit_record(
+                kommune_id=kommune_id,
+                actor=user,
+                action=AuditAction.ACCESS,
+                obj=user,
+                label=label % {"name": user.display_name},
+            )
 
 
 def totp_confirm(*, user: Any, device: TOTPDevice) -> list[str]:
@@ -145,10 +147,11 @@ def _sync_memberships(user: Any, provider: Any, groups: set[str]) -> None:
     current = {m.kommune_id: m for m in Membership.objects.unscoped().filter(user=user, kommune_id__in=list(managed))}
     for kommune_id, kommune in managed.items():
         membership, grant = current.get(kommune_id), wanted.get(kommune_id)
-        if membership is None and grant is not None:
-            membership_create(kommune=kommune, actor=user, user=user, role=grant[0], scope_unit=grant[1])
-        else:
-            _change_membership(user, kommune, membership, grant)
+        with rls.kommune(kommune_id):  # the login writes into each Kommune of the provider (T4)
+            if membership is None and grant is not None:
+                membership_create(kommune=kommune, actor=user, user=user, role=grant[0], scope_unit=grant[1])
+            else:
+                _change_membership(user, kommune, membership, grant)
 
 
 def _change_membership(user: Any, kommune: Kommune, membership: Membership | None, grant: Grant | None) -> None:
@@ -256,6 +259,8 @@ def _clean_provider(kommune: Kommune, provider: OidcProvider) -> None:
             errors.setdefault(field, []).append(message)
     if "openid" not in provider.scopes.split():
         errors.setdefault("scopes", []).append(_("Die Scopes müssen „openid“ enthalten."))
+    # SECURITY: a variable another Kommune's provider names (an operator may have set one up in the shell)
+    # is refused; the answer says only "taken", never whose.
     taken = OidcProvider.objects.unscoped().filter(client_secret_env=provider.client_secret_env)
     if taken.exclude(kommune=kommune).exists():
         errors.setdefault("client_secret_env", []).append(_("Diese Umgebungsvariable ist schon vergeben."))
@@ -271,6 +276,7 @@ def _clean_provider(kommune: Kommune, provider: OidcProvider) -> None:
 def _free_slug(kommune: Kommune) -> str:
     """The Kurzname in login links: the Kommune's own, numbered when it has several providers."""
     base = kommune.slug[:34].strip("-")  # room for "-<n>" in the 40 characters of the column
+    # SECURITY: the Kurzname is unique on the instance; only taken names are read, never shown.
     taken = set(OidcProvider.objects.unscoped().filter(slug__startswith=base).values_list("slug", flat=True))
     candidates = (base if n == 1 else f"{base}-{n}" for n in range(1, len(taken) + 2))
     return next(slug for slug in candidates if slug not in taken and slug != INSTANCE_KEY)
