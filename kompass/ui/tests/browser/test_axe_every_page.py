@@ -906,6 +906,7 @@ NOT_PAGE_KWARGS: dict[str, Callable[[Fill], dict[str, Any]]] = {
     "privacy:person_pdf": lambda f: {**f.slug, "pk": f.world.alice.pk},
     "privacy:member_json": lambda f: {**f.slug, "pk": _membership(f)},
     "privacy:member_pdf": lambda f: {**f.slug, "pk": _membership(f)},
+    "trash:restore": lambda f: {**f.slug, "pk": _trash_item(f)},
     "accounts:api_token_revoke": lambda f: {"pk": 1},
     "sso:oidc_start": lambda f: {"provider": "instanz"},
     "sso:oidc_callback": lambda f: {"provider": "instanz"},
