@@ -247,3 +247,70 @@ def test_pool_reuse_a_b_raising_a(world: World, serving: str, settings: Any) -> 
     assert "Ordnungsamt" in again and "GEHEIM" not in again
     assert state(serving) == ("", 0)
     assert id(connection.connection) == connection_id  # one connection served all four requests
+
+
+# --- the reviewed look-ups before the Kommune is known, as the app role -------------------------
+# (the app-role run in .ci/run also runs their own test files with every request as the app role)
+
+
+def test_login_and_the_start_page_find_the_memberships_of_every_kommune(world: World, serving: str) -> None:
+    Membership.objects.create(kommune=world.other, user=world.admin, role="reader")
+    world.admin.set_password("ein-langes-Passwort-2026")
+    world.admin.save()
+    client = Client()
+    login = client.post(reverse("accounts:login"), {"username": "admin", "password": "ein-langes-Passwort-2026"})
+    assert login.status_code == 302
+    page = client.get(reverse("ui:home")).content.decode()
+    assert "Teststadt" in page and "Nachbarort" in page
+    assert state(serving) == ("", 0)
+
+
+def test_the_operators_list_counts_the_members_of_every_kommune(world: World, serving: str) -> None:
+    from kompass.accounts.operator_selectors import kommune_overview
+
+    with as_role(serving):
+        rows = list(kommune_overview())
+    assert {k.slug: k.member_count for k in rows} == {"teststadt": 3, "nachbarort": 1}
+
+
+def test_an_invitation_is_found_by_its_link_and_accepted(world: World, serving: str) -> None:
+    from kompass.accounts import invitations
+
+    _invitation, path = invitations.invitation_create(
+        kommune=world.kommune, actor=world.admin, email="nina.rls@example.org", role="reader"
+    )
+    client = Client()
+    assert "Teststadt" in client.get(path).content.decode()
+    password = "ein-langes-Passwort-2026"
+    data = {"first_name": "Nina", "last_name": "Neu", "password1": password, "password2": password}
+    assert client.post(path, data).status_code == 302
+    assert Membership.objects.for_kommune(world.kommune).filter(user__username="nina.rls@example.org").exists()
+
+
+def test_a_password_reset_finds_the_account_and_audits_in_its_kommune(world: World, serving: str) -> None:
+    from django.core import mail
+
+    from kompass.audit.models import AuditEntry
+
+    world.reader.email = "reader.rls@teststadt.example"
+    world.reader.save(update_fields=["email"])
+    mail.outbox.clear()
+    before = AuditEntry.objects.for_kommune(world.kommune).count()
+    response = Client().post(reverse("accounts:password_reset"), {"identifier": world.reader.email}, follow=True)
+    assert response.status_code == 200 and [m.to for m in mail.outbox] == [[world.reader.email]]
+    assert AuditEntry.objects.for_kommune(world.kommune).count() == before + 1
+
+
+def test_the_public_page_of_a_kommune_reads_its_data(world: World, serving: str) -> None:
+    from kompass.tenancy.public import Publication, publications
+
+    seen: list[int] = []
+
+    def publishes(kommune: Any) -> bool:
+        seen.append(apps.get_model("org", "OrgUnit").objects.for_kommune(kommune).count())
+        return True
+
+    with mock.patch.object(publications, "_items", {**publications._items, "rls": Publication("rls", publishes)}):
+        response = Client().get(reverse("public:kommune", args=[world.kommune.slug]))
+    assert response.status_code == 200 and seen == [5]
+    assert state(serving) == ("", 0)
