@@ -61,7 +61,8 @@ def password_stamp(user: User) -> str:
 
 def token_kommunen(user: User) -> list[Kommune]:
     """The Kommunen a user may make a token for: those she is a member of."""
-    ids = Membership.objects.unscoped().filter(user=user).values_list("kommune_id", flat=True)
+    # Read on its own (a list, not a subquery): only then is it the reviewed platform read (T4).
+    ids = list(Membership.objects.unscoped().filter(user=user).values_list("kommune_id", flat=True))
     return list(Kommune.objects.filter(pk__in=ids).order_by("name"))
 
 
@@ -71,8 +72,9 @@ def _token_kommune(user: User, kommune: Kommune | None) -> Kommune:
         if len(kommunen) != 1:
             raise ValidationError({"kommune": [_("Bitte wählen Sie die Kommune, für die das Token gilt.")]})
         return kommunen[0]
-    if not Membership.objects.for_kommune(kommune).filter(user=user).exists():
+    if not Membership.objects.unscoped().filter(kommune=kommune, user=user).exists():  # before the Kommune is set
         raise ValidationError({"kommune": [_("Sie sind nicht Mitglied dieser Kommune.")]})
+    rls.activate(kommune.pk)  # the token's entry is written into its Kommune (T4)
     return kommune
 
 

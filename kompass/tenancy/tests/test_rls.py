@@ -314,3 +314,12 @@ def test_the_public_page_of_a_kommune_reads_its_data(world: World, serving: str)
         response = Client().get(reverse("public:kommune", args=[world.kommune.slug]))
     assert response.status_code == 200 and seen == [5]
     assert state(serving) == ("", 0)
+
+
+def test_an_api_token_is_made_for_a_kommune_of_ones_memberships(world: World, serving: str) -> None:
+    from kompass.accounts import services
+
+    with as_role(serving):
+        offered = [k.slug for k in services.token_kommunen(world.admin)]
+        token, _secret = services.api_token_create(user=world.admin, name="RLS", kommune=world.kommune)
+    assert offered == ["teststadt"] and token.kommune_id == world.kommune.pk
