@@ -66,7 +66,9 @@ class TenantQuerySet(models.QuerySet):
     def unscoped(self) -> Self:
         """SECURITY: only for platform-level code (migrations, benchmarks, operator tools).
 
-        The query sees every Kommune's rows, also under row-level security (`rls.platform_access`)."""
+        The query sees every Kommune's rows, also under row-level security (`rls.platform_access`),
+        when it is evaluated itself: used as a subquery of another query it is filtered by the
+        database like any other (read it into a list first where all rows are meant)."""
         clone = self._chain()  # type: ignore[attr-defined]
         clone._kommune_scoped = True
         clone._platform = True
