@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime
 import importlib
+from types import SimpleNamespace
 
 import pytest
 import time_machine
 from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -275,7 +277,8 @@ def test_the_migration_scopes_old_tokens_to_the_only_kommune_and_revokes_the_res
         )
     ApiToken.objects.filter(pk__in=[t.pk for t in old.values()]).update(kommune=None)
     with time_machine.travel(NOW, tick=False):
-        migration.scope_existing_tokens(apps, None)
+        # The migration reads and writes through the schema editor's connection.
+        migration.scope_existing_tokens(apps, SimpleNamespace(connection=connection))
     single, double = (ApiToken.objects.get(pk=old[name].pk) for name in ("reader", "editor"))
     assert (single.kommune, single.scope, single.revoked_at) == (world.kommune, "write", None)
     assert single.expires_at == NOW + datetime.timedelta(days=90)
