@@ -181,7 +181,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-# The client's address (S7): X-Forwarded-For is believed only as far as it was written by the reverse
+# The client's address (docs/security.md S7): X-Forwarded-For is believed only as far as it was written by the reverse
 # proxies listed here (CIDR networks); without any, REMOTE_ADDR is the client (kompass/core/clientaddr.py).
 TRUSTED_PROXIES = env_networks("KOMPASS_TRUSTED_PROXIES", [])
 AXES_CLIENT_IP_CALLABLE = "kompass.core.clientaddr.axes_client_address"
@@ -312,7 +312,7 @@ MEDIA_ROOT = BASE_DIR / "var" / "media"
 ERASURE_JOURNAL_PATH = Path(env_str("ERASURE_JOURNAL_PATH", str(BASE_DIR / "var" / "erasure-journal.jsonl")))
 WHITENOISE_USE_FINDERS = DEBUG
 
-# Upload limits (I3/S6). Imports above these sizes are refused before parsing.
+# Upload limits (docs/security.md I3/S6). Imports above these sizes are refused before parsing.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000)
 # KPI values come one row per KPI and day: a Großstadt's three years are 2,000 × 36 = 72,000 rows.

@@ -22,7 +22,7 @@ class LoginForm(AuthenticationForm):
 
 
 class PasswordResetRequestForm(forms.Form):
-    """One field for an e-mail address or a user name; the answer never says which exists (A4)."""
+    """One field for an e-mail address or a user name; the answer never says which exists (docs/security.md A4)."""
 
     identifier = forms.CharField(
         label=_("E-Mail-Adresse oder Benutzername"),
@@ -95,7 +95,7 @@ class OperatorAccessForm(forms.Form):
 
 class InvitationForm(forms.Form):
     """Invite a person by e-mail. There is no field for a login name: the answer must not tell
-    whether an account exists anywhere on the platform (A2)."""
+    whether an account exists anywhere on the platform (docs/security.md A2)."""
 
     email = forms.EmailField(
         label=_("E-Mail-Adresse"),

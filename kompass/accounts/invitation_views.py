@@ -93,7 +93,7 @@ def _logged_in(request: HttpRequest, found: Invitation, user: User) -> HttpRespo
 
 @require_POST
 @tenant_view
-@limited("invitation.user", "invitation.kommune")  # each resend sends a mail (S7)
+@limited("invitation.user", "invitation.kommune")  # each resend sends a mail (docs/security.md S7)
 def invitation_resend(request: TenantRequest, pk: int) -> HttpResponse:
     ctx = request.tenant
     found = fetch(ctx, Invitation.objects.all(), pk)

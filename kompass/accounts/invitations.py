@@ -4,7 +4,7 @@ The administration invites an e-mail address with a role (and, for Redaktion, a 
 invitee gets a single-use link that expires after `settings.INVITATION_VALID_DAYS`. Without an
 account she chooses her name and password; with an account she logs in and accepts, so nobody
 is made a member of a Kommune without consent. What the administration learns is the same in
-both cases: no answer of these services tells whether an account exists on the platform (A2).
+both cases: no answer of these services tells whether an account exists on the platform (docs/security.md A2).
 Platform operators can never accept: their access to a Kommune is the reasoned, read-only,
 logged operator access.
 

@@ -51,7 +51,7 @@ def kommune_overview(*, query: str = "", status: str = "", sort: str = "name") -
         kommunen = kommunen.filter(suspended_at__isnull=True)
     elif status == SUSPENDED:
         kommunen = kommunen.filter(suspended_at__isnull=False)
-    # The counts read every Kommune's rows: a reviewed platform read under row-level security (T4).
+    # The counts read every Kommune's rows: a reviewed platform read under row-level security (docs/security.md T4).
     return across_kommunen(kommunen.order_by(*_ordering(sort), "pk"))
 
 

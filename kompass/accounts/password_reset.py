@@ -103,7 +103,7 @@ def _audit(user: User, *, actor: User | None, label: str) -> None:
     """One entry in each Kommune the account belongs to, so its administration sees it."""
     kommune_ids = Membership.objects.unscoped().filter(user=user).values_list("kommune_id", flat=True)
     for kommune_id in kommune_ids:
-        with rls.kommune(kommune_id):  # written into that Kommune under row-level security (T4)
+        with rls.kommune(kommune_id):  # written into that Kommune under row-level security (docs/security.md T4)
             audit_record(
                 kommune_id=kommune_id,
                 actor=actor,

@@ -61,7 +61,7 @@ def password_stamp(user: User) -> str:
 
 def token_kommunen(user: User) -> list[Kommune]:
     """The Kommunen a user may make a token for: those she is a member of."""
-    # Read on its own (a list, not a subquery): only then is it the reviewed platform read (T4).
+    # Read on its own (a list, not a subquery): only then is it the reviewed platform read (docs/security.md T4).
     ids = list(Membership.objects.unscoped().filter(user=user).values_list("kommune_id", flat=True))
     return list(Kommune.objects.filter(pk__in=ids).order_by("name"))
 
@@ -74,7 +74,7 @@ def _token_kommune(user: User, kommune: Kommune | None) -> Kommune:
         return kommunen[0]
     if not Membership.objects.unscoped().filter(kommune=kommune, user=user).exists():  # before the Kommune is set
         raise ValidationError({"kommune": [_("Sie sind nicht Mitglied dieser Kommune.")]})
-    rls.activate(kommune.pk)  # the token's entry is written into its Kommune (T4)
+    rls.activate(kommune.pk)  # the token's entry is written into its Kommune (docs/security.md T4)
     return kommune
 
 
@@ -157,7 +157,7 @@ def _tokens_end(tokens: models.QuerySet[ApiToken], *, actor: Actor, reason: str)
         security_log.info("api_token_revoked user=%s token=%s reason=%s", token.user_id, token.pk, reason)
         if token.kommune_id is None:
             continue
-        with rls.kommune(token.kommune_id):  # the token's Kommune, whichever page revokes it (T4)
+        with rls.kommune(token.kommune_id):  # the token's Kommune, whichever page revokes it (docs/security.md T4)
             audit_record(
                 kommune_id=token.kommune_id,
                 actor=actor,
@@ -213,7 +213,7 @@ def _validate_membership(kommune: Kommune, membership: Membership) -> None:
 def membership_create(*, kommune: Kommune, actor: Actor, user: User, role: str, scope_unit: Any = None) -> Membership:
     """Make an account a member. Pages reach this only through an accepted invitation (consent)."""
     # SECURITY: a platform operator reads a Kommune only through the reasoned, logged, read-only
-    # operator access; a membership would bypass it (L3).
+    # operator access; a membership would bypass it (docs/security.md L3).
     if user.is_superuser:
         raise ValidationError(
             _("Betreiberinnen und Betreiber der Plattform können nicht Mitglied einer Kommune werden.")
@@ -363,13 +363,13 @@ OPERATOR_ACCESS_HOURS = 2
 
 @transaction.atomic
 def operator_access_grant(*, kommune: Kommune, operator: User, reason: str) -> OperatorAccess:
-    """Break-glass: a platform operator reads one Kommune for two hours, visible in its log (L3)."""
+    """Break-glass: a platform operator reads one Kommune for two hours, visible in its log (docs/security.md L3)."""
     if not operator.is_superuser:
         raise ValidationError(_("Nur Betreiberinnen und Betreiber der Plattform können diesen Zugriff anfordern."))
     reason = (reason or "").strip()
     if len(reason) < 10:
         raise ValidationError({"reason": [_("Bitte begründen Sie den Zugriff (mindestens 10 Zeichen).")]})
-    rls.activate(kommune.pk)  # the grant and its entry are written into that Kommune (T4)
+    rls.activate(kommune.pk)  # the grant and its entry are written into that Kommune (docs/security.md T4)
     access = OperatorAccess.objects.create(
         kommune=kommune,
         operator=operator,
@@ -474,7 +474,7 @@ def kommune_create(*, actor: Actor, data: Mapping[str, Any]) -> Kommune:
     kommune = Kommune(**_clean(data, KOMMUNE_FIELDS))
     _validate(kommune)
     kommune.save()
-    rls.activate(kommune.pk)  # its log and first invitation are written into the new Kommune (T4)
+    rls.activate(kommune.pk)  # its log and first invitation are written into the new Kommune (docs/security.md T4)
     audit_record(
         kommune_id=kommune.pk,
         actor=actor,
@@ -574,7 +574,7 @@ def _set_suspension(kommune: Kommune, operator: User, reason: str, *, suspend: b
     _require_operator(operator)
     reason = _operator_reason(reason)
     kommune = Kommune.objects.select_for_update().get(pk=kommune.pk)
-    rls.activate(kommune.pk)  # the entry goes into the Kommune's own log (T4)
+    rls.activate(kommune.pk)  # the entry goes into the Kommune's own log (docs/security.md T4)
     if kommune.is_suspended == suspend:
         raise ValidationError(
             _("Die Kommune ist bereits gesperrt.") if suspend else _("Die Kommune ist nicht gesperrt.")

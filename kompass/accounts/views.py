@@ -41,7 +41,7 @@ class LoginView(auth_views.LoginView):
     http_method_names = ["get", "head", "post"]
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        # Failed logins per address across all user names (S7): axes locks a name and address pair,
+        # Failed logins per address across all user names (docs/security.md S7): axes locks a name and address pair,
         # this stops one address from trying a password against many names.
         wait = blocked("login.address", address_key(request))
         if wait:
@@ -119,7 +119,9 @@ NEW_INVITATION_LINK = "accounts.new_invitation_link"
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @tenant_view
-@limited("invitation.user", "invitation.kommune", methods=["POST"])  # each invitation sends a mail (S7)
+@limited(
+    "invitation.user", "invitation.kommune", methods=["POST"]
+)  # each invitation sends a mail (docs/security.md S7)
 def members(request: TenantRequest) -> HttpResponse:
     """Members and open invitations; new members come only through an invitation they accept."""
     ctx = request.tenant
@@ -145,7 +147,7 @@ def members(request: TenantRequest) -> HttpResponse:
 
 
 def remember_link(request: HttpRequest, invitation: Invitation, link: str) -> None:
-    """Say what happened, the same whether or not the address has an account (A2); keep the link
+    """Say what happened, the same whether or not the address has an account (docs/security.md A2); keep the link
     for the next page view only when no mail carries it."""
     if invitation.last_sent_at is not None and invitations.mail_is_configured():
         messages.success(request, _("Die Einladung an %(email)s ist verschickt.") % {"email": invitation.email})

@@ -68,7 +68,7 @@ def _cell(sheet: Any, value: Any, *, bold: bool = False) -> WriteOnlyCell | None
     cell = WriteOnlyCell(sheet)
     if isinstance(value, str):
         cell.value = cell_text(value)
-        cell.data_type = TYPE_STRING  # SECURITY (I4): never a formula, even after defusing
+        cell.data_type = TYPE_STRING  # SECURITY (docs/security.md I4): never a formula, even after defusing
     elif isinstance(value, Decimal):
         cell.value = float(value)
     else:

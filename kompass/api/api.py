@@ -58,7 +58,7 @@ class DocsPage(Swagger):
 
     Ninja's start-up script is a static file that reads its settings from a JSON data block, so the
     page works under the site-wide CSP (`script-src 'self'`) without a per-view exception.
-    `validatorUrl: null` stops Swagger UI from loading a badge from validator.swagger.io (D5);
+    `validatorUrl: null` stops Swagger UI from loading a badge from validator.swagger.io (docs/security.md D5);
     without deep links the operation buttons contain no nested links (axe: nested-interactive),
     and `api/docs.css` darkens Swagger's colours to WCAG AA contrast.
     """

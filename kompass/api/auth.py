@@ -40,7 +40,7 @@ class TokenAuth(HttpBearer):
         if api_token is None:  # unknown, revoked, expired, or ended by a password change or lost membership
             raise not_authenticated()
         user = api_token.user
-        # Per token, generous: against a runaway script, not against work (S7). Counted after the
+        # Per token, generous: against a runaway script, not against work (docs/security.md S7). Counted after the
         # check, so an unknown token fills no counter.
         wait = hit("api.token", token.strip())
         if wait:

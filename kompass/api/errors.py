@@ -100,7 +100,7 @@ def service_errors(exc: ValidationError) -> list[dict[str, Any]]:
 
 
 class InputError(Exception):
-    """An input error the API finds itself, e.g. a foreign key outside the Kommune (T2): 422."""
+    """An input error the API finds itself, e.g. a foreign key outside the Kommune (docs/security.md T2): 422."""
 
     def __init__(self, where: str, field: str, message: str) -> None:
         super().__init__(message)

@@ -4,7 +4,7 @@
 `ApiRoute("PATCH", "/api/v1/kommunen/{kommune_slug}/organisationseinheiten/{unit_id}",
 "orgunit_update", ("kommune_slug", "unit_id"))`. Its `name` is also the Django URL name in the
 `api` namespace (`reverse("api:orgunit_update", kwargs=…)`), and `route.url(kommune_slug=…,
-unit_id=…)` fills it. The tenant-isolation test (T1) iterates over these; `object_params` are the
+unit_id=…)` fills it. The tenant-isolation test (docs/security.md T1) iterates over these; `object_params` are the
 parameters the gate resolves inside the Kommune (see `gate.PATH_OBJECTS`).
 
 The old English paths of version 1 (`deprecation.py`) are listed too, after the current ones, as

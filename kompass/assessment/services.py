@@ -711,7 +711,7 @@ def submit(*, participant: Participant, answers: Mapping[int, int | None], comme
     text = _text(comment, COMMENT_MAX) if campaign.free_text_enabled else ""
     open_campaigns = Campaign.objects.for_kommune(kommune).filter(pk=campaign.pk, status=CampaignStatus.OPEN)
     with transaction.atomic():
-        # SECURITY (R4): every condition stands on the participant's own row. A condition through a
+        # SECURITY (docs/security.md R4): every condition stands on the participant's own row. A condition through a
         # join (`campaign__status`) makes Django write `id IN (SELECT … JOIN …)`, and PostgreSQL,
         # when two submissions of one link race, re-checks only the outer row: both would claim it.
         claimed = (

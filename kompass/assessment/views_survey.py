@@ -366,7 +366,7 @@ def _next_url(survey: Survey, page: Page, action: str) -> str:
 @require_http_methods(["GET", "HEAD", "POST"])
 @public_view
 @survey_page
-@limited("survey.token", methods=["POST"], key_from="token")  # per link, not per address (S7)
+@limited("survey.token", methods=["POST"], key_from="token")  # per link, not per address (docs/security.md S7)
 def survey_questions(request: PublicRequest, token: str) -> HttpResponse:
     """One page of questions (`?seite=N`). Saving checks the page's answers with
     `services.clean_answers` — a wrong value or a question of another questionnaire is refused

@@ -23,6 +23,6 @@ class RequestIdMiddleware:
             response = self.get_response(request)
         response["X-Request-ID"] = ctx.request_id
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
-            # Authenticated pages must not be kept by shared caches (S1).
+            # Authenticated pages must not be kept by shared caches (docs/security.md S1).
             response.setdefault("Cache-Control", "no-store")
         return response

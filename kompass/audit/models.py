@@ -43,7 +43,7 @@ class AppendOnlyError(RuntimeError):
 
 
 class AuditQuerySet(TenantQuerySet):
-    """Bulk changes are refused like changes of single entries (L2). Django's own deletion and
+    """Bulk changes are refused like changes of single entries (docs/security.md L2). Django's own deletion and
     SET_NULL handling go through the unscoped base manager, so deleting a user still works."""
 
     def update(self, **kwargs: Any) -> int:

@@ -220,7 +220,7 @@ def prepare_entries(*, kommune_id: int, actor: Actor, changes: Iterable[Change])
 
 
 def _security_events(prepared: list[Prepared]) -> None:
-    """Imports and settings changes are security events too (L3): one line per import batch and
+    """Imports and settings changes are security events too (docs/security.md L3): one line per import batch and
     per changed Kommune, naming kinds, counts and field names — never values."""
     if not prepared:
         return

@@ -1,6 +1,6 @@
 """Cells a spreadsheet program would run as a formula: one rule for every file we write and read.
 
-SECURITY (I4): a text starting with `=`, `+`, `-`, `@`, tab or CR is run as a formula by Excel and
+SECURITY (docs/security.md I4): a text starting with `=`, `+`, `-`, `@`, tab or CR is run as a formula by Excel and
 LibreOffice. Every export (data files in `tabular`, report workbooks in `reports`) puts an
 apostrophe before such a text — and before an apostrophe that already precedes one — and the
 importer takes exactly one off again, so an exported file imports without any change.

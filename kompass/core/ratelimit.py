@@ -22,7 +22,7 @@ The part after the dot of a scope's name says what it counts:
   never per address, because a whole Rathaus may reach the instance through one address.
 
 Keys are hashed with the instance's secret key, so the cache holds no address or token in clear, and
-no survey token's stored hash either: a counter cannot be matched to a participant (N3).
+no survey token's stored hash either: a counter cannot be matched to a participant (docs/security.md N3).
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ def _window(limit: Rate) -> tuple[int, int]:
 
 def _key(scope: str, parts: Iterable[object], window: int) -> str:
     # SECURITY: keyed, not a plain SHA-256: the participant table keeps SHA-256 of each survey token,
-    # and a plain hash here would tell which participant was active in which window (N3).
+    # and a plain hash here would tell which participant was active in which window (docs/security.md N3).
     digest = salted_hmac("kompass.ratelimit", "\x1f".join(str(part) for part in parts)).hexdigest()[:32]
     return f"ratelimit:{scope}:{window}:{digest}"
 

@@ -76,7 +76,7 @@ class DeletionReport:
 
 
 def _purge_audit(kommune_id: int) -> bool:
-    """The audit log is removed only here and only through the audit layer's own purge (L2)."""
+    """The audit log is removed only here and only through the audit layer's own purge (docs/security.md L2)."""
     purge = getattr(audit_services, "purge_kommune_audit", None)
     if purge is None:
         return False
@@ -118,7 +118,7 @@ def _delete_task_queue(kommune_id: int) -> None:
 
 
 def kommune_delete(kommune: Kommune) -> DeletionReport:
-    """Delete the Kommune with every row, file and cache entry of it (T7). Not undoable: the
+    """Delete the Kommune with every row, file and cache entry of it (docs/security.md T7). Not undoable: the
     operator exports first (`manage.py export_kommune`)."""
     kommune_id = kommune.pk
     report = DeletionReport()
@@ -201,7 +201,7 @@ def _global_rows(references: dict[type[models.Model], set[Any]]) -> dict[str, by
 
 
 def kommune_export(kommune: Kommune, output_dir: Path) -> Path:
-    """Write the complete export of one Kommune and return the archive's path (T7)."""
+    """Write the complete export of one Kommune and return the archive's path (docs/security.md T7)."""
     output_dir.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     archive = output_dir / f"kommune-{kommune.slug}-{stamp}.tar"

@@ -24,12 +24,12 @@ from kompass.tenancy.scoping import TenantModel
 
 
 def kommune_storage_prefix(kommune_id: int) -> str:
-    """SECURITY: every stored file of a Kommune lives below this prefix, nothing else does (T5)."""
+    """SECURITY: every stored file of a Kommune lives below this prefix, nothing else does (docs/security.md T5)."""
     return f"kommunen/{int(kommune_id)}/"
 
 
 def kommune_cache_prefix(namespace: str, kommune_id: int) -> str:
-    """The start of every cache key a Kommune's data is kept under (T5): `agenda-public:7:`."""
+    """The start of every cache key a Kommune's data is kept under (docs/security.md T5): `agenda-public:7:`."""
     return f"{namespace}:{int(kommune_id)}:"
 
 

@@ -15,7 +15,7 @@ from kompass.tenancy.models import Kommune
 
 
 class VersionedForm(forms.Form):
-    """Carries the version the user loaded, so a concurrent change is detected (R3)."""
+    """Carries the version the user loaded, so a concurrent change is detected (docs/security.md R3)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

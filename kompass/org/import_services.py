@@ -63,7 +63,7 @@ class PersonState:
 
 
 def _lock_kommune(kommune: Kommune) -> None:
-    # Serialises imports into the same Kommune (R4); a no-op on SQLite, which locks the file.
+    # Serialises imports into the same Kommune (docs/security.md R4); a no-op on SQLite, which locks the file.
     # FOR NO KEY UPDATE (as here and for the rows below): it excludes other imports and edits but not
     # the foreign-key checks of inserts that point at the row (FOR KEY SHARE), so survey submissions
     # and everyday work in the Kommune are not held up for the length of a large import.

@@ -1,5 +1,5 @@
 """Every change to org units and people. Each function runs in one transaction, checks the
-domain rules, and writes its audit entry (L1). Views, API, importers and commands call these.
+domain rules, and writes its audit entry (docs/security.md L1). Views, API, importers and commands call these.
 """
 
 from __future__ import annotations
@@ -178,7 +178,7 @@ def orgunit_delete(*, kommune: Kommune, actor: Actor, unit: OrgUnit, expected_ve
         raise ValidationError(_("Eine Mitgliedschaft ist auf diese Einheit beschränkt. Ändern Sie diese zuerst."))
     before = snapshot(unit, ORGUNIT_FIELDS)
     audit_record(kommune_id=kommune.pk, actor=actor, action=AuditAction.DELETE, obj=unit, before=before)
-    move_to_trash(kommune=kommune, actor=actor, obj=unit)  # restorable for 30 days (R6)
+    move_to_trash(kommune=kommune, actor=actor, obj=unit)  # restorable for 30 days (docs/security.md R6)
 
 
 # --- people --------------------------------------------------------------------------------
@@ -269,4 +269,4 @@ def person_delete(*, kommune: Kommune, actor: Actor, person: Person, expected_ve
         obj=person,
         before=snapshot(person, PERSON_FIELDS),
     )
-    move_to_trash(kommune=kommune, actor=actor, obj=person)  # restorable for 30 days (R6)
+    move_to_trash(kommune=kommune, actor=actor, obj=person)  # restorable for 30 days (docs/security.md R6)

@@ -228,7 +228,7 @@ def erase_person(
     return ErasureResult(deleted=deleted, cleared=cleared, pseudonyms=tuple(names))
 
 
-# --- replay after a restore (D4) ---------------------------------------------------------------------
+# --- replay after a restore (docs/security.md D4) ---------------------------------------------------------------------
 
 
 def _file_entries() -> set[tuple[int, str, int]]:

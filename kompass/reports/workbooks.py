@@ -5,7 +5,7 @@ way for every report, so a council member finds the same kind of file wherever i
 
 SECURITY: every text cell is stored as a string, never as a formula, and a text that a spreadsheet
 program would run as a formula (starting with `=`, `+`, `-`, `@`, tab or CR) gets a leading
-apostrophe (I4) – in the header and the legend too, because names there are the Kommune's own
+apostrophe (docs/security.md I4) – in the header and the legend too, because names there are the Kommune's own
 text. Characters that XLSX cannot hold (control characters) are dropped. The rule is
 `core.formulas`, the same as for the tabular layer's data exports.
 """

@@ -2,7 +2,7 @@
 
 Rows are the digitalisation activities, columns the Kommune's active roles, each cell R, A, C, I
 or empty; every row also carries its check (exactly one A, at least one R). Spreadsheet cells
-that a program would run as a formula get a leading apostrophe and are stored as text (I4), also
+that a program would run as a formula get a leading apostrophe and are stored as text (docs/security.md I4), also
 in the header, because role names are the Kommune's own text.
 """
 

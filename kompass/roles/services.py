@@ -382,7 +382,7 @@ def role_delete(*, kommune: Kommune, actor: Actor, role: Role) -> None:
     audit_record(
         kommune_id=kommune.pk, actor=actor, action=AuditAction.DELETE, obj=role, before=snapshot(role, ROLE_AUDIT)
     )
-    # Its RACI cells and relations go with it (cascade) and come back with it (R6).
+    # Its RACI cells and relations go with it (cascade) and come back with it (docs/security.md R6).
     move_to_trash(kommune=kommune, actor=actor, obj=role)
 
 

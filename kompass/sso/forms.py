@@ -57,7 +57,7 @@ class PasswordConfirmForm(forms.Form):
 
 
 class VersionForm(forms.Form):
-    """Carries the version the user loaded, so a concurrent change is detected (R3)."""
+    """Carries the version the user loaded, so a concurrent change is detected (docs/security.md R3)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

@@ -30,7 +30,7 @@ def _unknown(request: HttpRequest) -> HttpResponse:
 
 
 def _failed(request: HttpRequest, provider: oidc.Provider, reason: str, text: str) -> HttpResponse:
-    hit("login.address", address_key(request))  # counts like a failed password (S7)
+    hit("login.address", address_key(request))  # counts like a failed password (docs/security.md S7)
     services.security_event("sso_failed", None, provider=provider.key, reason=reason[:200])
     messages.error(request, text)
     return redirect("accounts:login")

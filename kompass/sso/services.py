@@ -41,7 +41,7 @@ def _audit(user: Any, label: str) -> None:
         user = User.objects.get(pk=user.pk)
     kommune_ids = Membership.objects.unscoped().filter(user=user).values_list("kommune_id", flat=True)
     for kommune_id in kommune_ids:
-        with rls.kommune(kommune_id):  # written into that Kommune under row-level security (T4)
+        with rls.kommune(kommune_id):  # written into that Kommune under row-level security (docs/security.md T4)
             audit_record(
                 kommune_id=kommune_id,
                 actor=user,
@@ -147,7 +147,7 @@ def _sync_memberships(user: Any, provider: Any, groups: set[str]) -> None:
     current = {m.kommune_id: m for m in Membership.objects.unscoped().filter(user=user, kommune_id__in=list(managed))}
     for kommune_id, kommune in managed.items():
         membership, grant = current.get(kommune_id), wanted.get(kommune_id)
-        with rls.kommune(kommune_id):  # the login writes into each Kommune of the provider (T4)
+        with rls.kommune(kommune_id):  # the login writes into each Kommune of the provider (docs/security.md T4)
             if membership is None and grant is not None:
                 membership_create(kommune=kommune, actor=user, user=user, role=grant[0], scope_unit=grant[1])
             else:

@@ -6,7 +6,7 @@ quoted line breaks; and XLSX workbooks (one sheet, picked by the caller when the
 The file type is decided by the content's magic bytes; the file name only decides the message
 when the content is not what the name promises (an ".xlsx" that holds text or a PDF, a ".csv" that
 holds a PDF or an archive). Everything that cannot be read safely is rejected with a German reason before any data
-is looked at (I3, S6).
+is looked at (docs/security.md I3, S6).
 """
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ class Table:
 
 def clean_cell(value: Any) -> str:
     """A cell as text: NUL bytes and surrounding blanks removed, line ends unified, and the
-    apostrophe our exports put before formula characters (I4) taken off again."""
+    apostrophe our exports put before formula characters (docs/security.md I4) taken off again."""
     text = _as_text(value).replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n").strip()
     if text[:1] == "'" and text[1:2] and text[1] in ESCAPED_AFTER_APOSTROPHE:
         text = text[1:].strip()

@@ -1,7 +1,7 @@
 """What an import run tells its caller: counts, the action per row, and every problem found.
 
 The report is the same for a dry run and a real run, so the preview a user confirms is
-exactly what the import then does (I1, I2).
+exactly what the import then does (docs/security.md I1, I2).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Writing tables as CSV or XLSX files that spreadsheet programs open safely.
 
 Cells that a spreadsheet program would run as a formula (starting with `=`, `+`, `-`, `@`, tab or
-CR) get a leading apostrophe, and in XLSX are stored as text (I4); the importer removes that
+CR) get a leading apostrophe, and in XLSX are stored as text (docs/security.md I4); the importer removes that
 apostrophe again (`reading.clean_cell`), so an exported file imports without any change.
 """
 

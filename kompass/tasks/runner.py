@@ -80,7 +80,7 @@ def _run_once(body: Callable[..., T], kommune_id: int | None, key: str, *args: A
 
 
 def _database_scope(kommune_id: int | None) -> contextlib.AbstractContextManager[None]:
-    """Row-level security (T4): a task sees its Kommune's rows; a platform task (no Kommune, e.g. the
+    """Row-level security (docs/security.md T4): a task sees its Kommune's rows; a platform task (no Kommune, e.g. the
     daily retention across all Kommunen) is platform access. Both end with the task, outside its
     transaction, so a failed task's rollback has happened before the setting is emptied."""
     return rls.kommune(kommune_id) if kommune_id is not None else rls.platform_access()

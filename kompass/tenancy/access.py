@@ -30,7 +30,7 @@ def fetch(ctx: TenantContext, queryset: QuerySet[Any], pk: object) -> Any:
 
 
 def _log_if_cross_tenant(ctx: TenantContext, model: type[Model], pk: object) -> None:
-    """An id of another Kommune's object is a denied cross-tenant attempt (L3); one query, on the
+    """An id of another Kommune's object is a denied cross-tenant attempt (docs/security.md L3); one query, on the
     404 path only. The log names the model, never the other Kommune."""
     try:
         elsewhere = model._base_manager.filter(pk=pk).exclude(kommune=ctx.kommune).exists()

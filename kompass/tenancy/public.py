@@ -94,7 +94,7 @@ def resolve_public(kommune_slug: str) -> PublicContext:
     kommune = Kommune.objects.filter(slug=kommune_slug).first()
     if kommune is None:
         raise Http404
-    rls.activate(kommune.pk)  # the database shows this Kommune's rows for the rest of the request (T4)
+    rls.activate(kommune.pk)  # the database shows this Kommune's rows for the rest of the request (docs/security.md T4)
     if not is_published(kommune):
         rls.deactivate()
         raise Http404

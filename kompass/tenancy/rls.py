@@ -1,4 +1,4 @@
-"""PostgreSQL row-level security: the database keeps the Kommunen apart even if the code forgets (T4).
+"""PostgreSQL row-level security: the database keeps the Kommunen apart even if the code forgets (docs/security.md T4).
 
 The ORM's scope guard (`scoping.py`, T3) makes a query without a Kommune fail in Python. This module
 is the second wall, in the database: on PostgreSQL every tenant table has row-level security

@@ -1,4 +1,4 @@
-"""The Papierkorb's writes: move an object there, restore it, delete it for good (R6).
+"""The Papierkorb's writes: move an object there, restore it, delete it for good (docs/security.md R6).
 
 `move_to_trash` is what a domain delete service calls instead of `obj.delete()`, inside its own
 transaction and after its own audit entry: Django's deletion collector gathers the object and every

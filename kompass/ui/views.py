@@ -87,7 +87,9 @@ accessibility = _legal("ui/barrierefreiheit.html", "Erklärung zur Barrierefreih
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@limited("feedback.address", methods=["POST"])  # reachable without login, and each message is mailed (S7)
+@limited(
+    "feedback.address", methods=["POST"]
+)  # reachable without login, and each message is mailed (docs/security.md S7)
 def feedback(request: HttpRequest) -> HttpResponse:
     form = FeedbackForm(request.POST or None, initial={"page_url": request.GET.get("seite", "")[:500]})
     if request.method == "POST" and form.is_valid():
@@ -104,6 +106,6 @@ def feedback(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def health(request: HttpRequest) -> JsonResponse:
-    """Liveness for the orchestrator (R7): the process answers. It asks no database, so an outage
+    """Liveness for the orchestrator (docs/security.md R7): the process answers. It asks no database, so an outage
     of the database does not get every app process restarted; readiness is `/readyz` (ops)."""
     return JsonResponse({"status": "ok"})

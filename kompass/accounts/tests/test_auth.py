@@ -1,4 +1,4 @@
-"""Logging in: password rules (ASVS 6.2, check A2) and throttling without user enumeration (A1).
+"""Logging in: password rules (ASVS 6.2, check A2) and throttling without user enumeration (docs/security.md A1).
 
 The throttling tests use the real login view with django-axes as configured in
 `kompass.settings`; the hasher test reads the production settings, not the fast MD5 hasher

@@ -1,5 +1,5 @@
 """Invitations: the only door into a Kommune (issue 8) — expiry, single use, resend, revoke, consent,
-the neutral answer (A2) and the refusal of platform operators (L3)."""
+the neutral answer (docs/security.md A2) and the refusal of platform operators (docs/security.md L3)."""
 
 from __future__ import annotations
 

@@ -241,7 +241,9 @@ def test_request_and_completion_are_audited_in_the_persons_kommune_without_the_t
     _set_password(Client(), link, NEW_PASSWORD)
     _request("niemand@teststadt.example")
     entries = list(AuditEntry.objects.for_kommune(world.kommune).filter(object_type="user", object_id=str(reader.pk)))
-    assert all(entry.object_label.startswith("P-") for entry in entries)  # the row names a pseudonym (L1)
+    assert all(
+        entry.object_label.startswith("P-") for entry in entries
+    )  # the row names a pseudonym (docs/security.md L1)
     labels = sorted(shown.object_label for shown in present_entries(entries))  # the label beside the row
     assert labels == [
         f"Passwort über den Link zurückgesetzt: {reader.display_name}",

@@ -176,7 +176,7 @@ def create(kommune: Kommune, actor: Actor, obj: M, label: str | None = None) -> 
 
 
 def locked(kommune: Kommune, model: type[M], obj: M, expected_version: int | None = None) -> M:
-    """The row again, locked for the update, after the optimistic-lock check (R3)."""
+    """The row again, locked for the update, after the optimistic-lock check (docs/security.md R3)."""
     fresh = model._default_manager.for_kommune(kommune).select_for_update().get(pk=obj.pk)  # type: ignore[attr-defined]
     check_version(fresh, expected_version)
     return fresh

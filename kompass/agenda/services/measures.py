@@ -253,7 +253,9 @@ def measure_delete(*, kommune: Kommune, actor: Actor, measure: Measure) -> None:
         obj=measure,
         before=snapshot(measure, Measure.AUDIT_FIELDS),
     )
-    move_to_trash(kommune=kommune, actor=actor, obj=measure)  # with all that hangs on it, for 30 days (R6)
+    move_to_trash(
+        kommune=kommune, actor=actor, obj=measure
+    )  # with all that hangs on it, for 30 days (docs/security.md R6)
     if recommendation_id is not None:
         recommendation = Recommendation.objects.for_kommune(kommune).filter(pk=recommendation_id).first()
         if recommendation is not None and recommendation.status == RecommendationStatus.IN_AGENDA:
@@ -336,7 +338,7 @@ def _measure(kommune: Kommune, measure: Measure) -> Measure:
 
 # A milestone, a budget line, a risk and a step of the impact chain are written alike: `parse` reads
 # the values (adding German errors), nothing is stored while there is an error, and the row is
-# saved with its audit entry; a change is checked against the version the user loaded (R3).
+# saved with its audit entry; a change is checked against the version the user loaded (docs/security.md R3).
 Parse = Callable[[Errors], dict[str, Any]]
 
 

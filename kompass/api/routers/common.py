@@ -25,7 +25,7 @@ def api_change(request: HttpRequest) -> Iterator[None]:
 
 
 def unit_ref(ctx: TenantContext, pk: int | None, field: str, where: str = "body") -> OrgUnit | None:
-    """The org unit a request names by id, looked up only inside the acting Kommune (T2)."""
+    """The org unit a request names by id, looked up only inside the acting Kommune (docs/security.md T2)."""
     if pk is None:
         return None
     try:
@@ -35,7 +35,7 @@ def unit_ref(ctx: TenantContext, pk: int | None, field: str, where: str = "body"
 
 
 def person_ref(ctx: TenantContext, pk: int | None, field: str, where: str = "body") -> Person | None:
-    """The person a request names by id, looked up only inside the acting Kommune (T2)."""
+    """The person a request names by id, looked up only inside the acting Kommune (docs/security.md T2)."""
     if pk is None:
         return None
     try:

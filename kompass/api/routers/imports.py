@@ -1,7 +1,7 @@
 """Imports of org units and people from CSV or XLSX, with the same importer as the upload page.
 
 Sent as `multipart/form-data` with the file in `file` and `dry_run` (true: only check and report).
-The whole file runs in one transaction: one bad row and nothing changes (I1). A file that can
+The whole file runs in one transaction: one bad row and nothing changes (docs/security.md I1). A file that can
 be imported answers 200 with the report; a rejected file 422 with every problem (row, column,
 German reason) in `detail` and the full report in `report`.
 """
@@ -54,7 +54,7 @@ def import_persons(
 def _import(request: HttpRequest, kind: str, file: UploadedFile, dry_run: bool) -> Status[dict[str, Any]]:
     ctx = tenant(request)
     ctx.require(Capability.IMPORT)
-    enforce(request, "import.user", "import.kommune")  # the same counters as the import pages (S7)
+    enforce(request, "import.user", "import.kommune")  # the same counters as the import pages (docs/security.md S7)
     max_bytes = settings.IMPORT_MAX_BYTES
     if file.size is not None and file.size > max_bytes:
         raise InputError(

@@ -1,6 +1,6 @@
 """Random JSON against every write route of the agenda, with real ids of both Kommunen in the URL
 and the body: never a 5xx, always JSON, and a 4xx never changes an agenda row or the audit log
-(S2). The shared fuzz test (`test_fuzz.py`) walks these routes too, but with ids it knows nothing
+(docs/security.md S2). The shared fuzz test (`test_fuzz.py`) walks these routes too, but with ids it knows nothing
 about and without the agenda's tables in its before/after comparison."""
 
 from __future__ import annotations

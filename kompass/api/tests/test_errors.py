@@ -1,4 +1,4 @@
-"""Bad input gets a German JSON answer and changes nothing; it is never a 500 (S2)."""
+"""Bad input gets a German JSON answer and changes nothing; it is never a 500 (docs/security.md S2)."""
 
 from __future__ import annotations
 

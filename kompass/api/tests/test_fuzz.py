@@ -1,4 +1,4 @@
-"""Random JSON against every write route: never a 5xx, and a 4xx never changes anything (S2).
+"""Random JSON against every write route: never a 5xx, and a 4xx never changes anything (docs/security.md S2).
 
 Bodies are random JSON values, mostly objects whose keys mix the real field names, fields that
 must never be set (`kommune_id`, `path`, …) and random text, with values of every JSON type

@@ -1,4 +1,4 @@
-"""OpenAPI and the docs page: readable without login, no data, nothing from a third-party host (D5)."""
+"""OpenAPI and the docs page: readable without login, no data, nothing from a third-party host (docs/security.md D5)."""
 
 from __future__ import annotations
 

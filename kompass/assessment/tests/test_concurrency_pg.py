@@ -2,7 +2,7 @@
 
 Several OS processes post the same personal link's "Antworten absenden" at the same moment: exactly
 one response is stored, every other process gets the German page "Bereits geantwortet" (410), none
-a 500. Different respondents at the same moment all land. The anonymity rules (N3) stay as they
+a 500. Different respondents at the same moment all land. The anonymity rules (docs/security.md N3) stay as they
 are: the participant is marked in a transaction apart from the answers.
 """
 

@@ -3,7 +3,7 @@
 Respondents are counted per link, never per address: a Rathaus reaches the instance through one
 address, and 50 colleagues answering from it must all get through, while one link posting again
 and again gets 429 with `Retry-After` and a German page. The counters cannot be matched to a
-participant (N3). Hand-outs of invitations and reminders (each may mail hundreds of people) are
+participant (docs/security.md N3). Hand-outs of invitations and reminders (each may mail hundreds of people) are
 counted per member and per Kommune, and one Kommune's use leaves another's untouched.
 """
 
@@ -99,7 +99,7 @@ def test_the_open_link_is_counted_per_campaign_link(world: World, framework: Any
 
 @override_settings(RATE_LIMITS=rates(survey__token=(1, 600)))
 def test_no_counter_can_be_matched_to_a_participant(world: World, framework: Any) -> None:
-    """The participant table keeps SHA-256 of each token; the cache must not (N3)."""
+    """The participant table keeps SHA-256 of each token; the cache must not (docs/security.md N3)."""
     campaign = make_campaign(world)
     [link] = invite(world, campaign, 1)
     open_campaign(world, campaign)

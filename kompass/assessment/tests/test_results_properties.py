@@ -1,4 +1,4 @@
-"""The stored result never shows a group below k, whatever the org tree and the answers (N1, N2).
+"""The stored result never shows a group below k, whatever the org tree and the answers (docs/security.md N1, N2).
 
 Random reporting trees and responses are written straight into the tables (the submission path is
 tested elsewhere); `results.compute` must keep no number of a hidden group, show every visible group

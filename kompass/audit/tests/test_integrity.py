@@ -86,7 +86,7 @@ def test_an_erasure_removes_every_name_and_changes_no_audit_row(world: World) ->
     assert EMAIL in dump()  # kept beside the entries until the erasure
 
     assert audit.forget_subject(kommune_id=world.kommune.pk, kind="org.Person", object_id=zoraida.pk)
-    # The deleted person waits in the Papierkorb (R6); the erasure's other hook removes her from there.
+    # The deleted person waits in the Papierkorb (docs/security.md R6); the erasure's other hook removes her from there.
     erase_refs(world.kommune.pk, "org.Person", zoraida.pk)
 
     assert audit_rows() == before  # byte-identical: append-only and erasure both hold
@@ -140,7 +140,7 @@ def test_the_log_shows_a_page_of_people_in_a_fixed_number_of_queries(world: Worl
     assert queries(2) == queries(25)
 
 
-# --- append-only in the database (L2) -------------------------------------------------------
+# --- append-only in the database (docs/security.md L2) -------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -208,7 +208,7 @@ def test_on_postgresql_only_the_purge_setting_allows_a_delete(world: World) -> N
         assert cursor.fetchone()[0] > 0
 
 
-# --- bulk and single writes give the same entries (L1) --------------------------------------
+# --- bulk and single writes give the same entries (docs/security.md L1) --------------------------------------
 
 
 def comparable(entry: AuditEntry) -> tuple[Any, ...]:

@@ -1,4 +1,5 @@
-"""`make loadtest`: the Rechenzentrum profile (400 Kommunen) under a bounded locust run on loopback (R8).
+"""`make loadtest`: the Rechenzentrum profile (400 Kommunen) under a bounded locust run on loopback
+(docs/security.md R8).
 
 1. A throw-away database as in `run.py`: SQLite in a temporary directory, or, when `DATABASE_URL`
    points to PostgreSQL, `<name>_load`, created for the run and dropped after it.

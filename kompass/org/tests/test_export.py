@@ -1,4 +1,4 @@
-"""Exports: the import's columns, formula-injection safe (I4), scoped to the Kommune, round trip."""
+"""Exports: the import's columns, formula-injection safe (docs/security.md I4), scoped to the Kommune, round trip."""
 
 from __future__ import annotations
 

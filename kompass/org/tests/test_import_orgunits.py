@@ -1,4 +1,4 @@
-"""Org-unit import: rows in any order, tree rules, all-or-nothing (I1) and idempotence (I2)."""
+"""Org-unit import: rows in any order, tree rules, all-or-nothing (docs/security.md I1) and idempotence (docs/security.md I2)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""People import: keyed on the lower-case e-mail, idempotent (I2), all-or-nothing, fast enough."""
+"""People import: keyed on the lower-case e-mail, idempotent (docs/security.md I2), all-or-nothing, fast enough."""
 
 from __future__ import annotations
 

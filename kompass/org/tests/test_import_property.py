@@ -1,4 +1,4 @@
-"""Property tests (I3, S2): whatever bytes arrive, the importer never raises and never half-writes."""
+"""Property tests (docs/security.md I3, S2): whatever bytes arrive, the importer never raises and never half-writes."""
 
 from __future__ import annotations
 

@@ -251,7 +251,7 @@ def test_nothing_to_erase_is_refused(scene: PrivacyScene) -> None:
         services.erase_person(scene.world.kommune, actor=None)
 
 
-# --- the journal and the replay after a restore (D4) -------------------------------------------------
+# --- the journal and the replay after a restore (docs/security.md D4) -------------------------------------------------
 
 
 def _snapshot_rows() -> dict[str, list[tuple[Any, ...]]]:

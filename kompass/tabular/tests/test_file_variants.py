@@ -1,4 +1,4 @@
-"""Real-world file variants (I3): encodings, delimiters, line ends, XLSX, zip bombs, magic bytes, limits.
+"""Real-world file variants (docs/security.md I3): encodings, delimiters, line ends, XLSX, zip bombs, magic bytes, limits.
 
 Each file goes through a whole import of people (the org app's kind), so that what is asserted is
 what a Kommune gets: the stored names, or a German reason and nothing stored.

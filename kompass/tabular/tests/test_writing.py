@@ -1,4 +1,4 @@
-"""Writing CSV and XLSX: formula escaping (I4), the CSV dialect, file names."""
+"""Writing CSV and XLSX: formula escaping (docs/security.md I4), the CSV dialect, file names."""
 
 from __future__ import annotations
 

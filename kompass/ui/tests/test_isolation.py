@@ -1137,7 +1137,7 @@ def test_framework_writes_in_teststadt_cannot_reach_nachbarort_through_body_ids(
 
 @pytest.mark.django_db
 def test_a_kommune_field_in_the_body_is_ignored(world: World) -> None:
-    """Mass assignment (T6): naming Nachbarort in the body still creates the unit in Teststadt."""
+    """Mass assignment (docs/security.md T6): naming Nachbarort in the body still creates the unit in Teststadt."""
     response = world.client_for(world.admin).post(
         reverse("org:unit_create", args=[world.kommune.slug]),
         {

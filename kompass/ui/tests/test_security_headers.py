@@ -1,5 +1,5 @@
 """The header check of the crawl (`headers.header_problems`, used by the role matrix of `test_isolation` on
-every response of every route and persona) finds what it is meant to find (S1)."""
+every response of every route and persona) finds what it is meant to find (docs/security.md S1)."""
 
 from __future__ import annotations
 

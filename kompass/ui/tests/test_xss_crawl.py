@@ -3,7 +3,7 @@
 Every free text of Teststadt (names, titles, descriptions, notes of every table, and the names of every account)
 gets a markup payload appended; then every page that answers GET is opened as a persona who may see it. No page
 may answer 500, and no HTML page may contain the payload as markup: every text must arrive escaped. The content
-security policy would stop an injected script in a browser anyway (S1); this checks the escaping itself, the
+security policy would stop an injected script in a browser anyway (docs/security.md S1); this checks the escaping itself, the
 first wall, without relying on the second.
 
 The scene is the one of `test_isolation` (built once per module and kind of route); the payload is written in

@@ -374,7 +374,7 @@ def _target_body(t: Targets) -> dict[str, Any]:
     return {"level": "3.5", "year": str(datetime.date.today().year + 1), "weight": "3", "reason": "Isolationstest"}
 
 
-# Forms that create or change the one row of their kind send the version their page showed (R3): the row's
+# Forms that create or change the one row of their kind send the version their page showed (docs/security.md R3): the row's
 # version, or what the form shows while there is none. Read as the page reads it.
 
 
@@ -729,7 +729,7 @@ HAND_WRITTEN: dict[str, Route] = {
         },
     ),
     "accounts:password_change_done": Route(ACCOUNT, {"GET": LOGGED_IN_PAGE}),
-    # A forgotten password (A4): public, the same answer for every address; a made-up link shows "Link ungültig".
+    # A forgotten password (docs/security.md A4): public, the same answer for every address; a made-up link shows "Link ungültig".
     "accounts:password_reset": Route(
         PUBLIC,
         {"GET": everyone(200), "POST": everyone(302)},
@@ -748,7 +748,7 @@ HAND_WRITTEN: dict[str, Route] = {
         {"GET": LOGGED_IN_PAGE, "POST": LOGGED_IN_PAGE},
         body=lambda t: {"name": "Abgleich Personalsystem", "kommune": t.kommune.pk, "scope": "read", "days": "90"},
     ),
-    # "Angemeldet bleiben" (A4): JSON for the warning script; anonymous 401, not a redirect.
+    # "Angemeldet bleiben" (docs/security.md A4): JSON for the warning script; anonymous 401, not a redirect.
     "accounts:session_keepalive": Route(ACCOUNT, {"POST": expect(401, 200, 200, 200, 200, 200)}, body=_empty),
     "accounts:api_token_revoke": Route(
         ACCOUNT,

@@ -91,7 +91,7 @@ def conflict_on_refusal(call: Callable[[], T]) -> T:
 
 
 def body_ref(fetch: Callable[[Any, int], T], ctx: Any, pk: int | None, field: str, message: str) -> T | None:
-    """An object the body names by id, fetched inside the acting Kommune (T2): 422 with the field
+    """An object the body names by id, fetched inside the acting Kommune (docs/security.md T2): 422 with the field
     otherwise, with the same message for an unknown id and another Kommune's."""
     if pk is None:
         return None

@@ -365,7 +365,8 @@ def _place(ctx: TenantContext, unit: OrgUnit | None) -> None:
 
 
 def _measure_data(ctx: TenantContext, values: dict[str, Any]) -> dict[str, Any]:
-    """Body fields → the names and objects the measure services take; ids looked up in the Kommune (T2)."""
+    """Body fields → the names and objects the measure services take; ids looked up in the Kommune
+    (docs/security.md T2)."""
     data: dict[str, Any] = {}
     for name, value in values.items():
         if name == "accountable_role_id":

@@ -18,7 +18,7 @@ WRITE_ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422
 
 
 def role_ref(ctx: TenantContext, pk: int | None, field: str, where: str = "body") -> Role | None:
-    """A role the request names by id, looked up only inside the acting Kommune (T2)."""
+    """A role the request names by id, looked up only inside the acting Kommune (docs/security.md T2)."""
     if pk is None:
         return None
     try:

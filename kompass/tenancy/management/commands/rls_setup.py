@@ -1,4 +1,4 @@
-"""`manage.py rls_setup [--role kompass_app]`: the serving role for row-level security (T4).
+"""`manage.py rls_setup [--role kompass_app]`: the serving role for row-level security (docs/security.md T4).
 
 Run as the owner of the tables (the role that runs `migrate`), after `migrate`. It creates the
 role NOLOGIN NOSUPERUSER NOBYPASSRLS if it is missing, refuses one that is superuser or BYPASSRLS,

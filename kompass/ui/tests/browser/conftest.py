@@ -3,7 +3,7 @@
 Every test in this folder is marked `browser`. Each page a test opens is guarded: a request to any
 host other than the live server (D5: no third-party requests), a console error, an uncaught script
 error or a Content-Security-Policy violation fails the test. `axe_scan` checks a page against
-WCAG 2.1 A/AA with axe-core (X1); `assert_shell` checks the parts every page must have (X5).
+WCAG 2.1 A/AA with axe-core (docs/security.md X1); `assert_shell` checks the parts every page must have (docs/security.md X5).
 
 Where `/usr/bin/chromium` is missing the tests are skipped with a message, unless
 `KOMPASS_REQUIRE_BROWSER=1` (set by `.ci/run`): then they fail, so CI never skips them silently.

@@ -1,6 +1,6 @@
 """The API docs page in Debian's Chromium: works under the site's CSP, for a logged-in member too.
 
-Checks what a static look at the HTML cannot: Swagger UI loads nothing from another host (D5),
+Checks what a static look at the HTML cannot: Swagger UI loads nothing from another host (docs/security.md D5),
 triggers no CSP violation and no console error, passes axe-core (WCAG 2.1 A/AA, X1) before and
 after trying an operation, and "Try it out" writes through the session with the CSRF token.
 """

@@ -659,7 +659,7 @@ PAGES: dict[str, Page] = {
     "accounts:password_reset_confirm": Page(lambda f: {"uidb64": "MQ", "token": "cz1abc-0123"}, as_user="anonymous"),
     "accounts:password_reset_complete": Page(as_user="anonymous"),
     "accounts:api_tokens": Page(),
-    # The second factor (A3): enrolment and overview; the step and the codes are scanned in test_second_factor.
+    # The second factor (docs/security.md A3): enrolment and overview; the step and the codes are scanned in test_second_factor.
     "sso:enrol": Page(),
     "sso:manage": Page(),
     "accounts:members": Page(_slug),
@@ -670,7 +670,7 @@ PAGES: dict[str, Page] = {
     "accounts:operator_kommune_status": Page(_slug, as_user="operator"),
     "accounts:operator_access_kommune": Page(_slug, as_user="operator"),
     "accounts:kommune_settings": Page(_slug),
-    # The Kommune's own identity provider (A3): the overview with a provider and a group, its forms.
+    # The Kommune's own identity provider (docs/security.md A3): the overview with a provider and a group, its forms.
     "sso:providers": Page(_with_oidc),
     "sso:provider_create": Page(_slug),
     "sso:provider_edit": Page(_oidc_page("provider")),
@@ -696,7 +696,7 @@ PAGES: dict[str, Page] = {
     "privacy:person_erase": Page(lambda f: {**f.slug, "pk": f.world.alice.pk}),
     "privacy:member_detail": Page(lambda f: {**f.slug, "pk": _membership(f)}),
     "privacy:member_erase": Page(lambda f: {**f.slug, "pk": _membership(f)}),
-    # The Papierkorb (R6): the list with a deleted person, and the confirmation to delete it for good.
+    # The Papierkorb (docs/security.md R6): the list with a deleted person, and the confirmation to delete it for good.
     "trash:index": Page(lambda f: {**f.slug} if _trash_item(f) else f.slug),
     "trash:purge": Page(lambda f: {**f.slug, "pk": _trash_item(f)}),
     # The role model (issue 3), with the KGST catalogue adopted.

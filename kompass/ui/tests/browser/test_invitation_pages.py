@@ -1,6 +1,6 @@
 """Invitations in the browser, by keyboard: the administration invites, the invitee follows the link,
 sets her password and lands in the Kommune; an existing account consents after login; operators and
-other accounts read why they cannot accept. axe-core on every page (X1)."""
+other accounts read why they cannot accept. axe-core on every page (docs/security.md X1)."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ resolver she may see (about 180). A listener records every dialog; after each pa
 marker and for any link or source with a `javascript:` address. None may be there, and no page may answer 500.
 
 The browser context ignores the content security policy (`bypass_csp`): the CSP would stop an injected script
-anyway (S1), and this test checks the first wall, the escaping, on its own — as the test-client crawl does. The
+anyway (docs/security.md S1), and this test checks the first wall, the escaping, on its own — as the test-client crawl does. The
 pages are grouped by the scene of `test_isolation` they need (role model, Orientierungsrahmen, agenda); each
 group is one test with its own world on the live server.
 """
