@@ -112,7 +112,7 @@ class ResultOut(Schema):
 
 @router.get(
     BASE + "/umfragen/{campaign_id}/ergebnisse",
-    response={200: ResultOut, 404: ErrorOut, 409: ErrorOut},
+    response={200: ResultOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},  # 400: an unknown group key
     summary="Ergebnisse einer Umfrage",
     url_name="assessment_results",
 )
