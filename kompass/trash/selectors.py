@@ -22,8 +22,12 @@ class Row:
 
 
 def days_left(item: TrashItem, now: datetime.datetime) -> int:
-    """Whole days until the item expires; 0 on its last day."""
-    return max(0, (item.expires_at - now).days)
+    """Days until the item expires, a begun day counted whole: 30 right after the deletion, 1 on its
+    last day (an expired item is no longer restorable and shows 0)."""
+    left = item.expires_at - now
+    if left <= datetime.timedelta(0):
+        return 0
+    return left.days + (1 if left % datetime.timedelta(days=1) else 0)
 
 
 def items(kommune: Kommune) -> list[Row]:
