@@ -97,3 +97,29 @@ def test_the_start_page_says_how_many_more_kinds_of_findings_the_check_holds(ado
         rules.Coverage([]),
     )
     assert len(summary.top_groups) == overview.TOP_GROUPS == 5 and summary.more_groups == 3
+
+
+def test_a_long_group_shows_its_first_findings_and_links_a_page_with_all_of_them(
+    adopted: Model, admin_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kompass.roles.views import checks as check_views
+
+    monkeypatch.setattr(check_views, "GROUP_PREVIEW", 2)
+    w = adopted.world
+    for n in range(3):
+        orgunit(w.kommune, f"5{n}", f"Amt Nummer {n}", OrgUnitType.AMT, w.dezernat)
+    text = admin_client.get(CHECKS).content.decode()
+    card = text.split('id="befund-lotsen-abdeckung"', 1)[1].split("</li>\n    \n", 1)[0]
+    assert "Die ersten 2 von 5 anzeigen" in card
+    assert card.count('aria-label="Beheben:') == 2
+    assert 'href="?art=lotsen.abdeckung#befund-lotsen-abdeckung"' in card and "Alle 5 auf einer eigenen Seite" in card
+    assert 'id="befund-kernrolle-cdo"' in text  # the other kinds stay on the whole page
+
+    one_kind = admin_client.get(CHECKS, {"art": "lotsen.abdeckung"}).content.decode()
+    card = one_kind.split('id="befund-lotsen-abdeckung"', 1)[1].split("</li>\n    \n", 1)[0]
+    assert card.count('aria-label="Beheben:') == 5 and "?art=" not in card
+    assert '<details class="kern-accordion kk-finding-group" open>' in card
+    assert 'id="befund-kernrolle-cdo"' not in one_kind and "Zum ganzen Rollen-Check" in one_kind
+
+    unknown = admin_client.get(CHECKS, {"art": "gibt.es.nicht"}).content.decode()
+    assert 'id="befund-kernrolle-cdo"' in unknown and "Zum ganzen Rollen-Check" not in unknown

@@ -27,17 +27,36 @@ def lotsen(request: TenantRequest) -> HttpResponse:
     )
 
 
+GROUP_PREVIEW = 50
+
+
 @require_safe
 @tenant_view
 def checks(request: TenantRequest) -> HttpResponse:
     ctx = request.tenant
     if not ctx.is_operator:  # an operator's read-only look is not the Kommune's own first step
         services.check_visit_record(kommune=ctx.kommune)
+    summary = overview.check_summary(ctx.kommune, ctx.kommune.slug)
+    # ?art=<rule> shows every finding of one kind; the whole page shows the first GROUP_PREVIEW of
+    # each kind (a Großstadt has a thousand and more findings of one kind).
+    kind = request.GET.get("art", "")
+    only = kind if any(group.rule == kind for group in summary.finding_groups) else ""
+    sections = summary.sections
+    if only:
+        sections = [
+            (severity, label, items, [group for group in groups if group.rule == only])
+            for severity, label, items, groups in sections
+            if any(group.rule == only for group in groups)
+        ]
     return render(
         request,
         "roles/checks.html",
         {
-            "summary": overview.check_summary(ctx.kommune, ctx.kommune.slug),
+            "summary": summary,
+            "sections": sections,
+            "only": only,
+            "preview": GROUP_PREVIEW,
+            "shown": ":" if only else f":{GROUP_PREVIEW}",
             "breadcrumbs": [roles_crumb(ctx), (_("Rollen-Check"), None)],
         },
     )

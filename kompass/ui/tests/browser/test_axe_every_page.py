@@ -582,6 +582,14 @@ def _roles(f: Fill) -> dict[str, Any]:
     return f.slug
 
 
+def _first_finding_kind(f: Fill) -> str:
+    """`?art=` with the kind of the first finding group of the scene's Rollen-Check."""
+    from kompass.roles.overview import check_summary
+
+    kommune = f.world.kommune
+    return "?art=" + check_summary(kommune, kommune.slug).finding_groups[0].rule
+
+
 def _framework(f: Fill) -> dict[str, Any]:
     f.framework()
     return f.slug
@@ -1061,6 +1069,10 @@ def _agenda_and_recommendation(f: Fill) -> dict[str, Any]:
 
 # Further states of the pages above (issue 9): label → (route, how to reach the state).
 STATES: dict[str, tuple[str, Page]] = {
+    "roles: Rollen-Check, every finding of one kind": (
+        "roles:checks",
+        Page(_roles, query=_first_finding_kind, expect="Zum ganzen Rollen-Check"),
+    ),
     "sso: provider form with errors": (
         "sso:provider_create",
         Page(
