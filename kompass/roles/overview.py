@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from html import escape
 from typing import Any, cast
 
@@ -358,8 +359,16 @@ def role_status(role: Role, holder_count: int) -> tuple[str, str]:
 
 @dataclass
 class FindingView:
+    """A finding with the page where it is fixed. Given a `slug`, the address is looked up only when
+    a page shows it: a Großstadt has 1,600 findings, the start page names five."""
+
     finding: Finding
-    fix_url: str | None
+    given_url: str | None = None
+    slug: str | None = None
+
+    @cached_property
+    def fix_url(self) -> str | None:
+        return fix_url(self.finding, self.slug) if self.slug is not None else self.given_url
 
 
 def fix_url(finding: Finding, slug: str) -> str | None:
@@ -519,7 +528,7 @@ def check_summary(kommune: Kommune, slug: str, data: CheckData | None = None) ->
     outcome = check_outcome(kommune, data)
     groups = []
     for severity in (rules.ERROR, rules.WARNING, rules.NOTE):
-        items = [FindingView(f, fix_url(f, slug)) for f in outcome.findings if f.severity == severity]
+        items = [FindingView(f, slug=slug) for f in outcome.findings if f.severity == severity]
         groups.append((severity, rules.SEVERITY_LABELS[severity], items))
     return CheckSummary(outcome.has_model, groups, outcome.coverage)
 
