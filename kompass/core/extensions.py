@@ -177,6 +177,9 @@ class Subject:
     kind: str
     erase: str = ERASE_DELETE
     blank: tuple[str, ...] = ()  # further columns emptied with ERASE_CLEAR (a name snapshot)
+    # Fixed lookups that must hold on the same row as `path` (pairs of lookup and value), for a
+    # reference kept as (model, id): `where=(("refs__model", "org.Person"),)`.
+    where: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -134,6 +134,9 @@ def subject_rows(entry: PersonalData, subject: Subject, ds: DataSubject) -> mode
     condition = _condition(subject, ds)
     if condition is None:
         return None
+    if subject.where:
+        # One Q in one filter(): a lookup across a relation and its fixed lookups meet on one row.
+        condition = Q(condition, *(Q(**{lookup: value}) for lookup, value in subject.where))
     manager = entry.model._base_manager
     if is_tenant_table(entry.model):
         return manager.filter(condition, kommune_id=ds.kommune.pk)

@@ -9,6 +9,7 @@ from kompass.core.extensions import (
     ERASURE_HOOKS,
     NAV_ENTRIES,
     PERSONAL_DATA,
+    SUBJECT_PERSON,
     SUBJECT_USER,
     ErasureHook,
     NavEntry,
@@ -59,7 +60,13 @@ def register() -> None:
             ),
             fields=("label", "payload", "deleted_by"),
             categories=_("Beschäftigte der Kommune; Nutzerinnen und Nutzer der Plattform (wer gelöscht hat)"),
-            subjects=(Subject("deleted_by", SUBJECT_USER, ERASE_CLEAR),),
+            subjects=(
+                Subject("deleted_by", SUBJECT_USER, ERASE_CLEAR),
+                # What waits in the Papierkorb about her: the item holds or points at her person or
+                # account (Art. 15 information; an erasure deletes the item, as the hook below does).
+                Subject("refs__object_id", SUBJECT_PERSON, where=(("refs__model", "org.Person"),)),
+                Subject("refs__object_id", SUBJECT_USER, where=(("refs__model", "accounts.User"),)),
+            ),
             retention_days=RETENTION_DAYS,
             expired=_expired,
         )

@@ -155,6 +155,16 @@ def _fill(entry: PersonalData, kommune: Any, sentinel: Any, user: Any) -> set[st
         if entry.key == "audit.AuditEntry":
             paths.add(subject.path)  # the sentinel acts below, through a service
             continue
+        if subject.where:  # a reference kept in a related row as (model, id): add such a row
+            relation, _, column = subject.path.partition("__")
+            related = getattr(row, relation)
+            values = {column: str(_value(subject, sentinel, user).pk)}
+            values |= {lookup.partition("__")[2]: value for lookup, value in subject.where}
+            if hasattr(related.model, "kommune"):
+                values["kommune"] = kommune
+            related.create(**values)
+            paths.add(subject.path)
+            continue
         manager.filter(pk=row.pk).update(**{subject.path: _value(subject, sentinel, user)})
         paths.add(subject.path)
     return paths

@@ -254,3 +254,22 @@ def test_move_to_trash_refuses_a_row_of_another_kommune(world: World) -> None:
         services.move_to_trash(kommune=world.kommune, actor=world.admin, obj=world.other_person)
     assert Person.objects.for_kommune(world.other).filter(pk=world.other_person.pk).exists()
     assert not TrashItem.objects.unscoped().exists()
+
+
+def test_the_information_about_a_person_includes_what_waits_in_the_papierkorb_about_her(world: World) -> None:
+    """Art. 15 (docs/security.md D1): a deleted unit she led still names her for 30 days."""
+    from kompass.privacy.selectors import DataSubject
+
+    k = world.kommune
+    unit = orgunit(k, "10.7", "Leitstelle", parent=world.hauptamt)
+    org_services.orgunit_update(kommune=k, actor=world.admin, unit=unit, data={"head": world.alice})
+    unit.refresh_from_db()
+    org_services.orgunit_delete(kommune=k, actor=world.admin, unit=unit, expected_version=unit.version)
+    other = orgunit(k, "10.8", "Andere Stelle", parent=world.hauptamt)
+    org_services.orgunit_delete(kommune=k, actor=world.admin, unit=other, expected_version=other.version)
+
+    tables = privacy_services.export_data(DataSubject.build(k, person=world.alice))["tabellen"]
+    trash = next(table for table in tables if table["tabelle"] == "kompass_trash.TrashItem")
+    assert [row["label"] for row in trash["zeilen"]] == ["10.7 Leitstelle"]  # not the unit without her
+    bruno = privacy_services.export_data(DataSubject.build(k, person=world.bruno))["tabellen"]
+    assert "kompass_trash.TrashItem" not in [table["tabelle"] for table in bruno]
