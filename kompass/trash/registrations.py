@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kompass.core.extensions import (
     ERASE_CLEAR,
+    ERASE_HOOK,
     ERASURE_HOOKS,
     NAV_ENTRIES,
     PERSONAL_DATA,
@@ -63,9 +64,9 @@ def register() -> None:
             subjects=(
                 Subject("deleted_by", SUBJECT_USER, ERASE_CLEAR),
                 # What waits in the Papierkorb about her: the item holds or points at her person or
-                # account (Art. 15 information; an erasure deletes the item, as the hook below does).
-                Subject("refs__object_id", SUBJECT_PERSON, where=(("refs__model", "org.Person"),)),
-                Subject("refs__object_id", SUBJECT_USER, where=(("refs__model", "accounts.User"),)),
+                # account (Art. 15 information); the erasure hook below deletes such items.
+                Subject("refs__object_id", SUBJECT_PERSON, ERASE_HOOK, where=(("refs__model", "org.Person"),)),
+                Subject("refs__object_id", SUBJECT_USER, ERASE_HOOK, where=(("refs__model", "accounts.User"),)),
             ),
             retention_days=RETENTION_DAYS,
             expired=_expired,
