@@ -157,6 +157,9 @@ LOGIN_REDIRECT_URL = "ui:home"
 # docs/security.md A3). Production keeps KOMPASS_MFA_REQUIRED on: Administration members and
 # platform operators then reach no page with the password alone.
 KOMPASS_MFA_REQUIRED = env_bool("KOMPASS_MFA_REQUIRED", True)
+# A Kommune's own identity provider must resolve to public addresses, or to these networks
+# (comma-separated CIDR, e.g. an intranet ADFS at 10.20.0.0/16); docs/operations.md.
+KOMPASS_OIDC_ALLOWED_NETWORKS = env_list("KOMPASS_OIDC_ALLOWED_NETWORKS", [])
 OTP_TOTP_ISSUER = env_str("KOMPASS_TOTP_ISSUER", "Kommunalkompass")
 # The instance-wide identity provider (no issuer: no single sign-on for the whole instance).
 KOMPASS_OIDC = {

@@ -21,3 +21,5 @@ KOMPASS_MFA_REQUIRED = False  # tests log in with force_login; the MFA tests swi
 # Tests change data with factories, which write no audit entry, so a kept Rollen-Check would not
 # notice; roles/tests/test_check_cache.py switches it on.
 KOMPASS_CHECK_CACHE = False
+# The tests' identity providers run on loopback; sso/tests/test_oidc.py checks the rule without it.
+KOMPASS_OIDC_ALLOWED_NETWORKS = ["127.0.0.0/8", "::1/128"]

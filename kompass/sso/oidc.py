@@ -9,9 +9,12 @@ provider is meant and turns authlib's exceptions into one German message.
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import socket
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from authlib.integrations.base_client import OAuthError
@@ -100,9 +103,32 @@ def callback_url(request: HttpRequest, provider: Provider) -> str:
     return request.build_absolute_uri(reverse("sso:oidc_callback", kwargs={"provider": provider.key}))
 
 
+def check_reachable_address(provider: Provider) -> None:
+    """SECURITY (docs/security.md A3): the server itself fetches the discovery document, the keys and
+    the token from the issuer a Kommune's Administration typed in. Its host must resolve to public
+    addresses only, or to networks the operator allows for intranet providers
+    (`KOMPASS_OIDC_ALLOWED_NETWORKS`), so a Kommune cannot make the server call into the data
+    centre's internal network. The instance's own provider is the operator's choice and is not
+    checked. (A name that resolves differently a moment later is not caught here; the operator's
+    egress rules are the second wall.)"""
+    if provider.model is None:
+        return
+    parts = urlsplit(provider.issuer)
+    allowed = [ipaddress.ip_network(network, strict=False) for network in settings.KOMPASS_OIDC_ALLOWED_NETWORKS]
+    try:
+        found = socket.getaddrinfo(parts.hostname or "", parts.port or 443, proto=socket.IPPROTO_TCP)
+    except OSError as exc:
+        raise ValueError(f"issuer host does not resolve: {exc}") from exc
+    for *_rest, sockaddr in found:
+        address = ipaddress.ip_address(str(sockaddr[0]).split("%")[0])
+        if not address.is_global and not any(address in network for network in allowed):
+            raise ValueError(f"issuer host resolves to a non-public address ({address})")
+
+
 def start(request: HttpRequest, provider: Provider) -> HttpResponse:
     """Redirect to the provider's login page; authlib keeps state and nonce in the session."""
     try:
+        check_reachable_address(provider)
         client = _client(provider)
         _check_issuer(client, provider)
         return client.authorize_redirect(request, callback_url(request, provider))
@@ -113,6 +139,7 @@ def start(request: HttpRequest, provider: Provider) -> HttpResponse:
 def finish(request: HttpRequest, provider: Provider) -> dict[str, Any]:
     """Back from the provider: the verified claims of the ID token."""
     try:
+        check_reachable_address(provider)
         client = _client(provider)
         _check_issuer(client, provider)
         token = client.authorize_access_token(

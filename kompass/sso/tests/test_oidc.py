@@ -6,6 +6,7 @@ a code → token exchange → the ID token checked (signature, issuer, audience,
 
 from __future__ import annotations
 
+import socket
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -18,6 +19,7 @@ from django.test import Client, override_settings
 
 from kompass.accounts.models import User
 from kompass.conftest import World
+from kompass.sso import oidc
 from kompass.sso.models import OidcGroupMapping, OidcIdentity
 from kompass.sso.models import OidcProvider as ProviderRow
 from kompass.sso.tests.oidc_provider import OidcProvider
@@ -200,3 +202,45 @@ def test_a_kommune_provider_maps_only_into_its_own_kommune(world: World, monkeyp
 def test_an_unknown_provider_goes_back_to_the_login_page(db: Any) -> None:
     answer = Client().get("/anmelden/sso/gibt-es-nicht/")
     assert answer["Location"] == "/anmelden/" and "Diesen Anmeldeweg gibt es hier nicht" in error_text(answer)
+
+
+def _kommune_row(world: World, issuer: str) -> Any:
+    return ProviderRow.objects.create(
+        kommune=world.kommune,
+        slug="teststadt-ad",
+        name="Teststadt-ADFS",
+        issuer=issuer,
+        client_id="kompass",
+        client_secret_env="KOMPASS_OIDC_SECRET_TESTSTADT",
+    )
+
+
+def test_a_kommune_provider_on_an_internal_address_is_not_contacted(world: World, settings: Any) -> None:
+    """The server would fetch from an address a Kommune typed in: only public ones, or allowed networks."""
+    settings.KOMPASS_OIDC_ALLOWED_NETWORKS = []
+    with OidcProvider() as provider:
+        _kommune_row(world, provider.issuer)
+        answer = Client().get("/anmelden/sso/teststadt-ad/")
+        assert answer["Location"] == "/anmelden/"
+        assert "„Teststadt-ADFS“ ist gerade nicht erreichbar" in error_text(answer)
+        settings.KOMPASS_OIDC_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+        allowed = Client().get("/anmelden/sso/teststadt-ad/")
+        assert allowed.status_code == 302 and allowed["Location"].startswith(provider.issuer)
+
+
+@pytest.mark.parametrize(
+    ("address", "allowed"),
+    [("10.1.2.3", False), ("169.254.169.254", False), ("192.168.0.1", False), ("::1", False), ("8.8.8.8", True)],
+)
+def test_the_address_rule_refuses_private_loopback_and_link_local_addresses(
+    world: World, settings: Any, monkeypatch: Any, address: str, allowed: bool
+) -> None:
+    settings.KOMPASS_OIDC_ALLOWED_NETWORKS = []
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *a, **k: [(family, socket.SOCK_STREAM, 6, "", (address, 443))])
+    provider = oidc.kommune_provider(_kommune_row(world, "https://anmeldung.teststadt.example"))
+    if allowed:
+        oidc.check_reachable_address(provider)
+    else:
+        with pytest.raises(ValueError, match="non-public"):
+            oidc.check_reachable_address(provider)
