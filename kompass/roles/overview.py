@@ -8,6 +8,7 @@ role by role whether to take a change (its own adaptations are never overwritten
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -513,14 +514,10 @@ def check_outcome(kommune: Kommune, data: CheckData | None = None) -> CheckOutco
     return outcome
 
 
-_RELEASE: list[str] = []
-
-
+@functools.cache
 def _release() -> str:
-    """The version of this installation: rules and their texts may change with it."""
-    if not _RELEASE:
-        _RELEASE.append(app_version())
-    return _RELEASE[0]
+    """The version of this installation (read once): rules and their texts may change with it."""
+    return app_version()
 
 
 def check_summary(kommune: Kommune, slug: str, data: CheckData | None = None) -> CheckSummary:
